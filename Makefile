@@ -1,0 +1,56 @@
+# Édile: the two commands are `make run` and `make test`. Both create .venv and install first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+export DJANGO_SETTINGS_MODULE := edile.settings
+
+.PHONY: run test test-sqlite test-postgres lint bench install messages clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e ".[dev]"
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+install: $(STAMP)
+	DEBUG=true $(BIN)/python manage.py compile_catalogues
+
+run: install
+	DEBUG=true $(BIN)/python manage.py migrate --no-input
+	DEBUG=true $(BIN)/python manage.py load_demo
+	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# The whole suite on SQLite; again on PostgreSQL when TEST_DATABASE_URL is set (CI sets it).
+test: install
+	$(BIN)/ruff check .
+	EDILE_TESTING=1 $(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python scripts/check_catalogues.py
+	$(BIN)/pytest -n 2 --dist loadgroup -q
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		echo "== PostgreSQL: $$TEST_DATABASE_URL"; \
+		DATABASE_URL="$$TEST_DATABASE_URL" $(BIN)/pytest -n 2 --dist loadgroup -q -m "not browser"; \
+	fi
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# Benchmarks (not timed tests): a large generated registry in var/bench.sqlite3.
+bench: install
+	rm -f var/bench.sqlite3
+	DATABASE_URL=sqlite:///$(CURDIR)/var/bench.sqlite3 DEBUG=true $(BIN)/python manage.py migrate --no-input -v0
+	DATABASE_URL=sqlite:///$(CURDIR)/var/bench.sqlite3 DEBUG=true $(BIN)/python manage.py bench $(BENCH_ARGS)
+
+# Refresh the French catalogues after adding strings (then translate the new entries).
+messages: install
+	for app in core accounts members governance grants observatory datagov; do \
+		(cd edile/$$app && ../../$(BIN)/python ../../manage.py makemessages -l fr --no-location --no-obsolete -i "tests/*" >/dev/null); \
+	done
+
+clean:
+	rm -rf $(VENV) var/static

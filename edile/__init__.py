@@ -1,0 +1,1 @@
+"""Édile: the platform of an international association of local governments."""

@@ -1,0 +1,12 @@
+from __future__ import annotations
+
+from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
+from django.http import HttpRequest
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def is_open_for_signup(self, request: HttpRequest) -> bool:
+        # Anyone may create an account to request data or follow the association's work;
+        # roles are granted by staff, never chosen at sign-up.
+        return getattr(settings, "EDILE_OPEN_SIGNUP", True)

@@ -1,0 +1,101 @@
+"""Writes about accounts: roles granted and revoked, API tokens created and revoked."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from edile.accounts.models import ApiToken, Role, RoleAssignment, User
+from edile.accounts.selectors import forget_roles
+from edile.core.errors import ServiceError
+
+TOKEN_PREFIX = "edl_"
+MAX_ACTIVE_TOKENS = 10
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+@transaction.atomic
+def role_grant(
+    *, user: User, code: str, local_government: object | None = None, organisation: str = ""
+) -> RoleAssignment:
+    role = Role.objects.get(code=code)
+    assignment, _created = RoleAssignment.objects.get_or_create(
+        user=user,
+        role=role,
+        local_government=local_government,
+        defaults={"organisation": organisation},
+    )
+    forget_roles(user)
+    return assignment
+
+
+@transaction.atomic
+def role_revoke(*, user: User, code: str, local_government: object | None = None) -> None:
+    RoleAssignment.objects.filter(
+        user=user, role__code=code, local_government=local_government
+    ).delete()
+    forget_roles(user)
+
+
+@transaction.atomic
+def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
+    """Create a token and return it with its secret, which is never stored nor shown again."""
+    name = (name or "").strip()
+    if not name:
+        raise ServiceError(_("Give the token a name, so that you can recognise it later."))
+    if len(name) > 100:
+        raise ServiceError(_("The name is too long (100 characters at most)."))
+    active = ApiToken.objects.filter(user=user, revoked_at__isnull=True).count()
+    if active >= MAX_ACTIVE_TOKENS:
+        raise ServiceError(
+            _("You already have %(count)s active tokens: revoke one before creating another.")
+            % {"count": active}
+        )
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user, name=name, prefix=raw[: len(TOKEN_PREFIX) + 6], key_hash=hash_token(raw)
+    )
+    return token, raw
+
+
+@transaction.atomic
+def api_token_revoke(*, user: User, token_id: int) -> ApiToken:
+    try:
+        token = ApiToken.objects.select_for_update().get(pk=token_id, user=user)
+    except ApiToken.DoesNotExist:
+        raise ServiceError(_("This token does not exist or is not yours.")) from None
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+    return token
+
+
+def api_token_authenticate(raw: str) -> User | None:
+    if not raw or not raw.startswith(TOKEN_PREFIX):
+        return None
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=hash_token(raw), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+def user_set_language(*, user: User, language: str) -> User:
+    if language not in {"fr", "en"}:
+        raise ServiceError(_("Choose French or English."))
+    user.preferred_language = language
+    user.save(update_fields=["preferred_language"])
+    return user

@@ -1,0 +1,77 @@
+"""The API at /api/v1/: one NinjaAPI, one Router per domain app, errors as JSON with a message."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
+
+from edile.accounts.api_auth import optional_user
+from edile.core.errors import ServiceError
+from edile.datagov.api import router as datagov_router
+from edile.governance.api import router as governance_router
+from edile.grants.api import router as grants_router
+from edile.members.api import router as members_router
+from edile.observatory.api import router as observatory_router
+
+api = NinjaAPI(
+    title="Édile API",
+    version="1.0.0",
+    description=(
+        "The open API of Édile. Public data needs no token; send a personal token as "
+        "`Authorization: Bearer <token>` (created on your profile page) to see more."
+    ),
+    urls_namespace="api",
+    auth=optional_user,
+)
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    messages = []
+    for error in exc.errors:
+        location = ".".join(str(p) for p in error.get("loc", []) if p not in ("query", "body"))
+        messages.append(f"{location}: {error.get('msg')}" if location else str(error.get("msg")))
+    return api.create_response(
+        request, {"detail": "; ".join(messages), "errors": exc.errors}, status=422
+    )
+
+
+@api.exception_handler(ServiceError)
+def service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
+    return api.create_response(
+        request, {"detail": exc.message, "errors": exc.errors}, status=exc.status_code
+    )
+
+
+@api.exception_handler(DjangoValidationError)
+def django_validation_error(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+    return api.create_response(request, {"detail": "; ".join(exc.messages)}, status=422)
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc) or "Not found."}, status=404)
+
+
+@api.exception_handler(PermissionDenied)
+def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return api.create_response(
+        request, {"detail": str(exc) or "You may not do this."}, status=403
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(
+        request, {"detail": str(exc) or "Authentication failed."}, status=401
+    )
+
+
+api.add_router("/members/", members_router)
+api.add_router("/governance/", governance_router)
+api.add_router("/grants/", grants_router)
+api.add_router("/observatory/", observatory_router)
+api.add_router("/datagov/", datagov_router)

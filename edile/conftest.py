@@ -1,0 +1,95 @@
+"""Shared fixtures: users by role, and the browser for Playwright tests.
+
+Browser tests use Debian's Chromium (/usr/bin/chromium), never a downloaded browser. When
+EDILE_REQUIRE_BROWSER=1 (CI), a missing browser fails the tests instead of skipping them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CHROMIUM = os.environ.get("EDILE_CHROMIUM", "/usr/bin/chromium")
+# Playwright's sync API runs an event loop; Django's ORM must still be usable in the test.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches() -> Iterator[None]:
+    """Rate limits and cached figures live in the cache: each test starts clean."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def make_user(db: Any) -> Callable[..., Any]:
+    from edile.accounts.tests.factories import make_user as _make_user
+
+    return _make_user
+
+
+@pytest.fixture
+def client_as(client: Any, make_user: Callable[..., Any]) -> Callable[..., Any]:
+    """`client_as("secretariat")` → a test client signed in as a new user with that role."""
+
+    def _client_as(role: str | None = None, **kwargs: Any) -> Any:
+        from django.test import Client
+
+        c = Client()
+        if role is None:
+            return c
+        user = make_user(role, **kwargs)
+        c.force_login(user)
+        c.user = user
+        return c
+
+    return _client_as
+
+
+def _browser_available() -> bool:
+    return Path(CHROMIUM).exists()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not _browser_available():
+        if os.environ.get("EDILE_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"Chromium is required for browser tests but {CHROMIUM} is missing.")
+        pytest.skip(f"{CHROMIUM} is missing: browser tests skipped (set EDILE_REQUIRE_BROWSER=1 to fail).")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-dev-shm-usage",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Any, live_server: Any) -> Iterator[Any]:
+    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+    # Map tiles are external: never fetch them in tests.
+    context.route("**/*", lambda route: route.abort() if not route.request.url.startswith(live_server.url) else route.continue_())
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()

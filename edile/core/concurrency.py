@@ -1,0 +1,26 @@
+"""Optimistic locking: a save only succeeds if nobody saved the record in between."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import F
+
+from edile.core.errors import ConflictError
+from edile.core.models import VersionedModel
+
+
+def save_versioned(instance: VersionedModel, *, expected_version: int) -> VersionedModel:
+    """Save `instance` if its stored version is still `expected_version`; else ConflictError.
+
+    The check and the increment happen in one UPDATE, so two editors cannot both win.
+    """
+    model = type(instance)
+    with transaction.atomic():
+        updated = model._default_manager.filter(
+            pk=instance.pk, version=expected_version
+        ).update(version=F("version") + 1)
+        if updated != 1:
+            raise ConflictError()
+        instance.version = expected_version + 1
+        instance.save()
+    return instance

@@ -1,0 +1,18 @@
+"""One view, two answers: the whole page, or just the fragment htmx asked for."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+
+def render_page_or_fragment(
+    request: HttpRequest, page_template: str, fragment_template: str, context: dict[str, Any]
+) -> HttpResponse:
+    is_htmx = bool(getattr(request, "htmx", False)) and not request.htmx.boosted
+    response = render(request, fragment_template if is_htmx else page_template, context)
+    # Browsers cache by URL; tell them the body depends on the HX-Request header.
+    response["Vary"] = "HX-Request"
+    return response

@@ -1,0 +1,37 @@
+"""Helpers for tests: signing in through the real forms, TOTP codes, and axe-core checks."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+
+def totp_now(secret: str) -> str:
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
+def browser_login(page: Any, live_server: Any, email: str, password: str, totp_secret: str | None = None, language: str = "fr") -> None:
+    """Sign in through the real login form (and the TOTP step when the user has one)."""
+    page.goto(f"{live_server.url}/{language}/accounts/login/")
+    page.fill("input[name=login]", email)
+    page.fill("input[name=password]", password)
+    page.locator("form button[type=submit]").last.click()
+    if totp_secret:
+        page.wait_for_selector("input[name=code]")
+        page.fill("input[name=code]", totp_now(totp_secret))
+        page.locator("form button[type=submit]").last.click()
+    page.wait_for_load_state()
+
+
+def assert_no_serious_axe_violations(page: Any) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    serious = [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v.get("impact") in {"serious", "critical"}
+    ]
+    assert not serious, "axe-core found serious or critical violations:\n" + "\n".join(serious)

@@ -1,0 +1,7 @@
+"""Benchmarks for datagov, run by `make bench`."""
+
+from typing import TextIO
+
+
+def run(out: TextIO) -> None:
+    """Nothing yet."""

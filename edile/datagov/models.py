@@ -1,0 +1,1 @@
+"""Urban data governance: models (to be built, see the issue)."""

@@ -1,0 +1,1 @@
+"""Grants: models (to be built, see the issue)."""

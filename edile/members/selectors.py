@@ -1,0 +1,204 @@
+"""Reads of the member registry, already shaped for the page or endpoint that uses them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.urls import reverse
+from django.utils.translation import get_language
+
+from edile.members.models import (
+    LocalGovernment,
+    Mandate,
+    Membership,
+    MembershipStatus,
+    Office,
+)
+
+
+@dataclass(frozen=True)
+class MemberFilters:
+    q: str = ""
+    country: str = ""
+    region: str = ""
+    kind: str = ""
+    status: str = ""
+
+
+def _current_mayors() -> Prefetch:
+    return Prefetch(
+        "mandates",
+        queryset=Mandate.objects.filter(office=Office.MAYOR, end__isnull=True).select_related(
+            "person"
+        ),
+        to_attr="current_mayor_mandates",
+    )
+
+
+def local_government_list(filters: MemberFilters) -> QuerySet[LocalGovernment]:
+    """Local governments matching the filters, with membership and current mayor in 2 queries."""
+    qs = LocalGovernment.objects.select_related("membership").prefetch_related(_current_mayors())
+    if filters.q:
+        qs = qs.filter(
+            Q(name_fr__icontains=filters.q)
+            | Q(name_en__icontains=filters.q)
+            | Q(region_fr__icontains=filters.q)
+            | Q(region_en__icontains=filters.q)
+        )
+    if filters.country:
+        qs = qs.filter(country=filters.country.upper())
+    if filters.region:
+        qs = qs.filter(Q(region_fr__iexact=filters.region) | Q(region_en__iexact=filters.region))
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.status:
+        qs = qs.filter(membership__status=filters.status)
+    name_field = "name_en" if (get_language() or "fr").startswith("en") else "name_fr"
+    return qs.order_by(name_field, "pk")
+
+
+def current_mayor(local_government: LocalGovernment) -> Any:
+    mandates = getattr(local_government, "current_mayor_mandates", None)
+    if mandates is None:
+        mandates = list(
+            local_government.mandates.filter(office=Office.MAYOR, end__isnull=True).select_related(
+                "person"
+            )
+        )
+    return mandates[0].person if mandates else None
+
+
+def local_government_detail(slug: str) -> LocalGovernment:
+    return (
+        LocalGovernment.objects.select_related("membership")
+        .prefetch_related(_current_mayors())
+        .get(slug=slug)
+    )
+
+
+def local_government_mandates(local_government: LocalGovernment) -> QuerySet[Mandate]:
+    return local_government.mandates.select_related("person").order_by("-start")
+
+
+def membership_dues(membership: Membership) -> QuerySet[Any]:
+    return membership.dues.order_by("-year")
+
+
+def is_in_good_standing(local_government: LocalGovernment | int, year: int | None = None) -> bool:
+    """Active member whose dues for `year` (default: last year) are paid.
+
+    The grants module's eligibility rules rely on this.
+    """
+    year = year or dt.date.today().year - 1
+    lg_id = getattr(local_government, "pk", local_government)
+    return Membership.objects.filter(
+        local_government_id=lg_id,
+        status=MembershipStatus.ACTIVE,
+        dues__year=year,
+        dues__paid_on__isnull=False,
+    ).exists()
+
+
+def filter_choices() -> dict[str, list[Any]]:
+    """Countries and regions that actually occur, for the filter drop-downs."""
+    countries = (
+        LocalGovernment.objects.order_by().values_list("country", flat=True).distinct()
+    )
+    region_field = "region_en" if (get_language() or "fr").startswith("en") else "region_fr"
+    regions = (
+        LocalGovernment.objects.exclude(**{region_field: ""})
+        .exclude(**{f"{region_field}__isnull": True})
+        .order_by(region_field)
+        .values_list(region_field, flat=True)
+        .distinct()
+    )
+    from django_countries import countries as country_names
+
+    return {
+        "countries": sorted(
+            ((code, country_names.name(code)) for code in countries if code), key=lambda c: c[1]
+        ),
+        "regions": list(regions),
+    }
+
+
+def members_by_country() -> list[dict[str, Any]]:
+    """Member local governments (active memberships) and population per country."""
+    rows = (
+        LocalGovernment.objects.filter(membership__status=MembershipStatus.ACTIVE)
+        .values("country")
+        .annotate(count=Count("id"), population=Sum("population"))
+        .order_by("-count", "country")
+    )
+    from django_countries import countries as country_names
+
+    return [
+        {**row, "name": country_names.name(row["country"])} for row in rows
+    ]
+
+
+def members_by_region() -> list[dict[str, Any]]:
+    region_field = "region_en" if (get_language() or "fr").startswith("en") else "region_fr"
+    rows = (
+        LocalGovernment.objects.filter(membership__status=MembershipStatus.ACTIVE)
+        .values("country", region_field)
+        .annotate(count=Count("id"))
+        .order_by("country", region_field)
+    )
+    from django_countries import countries as country_names
+
+    return [
+        {
+            "country": row["country"],
+            "country_name": country_names.name(row["country"]),
+            "region": row[region_field] or "",
+            "count": row["count"],
+        }
+        for row in rows
+    ]
+
+
+def registry_key_figures() -> dict[str, int]:
+    """The home page's figures, counted from records in two queries."""
+    members = LocalGovernment.objects.filter(membership__status=MembershipStatus.ACTIVE).aggregate(
+        members=Count("id"),
+        countries=Count("country", distinct=True),
+        population=Sum("population"),
+    )
+    mayors = Mandate.objects.filter(
+        office=Office.MAYOR,
+        end__isnull=True,
+        local_government__membership__status=MembershipStatus.ACTIVE,
+    ).count()
+    return {
+        "members": members["members"] or 0,
+        "countries": members["countries"] or 0,
+        "population": members["population"] or 0,
+        "mayors": mayors,
+    }
+
+
+def map_points() -> list[dict[str, Any]]:
+    name_field = "name_en" if (get_language() or "fr").startswith("en") else "name_fr"
+    rows = (
+        LocalGovernment.objects.filter(
+            membership__status=MembershipStatus.ACTIVE,
+            latitude__isnull=False,
+            longitude__isnull=False,
+        )
+        .values("slug", name_field, "country", "latitude", "longitude")
+        .order_by("pk")
+    )
+    return [
+        {
+            "label": r[name_field],
+            "url": reverse("members:local_government_detail", kwargs={"slug": r["slug"]}),
+            "country": r["country"],
+            "lat": float(r["latitude"]),
+            "lon": float(r["longitude"]),
+        }
+        for r in rows
+    ]

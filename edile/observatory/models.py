@@ -1,0 +1,1 @@
+"""Observatory of Mayors in Danger: models (to be built, see the issue)."""

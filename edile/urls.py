@@ -1,0 +1,30 @@
+"""URL wiring only: pages under /fr/ and /en/, the API and admin without a language prefix."""
+
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+from edile.api import api
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
+
+urlpatterns += i18n_patterns(
+    path("", include("edile.core.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("accounts/", include("edile.accounts.urls")),
+    path("members/", include("edile.members.urls")),
+    path("governance/", include("edile.governance.urls")),
+    path("grants/", include("edile.grants.urls")),
+    path("observatory/", include("edile.observatory.urls")),
+    path("data/", include("edile.datagov.urls")),
+    prefix_default_language=True,
+)
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
