@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from babel import numbers
+from babel import Locale, numbers
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
 from django.utils import translation
@@ -32,7 +32,8 @@ def format_money(
     pattern = None
     if whole:
         # Dashboards show whole units: "1 480 000 €" rather than "1 480 000,00 €".
-        pattern = numbers.get_currency_format(current_locale(language)).pattern.replace(".00", "")
+        standard = Locale.parse(current_locale(language)).currency_formats["standard"]
+        pattern = standard.pattern.replace(".00", "")
     return numbers.format_currency(
         amount,
         currency,

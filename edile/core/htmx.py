@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
 
 
 def render_page_or_fragment(
@@ -14,5 +15,5 @@ def render_page_or_fragment(
     is_htmx = bool(getattr(request, "htmx", False)) and not request.htmx.boosted
     response = render(request, fragment_template if is_htmx else page_template, context)
     # Browsers cache by URL; tell them the body depends on the HX-Request header.
-    response["Vary"] = "HX-Request"
+    patch_vary_headers(response, ["HX-Request"])
     return response

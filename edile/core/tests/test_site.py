@@ -1,0 +1,71 @@
+"""The home page, the language prefixes, the demo data and the API description."""
+
+import pytest
+from django.core.management import call_command
+from openapi_spec_validator import validate
+
+from edile.members.models import LocalGovernment, Mandate, MembershipStatus
+from edile.members.tests.factories import make_member
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_figures_are_computed_from_records(client):
+    make_member(country="KH", population=1000)
+    make_member(country="KH", population=2000)
+    make_member(country="FR", population=500)
+    lapsed = make_member(country="AM", population=7)
+    lapsed.membership.status = MembershipStatus.LAPSED
+    lapsed.membership.save()
+    figures = client.get("/en/").context["figures"]
+    assert figures == {"members": 3, "countries": 2, "population": 3500, "mayors": 3}
+
+
+def test_root_redirects_to_the_browser_language(client):
+    assert client.get("/", headers={"Accept-Language": "en-GB,en;q=0.9"})["Location"] == "/en/"
+    assert client.get("/", headers={"Accept-Language": "fr-FR,fr;q=0.9"})["Location"] == "/fr/"
+
+
+def test_pages_are_in_the_language_of_their_prefix(client):
+    assert "Membres" in client.get("/fr/").content.decode()
+    assert "Members" in client.get("/en/").content.decode()
+    assert '<html lang="fr">' in client.get("/fr/").content.decode()
+
+
+def test_language_switcher_links_to_the_same_page(client):
+    body = client.get("/fr/members/").content.decode()
+    assert 'href="/en/members/"' in body
+
+
+def test_openapi_document_is_valid_openapi_3(client):
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    document = response.json()
+    validate(document)
+    assert "/api/v1/members/local-governments" in document["paths"]
+
+
+def test_demo_loads_the_2019_association_and_twice_changes_nothing():
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    counts = (LocalGovernment.objects.count(), Mandate.objects.count())
+    countries = LocalGovernment.objects.values("country").distinct().count()
+    assert countries >= 30
+    slugs = set(LocalGovernment.objects.values_list("slug", flat=True))
+    assert {"phnom-penh", "siem-reap", "nantes", "montreal", "district-de-bamako"} <= slugs
+    bamako_mayor = Mandate.objects.get(local_government__slug="district-de-bamako", end=None).person
+    assert str(bamako_mayor) == "Adama Sangaré" and not bamako_mayor.is_fictional
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    assert (LocalGovernment.objects.count(), Mandate.objects.count()) == counts
+
+
+def test_demo_bodies_have_their_chairs():
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    from edile.governance.models import Seat
+
+    chairs = {
+        s.body.slug: s.local_government.slug
+        for s in Seat.objects.filter(role="chair", end=None).select_related("body", "local_government")
+    }
+    assert chairs["commission-villes-innovantes"] == "nantes"
+    assert chairs["commission-vivre-ensemble"] == "montreal"
+    assert "bureau" in chairs

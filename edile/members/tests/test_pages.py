@@ -1,0 +1,118 @@
+"""Member pages: list with filters, detail with mayor and mandates, map, statistics, exports."""
+
+import datetime as dt
+
+import pytest
+
+from edile.members.models import MembershipStatus
+from edile.members.tests.factories import (
+    LocalGovernmentFactory,
+    MandateFactory,
+    MembershipFactory,
+    PersonFactory,
+    make_member,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_list_filters_by_country_kind_status_and_search(client):
+    """Each filter narrows the list to the matching cities."""
+    dakar = make_member(name="Dakar", name_fr="Dakar", country="SN", region="Dakar")
+    make_member(name="Nantes", name_fr="Nantes", country="FR", region="Pays de la Loire")
+    district = make_member(name="Bamako", name_fr="Bamako", country="ML", kind="district")
+    lapsed = make_member(name="Erevan", name_fr="Erevan", country="AM")
+    lapsed.membership.status = MembershipStatus.LAPSED
+    lapsed.membership.save()
+
+    def names(query):
+        response = client.get(f"/fr/members/?{query}")
+        return {lg.name for lg, _mayor in response.context["rows"]}
+
+    assert names("country=SN") == {"Dakar"}
+    assert names("kind=district") == {district.name}
+    assert names("status=lapsed") == {lapsed.name}
+    assert names("q=nan") == {"Nantes"}
+    assert names("region=Pays+de+la+Loire") == {"Nantes"}
+    assert dakar.name in names("")
+
+
+def test_htmx_request_gets_only_the_results_fragment(client):
+    make_member(name="Dakar", name_fr="Dakar")
+    response = client.get("/fr/members/?q=Dakar", headers={"HX-Request": "true"})
+    body = response.content.decode()
+    assert "Dakar" in body
+    assert "<html" not in body
+    assert "HX-Request" in response["Vary"]
+
+
+def test_unknown_filter_value_is_ignored_not_an_error(client):
+    make_member(name="Dakar", name_fr="Dakar")
+    response = client.get("/fr/members/?kind=castle&page=abc")
+    assert response.status_code == 200
+
+
+def test_list_page_uses_constant_queries(client, django_assert_max_num_queries):
+    for _ in range(25):
+        make_member()
+    with django_assert_max_num_queries(9):
+        response = client.get("/fr/members/")
+    assert response.status_code == 200
+
+
+def test_detail_shows_current_mayor_and_past_mandates(client):
+    lg = LocalGovernmentFactory(name="Siem Reap", name_fr="Siem Reap")
+    MembershipFactory(local_government=lg)
+    past = PersonFactory(given_name="Ancien", family_name="Maire")
+    MandateFactory(local_government=lg, person=past, start=dt.date(2010, 1, 1), end=dt.date(2015, 12, 31))
+    current = PersonFactory(given_name="Nouvelle", family_name="Mairesse")
+    MandateFactory(local_government=lg, person=current, start=dt.date(2016, 1, 1))
+    body = client.get(f"/en/members/{lg.slug}/").content.decode()
+    assert "Nouvelle Mairesse" in body
+    assert "Ancien Maire" in body
+    assert "in office" in body
+
+
+def test_detail_of_unknown_city_is_404(client):
+    assert client.get("/fr/members/nowhere/").status_code == 404
+
+
+def test_english_page_shows_english_names(client):
+    make_member(name="Bruxelles", name_fr="Bruxelles", name_en="Brussels")
+    assert "Brussels" in client.get("/en/members/").content.decode()
+    assert "Bruxelles" in client.get("/fr/members/").content.decode()
+
+
+def test_map_lists_members_with_coordinates(client):
+    make_member(name="Dakar", name_fr="Dakar")
+    response = client.get("/fr/members/map/")
+    assert response.status_code == 200
+    assert '"label": "Dakar"' in response.content.decode()
+
+
+def test_statistics_count_active_members_by_country(client):
+    for _ in range(3):
+        make_member(country="KH")
+    make_member(country="FR")
+    lapsed = make_member(country="FR")
+    lapsed.membership.status = MembershipStatus.LAPSED
+    lapsed.membership.save()
+    response = client.get("/en/members/statistics/")
+    rows = {row["country"]: row["count"] for row in response.context["by_country"]}
+    assert rows == {"KH": 3, "FR": 1}
+
+
+@pytest.mark.parametrize("fmt, content_type", [("csv", "text/csv"), ("xlsx", "spreadsheetml")])
+def test_export_of_the_filtered_list(client, fmt, content_type):
+    make_member(name="Dakar", name_fr="Dakar", country="SN")
+    make_member(name="Nantes", name_fr="Nantes", country="FR")
+    response = client.get(f"/fr/members/export.{fmt}?country=SN")
+    assert response.status_code == 200
+    assert content_type in response["Content-Type"]
+    if fmt == "csv":
+        body = b"".join(response.streaming_content).decode()
+        assert "Dakar" in body and "Nantes" not in body
+
+
+def test_export_refuses_unknown_format(client):
+    assert client.get("/fr/members/export.pdf").status_code == 400
