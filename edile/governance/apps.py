@@ -6,3 +6,6 @@ class GovernanceConfig(AppConfig):
     name = "edile.governance"
     label = "governance"
     verbose_name = _("Governance")
+
+    def ready(self) -> None:
+        from edile.governance import permissions  # noqa: F401  (registers the rules)

@@ -17,27 +17,52 @@ from edile.members.models import LocalGovernment
 BODIES = [
     ("general-assembly", BodyKind.GENERAL_ASSEMBLY, "Assemblée générale", "General Assembly"),
     ("bureau", BodyKind.BUREAU, "Bureau", "Bureau"),
-    ("commission-villes-innovantes", BodyKind.COMMISSION, "Commission Villes innovantes", "Innovative Cities Commission"),
-    ("commission-vivre-ensemble", BodyKind.COMMISSION, "Commission Vivre-ensemble", "Living Together Commission"),
+    (
+        "commission-villes-innovantes",
+        BodyKind.COMMISSION,
+        "Commission Villes innovantes",
+        "Innovative Cities Commission",
+    ),
+    (
+        "commission-vivre-ensemble",
+        BodyKind.COMMISSION,
+        "Commission Vivre-ensemble",
+        "Living Together Commission",
+    ),
 ]
 
 # body slug -> [(local government slug, seat role)]
 SEATS = {
     "bureau": [
-        ("paris", SeatRole.CHAIR), ("phnom-penh", SeatRole.VICE_CHAIR),
-        ("montreal", SeatRole.VICE_CHAIR), ("dakar", SeatRole.VICE_CHAIR),
-        ("district-de-bamako", SeatRole.MEMBER), ("nantes", SeatRole.MEMBER),
-        ("tunis", SeatRole.MEMBER), ("kinshasa", SeatRole.MEMBER), ("beyrouth", SeatRole.MEMBER),
-        ("bruxelles", SeatRole.TREASURER), ("ouagadougou", SeatRole.MEMBER),
-        ("hue", SeatRole.MEMBER), ("libreville", SeatRole.MEMBER),
+        ("paris", SeatRole.CHAIR),
+        ("phnom-penh", SeatRole.VICE_CHAIR),
+        ("montreal", SeatRole.VICE_CHAIR),
+        ("dakar", SeatRole.VICE_CHAIR),
+        ("district-de-bamako", SeatRole.MEMBER),
+        ("nantes", SeatRole.MEMBER),
+        ("tunis", SeatRole.MEMBER),
+        ("kinshasa", SeatRole.MEMBER),
+        ("beyrouth", SeatRole.MEMBER),
+        ("bruxelles", SeatRole.TREASURER),
+        ("ouagadougou", SeatRole.MEMBER),
+        ("hue", SeatRole.MEMBER),
+        ("libreville", SeatRole.MEMBER),
     ],
     "commission-villes-innovantes": [
-        ("nantes", SeatRole.CHAIR), ("lyon", SeatRole.MEMBER), ("kigali", SeatRole.MEMBER),
-        ("dakar", SeatRole.MEMBER), ("phnom-penh", SeatRole.MEMBER), ("rabat", SeatRole.MEMBER),
+        ("nantes", SeatRole.CHAIR),
+        ("lyon", SeatRole.MEMBER),
+        ("kigali", SeatRole.MEMBER),
+        ("dakar", SeatRole.MEMBER),
+        ("phnom-penh", SeatRole.MEMBER),
+        ("rabat", SeatRole.MEMBER),
     ],
     "commission-vivre-ensemble": [
-        ("montreal", SeatRole.CHAIR), ("bruxelles", SeatRole.MEMBER), ("beyrouth", SeatRole.MEMBER),
-        ("cotonou", SeatRole.MEMBER), ("geneve", SeatRole.MEMBER), ("niamey", SeatRole.MEMBER),
+        ("montreal", SeatRole.CHAIR),
+        ("bruxelles", SeatRole.MEMBER),
+        ("beyrouth", SeatRole.MEMBER),
+        ("cotonou", SeatRole.MEMBER),
+        ("geneve", SeatRole.MEMBER),
+        ("niamey", SeatRole.MEMBER),
     ],
 }
 SEATS_FROM = dt.date(2017, 11, 1)
@@ -59,7 +84,9 @@ def load(out: TextIO) -> None:
     assembly = Body.objects.get(slug="general-assembly")
     have = set(assembly.seats.values_list("local_government_id", flat=True))
     Seat.objects.bulk_create(
-        Seat(body=assembly, local_government=lg, role=SeatRole.MEMBER, start=lg.membership.joined_on)
+        Seat(
+            body=assembly, local_government=lg, role=SeatRole.MEMBER, start=lg.membership.joined_on
+        )
         for lg in LocalGovernment.objects.filter(membership__status="active")
         .select_related("membership")
         .exclude(pk__in=have)

@@ -7,13 +7,19 @@ registry's demo); meetings, resolutions, votes and prizes build on them.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
+from typing import Any
 
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from edile.core.models import TimeStampedModel
+from edile.core.models import TimeStampedModel, VersionedModel
+from edile.members.models import Gender
 
 
 class BodyKind(models.TextChoices):
@@ -59,15 +65,28 @@ class Seat(TimeStampedModel):
         _("role"), max_length=20, choices=SeatRole.choices, default=SeatRole.MEMBER
     )
     local_government = models.ForeignKey(
-        "members.LocalGovernment", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="seats", verbose_name=_("local government"),
+        "members.LocalGovernment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="seats",
+        verbose_name=_("local government"),
     )
     person = models.ForeignKey(
-        "members.Person", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="seats", verbose_name=_("person"),
+        "members.Person",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="seats",
+        verbose_name=_("person"),
     )
     start = models.DateField(_("start"))
     end = models.DateField(_("end"), null=True, blank=True)
+    lapses_with_mandate = models.BooleanField(
+        _("lapses when the holder's mandate ends"),
+        default=True,
+        help_text=_("A seat held by a person on behalf of a city ends with their mandate."),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -99,3 +118,1097 @@ class Seat(TimeStampedModel):
     def is_current(self, on: dt.date | None = None) -> bool:
         on = on or dt.date.today()
         return self.start <= on and (self.end is None or self.end >= on)
+
+
+# ---------------------------------------------------------------------------------------------
+# Meetings: a congress is a meeting whose children are its sessions.
+
+
+class MeetingKind(models.TextChoices):
+    CONGRESS = "congress", _("Congress")
+    GENERAL_ASSEMBLY = "general_assembly", _("General Assembly")
+    BUREAU_MEETING = "bureau_meeting", _("Bureau meeting")
+    COMMISSION_MEETING = "commission_meeting", _("Commission meeting")
+    SYMPOSIUM = "symposium", _("Symposium")
+    REGIONAL_CONFERENCE = "regional_conference", _("Regional conference")
+    INFORMATION_SESSION = "information_session", _("Information session")
+    SITE_VISIT = "site_visit", _("Site visit")
+    CEREMONY = "ceremony", _("Ceremony")
+
+
+class Meeting(TimeStampedModel):
+    """A congress or one of its sessions; statutory sessions have a convening body."""
+
+    # title, venue, description: translated (translation.py).
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="sessions",
+        verbose_name=_("congress"),
+    )
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    kind = models.CharField(_("kind"), max_length=30, choices=MeetingKind.choices)
+    title = models.CharField(_("title"), max_length=250)
+    description = models.TextField(_("description"), blank=True)
+    body = models.ForeignKey(
+        Body,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meetings",
+        verbose_name=_("convening body"),
+    )
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
+    timezone = models.CharField(_("time zone"), max_length=64, default="UTC")
+    venue = models.CharField(_("venue"), max_length=250, blank=True)
+    convocation = models.PositiveSmallIntegerField(
+        _("convocation"), default=1, help_text=_("1 for the first convocation, 2 for the second.")
+    )
+    capacity = models.PositiveIntegerField(
+        _("capacity"), null=True, blank=True, help_text=_("Empty means no limit.")
+    )
+    proxy_cap = models.PositiveSmallIntegerField(
+        _("proxies per holder"),
+        default=2,
+        help_text=_("How many cities one city may represent by proxy at this meeting."),
+    )
+    registration_opens = models.DateTimeField(_("registration opens"), null=True, blank=True)
+    registration_closes = models.DateTimeField(_("registration closes"), null=True, blank=True)
+    moderation_required = models.BooleanField(_("registrations need approval"), default=False)
+    is_public = models.BooleanField(_("public"), default=True)
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["start", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gte=models.F("start")),
+                name="governance_meeting_end_after_start",
+                violation_error_message=_("A meeting cannot end before it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(convocation__in=[1, 2]), name="governance_meeting_convocation_1_or_2"
+            ),
+            models.CheckConstraint(
+                condition=Q(registration_opens__isnull=True)
+                | Q(registration_closes__isnull=True)
+                | Q(registration_closes__gte=models.F("registration_opens")),
+                name="governance_meeting_registration_window",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("governance:meeting_detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_congress(self) -> bool:
+        return self.kind == MeetingKind.CONGRESS
+
+
+class AgendaItem(TimeStampedModel):
+    """An item of a meeting's agenda: a tree, each item optionally linked to what it decides."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="agenda_items", verbose_name=_("meeting")
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent item"),
+    )
+    number = models.CharField(_("number"), max_length=20)
+    title = models.CharField(_("title"), max_length=300)
+    order = models.PositiveIntegerField(_("order"), default=0)
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.PROTECT, null=True, blank=True
+    )
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    subject = GenericForeignKey("content_type", "object_id")
+
+    class Meta:
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+        ordering = ["meeting", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "number"], name="governance_agendaitem_unique_number"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"
+
+
+class AttendanceStatus(models.TextChoices):
+    PRESENT = "present", _("Present")
+    REPRESENTED = "represented", _("Represented")
+    EXCUSED = "excused", _("Excused")
+    ABSENT = "absent", _("Absent")
+
+
+class AttendanceSource(models.TextChoices):
+    CHECK_IN = "check_in", _("Badge check-in")
+    MANUAL = "manual", _("Recorded by the secretariat")
+    PROXY = "proxy", _("Proxy")
+
+
+class Attendance(TimeStampedModel):
+    """Whether a member city attended a session: the input of every quorum check."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("meeting")
+    )
+    local_government = models.ForeignKey(
+        "members.LocalGovernment",
+        on_delete=models.PROTECT,
+        related_name="attendances",
+        verbose_name=_("local government"),
+    )
+    person = models.ForeignKey(
+        "members.Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="attendances",
+        verbose_name=_("person"),
+    )
+    status = models.CharField(_("status"), max_length=20, choices=AttendanceStatus.choices)
+    source = models.CharField(
+        _("source"),
+        max_length=20,
+        choices=AttendanceSource.choices,
+        default=AttendanceSource.MANUAL,
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendances")
+        ordering = ["meeting", "local_government__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "local_government"], name="governance_attendance_one_per_city"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.local_government}: {self.get_status_display()}"
+
+
+class Proxy(TimeStampedModel):
+    """A member city (grantor) gives its vote at a meeting to another member city (holder)."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="proxies", verbose_name=_("meeting")
+    )
+    grantor = models.ForeignKey(
+        "members.LocalGovernment",
+        on_delete=models.PROTECT,
+        related_name="proxies_given",
+        verbose_name=_("represented city"),
+    )
+    holder = models.ForeignKey(
+        "members.LocalGovernment",
+        on_delete=models.PROTECT,
+        related_name="proxies_held",
+        verbose_name=_("proxy holder"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("proxy")
+        verbose_name_plural = _("proxies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "grantor"],
+                name="governance_proxy_one_per_grantor",
+                violation_error_message=_("This city has already given a proxy for this meeting."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(grantor=models.F("holder")),
+                name="governance_proxy_not_to_self",
+                violation_error_message=_("A city cannot hold its own proxy."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grantor} → {self.holder}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Registration for a congress and its sessions.
+
+
+class RegistrationType(models.TextChoices):
+    MAYOR = "mayor", _("Mayor")
+    DELEGATION_MEMBER = "delegation_member", _("Delegation member")
+    ACCOMPANYING_PERSON = "accompanying_person", _("Accompanying person")
+    PARTNER = "partner", _("Partner")
+    SPEAKER = "speaker", _("Speaker")
+    PRESS = "press", _("Press")
+    STAFF = "staff", _("Staff")
+
+
+class RegistrationStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting approval")
+    CONFIRMED = "confirmed", _("Confirmed")
+    WAITLISTED = "waitlisted", _("On the waiting list")
+    REJECTED = "rejected", _("Rejected")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Registration(TimeStampedModel):
+    """One person's registration for a congress; `token` is what the badge's QR code carries."""
+
+    congress = models.ForeignKey(
+        Meeting, on_delete=models.PROTECT, related_name="registrations", verbose_name=_("congress")
+    )
+    user = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="registrations",
+        verbose_name=_("account"),
+    )
+    given_name = models.CharField(_("given name"), max_length=100)
+    family_name = models.CharField(_("family name"), max_length=100)
+    email = models.EmailField(_("e-mail address"), blank=True)
+    gender = models.CharField(
+        _("gender"), max_length=10, choices=Gender.choices, default=Gender.UNKNOWN
+    )
+    local_government = models.ForeignKey(
+        "members.LocalGovernment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="registrations",
+        verbose_name=_("city"),
+    )
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    country = CountryField(_("country"), blank=True)
+    type = models.CharField(_("registration type"), max_length=30, choices=RegistrationType.choices)
+    language = models.CharField(
+        _("language"), max_length=2, choices=settings.LANGUAGES, default="fr"
+    )
+    consent_to_list = models.BooleanField(
+        _("I agree to appear on the public list of participants"), default=False
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=RegistrationStatus.choices,
+        default=RegistrationStatus.PENDING,
+        db_index=True,
+    )
+    token = models.UUIDField(_("badge code"), default=uuid.uuid4, unique=True, editable=False)
+    checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
+    is_fictional = models.BooleanField(_("fictional"), default=False)
+    history = HistoricalRecords(excluded_fields=["given_name", "family_name", "email"])
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        ordering = ["family_name", "given_name", "pk"]
+        indexes = [models.Index(fields=["congress", "status"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["congress", "email"],
+                condition=~Q(email=""),
+                name="governance_registration_one_per_email",
+                violation_error_message=_("This e-mail address is already registered."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+
+class SignupStatus(models.TextChoices):
+    CONFIRMED = "confirmed", _("Confirmed")
+    WAITLISTED = "waitlisted", _("On the waiting list")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class SessionSignup(TimeStampedModel):
+    """A registrant's place in one session: confirmed within capacity, else on the waiting list."""
+
+    registration = models.ForeignKey(
+        Registration,
+        on_delete=models.CASCADE,
+        related_name="signups",
+        verbose_name=_("registration"),
+    )
+    session = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="signups", verbose_name=_("session")
+    )
+    status = models.CharField(_("status"), max_length=20, choices=SignupStatus.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("session sign-up")
+        verbose_name_plural = _("session sign-ups")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration", "session"], name="governance_signup_once_per_session"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.registration} — {self.session}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Decision rules: quorum and majority as data.
+
+
+class QuorumBase(models.TextChoices):
+    NONE = "none", _("No quorum")
+    MEMBERS_ENTITLED = "members_entitled", _("Members entitled to vote")
+
+
+class MajorityBase(models.TextChoices):
+    VOTES_CAST = "votes_cast", _("Votes cast (abstentions not counted)")
+    VOTES_CAST_WITH_ABSTENTIONS = (
+        "votes_cast_with_abstentions",
+        _("Votes cast including abstentions"),
+    )
+    PRESENT_AND_REPRESENTED = "present_and_represented", _("Members present and represented")
+    MEMBERS_ENTITLED = "members_entitled", _("Members entitled to vote")
+
+
+class Comparator(models.TextChoices):
+    MORE_THAN = "more_than", _("More than")
+    AT_LEAST = "at_least", _("At least")
+
+
+class TieRule(models.TextChoices):
+    REJECTED = "rejected", _("A tie rejects the motion")
+    CHAIR_CASTING_VOTE = "chair_casting_vote", _("The chair has the casting vote")
+
+
+class VotingUnit(models.TextChoices):
+    ONE_CITY_ONE_VOTE = "one_city_one_vote", _("One city, one vote")
+    WEIGHTED = "weighted", _("Weighted")
+
+
+class DecisionRule(TimeStampedModel):
+    """How a body decides: quorum, majority, ties, weighting and proxies. Kept as data."""
+
+    # label: translated (translation.py).
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    label = models.CharField(_("label"), max_length=200)
+    statutory_reference = models.CharField(_("statutory reference"), max_length=120, blank=True)
+    quorum_base = models.CharField(
+        _("quorum base"),
+        max_length=30,
+        choices=QuorumBase.choices,
+        default=QuorumBase.MEMBERS_ENTITLED,
+    )
+    quorum_numerator = models.PositiveSmallIntegerField(_("quorum numerator"), default=1)
+    quorum_denominator = models.PositiveSmallIntegerField(_("quorum denominator"), default=2)
+    quorum_on_second_convocation = models.BooleanField(
+        _("quorum also required on second convocation"), default=False
+    )
+    proxies_count_for_quorum = models.BooleanField(_("proxies count for quorum"), default=True)
+    majority_base = models.CharField(
+        _("majority base"),
+        max_length=40,
+        choices=MajorityBase.choices,
+        default=MajorityBase.VOTES_CAST,
+    )
+    threshold_numerator = models.PositiveSmallIntegerField(_("majority numerator"), default=1)
+    threshold_denominator = models.PositiveSmallIntegerField(_("majority denominator"), default=2)
+    comparator = models.CharField(
+        _("comparator"), max_length=20, choices=Comparator.choices, default=Comparator.MORE_THAN
+    )
+    tie_rule = models.CharField(
+        _("tie rule"), max_length=30, choices=TieRule.choices, default=TieRule.REJECTED
+    )
+    voting_unit = models.CharField(
+        _("voting unit"),
+        max_length=30,
+        choices=VotingUnit.choices,
+        default=VotingUnit.ONE_CITY_ONE_VOTE,
+    )
+    max_proxies_per_holder = models.PositiveSmallIntegerField(_("proxies per holder"), default=2)
+
+    class Meta:
+        verbose_name = _("decision rule")
+        verbose_name_plural = _("decision rules")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quorum_denominator__gt=0)
+                & Q(threshold_denominator__gt=0)
+                & Q(quorum_numerator__lte=models.F("quorum_denominator"))
+                & Q(threshold_numerator__lte=models.F("threshold_denominator")),
+                name="governance_decisionrule_fractions",
+                violation_error_message=_("Fractions must be between 0 and 1."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    def snapshot(self) -> dict[str, Any]:
+        """The rule as it stood when a vote opened: statutes change, past votes must not."""
+        fields = [
+            "code",
+            "label_fr",
+            "label_en",
+            "statutory_reference",
+            "quorum_base",
+            "quorum_numerator",
+            "quorum_denominator",
+            "quorum_on_second_convocation",
+            "proxies_count_for_quorum",
+            "majority_base",
+            "threshold_numerator",
+            "threshold_denominator",
+            "comparator",
+            "tie_rule",
+            "voting_unit",
+            "max_proxies_per_holder",
+        ]
+        return {f: getattr(self, f) for f in fields}
+
+
+# ---------------------------------------------------------------------------------------------
+# Resolutions, their versions, paragraphs and amendments.
+
+
+class Topic(TimeStampedModel):
+    # name: translated (translation.py).
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+
+    class Meta:
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+        ordering = ["slug"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ResolutionKind(models.TextChoices):
+    RESOLUTION = "resolution", _("Resolution")
+    DECISION = "decision", _("Decision")
+    DECLARATION = "declaration", _("Declaration")
+    STATUTE_AMENDMENT = "statute_amendment", _("Amendment to the statutes")
+
+
+class ResolutionState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    TABLED = "tabled", _("Tabled")
+    AMENDED = "amended", _("Amended")
+    ADOPTED = "adopted", _("Adopted")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    DEFERRED = "deferred", _("Deferred")
+
+
+class VoteRequirement(models.TextChoices):
+    NONE = "", _("No vote needed")
+    PASSED = "pass", _("A vote that passed")
+    FAILED = "fail", _("A vote that failed")
+
+
+class WorkflowTransition(models.Model):
+    """One allowed move of a resolution's state: who may make it and which vote result it needs."""
+
+    from_state = models.CharField(_("from"), max_length=20, choices=ResolutionState.choices)
+    to_state = models.CharField(_("to"), max_length=20, choices=ResolutionState.choices)
+    role = models.CharField(
+        _("role"), max_length=30, help_text=_("The role code allowed to make this move.")
+    )
+    requires_vote = models.CharField(
+        _("requires"), max_length=10, blank=True, choices=VoteRequirement.choices
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("workflow transition")
+        verbose_name_plural = _("workflow transitions")
+        ordering = ["from_state", "to_state"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["from_state", "to_state"], name="governance_transition_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_from_state_display()} → {self.get_to_state_display()}"
+
+
+class Resolution(TimeStampedModel):
+    """A resolution or a decision of a body; bilingual, French authentic by default."""
+
+    # title, summary: translated (translation.py).
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    number = models.CharField(_("number"), max_length=40, blank=True)
+    kind = models.CharField(
+        _("kind"), max_length=30, choices=ResolutionKind.choices, default=ResolutionKind.RESOLUTION
+    )
+    title = models.CharField(_("title"), max_length=300)
+    summary = models.TextField(_("summary"), blank=True)
+    body = models.ForeignKey(
+        Body, on_delete=models.PROTECT, related_name="resolutions", verbose_name=_("body")
+    )
+    meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="resolutions",
+        verbose_name=_("meeting"),
+    )
+    state = models.CharField(
+        _("state"),
+        max_length=20,
+        choices=ResolutionState.choices,
+        default=ResolutionState.DRAFT,
+        db_index=True,
+    )
+    authentic_language = models.CharField(
+        _("authentic language"), max_length=2, choices=settings.LANGUAGES, default="fr"
+    )
+    rule = models.ForeignKey(
+        DecisionRule,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="resolutions",
+        verbose_name=_("decision rule"),
+    )
+    topics = models.ManyToManyField(
+        Topic, blank=True, related_name="resolutions", verbose_name=_("topics")
+    )
+    sponsors = models.ManyToManyField(
+        "members.LocalGovernment",
+        blank=True,
+        related_name="sponsored_resolutions",
+        verbose_name=_("sponsors"),
+    )
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("resolution")
+        verbose_name_plural = _("resolutions")
+        ordering = ["-decided_on", "number", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}".strip()
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("governance:resolution_detail", kwargs={"slug": self.slug})
+
+
+class ResolutionLink(TimeStampedModel):
+    """What a resolution concerns (a member city, an observatory case, a project): generic."""
+
+    resolution = models.ForeignKey(
+        Resolution, on_delete=models.CASCADE, related_name="links", verbose_name=_("resolution")
+    )
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    subject = GenericForeignKey("content_type", "object_id")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("link")
+        verbose_name_plural = _("links")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["resolution", "content_type", "object_id"],
+                name="governance_resolutionlink_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.subject)
+
+
+class ResolutionVersion(TimeStampedModel):
+    """A state of a resolution's text: the tabled text, then one version per adopted amendment."""
+
+    resolution = models.ForeignKey(
+        Resolution, on_delete=models.CASCADE, related_name="versions", verbose_name=_("resolution")
+    )
+    number = models.PositiveSmallIntegerField(_("version"))
+    # note: translated (translation.py).
+    note = models.CharField(_("note"), max_length=250, blank=True)
+
+    class Meta:
+        verbose_name = _("text version")
+        verbose_name_plural = _("text versions")
+        ordering = ["resolution", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["resolution", "number"], name="governance_version_unique_number"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resolution} v{self.number}"
+
+
+class Paragraph(models.Model):
+    """A numbered paragraph; the same number in both languages, so amendments target both."""
+
+    version = models.ForeignKey(
+        ResolutionVersion,
+        on_delete=models.CASCADE,
+        related_name="paragraphs",
+        verbose_name=_("version"),
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    # text: translated (translation.py).
+    text = models.TextField(_("text"))
+
+    class Meta:
+        verbose_name = _("paragraph")
+        verbose_name_plural = _("paragraphs")
+        ordering = ["version", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "number"], name="governance_paragraph_unique_number"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"§{self.number}"
+
+
+class AmendmentOperation(models.TextChoices):
+    REPLACE = "replace", _("Replace the paragraph")
+    INSERT_AFTER = "insert_after", _("Insert a paragraph after")
+    DELETE = "delete", _("Delete the paragraph")
+
+
+class AmendmentState(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    ADOPTED = "adopted", _("Adopted")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Amendment(TimeStampedModel):
+    """A proposed change to one paragraph, or to another amendment (`parent`)."""
+
+    resolution = models.ForeignKey(
+        Resolution,
+        on_delete=models.CASCADE,
+        related_name="amendments",
+        verbose_name=_("resolution"),
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="sub_amendments",
+        verbose_name=_("amends"),
+    )
+    number = models.CharField(_("number"), max_length=20)
+    paragraph_number = models.PositiveSmallIntegerField(_("paragraph"))
+    operation = models.CharField(
+        _("operation"),
+        max_length=20,
+        choices=AmendmentOperation.choices,
+        default=AmendmentOperation.REPLACE,
+    )
+    # text, justification: translated (translation.py).
+    text = models.TextField(_("proposed text"), blank=True)
+    justification = models.TextField(_("justification"), blank=True)
+    submitter = models.ForeignKey(
+        "members.LocalGovernment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="amendments",
+        verbose_name=_("submitted by"),
+    )
+    state = models.CharField(
+        _("state"), max_length=20, choices=AmendmentState.choices, default=AmendmentState.SUBMITTED
+    )
+
+    class Meta:
+        verbose_name = _("amendment")
+        verbose_name_plural = _("amendments")
+        ordering = ["resolution", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["resolution", "number"], name="governance_amendment_unique_number"
+            ),
+            models.CheckConstraint(
+                condition=Q(operation="delete") | ~Q(text=""),
+                name="governance_amendment_text_unless_delete",
+                violation_error_message=_("Give the proposed text."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class ResolutionEvent(models.Model):
+    """The public history of a resolution: each change of state, with who and why."""
+
+    resolution = models.ForeignKey(
+        Resolution, on_delete=models.CASCADE, related_name="events", verbose_name=_("resolution")
+    )
+    at = models.DateTimeField(_("date"))
+    from_state = models.CharField(
+        _("from"), max_length=20, choices=ResolutionState.choices, blank=True
+    )
+    to_state = models.CharField(_("to"), max_length=20, choices=ResolutionState.choices)
+    actor = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    vote = models.ForeignKey(
+        "Vote", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("resolution event")
+        verbose_name_plural = _("resolution events")
+        ordering = ["resolution", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.resolution}: {self.to_state}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Votes.
+
+
+class VoteMode(models.TextChoices):
+    ANALOG = "analog", _("Counted in the room")
+    ROLL_CALL = "roll_call", _("Named roll call")
+    SECRET = "secret", _("Secret ballot")
+
+
+class VoteStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+
+
+class VoteResult(models.TextChoices):
+    PASSED = "pass", _("Adopted")
+    FAILED = "fail", _("Rejected")
+    NO_QUORUM = "no_quorum", _("No quorum")
+
+
+class BallotOption(models.TextChoices):
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
+    ABSTAIN = "abstain", _("Abstain")
+
+
+class Vote(TimeStampedModel):
+    """A vote on a resolution or an amendment; its result is computed, never typed in."""
+
+    resolution = models.ForeignKey(
+        Resolution, on_delete=models.CASCADE, related_name="votes", verbose_name=_("resolution")
+    )
+    amendment = models.ForeignKey(
+        Amendment,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="votes",
+        verbose_name=_("amendment"),
+    )
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.PROTECT, related_name="votes", verbose_name=_("meeting")
+    )
+    rule = models.ForeignKey(
+        DecisionRule,
+        on_delete=models.PROTECT,
+        related_name="votes",
+        verbose_name=_("decision rule"),
+    )
+    rule_snapshot = models.JSONField(_("rule as applied"), default=dict)
+    mode = models.CharField(
+        _("mode"), max_length=20, choices=VoteMode.choices, default=VoteMode.ROLL_CALL
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=VoteStatus.choices, default=VoteStatus.OPEN
+    )
+    opened_at = models.DateTimeField(_("opened at"))
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    entitled = models.PositiveIntegerField(_("members entitled"), default=0)
+    present = models.PositiveIntegerField(_("present"), default=0)
+    represented = models.PositiveIntegerField(_("represented"), default=0)
+    yes = models.PositiveIntegerField(_("yes"), default=0)
+    no = models.PositiveIntegerField(_("no"), default=0)
+    abstain = models.PositiveIntegerField(_("abstentions"), default=0)
+    chair_vote = models.CharField(
+        _("chair's casting vote"), max_length=10, blank=True, choices=BallotOption.choices
+    )
+    result = models.CharField(_("result"), max_length=20, blank=True, choices=VoteResult.choices)
+    explanation_fr = models.TextField(_("explanation (French)"), blank=True)
+    explanation_en = models.TextField(_("explanation (English)"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("vote")
+        verbose_name_plural = _("votes")
+        ordering = ["opened_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="open") | Q(closed_at__isnull=False),
+                name="governance_vote_closed_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        target = self.amendment or self.resolution
+        return f"{target} — {self.opened_at:%Y-%m-%d}"
+
+    @property
+    def explanation(self) -> str:
+        from django.utils.translation import get_language
+
+        if (get_language() or "fr").startswith("en"):
+            return self.explanation_en
+        return self.explanation_fr
+
+
+class Ballot(TimeStampedModel):
+    """One city's vote, cast by its delegate or by the city holding its proxy."""
+
+    vote = models.ForeignKey(
+        Vote, on_delete=models.CASCADE, related_name="ballots", verbose_name=_("vote")
+    )
+    local_government = models.ForeignKey(
+        "members.LocalGovernment",
+        on_delete=models.PROTECT,
+        related_name="ballots",
+        verbose_name=_("city"),
+    )
+    option = models.CharField(_("option"), max_length=10, choices=BallotOption.choices)
+    weight = models.PositiveSmallIntegerField(_("weight"), default=1)
+    cast_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    by_proxy = models.BooleanField(_("by proxy"), default=False)
+
+    class Meta:
+        verbose_name = _("ballot")
+        verbose_name_plural = _("ballots")
+        ordering = ["vote", "local_government__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["vote", "local_government"],
+                name="governance_ballot_one_per_city",
+                violation_error_message=_("This city has already voted."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.local_government}: {self.option}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Minutes.
+
+
+class MinutesStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    APPROVED = "approved", _("Approved")
+
+
+class Minutes(VersionedModel):
+    """Minutes of a session, generated from the records in both languages, then edited."""
+
+    meeting = models.OneToOneField(
+        Meeting, on_delete=models.CASCADE, related_name="minutes", verbose_name=_("meeting")
+    )
+    text_fr = models.TextField(_("text (French)"))
+    text_en = models.TextField(_("text (English)"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=MinutesStatus.choices, default=MinutesStatus.DRAFT
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("minutes")
+        verbose_name_plural = _("minutes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(approved_at__isnull=False),
+                name="governance_minutes_approved_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting}"
+
+    def text(self, language: str) -> str:
+        return self.text_en if language.startswith("en") else self.text_fr
+
+
+# ---------------------------------------------------------------------------------------------
+# The prize.
+
+
+class PrizeEdition(TimeStampedModel):
+    # title, description: translated (translation.py).
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    year = models.PositiveSmallIntegerField(_("year"))
+    title = models.CharField(_("title"), max_length=250)
+    description = models.TextField(_("description"), blank=True)
+    jury = models.ForeignKey(
+        Body,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="prize_editions",
+        verbose_name=_("jury"),
+    )
+    ceremony = models.ForeignKey(
+        Meeting,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="prize_editions",
+        verbose_name=_("ceremony"),
+    )
+    nominations_close = models.DateField(_("nominations close"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("prize edition")
+        verbose_name_plural = _("prize editions")
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class NominationStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    ELIGIBLE = "eligible", _("Eligible")
+    INELIGIBLE = "ineligible", _("Not eligible")
+    LAUREATE = "laureate", _("Laureate")
+    NOT_SELECTED = "not_selected", _("Not selected")
+
+
+class Nomination(TimeStampedModel):
+    edition = models.ForeignKey(
+        PrizeEdition,
+        on_delete=models.CASCADE,
+        related_name="nominations",
+        verbose_name=_("edition"),
+    )
+    nominee = models.ForeignKey(
+        "members.Person",
+        on_delete=models.PROTECT,
+        related_name="nominations",
+        verbose_name=_("nominee"),
+    )
+    nominated_by = models.ForeignKey(
+        "members.LocalGovernment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="nominations",
+        verbose_name=_("nominated by"),
+    )
+    # citation: translated (translation.py).
+    citation = models.TextField(_("citation"), blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=NominationStatus.choices,
+        default=NominationStatus.SUBMITTED,
+    )
+    eligibility_note = models.CharField(_("eligibility"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("nomination")
+        verbose_name_plural = _("nominations")
+        ordering = ["edition", "nominee__family_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "nominee"], name="governance_nomination_once_per_edition"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.nominee} ({self.edition.year})"
+
+
+class ConflictDeclaration(TimeStampedModel):
+    """A juror declares, before scoring, whether they have a conflict of interest."""
+
+    nomination = models.ForeignKey(
+        Nomination, on_delete=models.CASCADE, related_name="conflicts", verbose_name=_("nomination")
+    )
+    juror = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="+", verbose_name=_("juror")
+    )
+    has_conflict = models.BooleanField(_("conflict of interest"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("conflict-of-interest declaration")
+        verbose_name_plural = _("conflict-of-interest declarations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["nomination", "juror"], name="governance_conflict_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.juror} / {self.nomination}"
+
+
+class JuryReview(TimeStampedModel):
+    nomination = models.ForeignKey(
+        Nomination, on_delete=models.CASCADE, related_name="reviews", verbose_name=_("nomination")
+    )
+    juror = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="+", verbose_name=_("juror")
+    )
+    score = models.PositiveSmallIntegerField(_("score (0–20)"))
+    comment = models.TextField(_("comment"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("jury review")
+        verbose_name_plural = _("jury reviews")
+        constraints = [
+            models.UniqueConstraint(fields=["nomination", "juror"], name="governance_review_once"),
+            models.CheckConstraint(
+                condition=Q(score__lte=20), name="governance_review_score_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.juror} / {self.nomination}: {self.score}"

@@ -1,7 +1,19 @@
 import simple_history
 from modeltranslation.translator import TranslationOptions, register
 
-from edile.governance.models import Body
+from edile.governance.models import (
+    AgendaItem,
+    Amendment,
+    Body,
+    DecisionRule,
+    Meeting,
+    Nomination,
+    Paragraph,
+    PrizeEdition,
+    Resolution,
+    ResolutionVersion,
+    Topic,
+)
 
 
 @register(Body)
@@ -9,5 +21,68 @@ class BodyTranslationOptions(TranslationOptions):
     fields = ("name", "description")
 
 
+@register(Meeting)
+class MeetingTranslationOptions(TranslationOptions):
+    fields = ("title", "description", "venue")
+
+
+@register(AgendaItem)
+class AgendaItemTranslationOptions(TranslationOptions):
+    fields = ("title",)
+
+
+@register(DecisionRule)
+class DecisionRuleTranslationOptions(TranslationOptions):
+    fields = ("label",)
+
+
+@register(Topic)
+class TopicTranslationOptions(TranslationOptions):
+    fields = ("name",)
+
+
+@register(Resolution)
+class ResolutionTranslationOptions(TranslationOptions):
+    fields = ("title", "summary")
+
+
+@register(ResolutionVersion)
+class ResolutionVersionTranslationOptions(TranslationOptions):
+    fields = ("note",)
+
+
+@register(Paragraph)
+class ParagraphTranslationOptions(TranslationOptions):
+    fields = ("text",)
+
+
+@register(Amendment)
+class AmendmentTranslationOptions(TranslationOptions):
+    fields = ("text", "justification")
+
+
+@register(PrizeEdition)
+class PrizeEditionTranslationOptions(TranslationOptions):
+    fields = ("title", "description")
+
+
+@register(Nomination)
+class NominationTranslationOptions(TranslationOptions):
+    fields = ("citation",)
+
+
 # simple-history must see the translated fields (name_fr, name_en…), so it registers here.
-simple_history.register(Body)
+for _model in (
+    Body,
+    Meeting,
+    DecisionRule,
+    AgendaItem,
+    Topic,
+    Resolution,
+    ResolutionVersion,
+    Paragraph,
+    Amendment,
+    PrizeEdition,
+    Nomination,
+):
+    simple_history.register(_model)

@@ -1,0 +1,33 @@
+"""Who may do what in governance, per object."""
+
+import rules
+
+from edile.accounts.permissions import (
+    is_bureau_member,
+    is_delegate_of,
+    is_staff_role,
+)
+
+
+@rules.predicate
+def is_public_meeting(user: object, meeting: object) -> bool:
+    return bool(getattr(meeting, "is_public", False))
+
+
+@rules.predicate
+def is_approved_minutes(user: object, minutes: object) -> bool:
+    return getattr(minutes, "status", "") == "approved"
+
+
+# The secretariat runs meetings: attendance, check-in, moderation, votes, minutes, workflow.
+rules.add_perm("governance.manage", is_staff_role)
+rules.add_perm("governance.view_meeting", is_public_meeting | is_staff_role | is_bureau_member)
+# Registrants' personal data (beyond the consenting public list) is for the secretariat.
+rules.add_perm("governance.view_registrations", is_staff_role)
+rules.add_perm("governance.check_in", is_staff_role)
+# A delegate votes, grants proxies and submits amendments for their own city.
+rules.add_perm("governance.act_for_city", is_staff_role | is_delegate_of)
+# Draft minutes are for the secretariat and the Bureau; approved ones are public.
+rules.add_perm("governance.view_minutes", is_approved_minutes | is_staff_role | is_bureau_member)
+# The Bureau sits as the prize jury.
+rules.add_perm("governance.review_nomination", is_bureau_member)

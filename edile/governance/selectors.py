@@ -1,0 +1,538 @@
+"""Reads of the governance module, filtered to what the user may see, in constant queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import get_language
+from django_countries import countries as country_names
+
+from edile.governance.models import (
+    AgendaItem,
+    Amendment,
+    AmendmentOperation,
+    Attendance,
+    AttendanceStatus,
+    Ballot,
+    Body,
+    DecisionRule,
+    Meeting,
+    MeetingKind,
+    Minutes,
+    MinutesStatus,
+    Nomination,
+    NominationStatus,
+    Proxy,
+    Registration,
+    RegistrationStatus,
+    RegistrationType,
+    Resolution,
+    ResolutionState,
+    ResolutionVersion,
+    Seat,
+    SignupStatus,
+    Vote,
+    VoteMode,
+    VoteStatus,
+)
+from edile.members.models import Gender, Mandate, Membership, MembershipStatus
+
+
+def _is_staff(user: Any) -> bool:
+    return bool(user and user.has_perm("governance.manage"))
+
+
+def _lang() -> str:
+    return "en" if (get_language() or "fr").startswith("en") else "fr"
+
+
+# ---------------------------------------------------------------------------------------------
+# Bodies and seats
+
+
+def current_seats(body: Body, on: dt.date | None = None) -> list[Seat]:
+    """The seats of `body` on `on`: a seat held by a person on behalf of a city lapses when
+    that person's mandate in the city has ended (unless the seat says otherwise)."""
+    on = on or timezone.localdate()
+    seats = (
+        Seat.objects.filter(body=body, start__lte=on)
+        .filter(Q(end__isnull=True) | Q(end__gte=on))
+        .annotate(
+            mandate_current=Exists(
+                Mandate.objects.filter(
+                    person=OuterRef("person"),
+                    local_government=OuterRef("local_government"),
+                    start__lte=on,
+                ).filter(Q(end__isnull=True) | Q(end__gte=on))
+            )
+        )
+        .select_related("local_government", "person")
+        .order_by("role", "local_government__name", "pk")
+    )
+    return [
+        s
+        for s in seats
+        if not (
+            s.person_id
+            and s.local_government_id
+            and s.lapses_with_mandate
+            and not s.mandate_current
+        )
+    ]
+
+
+def body_list() -> QuerySet[Body]:
+    return Body.objects.annotate(
+        seat_count=Count("seats", filter=Q(seats__end__isnull=True))
+    ).order_by("kind", "name")
+
+
+def entitled_city_ids(meeting: Meeting) -> set[int]:
+    """Member cities that hold a current seat in the meeting's body and are active members."""
+    if meeting.body_id is None:
+        return set()
+    on = timezone.localdate(meeting.start)
+    ids = {s.local_government_id for s in current_seats(meeting.body, on) if s.local_government_id}
+    active = Membership.objects.filter(
+        local_government_id__in=ids, status=MembershipStatus.ACTIVE
+    ).values_list("local_government_id", flat=True)
+    return ids & set(active)
+
+
+def presence_counts(meeting: Meeting) -> tuple[int, int]:
+    """(present, represented) among the entitled cities.
+
+    A proxy counts only while its holder is present: a delegated vote of an absent holder
+    is no vote at all (the complaint in OpenSlides#5745).
+    """
+    entitled = entitled_city_ids(meeting)
+    present_ids = set(
+        Attendance.objects.filter(
+            meeting=meeting, status=AttendanceStatus.PRESENT, local_government_id__in=entitled
+        ).values_list("local_government_id", flat=True)
+    )
+    represented = {
+        grantor
+        for grantor, holder in Proxy.objects.filter(meeting=meeting).values_list(
+            "grantor_id", "holder_id"
+        )
+        if holder in present_ids and grantor in entitled and grantor not in present_ids
+    }
+    return len(present_ids), len(represented)
+
+
+def proxies_per_holder(meeting: Meeting) -> list[int]:
+    rows = (
+        Proxy.objects.filter(meeting=meeting)
+        .values("holder_id")
+        .annotate(n=Count("id"))
+        .order_by("holder_id")
+    )
+    return [r["n"] for r in rows]
+
+
+def default_rule(meeting: Meeting) -> DecisionRule | None:
+    """The body's default rule (`<body kind>-ordinary`), else the simple majority."""
+    kind = meeting.body.kind if meeting.body_id else ""
+    return (
+        DecisionRule.objects.filter(code=f"{kind}-ordinary").first()
+        or DecisionRule.objects.filter(code="simple-majority").first()
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Meetings
+
+
+def meeting_visible(user: Any) -> Q:
+    return Q() if _is_staff(user) else Q(is_public=True)
+
+
+def congress_list(user: Any) -> QuerySet[Meeting]:
+    return (
+        Meeting.objects.filter(meeting_visible(user), kind=MeetingKind.CONGRESS)
+        .annotate(session_count=Count("sessions"))
+        .order_by("-start")
+    )
+
+
+def meeting_list(
+    user: Any, *, kind: str = "", congress: str = "", body: str = "", year: int | None = None
+) -> QuerySet[Meeting]:
+    qs = Meeting.objects.filter(meeting_visible(user)).select_related("body", "parent")
+    if kind:
+        qs = qs.filter(kind=kind)
+    if congress:
+        qs = qs.filter(parent__slug=congress)
+    if body:
+        qs = qs.filter(body__slug=body)
+    if year:
+        qs = qs.filter(start__year=year)
+    return qs.order_by("start", "pk")
+
+
+def meeting_detail(user: Any, slug: str) -> Meeting:
+    return (
+        Meeting.objects.filter(meeting_visible(user))
+        .select_related("body", "parent")
+        .get(slug=slug)
+    )
+
+
+def programme(congress: Meeting, user: Any) -> list[tuple[dt.date, list[Meeting]]]:
+    """The congress's sessions grouped by local day (the congress's own time zone)."""
+    import zoneinfo
+
+    tz = zoneinfo.ZoneInfo(congress.timezone or "UTC")
+    sessions = (
+        congress.sessions.filter(meeting_visible(user))
+        .select_related("body")
+        .annotate(confirmed=Count("signups", filter=Q(signups__status=SignupStatus.CONFIRMED)))
+        .order_by("start", "pk")
+    )
+    days: dict[dt.date, list[Meeting]] = {}
+    for session in sessions:
+        session.local_start = session.start.astimezone(tz)
+        session.local_end = session.end.astimezone(tz)
+        days.setdefault(session.local_start.date(), []).append(session)
+    return list(days.items())
+
+
+def agenda(meeting: Meeting) -> list[AgendaItem]:
+    """Top-level items with their children, in order (two queries)."""
+    items = list(meeting.agenda_items.select_related("content_type").order_by("order", "pk"))
+    by_parent: dict[int | None, list[AgendaItem]] = {}
+    for item in items:
+        by_parent.setdefault(item.parent_id, []).append(item)
+    for item in items:
+        item.sub_items = by_parent.get(item.pk, [])
+    return by_parent.get(None, [])
+
+
+def attendance_list(meeting: Meeting) -> QuerySet[Attendance]:
+    return meeting.attendances.select_related("local_government").order_by("local_government__name")
+
+
+def attendance_summary(meeting: Meeting) -> dict[str, int]:
+    counts = Counter(meeting.attendances.values_list("status", flat=True))
+    present, represented = presence_counts(meeting) if meeting.body_id else (0, 0)
+    return {
+        "entitled": len(entitled_city_ids(meeting)),
+        "present": present,
+        "represented": represented,
+        "excused": counts.get(AttendanceStatus.EXCUSED, 0),
+        "absent": counts.get(AttendanceStatus.ABSENT, 0),
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Registration
+
+
+def participant_list(congress: Meeting, user: Any, *, q: str = "") -> QuerySet[Registration]:
+    """Confirmed participants; the public sees only those who consented to appear."""
+    qs = Registration.objects.filter(congress=congress).select_related("local_government")
+    if _is_staff(user):
+        qs = qs.exclude(status=RegistrationStatus.CANCELLED)
+    else:
+        qs = qs.filter(
+            status=RegistrationStatus.CONFIRMED, consent_to_list=True, anonymised_at__isnull=True
+        )
+    if q:
+        qs = qs.filter(
+            Q(family_name__icontains=q)
+            | Q(given_name__icontains=q)
+            | Q(local_government__name_fr__icontains=q)
+            | Q(organisation__icontains=q)
+        )
+    return qs.order_by("family_name", "given_name", "pk")
+
+
+def registration_for_badge(token: str) -> Registration:
+    return Registration.objects.select_related("congress", "local_government").get(token=token)
+
+
+def registration_statistics(congress: Meeting) -> dict[str, list[tuple[str, int]]]:
+    """Confirmed participants by country, registration type and gender (three queries)."""
+    base = Registration.objects.filter(congress=congress, status=RegistrationStatus.CONFIRMED)
+    by_country = [
+        (country_names.name(r["country"]) or r["country"] or "—", r["n"])
+        for r in base.values("country").annotate(n=Count("id")).order_by("-n", "country")
+    ]
+    type_labels = dict(RegistrationType.choices)
+    by_type = [
+        (str(type_labels.get(r["type"], r["type"])), r["n"])
+        for r in base.values("type").annotate(n=Count("id")).order_by("-n", "type")
+    ]
+    gender_labels = dict(Gender.choices)
+    by_gender = [
+        (str(gender_labels.get(r["gender"], r["gender"])), r["n"])
+        for r in base.values("gender").annotate(n=Count("id")).order_by("-n", "gender")
+    ]
+    return {"country": by_country, "type": by_type, "gender": by_gender}
+
+
+def registration_counts(congress: Meeting) -> dict[str, int]:
+    rows = Registration.objects.filter(congress=congress).values("status").annotate(n=Count("id"))
+    return {r["status"]: r["n"] for r in rows}
+
+
+def pending_registrations(congress: Meeting) -> QuerySet[Registration]:
+    return (
+        Registration.objects.filter(
+            congress=congress,
+            status__in=[RegistrationStatus.PENDING, RegistrationStatus.WAITLISTED],
+        )
+        .select_related("local_government")
+        .order_by("created_at", "pk")
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Resolutions
+
+
+@dataclass(frozen=True)
+class ResolutionFilters:
+    q: str = ""
+    state: str = ""
+    kind: str = ""
+    topic: str = ""
+    body: str = ""
+    meeting: str = ""
+
+
+def resolution_list(user: Any, filters: ResolutionFilters | None = None) -> QuerySet[Resolution]:
+    filters = filters or ResolutionFilters()
+    qs = Resolution.objects.select_related("body", "meeting").prefetch_related("topics")
+    if not _is_staff(user):
+        qs = qs.exclude(state=ResolutionState.DRAFT)
+    if filters.q:
+        qs = qs.filter(
+            Q(title_fr__icontains=filters.q)
+            | Q(title_en__icontains=filters.q)
+            | Q(number__icontains=filters.q)
+        )
+    if filters.state:
+        qs = qs.filter(state=filters.state)
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.topic:
+        qs = qs.filter(topics__slug=filters.topic)
+    if filters.body:
+        qs = qs.filter(body__slug=filters.body)
+    if filters.meeting:
+        qs = qs.filter(meeting__slug=filters.meeting)
+    return qs.order_by("-decided_on", "number", "pk")
+
+
+def resolution_detail(user: Any, slug: str) -> Resolution:
+    qs = Resolution.objects.select_related("body", "meeting", "rule").prefetch_related(
+        "topics",
+        "sponsors",
+        Prefetch(
+            "versions",
+            queryset=ResolutionVersion.objects.prefetch_related("paragraphs").order_by("number"),
+        ),
+        Prefetch(
+            "amendments",
+            queryset=Amendment.objects.select_related("submitter", "parent").order_by("number"),
+        ),
+        Prefetch(
+            "votes",
+            queryset=Vote.objects.select_related("amendment", "meeting").order_by(
+                "opened_at", "pk"
+            ),
+        ),
+        "events",
+        "links__content_type",
+    )
+    if not _is_staff(user):
+        qs = qs.exclude(state=ResolutionState.DRAFT)
+    return qs.get(slug=slug)
+
+
+def current_version(resolution: Resolution) -> ResolutionVersion | None:
+    return resolution.versions.order_by("-number").first()
+
+
+def link_rows(resolution: Resolution) -> list[dict[str, Any]]:
+    """What the resolution concerns, as label and address (without importing other apps)."""
+    rows = []
+    for link in resolution.links.all():
+        obj = link.subject
+        if obj is None:
+            continue
+        url = obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else ""
+        rows.append(
+            {
+                "label": str(obj),
+                "url": url,
+                "kind": str(link.content_type.model_class()._meta.verbose_name),
+            }
+        )
+    return rows
+
+
+def amendment_diff(amendment: Amendment) -> list[tuple[str, str]]:
+    """Word-level diff of the proposal against what it amends, in the reader's language.
+
+    Returns (kind, text) pairs, kind being "same", "del" or "ins".
+    """
+    lang = _lang()
+    if amendment.parent_id:
+        before = getattr(amendment.parent, f"text_{lang}") or amendment.parent.text_fr or ""
+    else:
+        version = amendment.resolution.versions.order_by("-number").first()
+        if amendment.state == "adopted":
+            version = (
+                amendment.resolution.versions.filter(created_at__lte=amendment.updated_at)
+                .order_by("-number")
+                .first()
+            ) or version
+        paragraph = (
+            version.paragraphs.filter(number=amendment.paragraph_number).first()
+            if version
+            else None
+        )
+        before = (getattr(paragraph, f"text_{lang}") or paragraph.text_fr) if paragraph else ""
+    if amendment.operation == AmendmentOperation.DELETE:
+        after = ""
+    else:
+        after = getattr(amendment, f"text_{lang}") or amendment.text_fr or ""
+    if amendment.operation == AmendmentOperation.INSERT_AFTER and not amendment.parent_id:
+        return [("same", before), ("ins", after)]
+    a, b = before.split(), after.split()
+    out: list[tuple[str, str]] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if op == "equal":
+            out.append(("same", " ".join(a[i1:i2])))
+        if op in ("delete", "replace"):
+            out.append(("del", " ".join(a[i1:i2])))
+        if op in ("insert", "replace"):
+            out.append(("ins", " ".join(b[j1:j2])))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Votes
+
+
+def vote_list(
+    user: Any, *, meeting: str = "", result: str = "", resolution: str = ""
+) -> QuerySet[Vote]:
+    qs = Vote.objects.select_related("resolution", "amendment", "meeting")
+    if not _is_staff(user):
+        qs = qs.exclude(resolution__state=ResolutionState.DRAFT)
+    if meeting:
+        qs = qs.filter(meeting__slug=meeting)
+    if result:
+        qs = qs.filter(result=result)
+    if resolution:
+        qs = qs.filter(resolution__slug=resolution)
+    return qs.order_by("opened_at", "pk")
+
+
+def vote_detail(user: Any, pk: int) -> Vote:
+    return vote_list(user).get(pk=pk)
+
+
+def named_ballots(vote: Vote) -> QuerySet[Ballot] | list[Ballot]:
+    """Who voted what: never for a secret ballot."""
+    if vote.mode != VoteMode.ROLL_CALL:
+        return []
+    return vote.ballots.select_related("local_government").order_by("local_government__name")
+
+
+def voting_cities_for(user: Any, vote: Vote) -> list[Any]:
+    """The cities this user may still vote for in this vote: their own and those whose proxy
+    their city holds."""
+    from edile.accounts.models import RoleCode
+    from edile.accounts.selectors import scoped_local_government_ids
+    from edile.members.models import LocalGovernment
+
+    if vote.status != VoteStatus.OPEN or vote.mode == VoteMode.ANALOG:
+        return []
+    own = set(scoped_local_government_ids(user, RoleCode.DELEGATE))
+    via_proxy = set(
+        Proxy.objects.filter(meeting=vote.meeting, holder_id__in=own).values_list(
+            "grantor_id", flat=True
+        )
+    )
+    voted = set(vote.ballots.values_list("local_government_id", flat=True))
+    ids = (own | via_proxy) - voted
+    return list(LocalGovernment.objects.filter(pk__in=ids).order_by("name"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Minutes
+
+
+def minutes_context(meeting: Meeting) -> dict[str, Any]:
+    """Everything the minutes say, read from the records."""
+    votes = list(
+        Vote.objects.filter(meeting=meeting, status=VoteStatus.CLOSED)
+        .select_related("resolution", "amendment")
+        .order_by("closed_at", "pk")
+    )
+    adopted = list(
+        Resolution.objects.filter(votes__in=votes, state=ResolutionState.ADOPTED)
+        .distinct()
+        .order_by("number")
+    )
+    import zoneinfo
+
+    tz = zoneinfo.ZoneInfo(meeting.timezone or "UTC")
+    return {
+        "meeting": meeting,
+        "local_start": meeting.start.astimezone(tz),
+        "local_end": meeting.end.astimezone(tz),
+        "summary": attendance_summary(meeting) if meeting.body_id else None,
+        "attendances": list(attendance_list(meeting)),
+        "proxies": list(
+            Proxy.objects.filter(meeting=meeting)
+            .select_related("grantor", "holder")
+            .order_by("grantor__name")
+        ),
+        "agenda": agenda(meeting),
+        "votes": votes,
+        "adopted": adopted,
+    }
+
+
+def minutes_for(user: Any, meeting: Meeting) -> Minutes | None:
+    minutes = Minutes.objects.filter(meeting=meeting).first()
+    if minutes is None or not user.has_perm("governance.view_minutes", minutes):
+        return None
+    return minutes
+
+
+def approved_minutes_exist(meeting: Meeting) -> bool:
+    return Minutes.objects.filter(meeting=meeting, status=MinutesStatus.APPROVED).exists()
+
+
+# ---------------------------------------------------------------------------------------------
+# Prize
+
+
+def laureates() -> QuerySet[Nomination]:
+    return (
+        Nomination.objects.filter(status=NominationStatus.LAUREATE)
+        .select_related("edition", "nominee", "nominated_by")
+        .order_by("-edition__year", "nominee__family_name")
+    )
+
+
+def nominations_for_review(edition_slug: str) -> QuerySet[Nomination]:
+    return (
+        Nomination.objects.filter(edition__slug=edition_slug)
+        .select_related("nominee", "nominated_by", "edition")
+        .annotate(review_count=Count("reviews"))
+        .order_by("nominee__family_name")
+    )

@@ -1,0 +1,847 @@
+"""Writes of the governance module: meetings, registration, resolutions, votes, minutes, prize.
+
+Every function is keyword-only, atomic, and checks permission itself, so the pages, the API
+and the demo share one set of rules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from edile.accounts.selectors import has_role
+from edile.core.concurrency import save_versioned
+from edile.core.errors import ServiceError
+from edile.governance import selectors
+from edile.governance.evaluation import Tally, evaluate
+from edile.governance.models import (
+    Amendment,
+    AmendmentOperation,
+    AmendmentState,
+    Attendance,
+    AttendanceSource,
+    AttendanceStatus,
+    Ballot,
+    BallotOption,
+    ConflictDeclaration,
+    JuryReview,
+    Meeting,
+    Minutes,
+    MinutesStatus,
+    Nomination,
+    NominationStatus,
+    Paragraph,
+    Proxy,
+    Registration,
+    RegistrationStatus,
+    RegistrationType,
+    Resolution,
+    ResolutionEvent,
+    ResolutionState,
+    ResolutionVersion,
+    SessionSignup,
+    SignupStatus,
+    Vote,
+    VoteMode,
+    VoteResult,
+    VoteStatus,
+    WorkflowTransition,
+)
+from edile.members.models import Gender, LocalGovernment, MembershipStatus
+
+# Registration types whose check-in makes their city present at statutory sessions.
+VOTING_TYPES = {RegistrationType.MAYOR, RegistrationType.DELEGATION_MEMBER}
+# A resolution can be put to the vote only in these states.
+VOTABLE_STATES = {ResolutionState.TABLED, ResolutionState.AMENDED}
+
+
+def _require(user: Any, perm: str, obj: Any = None) -> None:
+    if not user.has_perm(perm, obj):
+        raise PermissionDenied(_("You are not allowed to do this."))
+
+
+# ---------------------------------------------------------------------------------------------
+# Attendance and proxies
+
+
+@transaction.atomic
+def attendance_record(
+    *,
+    user: Any,
+    meeting: Meeting,
+    local_government: LocalGovernment,
+    status: str,
+    source: str = AttendanceSource.MANUAL,
+    person: Any = None,
+) -> Attendance:
+    """Record (or correct) a city's attendance at a session."""
+    _require(user, "governance.manage", meeting)
+    if status not in AttendanceStatus.values:
+        raise ServiceError(_("Unknown attendance status."))
+    attendance, _created = Attendance.objects.update_or_create(
+        meeting=meeting,
+        local_government=local_government,
+        defaults={"status": status, "source": source, "person": person},
+    )
+    return attendance
+
+
+@transaction.atomic
+def proxy_grant(
+    *, user: Any, meeting: Meeting, grantor: LocalGovernment, holder: LocalGovernment
+) -> Proxy:
+    """`grantor` gives its vote at `meeting` to `holder`, within the meeting's cap per holder."""
+    _require(user, "governance.act_for_city", grantor)
+    if grantor.pk == holder.pk:
+        raise ServiceError(_("A city cannot hold its own proxy."))
+    # Lock the meeting row so that two proxies for the same holder cannot both pass the cap.
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    entitled = selectors.entitled_city_ids(meeting)
+    if grantor.pk not in entitled or holder.pk not in entitled:
+        raise ServiceError(_("Both cities must hold a seat in the body that meets."))
+    if Proxy.objects.filter(meeting=meeting, grantor=grantor).exists():
+        raise ServiceError(_("This city has already given a proxy for this meeting."))
+    if Proxy.objects.filter(meeting=meeting, grantor=holder).exists():
+        raise ServiceError(_("The holder has itself given its proxy: choose another city."))
+    held = Proxy.objects.filter(meeting=meeting, holder=holder).count()
+    if held >= meeting.proxy_cap:
+        raise ServiceError(
+            _("%(holder)s already holds %(count)d proxies, the most allowed at this meeting.")
+            % {"holder": holder, "count": held}
+        )
+    proxy = Proxy.objects.create(meeting=meeting, grantor=grantor, holder=holder)
+    Attendance.objects.update_or_create(
+        meeting=meeting,
+        local_government=grantor,
+        defaults={"status": AttendanceStatus.REPRESENTED, "source": AttendanceSource.PROXY},
+    )
+    return proxy
+
+
+# ---------------------------------------------------------------------------------------------
+# Registration
+
+
+def _send_registration_mail(registration: Registration) -> None:
+    """Tell the registrant where they stand, in their own language."""
+    if not registration.email:
+        return
+    with translation.override(registration.language):
+        context = {
+            "registration": registration,
+            "congress": registration.congress,
+            "status": registration.get_status_display(),
+        }
+        subject = _("Your registration for %(congress)s") % {"congress": registration.congress}
+        body = render_to_string("governance/email/registration.txt", context)
+    send_mail(subject, body, None, [registration.email], fail_silently=True)
+
+
+def _place_in_session(registration: Registration, session: Meeting) -> SessionSignup:
+    # The row lock serialises concurrent sign-ups for the same session (PostgreSQL); SQLite
+    # serialises writers anyway. Either way the last place cannot be given twice.
+    session = Meeting.objects.select_for_update().get(pk=session.pk)
+    taken = SessionSignup.objects.filter(session=session, status=SignupStatus.CONFIRMED).count()
+    full = session.capacity is not None and taken >= session.capacity
+    status = SignupStatus.WAITLISTED if full else SignupStatus.CONFIRMED
+    signup, _created = SessionSignup.objects.update_or_create(
+        registration=registration, session=session, defaults={"status": status}
+    )
+    return signup
+
+
+@transaction.atomic
+def registration_create(
+    *,
+    congress: Meeting,
+    given_name: str,
+    family_name: str,
+    email: str,
+    type: str,
+    gender: str = Gender.UNKNOWN,
+    local_government: LocalGovernment | None = None,
+    organisation: str = "",
+    country: str = "",
+    language: str = "fr",
+    consent_to_list: bool = False,
+    sessions: list[Meeting] | None = None,
+    user: Any = None,
+    is_fictional: bool = False,
+    now: dt.datetime | None = None,
+    send_email: bool = True,
+) -> Registration:
+    """Register a person for a congress and the sessions they chose.
+
+    Beyond the congress's or a session's capacity, the place goes to the waiting list.
+    """
+    now = now or timezone.now()
+    if not congress.is_congress:
+        raise ServiceError(_("Registration is open for congresses only."))
+    if congress.registration_opens and now < congress.registration_opens:
+        raise ServiceError(_("Registration for this congress is not open yet."))
+    if congress.registration_closes and now > congress.registration_closes:
+        raise ServiceError(_("Registration for this congress is closed."))
+    if type not in RegistrationType.values:
+        raise ServiceError(_("Choose a registration type."))
+    email = (email or "").strip().lower()
+    if email and Registration.objects.filter(congress=congress, email=email).exists():
+        raise ServiceError(_("This e-mail address is already registered for this congress."))
+    sessions = sessions or []
+    if any(s.parent_id != congress.pk for s in sessions):
+        raise ServiceError(_("A chosen session does not belong to this congress."))
+    locked = Meeting.objects.select_for_update().get(pk=congress.pk)
+    if congress.moderation_required:
+        status = RegistrationStatus.PENDING
+    else:
+        confirmed = Registration.objects.filter(
+            congress=congress, status=RegistrationStatus.CONFIRMED
+        ).count()
+        full = locked.capacity is not None and confirmed >= locked.capacity
+        status = RegistrationStatus.WAITLISTED if full else RegistrationStatus.CONFIRMED
+    try:
+        with transaction.atomic():
+            registration = Registration.objects.create(
+                congress=congress,
+                user=user,
+                given_name=given_name.strip(),
+                family_name=family_name.strip(),
+                email=email,
+                type=type,
+                gender=gender,
+                local_government=local_government,
+                organisation=organisation,
+                country=country or (local_government.country.code if local_government else ""),
+                language=language if language in ("fr", "en") else "fr",
+                consent_to_list=consent_to_list,
+                status=status,
+                is_fictional=is_fictional,
+            )
+    except IntegrityError:
+        raise ServiceError(
+            _("This e-mail address is already registered for this congress.")
+        ) from None
+    for session in sessions:
+        _place_in_session(registration, session)
+    if send_email:
+        transaction.on_commit(lambda: _send_registration_mail(registration))
+    return registration
+
+
+def _promote_waitlist(session: Meeting) -> None:
+    session = Meeting.objects.select_for_update().get(pk=session.pk)
+    taken = SessionSignup.objects.filter(session=session, status=SignupStatus.CONFIRMED).count()
+    free = None if session.capacity is None else session.capacity - taken
+    waiting = SessionSignup.objects.filter(
+        session=session, status=SignupStatus.WAITLISTED
+    ).order_by("created_at", "pk")
+    for signup in waiting[: free if free is not None else None]:
+        signup.status = SignupStatus.CONFIRMED
+        signup.save(update_fields=["status", "updated_at"])
+
+
+@transaction.atomic
+def registration_moderate(*, user: Any, registration: Registration, approve: bool) -> Registration:
+    """The secretariat approves (within capacity, else waiting list) or rejects a registration."""
+    _require(user, "governance.manage", registration.congress)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    allowed = {RegistrationStatus.PENDING, RegistrationStatus.WAITLISTED}
+    if registration.status not in allowed:
+        raise ServiceError(_("Only a pending or waiting registration can be moderated."))
+    if approve:
+        congress = Meeting.objects.select_for_update().get(pk=registration.congress_id)
+        confirmed = Registration.objects.filter(
+            congress=congress, status=RegistrationStatus.CONFIRMED
+        ).count()
+        full = congress.capacity is not None and confirmed >= congress.capacity
+        registration.status = (
+            RegistrationStatus.WAITLISTED if full else (RegistrationStatus.CONFIRMED)
+        )
+    else:
+        registration.status = RegistrationStatus.REJECTED
+        sessions = list(Meeting.objects.filter(signups__registration=registration))
+        registration.signups.update(status=SignupStatus.CANCELLED)
+        for session in sessions:
+            _promote_waitlist(session)
+    registration.save(update_fields=["status", "updated_at"])
+    transaction.on_commit(lambda: _send_registration_mail(registration))
+    return registration
+
+
+@transaction.atomic
+def registration_check_in(
+    *, user: Any, token: str, now: dt.datetime | None = None
+) -> tuple[Registration, bool]:
+    """Scan a badge: mark the registrant present, and their city present at the statutory
+    sessions they signed up for (which is what the quorum counts).
+
+    Returns the registration and whether this scan was the first one.
+    """
+    _require(user, "governance.check_in")
+    try:
+        code = uuid.UUID(str(token).strip())
+        registration = (
+            Registration.objects.select_for_update()
+            .select_related("congress", "local_government")
+            .get(token=code)
+        )
+    except (Registration.DoesNotExist, ValueError):
+        raise ServiceError(_("No registration has this badge code.")) from None
+    if registration.status != RegistrationStatus.CONFIRMED:
+        raise ServiceError(
+            _("This registration is not confirmed (%(status)s): send the person to the desk.")
+            % {"status": registration.get_status_display()}
+        )
+    first = registration.checked_in_at is None
+    if first:
+        registration.checked_in_at = now or timezone.now()
+        registration.save(update_fields=["checked_in_at", "updated_at"])
+    if registration.local_government_id and registration.type in VOTING_TYPES:
+        sessions = Meeting.objects.filter(
+            signups__registration=registration,
+            signups__status=SignupStatus.CONFIRMED,
+            body__isnull=False,
+        )
+        for session in sessions:
+            Attendance.objects.update_or_create(
+                meeting=session,
+                local_government_id=registration.local_government_id,
+                defaults={"status": AttendanceStatus.PRESENT, "source": AttendanceSource.CHECK_IN},
+            )
+    return registration, first
+
+
+@transaction.atomic
+def registration_anonymise_expired(*, before: dt.date) -> int:
+    """Anonymise the personal data of registrations for congresses that ended before `before`.
+
+    Names, e-mail, account link, gender and consent go; the type, city and country stay, so
+    past statistics by country and role survive. The history rows holding personal data go too.
+    Returns how many registrations were anonymised.
+    """
+    cutoff = dt.datetime.combine(before, dt.time.min, tzinfo=dt.UTC)
+    expired = Registration.objects.filter(congress__end__lt=cutoff, anonymised_at__isnull=True)
+    ids = list(expired.values_list("pk", flat=True))
+    if not ids:
+        return 0
+    Registration.objects.filter(pk__in=ids).update(
+        given_name="",
+        family_name="",
+        email="",
+        user=None,
+        gender=Gender.UNKNOWN,
+        consent_to_list=False,
+        anonymised_at=timezone.now(),
+    )
+    Registration.history.filter(id__in=ids).delete()
+    return len(ids)
+
+
+# ---------------------------------------------------------------------------------------------
+# Resolutions: one transition function over the workflow rows
+
+
+def _last_vote_result(resolution: Resolution) -> str:
+    vote = (
+        resolution.votes.filter(amendment__isnull=True, status=VoteStatus.CLOSED)
+        .order_by("-closed_at", "-pk")
+        .first()
+    )
+    return vote.result if vote else ""
+
+
+@transaction.atomic
+def resolution_transition(
+    *,
+    user: Any,
+    resolution: Resolution,
+    to_state: str,
+    note: str = "",
+    vote: Vote | None = None,
+    system: bool = False,
+) -> Resolution:
+    """Move a resolution to `to_state` if the workflow allows it for this user (and vote)."""
+    resolution = Resolution.objects.select_for_update().get(pk=resolution.pk)
+    transition = WorkflowTransition.objects.filter(
+        from_state=resolution.state, to_state=to_state
+    ).first()
+    if transition is None:
+        raise ServiceError(
+            _("A resolution cannot go from “%(from)s” to “%(to)s”.")
+            % {
+                "from": resolution.get_state_display(),
+                "to": ResolutionState(to_state).label
+                if to_state in ResolutionState.values
+                else to_state,
+            }
+        )
+    if not system and not has_role(user, transition.role, "administrator"):
+        raise PermissionDenied(_("You are not allowed to do this."))
+    if transition.requires_vote:
+        result = vote.result if vote else _last_vote_result(resolution)
+        if result != transition.requires_vote:
+            raise ServiceError(
+                _("This step needs a closed vote whose result is “%(result)s”.")
+                % {"result": VoteResult(transition.requires_vote).label}
+            )
+    event = ResolutionEvent(
+        resolution=resolution,
+        at=timezone.now(),
+        from_state=resolution.state,
+        to_state=to_state,
+        actor=user if getattr(user, "pk", None) else None,
+        vote=vote,
+        note=note[:300],
+    )
+    resolution.state = to_state
+    if to_state in (ResolutionState.ADOPTED, ResolutionState.REJECTED):
+        resolution.decided_on = (
+            vote.closed_at if vote and vote.closed_at else timezone.now()
+        ).date()
+    resolution.save()
+    event.save()
+    return resolution
+
+
+@transaction.atomic
+def resolution_version_create(
+    *,
+    resolution: Resolution,
+    paragraphs: list[tuple[str, str]],
+    note_fr: str = "",
+    note_en: str = "",
+) -> ResolutionVersion:
+    """A new text version from (French, English) paragraphs, numbered from 1."""
+    number = (
+        resolution.versions.order_by("-number").values_list("number", flat=True).first() or 0
+    ) + 1
+    version = ResolutionVersion.objects.create(
+        resolution=resolution, number=number, note=note_fr, note_fr=note_fr, note_en=note_en
+    )
+    Paragraph.objects.bulk_create(
+        Paragraph(version=version, number=i, text=fr, text_fr=fr, text_en=en)
+        for i, (fr, en) in enumerate(paragraphs, start=1)
+    )
+    return version
+
+
+@transaction.atomic
+def amendment_submit(
+    *,
+    user: Any,
+    resolution: Resolution,
+    paragraph_number: int,
+    operation: str,
+    text_fr: str = "",
+    text_en: str = "",
+    justification_fr: str = "",
+    justification_en: str = "",
+    submitter: LocalGovernment | None = None,
+    parent: Amendment | None = None,
+) -> Amendment:
+    """Propose a change to a paragraph of the current text, or to another amendment."""
+    if submitter is not None:
+        _require(user, "governance.act_for_city", submitter)
+    else:
+        _require(user, "governance.manage")
+    resolution = Resolution.objects.select_for_update().get(pk=resolution.pk)
+    if resolution.state not in VOTABLE_STATES:
+        raise ServiceError(_("Amendments can be submitted only to a tabled resolution."))
+    if operation not in AmendmentOperation.values:
+        raise ServiceError(_("Choose what the amendment does."))
+    if operation != AmendmentOperation.DELETE and not text_fr.strip():
+        raise ServiceError(_("Give the proposed text in French (the authentic language)."))
+    current = selectors.current_version(resolution)
+    numbers = set(current.paragraphs.values_list("number", flat=True)) if current else set()
+    if paragraph_number not in numbers:
+        raise ServiceError(
+            _("The current text has no paragraph %(number)d.") % {"number": paragraph_number}
+        )
+    if parent is not None:
+        if parent.resolution_id != resolution.pk or parent.state != AmendmentState.SUBMITTED:
+            raise ServiceError(_("Only a pending amendment to this resolution can be amended."))
+        paragraph_number = parent.paragraph_number
+        count = parent.sub_amendments.count() + 1
+        number = f"{parent.number}.{count}"
+    else:
+        number = f"A{resolution.amendments.filter(parent__isnull=True).count() + 1}"
+    return Amendment.objects.create(
+        resolution=resolution,
+        parent=parent,
+        number=number,
+        paragraph_number=paragraph_number,
+        operation=operation,
+        text=text_fr,
+        text_fr=text_fr,
+        text_en=text_en or text_fr,
+        justification=justification_fr,
+        justification_fr=justification_fr,
+        justification_en=justification_en,
+        submitter=submitter,
+    )
+
+
+def _apply_amendment(amendment: Amendment, user: Any, vote: Vote | None) -> None:
+    """An adopted amendment: to a paragraph, a new text version; to an amendment, its text."""
+    if amendment.parent_id:
+        parent = amendment.parent
+        parent.text_fr, parent.text_en = amendment.text_fr, amendment.text_en
+        parent.text = amendment.text_fr
+        parent.save()
+        return
+    resolution = amendment.resolution
+    current = selectors.current_version(resolution)
+    rows: list[tuple[str, str]] = []
+    for p in current.paragraphs.order_by("number"):
+        if p.number == amendment.paragraph_number:
+            if amendment.operation == AmendmentOperation.REPLACE:
+                rows.append((amendment.text_fr, amendment.text_en))
+            elif amendment.operation == AmendmentOperation.INSERT_AFTER:
+                rows.extend([(p.text_fr, p.text_en), (amendment.text_fr, amendment.text_en)])
+            continue
+        rows.append((p.text_fr or "", p.text_en or ""))
+    resolution_version_create(
+        resolution=resolution,
+        paragraphs=rows,
+        note_fr=f"Amendement {amendment.number} adopté",
+        note_en=f"Amendment {amendment.number} adopted",
+    )
+    resolution_transition(
+        user=user,
+        resolution=resolution,
+        to_state=ResolutionState.AMENDED,
+        vote=vote,
+        note=f"{amendment.number}",
+        system=True,
+    )
+
+
+@transaction.atomic
+def amendment_withdraw(*, user: Any, amendment: Amendment) -> Amendment:
+    if amendment.submitter_id:
+        _require(user, "governance.act_for_city", amendment.submitter)
+    else:
+        _require(user, "governance.manage")
+    if amendment.state != AmendmentState.SUBMITTED:
+        raise ServiceError(_("Only a pending amendment can be withdrawn."))
+    amendment.state = AmendmentState.WITHDRAWN
+    amendment.save(update_fields=["state", "updated_at"])
+    return amendment
+
+
+# ---------------------------------------------------------------------------------------------
+# Votes
+
+
+@transaction.atomic
+def vote_open(
+    *,
+    user: Any,
+    resolution: Resolution,
+    meeting: Meeting,
+    mode: str = VoteMode.ROLL_CALL,
+    amendment: Amendment | None = None,
+    now: dt.datetime | None = None,
+) -> Vote:
+    """Open a vote at `meeting`; the decision rule is copied so later edits cannot change it."""
+    _require(user, "governance.manage", meeting)
+    if mode not in VoteMode.values:
+        raise ServiceError(_("Unknown voting mode."))
+    if resolution.state not in VOTABLE_STATES:
+        raise ServiceError(_("Only a tabled resolution can be put to the vote."))
+    if amendment is not None and (
+        amendment.resolution_id != resolution.pk or amendment.state != AmendmentState.SUBMITTED
+    ):
+        raise ServiceError(_("Only a pending amendment to this resolution can be put to the vote."))
+    if meeting.body_id is None:
+        raise ServiceError(_("Only a session of a statutory body can vote."))
+    rule = resolution.rule or selectors.default_rule(meeting)
+    if rule is None:
+        raise ServiceError(_("No decision rule applies: set one on the resolution."))
+    busy = Vote.objects.filter(
+        resolution=resolution, amendment=amendment, status=VoteStatus.OPEN
+    ).exists()
+    if busy:
+        raise ServiceError(_("A vote on this text is already open."))
+    present, represented = selectors.presence_counts(meeting)
+    return Vote.objects.create(
+        resolution=resolution,
+        amendment=amendment,
+        meeting=meeting,
+        rule=rule,
+        rule_snapshot=rule.snapshot(),
+        mode=mode,
+        opened_at=now or timezone.now(),
+        entitled=len(selectors.entitled_city_ids(meeting)),
+        present=present,
+        represented=represented,
+    )
+
+
+@transaction.atomic
+def ballot_cast(*, user: Any, vote: Vote, local_government: LocalGovernment, option: str) -> Ballot:
+    """A city's vote, cast by its delegate, or by a delegate of the city holding its proxy."""
+    vote = Vote.objects.select_for_update().select_related("meeting").get(pk=vote.pk)
+    if vote.status != VoteStatus.OPEN:
+        raise ServiceError(_("This vote is closed: no more ballots are accepted."))
+    if vote.mode == VoteMode.ANALOG:
+        raise ServiceError(_("This vote is counted in the room: no ballots are recorded."))
+    if option not in BallotOption.values:
+        raise ServiceError(_("Choose yes, no or abstain."))
+    by_proxy = False
+    if not user.has_perm("governance.act_for_city", local_government):
+        proxy = Proxy.objects.filter(meeting=vote.meeting, grantor=local_government).first()
+        if proxy is None or not user.has_perm("governance.act_for_city", proxy.holder):
+            raise PermissionDenied(
+                _("You may vote only for your own city or a city whose proxy your city holds.")
+            )
+        by_proxy = True
+    elif Proxy.objects.filter(meeting=vote.meeting, grantor=local_government).exists():
+        by_proxy = True
+    if local_government.pk not in selectors.entitled_city_ids(vote.meeting):
+        raise ServiceError(_("This city is not entitled to vote in this body."))
+    attendance = Attendance.objects.filter(
+        meeting=vote.meeting,
+        local_government=local_government,
+        status__in=[AttendanceStatus.PRESENT, AttendanceStatus.REPRESENTED],
+    ).first()
+    if attendance is None:
+        raise ServiceError(_("This city is not recorded as present or represented."))
+    if Ballot.objects.filter(vote=vote, local_government=local_government).exists():
+        raise ServiceError(_("This city has already voted."))
+    weight = 1
+    try:
+        with transaction.atomic():
+            return Ballot.objects.create(
+                vote=vote,
+                local_government=local_government,
+                option=option,
+                weight=weight,
+                cast_by=user,
+                by_proxy=by_proxy,
+            )
+    except IntegrityError:
+        raise ServiceError(_("This city has already voted.")) from None
+
+
+@transaction.atomic
+def vote_record_counts(*, user: Any, vote: Vote, yes: int, no: int, abstain: int) -> Vote:
+    """Enter the counts of a vote counted in the room (show of hands, paper)."""
+    _require(user, "governance.manage", vote.meeting)
+    vote = Vote.objects.select_for_update().get(pk=vote.pk)
+    if vote.status != VoteStatus.OPEN:
+        raise ServiceError(_("This vote is closed: its counts can no longer change."))
+    if vote.mode != VoteMode.ANALOG:
+        raise ServiceError(_("This vote counts the ballots itself."))
+    if min(yes, no, abstain) < 0:
+        raise ServiceError(_("Counts cannot be negative."))
+    present, represented = selectors.presence_counts(vote.meeting)
+    voters = present + represented
+    if yes + no + abstain > voters:
+        raise ServiceError(
+            _(
+                "%(total)d votes counted but only %(voters)d members are present or represented "
+                "(of %(entitled)d entitled). Check the count."
+            )
+            % {"total": yes + no + abstain, "voters": voters, "entitled": vote.entitled}
+        )
+    vote.yes, vote.no, vote.abstain = yes, no, abstain
+    vote.save(update_fields=["yes", "no", "abstain", "updated_at"])
+    return vote
+
+
+@transaction.atomic
+def vote_close(
+    *, user: Any, vote: Vote, chair_vote: str = "", now: dt.datetime | None = None
+) -> Vote:
+    """Close the poll, compute the result with the rule as it stood, and apply it to the text."""
+    _require(user, "governance.manage", vote.meeting)
+    vote = (
+        Vote.objects.select_for_update()
+        .select_related("meeting", "resolution", "amendment")
+        .get(pk=vote.pk)
+    )
+    if vote.status != VoteStatus.OPEN:
+        raise ServiceError(_("This vote is already closed."))
+    if chair_vote and chair_vote not in (BallotOption.YES, BallotOption.NO):
+        raise ServiceError(_("The chair's casting vote is yes or no."))
+    present, represented = selectors.presence_counts(vote.meeting)
+    if vote.mode != VoteMode.ANALOG:
+        counts = dict.fromkeys(BallotOption.values, 0)
+        for option, weight in vote.ballots.values_list("option", "weight"):
+            counts[option] += weight
+        vote.yes, vote.no, vote.abstain = counts["yes"], counts["no"], counts["abstain"]
+    proxies = selectors.proxies_per_holder(vote.meeting)
+    outcome = evaluate(
+        vote.rule_snapshot,
+        Tally(
+            entitled=vote.entitled,
+            present=present,
+            represented=represented,
+            yes=vote.yes,
+            no=vote.no,
+            abstain=vote.abstain,
+            convocation=vote.meeting.convocation,
+            chair_vote=chair_vote,
+            proxies_per_holder=tuple(proxies),
+        ),
+    )
+    vote.present, vote.represented = present, represented
+    vote.chair_vote = chair_vote
+    vote.result = outcome.result
+    vote.explanation_fr, vote.explanation_en = outcome.explanation_fr, outcome.explanation_en
+    vote.status = VoteStatus.CLOSED
+    vote.closed_at = now or timezone.now()
+    vote.save()
+    if vote.amendment_id:
+        amendment = vote.amendment
+        if outcome.result == VoteResult.PASSED:
+            amendment.state = AmendmentState.ADOPTED
+            amendment.save(update_fields=["state", "updated_at"])
+            _apply_amendment(amendment, user, vote)
+        elif outcome.result == VoteResult.FAILED:
+            amendment.state = AmendmentState.REJECTED
+            amendment.save(update_fields=["state", "updated_at"])
+    elif outcome.result in (VoteResult.PASSED, VoteResult.FAILED):
+        to_state = (
+            ResolutionState.ADOPTED
+            if outcome.result == VoteResult.PASSED
+            else ResolutionState.REJECTED
+        )
+        resolution_transition(
+            user=user, resolution=vote.resolution, to_state=to_state, vote=vote, system=True
+        )
+    return vote
+
+
+# ---------------------------------------------------------------------------------------------
+# Minutes
+
+
+def _render_minutes(meeting: Meeting, language: str) -> str:
+    with translation.override(language):
+        context = selectors.minutes_context(meeting)
+        return render_to_string("governance/minutes.txt", context).strip() + "\n"
+
+
+@transaction.atomic
+def minutes_generate(*, user: Any, meeting: Meeting) -> Minutes:
+    """Draft the minutes from the records, in French and in English (drafts only)."""
+    _require(user, "governance.manage", meeting)
+    text_fr, text_en = _render_minutes(meeting, "fr"), _render_minutes(meeting, "en")
+    minutes = Minutes.objects.select_for_update().filter(meeting=meeting).first()
+    if minutes is None:
+        return Minutes.objects.create(meeting=meeting, text_fr=text_fr, text_en=text_en)
+    if minutes.status != MinutesStatus.DRAFT:
+        raise ServiceError(_("Approved minutes cannot be regenerated."))
+    minutes.text_fr, minutes.text_en = text_fr, text_en
+    return save_versioned(minutes, expected_version=minutes.version)
+
+
+@transaction.atomic
+def minutes_edit(
+    *, user: Any, minutes: Minutes, text_fr: str, text_en: str, expected_version: int
+) -> Minutes:
+    _require(user, "governance.manage", minutes.meeting)
+    if minutes.status != MinutesStatus.DRAFT:
+        raise ServiceError(_("Approved minutes cannot be edited."))
+    if not text_fr.strip() or not text_en.strip():
+        raise ServiceError(_("The minutes need a text in both languages."))
+    minutes.text_fr, minutes.text_en = text_fr, text_en
+    return save_versioned(minutes, expected_version=expected_version)
+
+
+@transaction.atomic
+def minutes_approve(*, user: Any, minutes: Minutes, expected_version: int) -> Minutes:
+    _require(user, "governance.manage", minutes.meeting)
+    if minutes.status != MinutesStatus.DRAFT:
+        raise ServiceError(_("These minutes are already approved."))
+    minutes.status = MinutesStatus.APPROVED
+    minutes.approved_at = timezone.now()
+    minutes.approved_by = user
+    return save_versioned(minutes, expected_version=expected_version)
+
+
+# ---------------------------------------------------------------------------------------------
+# Prize
+
+
+def eligibility_problems(nomination: Nomination) -> list[str]:
+    """The prize honours francophone women mayors or elected women of member cities."""
+    problems = []
+    if nomination.nominee.gender != Gender.FEMALE:
+        problems.append(_("The prize honours women."))
+    lg = nomination.nominated_by
+    if lg is not None:
+        membership = getattr(lg, "membership", None)
+        if membership is None or membership.status != MembershipStatus.ACTIVE:
+            problems.append(_("The nominating city is not an active member."))
+    closes = nomination.edition.nominations_close
+    if closes and nomination.created_at and nomination.created_at.date() > closes:
+        problems.append(_("The nomination arrived after the closing date."))
+    return problems
+
+
+@transaction.atomic
+def nomination_check_eligibility(*, user: Any, nomination: Nomination) -> Nomination:
+    _require(user, "governance.manage")
+    if nomination.status not in (
+        NominationStatus.SUBMITTED,
+        NominationStatus.ELIGIBLE,
+        NominationStatus.INELIGIBLE,
+    ):
+        raise ServiceError(_("This nomination has already been decided."))
+    problems = eligibility_problems(nomination)
+    nomination.status = NominationStatus.INELIGIBLE if problems else NominationStatus.ELIGIBLE
+    nomination.eligibility_note = " ".join(problems)[:300]
+    nomination.save(update_fields=["status", "eligibility_note", "updated_at"])
+    return nomination
+
+
+@transaction.atomic
+def conflict_declare(
+    *, user: Any, nomination: Nomination, has_conflict: bool, note: str = ""
+) -> ConflictDeclaration:
+    _require(user, "governance.review_nomination", nomination)
+    declaration, _created = ConflictDeclaration.objects.update_or_create(
+        nomination=nomination, juror=user, defaults={"has_conflict": has_conflict, "note": note}
+    )
+    return declaration
+
+
+@transaction.atomic
+def review_submit(
+    *, user: Any, nomination: Nomination, score: int, comment: str = ""
+) -> JuryReview:
+    """A juror scores an eligible nomination, after declaring no conflict of interest."""
+    _require(user, "governance.review_nomination", nomination)
+    if nomination.status != NominationStatus.ELIGIBLE:
+        raise ServiceError(_("Only an eligible nomination can be reviewed."))
+    declaration = ConflictDeclaration.objects.filter(nomination=nomination, juror=user).first()
+    if declaration is None:
+        raise ServiceError(_("Declare whether you have a conflict of interest first."))
+    if declaration.has_conflict:
+        raise ServiceError(_("You declared a conflict of interest: you cannot score this one."))
+    if not 0 <= score <= 20:
+        raise ServiceError(_("The score is between 0 and 20."))
+    review, _created = JuryReview.objects.update_or_create(
+        nomination=nomination, juror=user, defaults={"score": score, "comment": comment}
+    )
+    return review
+
+
+@transaction.atomic
+def laureate_designate(*, user: Any, nomination: Nomination) -> Nomination:
+    _require(user, "governance.manage")
+    if nomination.status != NominationStatus.ELIGIBLE:
+        raise ServiceError(_("Only an eligible nomination can be a laureate."))
+    nomination.status = NominationStatus.LAUREATE
+    nomination.save(update_fields=["status", "updated_at"])
+    return nomination
