@@ -6,3 +6,6 @@ class GrantsConfig(AppConfig):
     name = "edile.grants"
     label = "grants"
     verbose_name = _("Grants")
+
+    def ready(self) -> None:
+        from edile.grants import permissions, tasks  # noqa: F401  (registers rules and tasks)

@@ -1,0 +1,354 @@
+"""Reads of the grants programme, already filtered to what the user may see and shaped for
+the page or endpoint that uses them. Programme figures are computed from records, in SQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.utils.translation import get_language
+from django_countries import countries as country_names
+
+from edile.accounts.models import RoleCode
+from edile.accounts.selectors import has_role, scoped_local_government_ids
+from edile.grants.models import (
+    Application,
+    ApplicationStatus,
+    Call,
+    CoFinancing,
+    CoFinancingStatus,
+    Decision,
+    Document,
+    Grant,
+    ProgressReport,
+    Review,
+    ReviewStatus,
+    Sector,
+)
+
+# Partnerships count what partners committed or paid, never what is only sought
+# (docs/decisions/grants-leverage.md).
+PARTNERSHIP_STATUSES = (CoFinancingStatus.COMMITTED, CoFinancingStatus.RECEIVED)
+
+
+def _lang() -> str:
+    return "en" if (get_language() or "fr").startswith("en") else "fr"
+
+
+def call_list() -> QuerySet[Call]:
+    return Call.objects.annotate(
+        submitted=Count("applications", filter=~Q(applications__status=ApplicationStatus.DRAFT))
+    ).order_by("-year", "-opens_on")
+
+
+def call_by_slug(slug: str) -> Call:
+    return Call.objects.get(slug=slug)
+
+
+def _application_qs() -> QuerySet[Application]:
+    return Application.objects.select_related("call", "local_government")
+
+
+def applications_visible_to(user: Any) -> QuerySet[Application]:
+    """Applications a user may open: staff all; focal points their cities'; reviewers theirs."""
+    qs = _application_qs()
+    if has_role(user, RoleCode.SECRETARIAT, RoleCode.ADMINISTRATOR):
+        return qs.order_by("-created_at")
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    condition = Q(local_government_id__in=scoped_local_government_ids(user, RoleCode.FOCAL_POINT))
+    condition |= Q(
+        pk__in=Review.objects.filter(reviewer=user)
+        .exclude(status=ReviewStatus.RECUSED)
+        .values("application_id")
+    )
+    if has_role(user, RoleCode.BUREAU_MEMBER):
+        condition |= Q(status__in=[ApplicationStatus.APPROVED, ApplicationStatus.REJECTED])
+    return qs.filter(condition).order_by("-created_at")
+
+
+def application_detail(reference: str) -> Application:
+    return (
+        _application_qs()
+        .prefetch_related(
+            "budget_lines",
+            "cofinancing__partner",
+            "beneficiary_groups",
+            "indicators",
+            "documents",
+            "decisions__body",
+        )
+        .get(reference=reference)
+    )
+
+
+def reviews_visible_to(user: Any, application: Application) -> list[Review]:
+    """Reviews a user may read: staff all; a reviewer their own, and the others only once
+    their own is submitted. Nobody else sees scores."""
+    reviews = list(application.reviews.select_related("reviewer").order_by("pk"))
+    if has_role(user, RoleCode.SECRETARIAT, RoleCode.ADMINISTRATOR):
+        return reviews
+    own = [r for r in reviews if r.reviewer_id == getattr(user, "pk", None)]
+    if own and own[0].status == ReviewStatus.SUBMITTED:
+        return [r for r in reviews if r.status == ReviewStatus.SUBMITTED or r is own[0]]
+    return own
+
+
+@dataclass(frozen=True)
+class RankedApplication:
+    application: Application
+    average: Decimal | None
+    spread: Decimal | None
+    reviews: int
+
+
+def ranking(call: Call) -> list[RankedApplication]:
+    """Submitted and deferred applications of a call, best average score first, for the Bureau."""
+    applications = (
+        _application_qs()
+        .filter(
+            call=call,
+            status__in=[
+                ApplicationStatus.SUBMITTED,
+                ApplicationStatus.DEFERRED,
+                ApplicationStatus.APPROVED,
+                ApplicationStatus.REJECTED,
+            ],
+        )
+        .prefetch_related(
+            Prefetch(
+                "reviews",
+                queryset=Review.objects.filter(status=ReviewStatus.SUBMITTED),
+                to_attr="done",
+            )
+        )
+    )
+    rows = []
+    for application in applications:
+        totals = [r.total for r in application.done if r.total is not None]
+        average = (sum(totals) / len(totals)).quantize(Decimal("0.01")) if totals else None
+        spread = (max(totals) - min(totals)) if len(totals) > 1 else None
+        rows.append(RankedApplication(application, average, spread, len(totals)))
+    rows.sort(key=lambda r: (r.average is None, -(r.average or 0), r.application.pk))
+    return rows
+
+
+@dataclass(frozen=True)
+class ProjectFilters:
+    year: int | None = None
+    sector: str = ""
+    country: str = ""
+
+
+def projects(filters: ProjectFilters | None = None) -> QuerySet[Application]:
+    """Approved projects (public), with city, call and grant in one query."""
+    filters = filters or ProjectFilters()
+    qs = Application.objects.filter(status=ApplicationStatus.APPROVED).select_related(
+        "call", "local_government", "grant"
+    )
+    if filters.year:
+        qs = qs.filter(call__year=filters.year)
+    if filters.sector:
+        qs = qs.filter(sector=filters.sector)
+    if filters.country:
+        qs = qs.filter(local_government__country=filters.country.upper())
+    return qs.order_by("-call__year", f"title_{_lang()}", "pk")
+
+
+def project_public(reference: str) -> Application:
+    return (
+        projects()
+        .prefetch_related(
+            "beneficiary_groups",
+            "indicators",
+            Prefetch("cofinancing", queryset=CoFinancing.objects.select_related("partner")),
+            "grant__visits",
+            "grant__disbursements",
+            "grant__tranches",
+            Prefetch("documents", queryset=Document.objects.filter(is_public=True)),
+        )
+        .get(reference=reference)
+    )
+
+
+def programme_summary(filters: ProjectFilters | None = None) -> dict[str, Any]:
+    """Projects, euros granted, euros of partnerships, leverage and beneficiaries (2 queries)."""
+    filters = filters or ProjectFilters()
+    base = projects(filters).order_by()
+    figures = base.aggregate(
+        projects=Count("pk"),
+        granted=Sum("grant__amount_eur"),
+        beneficiaries=Sum("beneficiaries"),
+        disbursed=Sum("grant__disbursed"),
+    )
+    partnerships = CoFinancing.objects.filter(
+        status__in=PARTNERSHIP_STATUSES, application__in=base.values("pk")
+    ).aggregate(s=Sum("amount_eur"))["s"] or Decimal(0)
+    granted = figures["granted"] or Decimal(0)
+    return {
+        "projects": figures["projects"],
+        "granted_eur": granted,
+        "disbursed_eur": figures["disbursed"] or Decimal(0),
+        "partnerships_eur": partnerships,
+        "leverage": (partnerships / granted).quantize(Decimal("0.01")) if granted else None,
+        "beneficiaries": figures["beneficiaries"] or 0,
+    }
+
+
+DIMENSIONS = {
+    "year": "call__year",
+    "sector": "sector",
+    "country": "local_government__country",
+}
+
+
+def breakdown(dimension: str, filters: ProjectFilters | None = None) -> list[dict[str, Any]]:
+    """The summary figures grouped by year, sector or country (2 queries)."""
+    filters = filters or ProjectFilters()
+    field = DIMENSIONS[dimension]
+    base = projects(filters).order_by()
+    rows = list(
+        base.values(field)
+        .annotate(
+            projects=Count("pk"),
+            granted=Sum("grant__amount_eur"),
+            beneficiaries=Sum("beneficiaries"),
+        )
+        .order_by(field)
+    )
+    partnerships = {
+        row[f"application__{field}"]: row["total"]
+        for row in CoFinancing.objects.filter(
+            status__in=PARTNERSHIP_STATUSES, application__in=base.values("pk")
+        )
+        .values(f"application__{field}")
+        .annotate(total=Sum("amount_eur"))
+        .order_by()
+    }
+    result = []
+    for row in rows:
+        key = row[field]
+        granted = row["granted"] or Decimal(0)
+        partners = partnerships.get(key) or Decimal(0)
+        if dimension == "sector":
+            label = str(Sector(key).label) if key in Sector.values else key
+        elif dimension == "country":
+            label = country_names.name(key) or key
+        else:
+            label = str(key)
+        result.append(
+            {
+                "key": key,
+                "label": label,
+                "projects": row["projects"],
+                "granted_eur": granted,
+                "partnerships_eur": partners,
+                "leverage": (partners / granted).quantize(Decimal("0.01")) if granted else None,
+                "beneficiaries": row["beneficiaries"] or 0,
+            }
+        )
+    return result
+
+
+def map_points(filters: ProjectFilters | None = None) -> list[dict[str, Any]]:
+    from django.urls import reverse
+
+    rows = (
+        projects(filters)
+        .exclude(latitude__isnull=True)
+        .values("reference", f"title_{_lang()}", "latitude", "longitude", "local_government__name")
+    )
+    return [
+        {
+            "lat": float(r["latitude"]),
+            "lon": float(r["longitude"]),
+            "label": f"{r[f'title_{_lang()}']} ({r['local_government__name']})",
+            "url": reverse("grants:project_detail", kwargs={"reference": r["reference"]}),
+        }
+        for r in rows
+    ]
+
+
+def years() -> list[int]:
+    return list(Call.objects.order_by("-year").values_list("year", flat=True).distinct())
+
+
+def grant_detail(pk: int) -> Grant:
+    return (
+        Grant.objects.select_related(
+            "application__local_government", "application__call", "decision__body"
+        )
+        .prefetch_related(
+            "tranches",
+            "disbursements",
+            "reports__values__indicator",
+            "visits",
+            "risks",
+            "application__indicators",
+        )
+        .get(pk=pk)
+    )
+
+
+def timeline(grant: Grant) -> list[dict[str, Any]]:
+    """The project's story from records: decision, agreement, payments, reports, visits, risks."""
+    from django.utils.translation import gettext as _
+
+    application = grant.application
+    events: list[dict[str, Any]] = []
+    if application.submitted_at:
+        events.append(
+            {"date": application.submitted_at.date(), "label": _("Application submitted")}
+        )
+    events.append({"date": grant.decision.meeting_date, "label": _("Approved by the Bureau")})
+    if grant.agreement_signed_on:
+        events.append({"date": grant.agreement_signed_on, "label": _("Agreement signed")})
+    for payment in grant.disbursements.all():
+        events.append(
+            {
+                "date": payment.paid_on,
+                "label": _("Payment of %(amount)s %(currency)s")
+                % {"amount": payment.amount, "currency": grant.currency},
+            }
+        )
+    for report in grant.reports.all():
+        if report.submitted_on:
+            events.append(
+                {
+                    "date": report.submitted_on,
+                    "label": _("Report received: %(title)s") % {"title": report.title},
+                }
+            )
+        else:
+            events.append(
+                {
+                    "date": report.due_on,
+                    "label": _("Report due: %(title)s") % {"title": report.title},
+                    "late": report.is_late(),
+                }
+            )
+    for visit in grant.visits.all():
+        events.append({"date": visit.date, "label": _("Monitoring visit")})
+    for risk in grant.risks.all():
+        events.append(
+            {
+                "date": risk.raised_on,
+                "label": _("Risk flagged: %(description)s") % {"description": risk.description},
+            }
+        )
+    events.sort(key=lambda e: e["date"])
+    return events
+
+
+def late_reports(today: dt.date | None = None) -> QuerySet[ProgressReport]:
+    today = today or dt.date.today()
+    return ProgressReport.objects.filter(status="due", due_on__lt=today).select_related(
+        "grant__application__local_government"
+    )
+
+
+def decisions_of(application: Application) -> QuerySet[Decision]:
+    return application.decisions.select_related("body")

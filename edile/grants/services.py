@@ -1,0 +1,1050 @@
+"""Writes of the grants programme. Views and the API call these, never .save() directly.
+
+Every service checks the actor's permission on the object, runs in one transaction, and
+refuses bad input with a `ServiceError` whose message a person can act on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import F, Sum
+from django.utils import timezone, translation
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from edile.accounts.models import RoleAssignment, RoleCode
+from edile.core.concurrency import save_versioned
+from edile.core.errors import ServiceError
+from edile.grants import codelists
+from edile.grants.models import (
+    SECTOR_DAC,
+    Application,
+    ApplicationStatus,
+    BeneficiaryGroup,
+    BudgetLine,
+    Call,
+    CoFinancing,
+    CoFinancingStatus,
+    Decision,
+    DecisionOutcome,
+    Disbursement,
+    Document,
+    ExchangeRate,
+    Grant,
+    GrantStatus,
+    Indicator,
+    IndicatorValue,
+    MonitoringVisit,
+    Partner,
+    ProgressReport,
+    ReportStatus,
+    Review,
+    ReviewStatus,
+    RiskFlag,
+    Sector,
+    Tranche,
+    TrancheStatus,
+)
+from edile.members.models import LocalGovernment
+from edile.members.selectors import is_in_good_standing
+
+CENT = Decimal("0.01")
+# Nothing in this programme comes near a billion; a bigger figure is a typing mistake.
+ABSURD_AMOUNT = Decimal("1000000000")
+
+
+# --- money ---------------------------------------------------------------------------------
+
+
+def money_clean(value: Any, *, label: str, allow_zero: bool = False) -> Decimal:
+    """A positive Decimal with at most two decimals, or a ServiceError saying what is wrong."""
+    if isinstance(value, float):
+        value = str(value)
+    try:
+        amount = Decimal(str(value).strip().replace(" ", "").replace("\u202f", ""))
+    except (InvalidOperation, ValueError):
+        raise ServiceError(
+            _("%(label)s: “%(value)s” is not an amount.") % {"label": label, "value": value}
+        ) from None
+    if not amount.is_finite():
+        raise ServiceError(
+            _("%(label)s: “%(value)s” is not an amount.") % {"label": label, "value": value}
+        )
+    if amount < 0 or (amount == 0 and not allow_zero):
+        raise ServiceError(_("%(label)s must be more than zero.") % {"label": label})
+    if amount >= ABSURD_AMOUNT:
+        raise ServiceError(
+            _("%(label)s is too large to be right (%(value)s).") % {"label": label, "value": value}
+        )
+    if amount != amount.quantize(CENT):
+        raise ServiceError(_("%(label)s has more than two decimals.") % {"label": label})
+    return amount.quantize(CENT)
+
+
+def currency_clean(code: str) -> str:
+    code = (code or "").strip().upper()
+    if not codelists.is_active("Currency", code):
+        raise ServiceError(
+            _("Unknown currency “%(code)s”: use an ISO 4217 code such as EUR or XOF.")
+            % {"code": code}
+        )
+    return code
+
+
+def rate_for(currency: str, on: dt.date) -> tuple[Decimal, dt.date]:
+    """Euros per unit of `currency` on `on`: the latest rate kept on or before that date."""
+    if currency == "EUR":
+        return Decimal(1), on
+    rate = (
+        ExchangeRate.objects.filter(currency=currency, date__lte=on)
+        .order_by("-date")
+        .values_list("eur_per_unit", "date")
+        .first()
+    )
+    if rate is None:
+        raise ServiceError(
+            _("No exchange rate for %(currency)s on or before %(date)s: record one first.")
+            % {"currency": currency, "date": on.isoformat()}
+        )
+    return rate[0], rate[1]
+
+
+def to_eur(amount: Decimal, currency: str, on: dt.date) -> tuple[Decimal, dt.date]:
+    rate, rate_date = rate_for(currency, on)
+    return (amount * rate).quantize(CENT), rate_date
+
+
+@transaction.atomic
+def exchange_rate_set(
+    *, actor: Any, currency: str, date: dt.date, eur_per_unit: Decimal, source: str = ""
+) -> ExchangeRate:
+    if not actor.has_perm("grants.manage_call"):
+        raise PermissionDenied(_("Only the secretariat keeps exchange rates."))
+    currency = currency_clean(currency)
+    if eur_per_unit is None or Decimal(eur_per_unit) <= 0:
+        raise ServiceError(_("An exchange rate must be more than zero."))
+    rate, _created = ExchangeRate.objects.update_or_create(
+        currency=currency, date=date, defaults={"eur_per_unit": eur_per_unit, "source": source}
+    )
+    return rate
+
+
+# --- calls ---------------------------------------------------------------------------------
+
+
+def _rules_clean(rules: dict[str, Any]) -> dict[str, Any]:
+    clean = dict(rules or {})
+    for key in ("max_grant",):
+        if clean.get(key) not in (None, ""):
+            clean[key] = str(money_clean(clean[key], label=_("Maximum grant")))
+    share = clean.get("min_cofinancing_share")
+    if share not in (None, ""):
+        try:
+            value = Decimal(str(share))
+        except InvalidOperation:
+            raise ServiceError(
+                _("The minimum co-financing share must be a number between 0 and 1.")
+            ) from None
+        if not (0 <= value < 1):
+            raise ServiceError(
+                _("The minimum co-financing share must be a number between 0 and 1.")
+            )
+        clean["min_cofinancing_share"] = str(value)
+    return clean
+
+
+def _criteria_clean(criteria: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    codes = set()
+    for criterion in criteria:
+        code = criterion.get("code")
+        if not code or code in codes:
+            raise ServiceError(_("Each scoring criterion needs its own code."))
+        codes.add(code)
+        if int(criterion.get("weight", 0)) <= 0 or int(criterion.get("max", 0)) <= 0:
+            raise ServiceError(_("Each scoring criterion needs a positive weight and maximum."))
+    return criteria
+
+
+@transaction.atomic
+def call_create(*, actor: Any, data: dict[str, Any]) -> Call:
+    """Open a call for projects: envelope, dates, DAC sectors, rules and scoring grid as data."""
+    if not actor.has_perm("grants.manage_call"):
+        raise PermissionDenied(_("Only the secretariat opens calls for projects."))
+    if data["closes_on"] < data["opens_on"]:
+        raise ServiceError(_("A call cannot close before it opens."))
+    for code in data.get("sectors", []):
+        if not codelists.is_active("Sector", code):
+            raise ServiceError(
+                _("“%(code)s” is not an active DAC 5-digit purpose code.") % {"code": code}
+            )
+    call = Call(
+        slug=data.get("slug") or slugify(data["title_en"] or data["title_fr"])[:100],
+        title_fr=data["title_fr"],
+        title_en=data.get("title_en") or data["title_fr"],
+        description_fr=data.get("description_fr", ""),
+        description_en=data.get("description_en", ""),
+        year=data["year"],
+        envelope=money_clean(data["envelope"], label=_("Envelope")),
+        currency=currency_clean(data.get("currency", "EUR")),
+        opens_on=data["opens_on"],
+        closes_on=data["closes_on"],
+        sectors=list(data.get("sectors", [])),
+        rules=_rules_clean(data.get("rules", {})),
+        criteria=_criteria_clean(data.get("criteria", [])),
+    )
+    try:
+        with transaction.atomic():
+            call.save()
+    except IntegrityError:
+        raise ServiceError(_("A call with this address already exists.")) from None
+    return call
+
+
+# --- applications --------------------------------------------------------------------------
+
+APPLICATION_TRANSITIONS: dict[str, set[str]] = {
+    ApplicationStatus.DRAFT: {ApplicationStatus.SUBMITTED, ApplicationStatus.WITHDRAWN},
+    ApplicationStatus.SUBMITTED: {
+        ApplicationStatus.APPROVED,
+        ApplicationStatus.REJECTED,
+        ApplicationStatus.DEFERRED,
+        ApplicationStatus.WITHDRAWN,
+    },
+    ApplicationStatus.DEFERRED: {
+        ApplicationStatus.APPROVED,
+        ApplicationStatus.REJECTED,
+        ApplicationStatus.SUBMITTED,
+        ApplicationStatus.WITHDRAWN,
+    },
+    ApplicationStatus.APPROVED: set(),
+    ApplicationStatus.REJECTED: set(),
+    ApplicationStatus.WITHDRAWN: set(),
+}
+
+
+def application_transition(application: Application, to: str) -> None:
+    """The one place that changes an application's status; refuses moves that make no sense."""
+    if to not in APPLICATION_TRANSITIONS[application.status]:
+        raise ServiceError(
+            _("An application that is “%(current)s” cannot become “%(target)s”.")
+            % {
+                "current": ApplicationStatus(application.status).label,
+                "target": ApplicationStatus(to).label,
+            }
+        )
+    application.status = to
+
+
+APPLICATION_FIELDS = (
+    "title_fr",
+    "title_en",
+    "summary_fr",
+    "summary_en",
+    "sector",
+    "dac_code",
+    "location_name",
+    "latitude",
+    "longitude",
+    "start",
+    "end",
+    "grant_requested",
+    "language",
+)
+
+
+def _application_fields_clean(data: dict[str, Any], call: Call) -> dict[str, Any]:
+    clean = {k: data[k] for k in APPLICATION_FIELDS if k in data}
+    if not (clean.get("title_fr") or clean.get("title_en")):
+        raise ServiceError(_("Give the project a title, in French or in English."))
+    if "sector" in clean and clean["sector"] not in Sector.values:
+        raise ServiceError(_("Choose one of the programme's sectors."))
+    if not clean.get("dac_code") and clean.get("sector"):
+        clean["dac_code"] = SECTOR_DAC[clean["sector"]]
+    if clean.get("dac_code") and not codelists.is_active("Sector", clean["dac_code"]):
+        raise ServiceError(
+            _("“%(code)s” is not an active DAC 5-digit purpose code.") % {"code": clean["dac_code"]}
+        )
+    if "grant_requested" in clean:
+        clean["grant_requested"] = money_clean(clean["grant_requested"], label=_("Grant requested"))
+    if clean.get("start") and clean.get("end") and clean["end"] < clean["start"]:
+        raise ServiceError(_("A project cannot end before it starts."))
+    return clean
+
+
+def _reference_for(call: Call, local_government: LocalGovernment) -> str:
+    base = f"{call.year}-{local_government.slug}"[:50]
+    reference, n = base, 1
+    while Application.objects.filter(reference=reference).exists():
+        n += 1
+        reference = f"{base}-{n}"
+    return reference
+
+
+@transaction.atomic
+def application_create(
+    *,
+    actor: Any,
+    call: Call,
+    local_government: LocalGovernment,
+    data: dict[str, Any],
+    today: dt.date | None = None,
+) -> Application:
+    """Start a draft application for one of the actor's cities, while the call is open."""
+    from edile.accounts.permissions import is_focal_point_of
+
+    if not is_focal_point_of(actor, local_government):
+        raise PermissionDenied(_("Only a focal point of this city may apply on its behalf."))
+    today = today or dt.date.today()
+    if today > call.closes_on:
+        raise ServiceError(
+            _("The deadline of this call has passed (%(date)s).")
+            % {"date": call.closes_on.isoformat()}
+        )
+    if today < call.opens_on:
+        raise ServiceError(_("This call opens on %(date)s.") % {"date": call.opens_on.isoformat()})
+    clean = _application_fields_clean(data, call)
+    for required in ("sector", "start", "end", "grant_requested"):
+        if clean.get(required) in (None, ""):
+            raise ServiceError(
+                _("Fill in the sector, the start and end dates and the grant requested.")
+            )
+    application = Application(
+        call=call,
+        local_government=local_government,
+        currency=call.currency,
+        reference=_reference_for(call, local_government),
+        created_by=actor,
+        **clean,
+    )
+    application.latitude = (
+        application.latitude if application.latitude is not None else local_government.latitude
+    )
+    application.longitude = (
+        application.longitude if application.longitude is not None else local_government.longitude
+    )
+    application.save()
+    return application
+
+
+def _require_editable(actor: Any, application: Application) -> None:
+    if not actor.has_perm("grants.change_application", application):
+        raise PermissionDenied(
+            _(
+                "You may not change this application (only its city's focal points, while it is a draft)."
+            )
+        )
+
+
+def application_update(
+    *, actor: Any, application: Application, data: dict[str, Any], expected_version: int
+) -> Application:
+    _require_editable(actor, application)
+    clean = _application_fields_clean(data, application.call)
+    for field, value in clean.items():
+        setattr(application, field, value)
+    return save_versioned(application, expected_version=expected_version)
+
+
+def application_totals_refresh(application: Application) -> None:
+    """Keep the stored totals (budget, co-financing in euros, beneficiaries) equal to the lines."""
+    application.total_budget = application.budget_lines.aggregate(s=Sum("amount"))["s"] or 0
+    application.cofinancing_eur = application.cofinancing.aggregate(s=Sum("amount_eur"))["s"] or 0
+    application.beneficiaries = application.beneficiary_groups.aggregate(s=Sum("number"))["s"] or 0
+    application.save(
+        update_fields=["total_budget", "cofinancing_eur", "beneficiaries", "updated_at"]
+    )
+
+
+@transaction.atomic
+def budget_line_add(*, actor: Any, application: Application, label: str, amount: Any) -> BudgetLine:
+    _require_editable(actor, application)
+    if not (label or "").strip():
+        raise ServiceError(_("Say what the budget line pays for."))
+    line = BudgetLine.objects.create(
+        application=application, label=label.strip(), amount=money_clean(amount, label=_("Amount"))
+    )
+    application_totals_refresh(application)
+    return line
+
+
+@transaction.atomic
+def cofinancing_add(
+    *,
+    actor: Any,
+    application: Application,
+    partner: Partner,
+    amount: Any,
+    currency: str,
+    status: str,
+    date: dt.date,
+) -> CoFinancing:
+    """A partner's contribution in its currency, converted at the rate of its date."""
+    _require_editable(actor, application)
+    if status not in CoFinancingStatus.values:
+        raise ServiceError(_("Choose sought, committed or received."))
+    amount = money_clean(amount, label=_("Amount"))
+    currency = currency_clean(currency)
+    amount_eur, rate_date = to_eur(amount, currency, date)
+    line = CoFinancing.objects.create(
+        application=application,
+        partner=partner,
+        amount=amount,
+        currency=currency,
+        status=status,
+        date=date,
+        amount_eur=amount_eur,
+        rate_date=rate_date,
+    )
+    application_totals_refresh(application)
+    return line
+
+
+@transaction.atomic
+def beneficiary_group_set(
+    *, actor: Any, application: Application, group: str, number: int
+) -> BeneficiaryGroup:
+    _require_editable(actor, application)
+    if group not in BeneficiaryGroup.Group.values:
+        raise ServiceError(_("Choose one of the beneficiary groups."))
+    if number is None or int(number) <= 0:
+        raise ServiceError(_("The number of beneficiaries must be more than zero."))
+    row, _created = BeneficiaryGroup.objects.update_or_create(
+        application=application, group=group, defaults={"number": int(number)}
+    )
+    application_totals_refresh(application)
+    return row
+
+
+@transaction.atomic
+def indicator_add(
+    *,
+    actor: Any,
+    application: Application,
+    name_fr: str,
+    name_en: str,
+    unit: str,
+    baseline: Decimal,
+    target: Decimal,
+    result_type: str = "1",
+) -> Indicator:
+    _require_editable(actor, application)
+    if not (name_fr or name_en) or not unit:
+        raise ServiceError(_("An indicator needs a name and a unit."))
+    if baseline is None or target is None or baseline < 0 or target < 0:
+        raise ServiceError(_("The baseline and the target must be zero or more."))
+    return Indicator.objects.create(
+        application=application,
+        name_fr=name_fr or name_en,
+        name_en=name_en or name_fr,
+        unit=unit,
+        baseline=baseline,
+        target=target,
+        result_type=result_type,
+    )
+
+
+@transaction.atomic
+def document_add(
+    *, actor: Any, application: Application, title: str, file: Any, is_public: bool = False
+) -> Document:
+    _require_editable(actor, application)
+    if file is None:
+        raise ServiceError(_("Choose a file to attach."))
+    if file.size > settings.EDILE_MAX_UPLOAD_BYTES:
+        raise ServiceError(_("The file is too large."))
+    return Document.objects.create(
+        application=application, title=title or file.name, file=file, is_public=is_public
+    )
+
+
+@transaction.atomic
+def application_line_remove(*, actor: Any, application: Application, kind: str, pk: int) -> None:
+    _require_editable(actor, application)
+    models_by_kind = {
+        "budget": BudgetLine,
+        "cofinancing": CoFinancing,
+        "beneficiaries": BeneficiaryGroup,
+        "indicator": Indicator,
+        "document": Document,
+    }
+    model = models_by_kind.get(kind)
+    if model is None:
+        raise ServiceError(_("Unknown kind of line."))
+    deleted, _detail = model.objects.filter(application=application, pk=pk).delete()
+    if not deleted:
+        raise ServiceError(_("This line no longer exists."))
+    application_totals_refresh(application)
+
+
+def eligibility_failures(application: Application, *, today: dt.date | None = None) -> list[str]:
+    """Every eligibility rule of the call the application breaks, each with its reason."""
+    call = application.call
+    rules = call.rules or {}
+    today = today or dt.date.today()
+    failures: list[str] = []
+    if today > call.closes_on:
+        failures.append(
+            _("The deadline of this call has passed (%(date)s).")
+            % {"date": call.closes_on.isoformat()}
+        )
+    if today < call.opens_on:
+        failures.append(_("This call opens on %(date)s.") % {"date": call.opens_on.isoformat()})
+    if rules.get("good_standing", True):
+        year = int(rules.get("dues_year") or call.year - 1)
+        if not is_in_good_standing(application.local_government_id, year):
+            failures.append(
+                _(
+                    "The city is not a member in good standing: its dues for %(year)s are not recorded as paid."
+                )
+                % {"year": year}
+            )
+    countries = rules.get("eligible_countries") or []
+    if countries and application.local_government.country.code not in countries:
+        failures.append(_("Cities of this country are not eligible for this call."))
+    if call.sectors and application.dac_code not in call.sectors:
+        failures.append(
+            _("The sector %(code)s is not one of the call's sectors.")
+            % {"code": application.dac_code}
+        )
+    if application.currency != call.currency:
+        failures.append(
+            _("The application must be in the call's currency (%(currency)s).")
+            % {"currency": call.currency}
+        )
+    max_grant = rules.get("max_grant")
+    if max_grant and application.grant_requested > Decimal(str(max_grant)):
+        failures.append(
+            _("The grant requested (%(requested)s) is above the maximum of %(max)s.")
+            % {"requested": application.grant_requested, "max": max_grant}
+        )
+    if application.grant_requested > call.envelope:
+        failures.append(_("The grant requested is above the call's whole envelope."))
+    if not application.budget_lines.exists():
+        failures.append(_("The budget has no lines."))
+    elif application.grant_requested > application.total_budget:
+        failures.append(_("The grant requested is more than the project's total budget."))
+    share = rules.get("min_cofinancing_share")
+    if share not in (None, "") and application.total_budget > 0:
+        actual = application.cofinancing_eur / application.total_budget
+        if actual < Decimal(str(share)):
+            failures.append(
+                _(
+                    "Co-financing covers %(actual)s%% of the budget; the call asks for at least %(min)s%%."
+                )
+                % {"actual": round(actual * 100, 1), "min": round(Decimal(str(share)) * 100, 1)}
+            )
+    if rules.get("require_results", True):
+        if not application.indicators.exists():
+            failures.append(_("Give at least one expected result with its indicator."))
+        if application.beneficiaries <= 0:
+            failures.append(_("Give the expected number of beneficiaries."))
+    if not (application.title_fr or application.title_en) or not (
+        application.summary_fr or application.summary_en
+    ):
+        failures.append(_("Give the project a title and a summary."))
+    if rules.get("one_open_application", True):
+        others = (
+            Application.objects.filter(
+                call=call,
+                local_government_id=application.local_government_id,
+                status__in=[ApplicationStatus.SUBMITTED, ApplicationStatus.DEFERRED],
+            )
+            .exclude(pk=application.pk)
+            .exists()
+        )
+        if others:
+            failures.append(_("The city already has an open application to this call."))
+    return failures
+
+
+@transaction.atomic
+def application_submit(
+    *, actor: Any, application: Application, expected_version: int, today: dt.date | None = None
+) -> Application:
+    """Submit before the deadline; refuses with every failed eligibility rule and its reason."""
+    _require_editable(actor, application)
+    # Lock the city's row: two focal points submitting at once cannot both pass "one open
+    # application per city and call".
+    LocalGovernment.objects.select_for_update().filter(pk=application.local_government_id).first()
+    failures = eligibility_failures(application, today=today)
+    if failures:
+        raise ServiceError(_("The application cannot be submitted yet."), errors=failures)
+    application_transition(application, ApplicationStatus.SUBMITTED)
+    application.submitted_at = timezone.now()
+    return save_versioned(application, expected_version=expected_version)
+
+
+# --- review --------------------------------------------------------------------------------
+
+
+def conflict_reasons(reviewer: Any, application: Application) -> list[str]:
+    """Why `reviewer` may not review `application`: same city, or same country."""
+    lg_ids = set(
+        RoleAssignment.objects.filter(user=reviewer, local_government__isnull=False).values_list(
+            "local_government_id", flat=True
+        )
+    )
+    reasons = []
+    if application.local_government_id in lg_ids:
+        reasons.append(_("The reviewer holds a role for the applicant city."))
+    countries = set(LocalGovernment.objects.filter(pk__in=lg_ids).values_list("country", flat=True))
+    if application.local_government.country.code in countries:
+        reasons.append(_("The reviewer holds a role for a city of the applicant's country."))
+    if application.created_by_id == reviewer.pk:
+        reasons.append(_("The reviewer wrote the application."))
+    return reasons
+
+
+@transaction.atomic
+def review_assign(*, actor: Any, application: Application, reviewer: Any) -> Review:
+    if not actor.has_perm("grants.assign_reviewer", application):
+        raise PermissionDenied(_("Only the secretariat assigns reviewers."))
+    if application.status not in (ApplicationStatus.SUBMITTED, ApplicationStatus.DEFERRED):
+        raise ServiceError(_("Only a submitted application can be reviewed."))
+    reasons = conflict_reasons(reviewer, application)
+    if reasons:
+        raise ServiceError(_("This reviewer has a conflict of interest."), errors=reasons)
+    review, created = Review.objects.get_or_create(application=application, reviewer=reviewer)
+    if not created:
+        raise ServiceError(_("This reviewer is already assigned to this application."))
+    return review
+
+
+@transaction.atomic
+def review_declare(
+    *, actor: Any, review: Review, has_conflict: bool, declaration: str = ""
+) -> Review:
+    """The reviewer declares a conflict of interest (and is recused) or none (and may score)."""
+    if not actor.has_perm("grants.review", review):
+        raise PermissionDenied(_("This review is assigned to someone else."))
+    if review.status != ReviewStatus.ASSIGNED:
+        raise ServiceError(_("The declaration has already been made."))
+    if has_conflict:
+        if not declaration.strip():
+            raise ServiceError(_("Say briefly what the conflict of interest is."))
+        review.status = ReviewStatus.RECUSED
+        review.conflict_declaration = declaration.strip()
+    else:
+        review.status = ReviewStatus.IN_PROGRESS
+    review.save(update_fields=["status", "conflict_declaration", "updated_at"])
+    return review
+
+
+def weighted_total(criteria: list[dict[str, Any]], scores: dict[str, Any]) -> Decimal:
+    """Score out of 100: each criterion's share of its maximum, weighted."""
+    weights = sum(Decimal(c["weight"]) for c in criteria)
+    total = sum(
+        Decimal(str(scores[c["code"]])) / Decimal(c["max"]) * Decimal(c["weight"]) for c in criteria
+    )
+    return (total / weights * 100).quantize(CENT) if weights else Decimal(0)
+
+
+@transaction.atomic
+def review_submit(
+    *, actor: Any, review: Review, scores: dict[str, Any], comment: str, expected_version: int
+) -> Review:
+    if not actor.has_perm("grants.review", review):
+        raise PermissionDenied(_("This review is assigned to someone else."))
+    if review.status != ReviewStatus.IN_PROGRESS:
+        raise ServiceError(
+            _(
+                "Declare first that you have no conflict of interest; a submitted review cannot be changed."
+            )
+        )
+    criteria = review.application.call.criteria
+    errors = []
+    clean: dict[str, int] = {}
+    for criterion in criteria:
+        raw = scores.get(criterion["code"])
+        try:
+            value = int(raw)
+        except (TypeError, ValueError):
+            errors.append(
+                _("Give a score for “%(criterion)s”.")
+                % {"criterion": criterion.get("label_en", criterion["code"])}
+            )
+            continue
+        if not 0 <= value <= int(criterion["max"]):
+            errors.append(
+                _("The score for “%(criterion)s” must be between 0 and %(max)s.")
+                % {
+                    "criterion": criterion.get("label_en", criterion["code"]),
+                    "max": criterion["max"],
+                }
+            )
+        clean[criterion["code"]] = value
+    if errors:
+        raise ServiceError(_("The scores are not complete."), errors=errors)
+    review.scores = clean
+    review.total = weighted_total(criteria, clean)
+    review.comment = comment
+    review.status = ReviewStatus.SUBMITTED
+    review.submitted_at = timezone.now()
+    return save_versioned(review, expected_version=expected_version)
+
+
+# --- decision ------------------------------------------------------------------------------
+
+
+def envelope_left(call: Call) -> Decimal:
+    granted = Decision.objects.filter(
+        application__call=call, outcome=DecisionOutcome.APPROVED
+    ).aggregate(s=Sum("amount"))["s"] or Decimal(0)
+    return call.envelope - granted
+
+
+@transaction.atomic
+def decision_record(
+    *,
+    actor: Any,
+    application: Application,
+    body: Any,
+    meeting_date: dt.date,
+    outcome: str,
+    reasons: str,
+    amount: Any = None,
+    meeting_reference: str = "",
+    notify: bool = True,
+) -> Decision:
+    """Record the Bureau's decision; an approval never goes beyond the envelope left."""
+    if not actor.has_perm("grants.decide", application):
+        raise PermissionDenied(_("Only the Bureau or the secretariat records decisions."))
+    if outcome not in DecisionOutcome.values:
+        raise ServiceError(_("Choose approved, rejected or deferred."))
+    if not (reasons or "").strip():
+        raise ServiceError(_("Give the reasons for the decision."))
+    # Lock the call: two people approving at once must not both spend the same envelope.
+    call = Call.objects.select_for_update().get(pk=application.call_id)
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if outcome == DecisionOutcome.APPROVED:
+        amount = money_clean(amount, label=_("Amount granted"))
+        left = envelope_left(call)
+        if amount > left:
+            raise ServiceError(
+                _("The amount (%(amount)s) is above what is left in the envelope (%(left)s).")
+                % {"amount": amount, "left": left}
+            )
+        if amount > application.grant_requested:
+            raise ServiceError(_("The amount granted cannot be more than the amount requested."))
+    elif amount not in (None, ""):
+        raise ServiceError(_("Only an approval has an amount."))
+    else:
+        amount = None
+    application_transition(application, outcome)
+    application.version += 1  # the row is locked, so a plain increment is safe
+    application.save(update_fields=["status", "version", "updated_at"])
+    decision = Decision.objects.create(
+        application=application,
+        body=body,
+        meeting_date=meeting_date,
+        meeting_reference=meeting_reference,
+        outcome=outcome,
+        amount=amount,
+        reasons=reasons.strip(),
+        recorded_by=actor,
+    )
+    if outcome == DecisionOutcome.APPROVED:
+        amount_eur, _rate_date = to_eur(amount, call.currency, meeting_date)
+        Grant.objects.create(
+            application=application,
+            decision=decision,
+            amount=amount,
+            currency=call.currency,
+            amount_eur=amount_eur,
+        )
+    if notify:
+        from edile.grants.tasks import send_decision_notice
+
+        transaction.on_commit(lambda: send_decision_notice.enqueue(decision.pk))
+    return decision
+
+
+def _focal_points(local_government_id: int) -> Iterable[Any]:
+    from edile.accounts.models import User
+
+    return User.objects.filter(
+        role_assignments__role__code=RoleCode.FOCAL_POINT,
+        role_assignments__local_government_id=local_government_id,
+        is_active=True,
+    ).distinct()
+
+
+def decision_notify(*, decision_id: int) -> int:
+    """E-mail the decision to the city's focal points, each in their own language."""
+    decision = Decision.objects.select_related("application", "application__local_government").get(
+        pk=decision_id
+    )
+    sent = 0
+    for user in _focal_points(decision.application.local_government_id):
+        with translation.override(user.preferred_language or "fr"):
+            title = decision.application.title
+            subject = _("Decision on your application “%(title)s”") % {"title": title}
+            lines = [
+                _("The Bureau examined your application “%(title)s” on %(date)s.")
+                % {"title": title, "date": decision.meeting_date.isoformat()},
+                _("Decision: %(outcome)s.") % {"outcome": DecisionOutcome(decision.outcome).label},
+            ]
+            if decision.amount:
+                lines.append(_("Amount granted: %(amount)s EUR.") % {"amount": decision.amount})
+            lines.append(_("Reasons: %(reasons)s") % {"reasons": decision.reasons})
+            send_mail(subject, "\n\n".join(lines), None, [user.email])
+        sent += 1
+    return sent
+
+
+# --- grants --------------------------------------------------------------------------------
+
+GRANT_TRANSITIONS: dict[str, set[str]] = {
+    GrantStatus.ACTIVE: {GrantStatus.SUSPENDED, GrantStatus.CLOSED},
+    GrantStatus.SUSPENDED: {GrantStatus.ACTIVE, GrantStatus.CLOSED},
+    GrantStatus.CLOSED: set(),
+}
+
+
+def grant_transition(grant: Grant, to: str) -> None:
+    if to not in GRANT_TRANSITIONS[grant.status]:
+        raise ServiceError(
+            _("A grant that is “%(current)s” cannot become “%(target)s”.")
+            % {"current": GrantStatus(grant.status).label, "target": GrantStatus(to).label}
+        )
+    grant.status = to
+
+
+def _require_manager(actor: Any, grant: Grant) -> None:
+    if not actor.has_perm("grants.manage_grant", grant):
+        raise PermissionDenied(_("Only the secretariat manages grants."))
+
+
+def grant_update(
+    *,
+    actor: Any,
+    grant: Grant,
+    expected_version: int,
+    status: str | None = None,
+    agreement_signed_on: dt.date | None = None,
+    agreement_reference: str | None = None,
+) -> Grant:
+    _require_manager(actor, grant)
+    if status and status != grant.status:
+        if (
+            status == GrantStatus.CLOSED
+            and grant.reports.exclude(status=ReportStatus.ACCEPTED).exists()
+        ):
+            raise ServiceError(_("A grant closes only once every report has been accepted."))
+        grant_transition(grant, status)
+    if agreement_signed_on is not None:
+        if agreement_signed_on < grant.decision.meeting_date:
+            raise ServiceError(_("The agreement cannot be signed before the Bureau's decision."))
+        grant.agreement_signed_on = agreement_signed_on
+    if agreement_reference is not None:
+        grant.agreement_reference = agreement_reference
+    return save_versioned(grant, expected_version=expected_version)
+
+
+@transaction.atomic
+def tranche_add(
+    *, actor: Any, grant: Grant, amount: Any, due_on: dt.date, condition: str = ""
+) -> Tranche:
+    _require_manager(actor, grant)
+    grant = Grant.objects.select_for_update().get(pk=grant.pk)
+    amount = money_clean(amount, label=_("Amount"))
+    planned = grant.tranches.aggregate(s=Sum("amount"))["s"] or Decimal(0)
+    if planned + amount > grant.amount:
+        raise ServiceError(
+            _("The tranches would add up to more than the grant (%(amount)s).")
+            % {"amount": grant.amount}
+        )
+    if due_on < grant.decision.meeting_date:
+        raise ServiceError(_("A tranche cannot fall due before the Bureau's decision."))
+    number = (grant.tranches.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    return Tranche.objects.create(
+        grant=grant, number=number, amount=amount, due_on=due_on, condition=condition
+    )
+
+
+@transaction.atomic
+def disbursement_record(
+    *,
+    actor: Any,
+    grant: Grant,
+    paid_on: dt.date,
+    amount: Any = None,
+    tranche: Tranche | None = None,
+) -> Disbursement:
+    """Pay (part of) a grant. Nothing is ever paid beyond the amount granted, even when two
+    people pay at once: the grant row is locked and the database checks the total too."""
+    _require_manager(actor, grant)
+    grant = Grant.objects.select_for_update().get(pk=grant.pk)
+    if grant.status != GrantStatus.ACTIVE:
+        raise ServiceError(_("Payments are only made on an active grant."))
+    if tranche is not None:
+        tranche = Tranche.objects.select_for_update().get(pk=tranche.pk, grant=grant)
+        if tranche.status == TrancheStatus.PAID:
+            raise ServiceError(_("This tranche has already been paid."))
+        amount = tranche.amount
+    amount = money_clean(amount, label=_("Amount"))
+    if paid_on < grant.decision.meeting_date:
+        raise ServiceError(_("A payment cannot precede the Bureau's decision."))
+    if paid_on > dt.date.today():
+        raise ServiceError(_("A payment cannot be recorded in the future."))
+    if grant.disbursed + amount > grant.amount:
+        raise ServiceError(
+            _("This payment would bring the total paid to %(total)s, above the %(amount)s granted.")
+            % {"total": grant.disbursed + amount, "amount": grant.amount}
+        )
+    Grant.objects.filter(pk=grant.pk).update(
+        disbursed=F("disbursed") + amount, version=F("version") + 1
+    )
+    if tranche is not None:
+        tranche.status = TrancheStatus.PAID
+        tranche.save(update_fields=["status", "updated_at"])
+    return Disbursement.objects.create(
+        grant=grant, tranche=tranche, amount=amount, paid_on=paid_on, recorded_by=actor
+    )
+
+
+@transaction.atomic
+def report_schedule(*, actor: Any, grant: Grant, title: str, due_on: dt.date) -> ProgressReport:
+    _require_manager(actor, grant)
+    if not title.strip():
+        raise ServiceError(_("Give the report a title."))
+    return ProgressReport.objects.create(grant=grant, title=title.strip(), due_on=due_on)
+
+
+@transaction.atomic
+def report_submit(
+    *,
+    actor: Any,
+    report: ProgressReport,
+    narrative: str,
+    spending: Any,
+    beneficiaries_reached: int | None,
+    values: dict[int, Any],
+    expected_version: int,
+) -> ProgressReport:
+    if not actor.has_perm("grants.submit_report", report.grant):
+        raise PermissionDenied(_("Only the city's focal points submit its reports."))
+    if report.status != ReportStatus.DUE:
+        raise ServiceError(_("This report has already been submitted."))
+    if not (narrative or "").strip():
+        raise ServiceError(_("Write what happened in the period."))
+    report.narrative = narrative.strip()
+    report.spending = money_clean(spending, label=_("Spending"), allow_zero=True)
+    if beneficiaries_reached is not None and beneficiaries_reached < 0:
+        raise ServiceError(_("The number of beneficiaries reached cannot be negative."))
+    report.beneficiaries_reached = beneficiaries_reached
+    report.status = ReportStatus.SUBMITTED
+    report.submitted_on = dt.date.today()
+    indicator_ids = set(report.grant.application.indicators.values_list("pk", flat=True))
+    for indicator_id, value in values.items():
+        if value in (None, ""):
+            continue
+        if int(indicator_id) not in indicator_ids:
+            raise ServiceError(_("This indicator is not one of the project's."))
+        try:
+            number = Decimal(str(value))
+        except InvalidOperation:
+            raise ServiceError(_("“%(value)s” is not a number.") % {"value": value}) from None
+        if not number.is_finite() or number < 0:
+            raise ServiceError(_("An indicator value must be zero or more."))
+        IndicatorValue.objects.update_or_create(
+            report=report, indicator_id=int(indicator_id), defaults={"value": number}
+        )
+    return save_versioned(report, expected_version=expected_version)
+
+
+@transaction.atomic
+def report_accept(*, actor: Any, report: ProgressReport) -> ProgressReport:
+    _require_manager(actor, report.grant)
+    if report.status != ReportStatus.SUBMITTED:
+        raise ServiceError(_("Only a submitted report can be accepted."))
+    report.status = ReportStatus.ACCEPTED
+    report.version += 1
+    report.save(update_fields=["status", "version", "updated_at"])
+    return report
+
+
+REMINDER_INTERVAL_DAYS = 7
+
+
+def reports_remind(*, today: dt.date | None = None) -> int:
+    """E-mail the focal points of every late report, at most once a week per report."""
+    today = today or dt.date.today()
+    late = ProgressReport.objects.filter(status=ReportStatus.DUE, due_on__lt=today).select_related(
+        "grant__application"
+    )
+    sent = 0
+    for report in late:
+        if (
+            report.last_reminder_on
+            and (today - report.last_reminder_on).days < REMINDER_INTERVAL_DAYS
+        ):
+            continue
+        application = report.grant.application
+        for user in _focal_points(application.local_government_id):
+            with translation.override(user.preferred_language or "fr"):
+                subject = _("Report overdue: %(title)s") % {"title": application.title}
+                body = _(
+                    "The report “%(report)s” for the project “%(title)s” was due on %(date)s. "
+                    "Please submit it on the platform."
+                ) % {
+                    "report": report.title,
+                    "title": application.title,
+                    "date": report.due_on.isoformat(),
+                }
+                send_mail(subject, body, None, [user.email])
+            sent += 1
+        ProgressReport.objects.filter(pk=report.pk).update(last_reminder_on=today)
+    return sent
+
+
+@transaction.atomic
+def visit_record(
+    *,
+    actor: Any,
+    grant: Grant,
+    date: dt.date,
+    visitors: str,
+    findings_fr: str,
+    findings_en: str = "",
+    photo: Any = None,
+    photo_caption_fr: str = "",
+    photo_caption_en: str = "",
+    is_fictional: bool = False,
+) -> MonitoringVisit:
+    _require_manager(actor, grant)
+    if date > dt.date.today():
+        raise ServiceError(_("A visit cannot be recorded before it happens."))
+    if not (findings_fr or findings_en).strip():
+        raise ServiceError(_("Write the findings of the visit."))
+    return MonitoringVisit.objects.create(
+        grant=grant,
+        date=date,
+        visitors=visitors,
+        findings_fr=findings_fr or findings_en,
+        findings_en=findings_en or findings_fr,
+        photo=photo or "",
+        photo_caption_fr=photo_caption_fr,
+        photo_caption_en=photo_caption_en,
+        is_fictional=is_fictional,
+    )
+
+
+@transaction.atomic
+def risk_flag_raise(
+    *, actor: Any, grant: Grant, level: str, description: str, raised_on: dt.date
+) -> RiskFlag:
+    _require_manager(actor, grant)
+    if not description.strip():
+        raise ServiceError(_("Describe the risk."))
+    return RiskFlag.objects.create(
+        grant=grant, level=level, description=description.strip(), raised_on=raised_on
+    )
