@@ -7,9 +7,10 @@ import secrets
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils import translation
 from django.utils.translation import gettext as _
 
-from edile.accounts.models import ApiToken, Role, RoleAssignment, User
+from edile.accounts.models import ApiToken, Role, RoleAssignment, RoleCode, User
 from edile.accounts.selectors import forget_roles
 from edile.core.errors import ServiceError
 
@@ -21,11 +22,31 @@ def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+# Roles that require TOTP unless staff decide otherwise (Role.requires_mfa is the data).
+DEFAULT_MFA_ROLES = {"secretariat", "observatory_analyst", "administrator"}
+
+
+def role_for_code(code: str) -> Role:
+    """The Role row for `code`, created from its default if the data migration's row is gone."""
+    if code not in RoleCode.values:
+        raise ServiceError(_("Unknown role: %(code)s.") % {"code": code})
+    label = RoleCode(code).label
+    names = {}
+    for language in ("fr", "en"):
+        with translation.override(language):
+            names[f"name_{language}"] = str(label)
+    role, _created = Role.objects.get_or_create(
+        code=code,
+        defaults={"name": names["name_fr"], **names, "requires_mfa": code in DEFAULT_MFA_ROLES},
+    )
+    return role
+
+
 @transaction.atomic
 def role_grant(
     *, user: User, code: str, local_government: object | None = None, organisation: str = ""
 ) -> RoleAssignment:
-    role = Role.objects.get(code=code)
+    role = role_for_code(code)
     assignment, _created = RoleAssignment.objects.get_or_create(
         user=user,
         role=role,

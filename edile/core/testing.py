@@ -17,11 +17,11 @@ def browser_login(page: Any, live_server: Any, email: str, password: str, totp_s
     page.goto(f"{live_server.url}/{language}/accounts/login/")
     page.fill("input[name=login]", email)
     page.fill("input[name=password]", password)
-    page.locator("form button[type=submit]").last.click()
+    page.locator("form:has(input[name=password]) button[type=submit]").first.click()
     if totp_secret:
         page.wait_for_selector("input[name=code]")
         page.fill("input[name=code]", totp_now(totp_secret))
-        page.locator("form button[type=submit]").last.click()
+        page.locator("form:has(input[name=code]) button[type=submit]").first.click()
     page.wait_for_load_state()
 
 
