@@ -71,3 +71,20 @@ def test_demo_bodies_have_their_chairs():
     assert chairs["commission-villes-innovantes"] == "nantes"
     assert chairs["commission-vivre-ensemble"] == "montreal"
     assert "bureau" in chairs
+
+
+def test_unknown_page_is_a_friendly_404_in_the_right_language(client):
+    response = client.get("/en/members/nowhere/")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+
+
+def test_statistics_and_map_pages_use_constant_queries(client, django_assert_max_num_queries):
+    for country in ["KH", "FR", "SN", "ML"] * 5:
+        make_member(country=country)
+    with django_assert_max_num_queries(8):
+        assert client.get("/fr/members/statistics/").status_code == 200
+    with django_assert_max_num_queries(6):
+        assert client.get("/fr/members/map/").status_code == 200
+    with django_assert_max_num_queries(6):
+        assert client.get("/fr/").status_code == 200
