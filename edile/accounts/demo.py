@@ -37,7 +37,7 @@ MFA_ROLES = {RoleCode.ADMINISTRATOR, RoleCode.SECRETARIAT, RoleCode.OBSERVATORY_
 
 @transaction.atomic
 def load(out: TextIO) -> None:
-    out.write("\nDemo accounts (password for all: %s)\n" % DEMO_PASSWORD)
+    out.write(f"\nDemo accounts (password for all: {DEMO_PASSWORD})\n")
     for email, full_name, language, code, scopes, organisation in DEMO_USERS:
         user, created = User.objects.get_or_create(
             email=email, defaults={"full_name": full_name, "preferred_language": language}

@@ -6,8 +6,7 @@ import hashlib
 import secrets
 
 from django.db import transaction
-from django.utils import timezone
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from edile.accounts.models import ApiToken, Role, RoleAssignment, RoleCode, User

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable
+from xml.sax.saxutils import escape
 
 from django.http import HttpResponse
+from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import cm
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-from reportlab.lib import colors
-from xml.sax.saxutils import escape
 
 
 def paragraph(text: str, style: str = "BodyText") -> Paragraph:

@@ -1,5 +1,7 @@
 """The home page, the language prefixes, the demo data and the API description."""
 
+import io
+
 import pytest
 from django.core.management import call_command
 from openapi_spec_validator import validate
@@ -46,7 +48,7 @@ def test_openapi_document_is_valid_openapi_3(client):
 
 
 def test_demo_loads_the_2019_association_and_twice_changes_nothing():
-    call_command("load_demo", stdout=open("/dev/null", "w"))
+    call_command("load_demo", stdout=io.StringIO())
     counts = (LocalGovernment.objects.count(), Mandate.objects.count())
     countries = LocalGovernment.objects.values("country").distinct().count()
     assert countries >= 30
@@ -54,12 +56,12 @@ def test_demo_loads_the_2019_association_and_twice_changes_nothing():
     assert {"phnom-penh", "siem-reap", "nantes", "montreal", "district-de-bamako"} <= slugs
     bamako_mayor = Mandate.objects.get(local_government__slug="district-de-bamako", end=None).person
     assert str(bamako_mayor) == "Adama Sangaré" and not bamako_mayor.is_fictional
-    call_command("load_demo", stdout=open("/dev/null", "w"))
+    call_command("load_demo", stdout=io.StringIO())
     assert (LocalGovernment.objects.count(), Mandate.objects.count()) == counts
 
 
 def test_demo_bodies_have_their_chairs():
-    call_command("load_demo", stdout=open("/dev/null", "w"))
+    call_command("load_demo", stdout=io.StringIO())
     from edile.governance.models import Seat
 
     chairs = {
@@ -69,3 +71,20 @@ def test_demo_bodies_have_their_chairs():
     assert chairs["commission-villes-innovantes"] == "nantes"
     assert chairs["commission-vivre-ensemble"] == "montreal"
     assert "bureau" in chairs
+
+
+def test_unknown_page_is_a_friendly_404_in_the_right_language(client):
+    response = client.get("/en/members/nowhere/")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+
+
+def test_statistics_and_map_pages_use_constant_queries(client, django_assert_max_num_queries):
+    for country in ["KH", "FR", "SN", "ML"] * 5:
+        make_member(country=country)
+    with django_assert_max_num_queries(8):
+        assert client.get("/fr/members/statistics/").status_code == 200
+    with django_assert_max_num_queries(6):
+        assert client.get("/fr/members/map/").status_code == 200
+    with django_assert_max_num_queries(6):
+        assert client.get("/fr/").status_code == 200
