@@ -1,6 +1,791 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""Pages of the grants programme. Thin: validate with a form, call a selector or a service,
+render. Every page checks the permission on its object."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+)
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from edile.accounts.models import RoleCode
+from edile.accounts.selectors import scoped_local_government_ids
+from edile.core.errors import ServiceError
+from edile.core.exports import EXPORT_FORMATS, tabular_response
+from edile.governance.models import Body
+from edile.grants import exports, forms, imports, selectors, services
+from edile.grants.models import Application, Call, Grant, Partner, ProgressReport, Review, Tranche
+from edile.members.models import LocalGovernment
+
+PAGE_SIZE = 50
+
+
+def _lang() -> str:
+    return "en" if (get_language() or "fr").startswith("en") else "fr"
+
+
+def _service_errors(request: HttpRequest, exc: ServiceError) -> None:
+    for error in exc.errors:
+        messages.error(request, error)
+
+
+def _project_filters(
+    request: HttpRequest,
+) -> tuple[forms.ProjectFilterForm, selectors.ProjectFilters]:
+    form = forms.ProjectFilterForm(request.GET or None, years=selectors.years())
+    if form.is_bound and form.is_valid():
+        return form, selectors.ProjectFilters(
+            year=form.cleaned_data["year"],
+            sector=form.cleaned_data["sector"],
+            country=form.cleaned_data["country"],
+        )
+    return form, selectors.ProjectFilters()
+
+
+# --- public pages ---------------------------------------------------------------------------
 
 
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "grants/index.html", {})
+    """The programme dashboard: figures by year, sector and country, computed from records."""
+    form, filters = _project_filters(request)
+    by_year = selectors.breakdown("year", filters)
+    by_sector = selectors.breakdown("sector", filters)
+    by_country = selectors.breakdown("country", filters)
+    context = {
+        "form": form,
+        "summary": selectors.programme_summary(filters),
+        "by_year": by_year,
+        "by_sector": by_sector,
+        "by_country": by_country,
+        "sector_chart": [(row["label"], row["granted_eur"]) for row in by_sector],
+        "country_chart": [(row["label"], row["projects"]) for row in by_country],
+        "points": selectors.map_points(filters),
+        "calls": selectors.call_list()[:10],
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "grants/index.html", context)
+
+
+def call_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    try:
+        call = selectors.call_by_slug(slug)
+    except Call.DoesNotExist:
+        raise Http404(_("No call for projects at this address.")) from None
+    cities = LocalGovernment.objects.filter(
+        pk__in=scoped_local_government_ids(request.user, RoleCode.FOCAL_POINT)
+    )
+    context = {
+        "call": call,
+        "envelope_left": services.envelope_left(call),
+        "sectors": [
+            (code, services.codelists.label("Sector", code, _lang())) for code in call.sectors
+        ],
+        "criteria": [
+            (c.get(f"label_{_lang()}") or c["code"], c["weight"], c["max"]) for c in call.criteria
+        ],
+        "can_apply": call.is_open() and cities.exists(),
+        "can_rank": request.user.has_perm("grants.view_ranking", call),
+    }
+    return render(request, "grants/call_detail.html", context)
+
+
+def project_list(request: HttpRequest) -> HttpResponse:
+    form, filters = _project_filters(request)
+    page = Paginator(selectors.projects(filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "grants/project_list.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )
+
+
+def project_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    if fmt not in EXPORT_FORMATS:
+        return HttpResponseBadRequest(_("Unknown format: use csv or xlsx."))
+    _form, filters = _project_filters(request)
+    headers = [
+        _("Reference"),
+        _("Title (French)"),
+        _("Title (English)"),
+        _("City"),
+        _("Country"),
+        _("Year"),
+        _("Sector"),
+        _("DAC purpose code"),
+        _("Start"),
+        _("End"),
+        _("Amount granted"),
+        _("Currency"),
+        _("Disbursed"),
+        _("Partnerships (EUR)"),
+        _("Beneficiaries"),
+        _("Fictional"),
+    ]
+
+    def rows() -> Any:
+        for a in selectors.projects(filters).iterator(chunk_size=2000):
+            grant = a.grant
+            yield [
+                a.reference,
+                a.title_fr,
+                a.title_en,
+                a.local_government.name,
+                a.local_government.country.code,
+                a.call.year,
+                a.get_sector_display(),
+                a.dac_code,
+                a.start,
+                a.end,
+                grant.amount,
+                grant.currency,
+                grant.disbursed,
+                a.cofinancing_eur,
+                a.beneficiaries,
+                _("yes") if a.is_fictional else _("no"),
+            ]
+
+    return tabular_response(fmt, headers, rows(), "grants-projects")
+
+
+def call_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    if fmt not in EXPORT_FORMATS:
+        return HttpResponseBadRequest(_("Unknown format: use csv or xlsx."))
+    headers = [
+        _("Address"),
+        _("Title (French)"),
+        _("Title (English)"),
+        _("Year"),
+        _("Envelope"),
+        _("Currency"),
+        _("Opens on"),
+        _("Closes on"),
+        _("Applications submitted"),
+    ]
+    rows = (
+        [
+            c.slug,
+            c.title_fr,
+            c.title_en,
+            c.year,
+            c.envelope,
+            c.currency,
+            c.opens_on,
+            c.closes_on,
+            c.submitted,
+        ]
+        for c in selectors.call_list()
+    )
+    return tabular_response(fmt, headers, rows, "grants-calls")
+
+
+def partner_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    if fmt not in EXPORT_FORMATS:
+        return HttpResponseBadRequest(_("Unknown format: use csv or xlsx."))
+    headers = [
+        _("Name (French)"),
+        _("Name (English)"),
+        _("IATI organisation identifier"),
+        _("IATI organisation type"),
+    ]
+    rows = (
+        [p.name_fr, p.name_en, p.iati_ref, p.org_type] for p in Partner.objects.order_by("name")
+    )
+    return tabular_response(fmt, headers, rows, "grants-partners")
+
+
+def project_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    try:
+        project = selectors.project_public(reference)
+    except Application.DoesNotExist:
+        raise Http404(_("No funded project at this address.")) from None
+    grant = project.grant
+    context = {
+        "project": project,
+        "grant": grant,
+        "leverage": (project.cofinancing_eur / grant.amount_eur).quantize(Decimal("0.01"))
+        if grant.amount_eur
+        else None,
+        "partnerships": [c for c in project.cofinancing.all() if c.status != "sought"],
+        "timeline": selectors.timeline(grant),
+        "points": [
+            {
+                "lat": float(project.latitude),
+                "lon": float(project.longitude),
+                "label": project.title,
+                "url": "",
+            }
+        ]
+        if project.latitude is not None
+        else [],
+        "can_manage": request.user.has_perm("grants.view_grant", grant),
+        "dac_label": services.codelists.label("Sector", project.dac_code, _lang()),
+    }
+    return render(request, "grants/project_detail.html", context)
+
+
+def iati_problems(request: HttpRequest) -> HttpResponse:
+    return render(request, "grants/iati_problems.html", {"problems": exports.iati_problems()})
+
+
+# --- workspace ------------------------------------------------------------------------------
+
+
+@login_required
+def workspace(request: HttpRequest) -> HttpResponse:
+    """What the signed-in person has to do: applications, reviews, grants, rankings."""
+    user = request.user
+    applications = selectors.applications_visible_to(user)[:100]
+    context = {
+        "applications": applications,
+        "reviews": Review.objects.filter(reviewer=user).select_related(
+            "application__local_government", "application__call"
+        ),
+        "open_calls": [c for c in selectors.call_list() if c.is_open()],
+        "calls": selectors.call_list() if user.has_perm("grants.view_ranking") else [],
+        "is_staff": user.has_perm("grants.manage_call"),
+        "late_reports": selectors.late_reports() if user.has_perm("grants.manage_call") else [],
+    }
+    return render(request, "grants/workspace.html", context)
+
+
+def _application_for(
+    request: HttpRequest, reference: str, perm: str = "grants.view_application"
+) -> Application:
+    try:
+        application = selectors.application_detail(reference)
+    except Application.DoesNotExist:
+        raise Http404(_("No application at this address.")) from None
+    if not request.user.has_perm(perm, application):
+        raise PermissionDenied(_("You may not see this application."))
+    return application
+
+
+@login_required
+def application_new(request: HttpRequest, slug: str) -> HttpResponse:
+    try:
+        call = selectors.call_by_slug(slug)
+    except Call.DoesNotExist:
+        raise Http404(_("No call for projects at this address.")) from None
+    cities = LocalGovernment.objects.filter(
+        pk__in=scoped_local_government_ids(request.user, RoleCode.FOCAL_POINT)
+    )
+    if not cities.exists():
+        raise PermissionDenied(_("Only a city's focal point may apply."))
+    form = forms.ApplicationForm(request.POST or None, language=_lang(), local_governments=cities)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        lg = data.pop("local_government")
+        try:
+            application = services.application_create(
+                actor=request.user, call=call, local_government=lg, data=data
+            )
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Your draft is saved. Add the budget, partners, beneficiaries and results, then submit."
+                ),
+            )
+            return redirect(application.get_absolute_url())
+    return render(
+        request,
+        "grants/application_form.html",
+        {"form": form, "call": call},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def application_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    application = _application_for(request, reference)
+    can_edit = request.user.has_perm("grants.change_application", application)
+    can_assign = request.user.has_perm("grants.assign_reviewer", application)
+    context = {
+        "application": application,
+        "can_edit": can_edit,
+        "can_assign": can_assign,
+        "can_decide": request.user.has_perm("grants.decide", application)
+        and application.status in ("submitted", "deferred"),
+        "reviews": selectors.reviews_visible_to(request.user, application),
+        "failures": services.eligibility_failures(application) if can_edit else [],
+        "forms": {
+            "budget": forms.BudgetLineForm(),
+            "cofinancing": forms.CoFinancingForm(),
+            "beneficiaries": forms.BeneficiaryForm(),
+            "indicator": forms.IndicatorForm(),
+            "document": forms.DocumentForm(),
+        }
+        if can_edit
+        else {},
+        "assign_form": forms.AssignReviewerForm() if can_assign else None,
+        "decision_form": forms.DecisionForm(),
+        "grant": getattr(application, "grant", None) if application.status == "approved" else None,
+    }
+    return render(request, "grants/application_detail.html", context)
+
+
+@login_required
+def application_edit(request: HttpRequest, reference: str) -> HttpResponse:
+    application = _application_for(request, reference, "grants.change_application")
+    initial = {
+        f: getattr(application, f) for f in services.APPLICATION_FIELDS if hasattr(application, f)
+    }
+    initial["version"] = application.version
+    form = forms.ApplicationForm(request.POST or None, initial=initial, language=_lang())
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.application_update(
+                actor=request.user,
+                application=application,
+                data=form.cleaned_data,
+                expected_version=form.cleaned_data["version"] or 0,
+            )
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+            status = exc.status_code
+        else:
+            messages.success(request, _("The application has been saved."))
+            return redirect(application.get_absolute_url())
+    if form.errors and status == 200:
+        status = 400
+    return render(
+        request,
+        "grants/application_form.html",
+        {"form": form, "call": application.call, "application": application},
+        status=status,
+    )
+
+
+LINE_FORMS: dict[str, tuple[type, Callable[..., Any]]] = {
+    "budget": (
+        forms.BudgetLineForm,
+        lambda a, u, d, f: services.budget_line_add(actor=u, application=a, **d),
+    ),
+    "cofinancing": (
+        forms.CoFinancingForm,
+        lambda a, u, d, f: services.cofinancing_add(actor=u, application=a, **d),
+    ),
+    "beneficiaries": (
+        forms.BeneficiaryForm,
+        lambda a, u, d, f: services.beneficiary_group_set(actor=u, application=a, **d),
+    ),
+    "indicator": (
+        forms.IndicatorForm,
+        lambda a, u, d, f: services.indicator_add(actor=u, application=a, **d),
+    ),
+    "document": (
+        forms.DocumentForm,
+        lambda a, u, d, f: services.document_add(actor=u, application=a, **d),
+    ),
+}
+
+
+@login_required
+@require_POST
+def application_line_add(request: HttpRequest, reference: str, kind: str) -> HttpResponse:
+    application = _application_for(request, reference, "grants.change_application")
+    if kind not in LINE_FORMS:
+        raise Http404(_("Unknown kind of line."))
+    form_class, action = LINE_FORMS[kind]
+    form = form_class(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            action(application, request.user, form.cleaned_data, request.FILES)
+        except ServiceError as exc:
+            _service_errors(request, exc)
+        else:
+            messages.success(request, _("Added."))
+    else:
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            for error in errors:
+                messages.error(request, f"{label}: {error}" if label else error)
+    return redirect(application.get_absolute_url() + f"#{kind}")
+
+
+@login_required
+@require_POST
+def application_line_remove(
+    request: HttpRequest, reference: str, kind: str, pk: int
+) -> HttpResponse:
+    application = _application_for(request, reference, "grants.change_application")
+    try:
+        services.application_line_remove(
+            actor=request.user, application=application, kind=kind, pk=pk
+        )
+    except ServiceError as exc:
+        _service_errors(request, exc)
+    return redirect(application.get_absolute_url() + f"#{kind}")
+
+
+@login_required
+@require_POST
+def application_submit(request: HttpRequest, reference: str) -> HttpResponse:
+    application = _application_for(request, reference, "grants.change_application")
+    try:
+        services.application_submit(
+            actor=request.user,
+            application=application,
+            expected_version=int(request.POST.get("version") or 0),
+        )
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        for error in exc.errors:
+            if error != exc.message:
+                messages.error(request, error)
+    else:
+        messages.success(request, _("Your application has been submitted."))
+    return redirect(application.get_absolute_url())
+
+
+@login_required
+@require_POST
+def review_assign(request: HttpRequest, reference: str) -> HttpResponse:
+    application = _application_for(request, reference, "grants.assign_reviewer")
+    form = forms.AssignReviewerForm(request.POST)
+    reviewer = None
+    if form.is_valid():
+        reviewer = (
+            get_user_model().objects.filter(email__iexact=form.cleaned_data["reviewer"]).first()
+        )
+    if reviewer is None:
+        messages.error(request, _("No user with this e-mail address."))
+    else:
+        try:
+            services.review_assign(actor=request.user, application=application, reviewer=reviewer)
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+            for error in exc.errors:
+                if error != exc.message:
+                    messages.error(request, error)
+        else:
+            messages.success(request, _("The reviewer has been assigned."))
+    return redirect(application.get_absolute_url() + "#reviews")
+
+
+@login_required
+def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    review = (
+        Review.objects.select_related("application__call", "application__local_government")
+        .filter(pk=pk)
+        .first()
+    )
+    if review is None:
+        raise Http404(_("No review at this address."))
+    if not request.user.has_perm("grants.review", review):
+        raise PermissionDenied(_("This review is assigned to someone else."))
+    criteria = review.application.call.criteria
+    declaration = forms.DeclarationForm(request.POST if "declare" in request.POST else None)
+    score_form = forms.ScoreForm(
+        request.POST if "score" in request.POST else None,
+        criteria=criteria,
+        language=_lang(),
+        initial={"version": review.version},
+    )
+    status = 200
+    try:
+        if "declare" in request.POST and declaration.is_valid():
+            services.review_declare(actor=request.user, review=review, **declaration.cleaned_data)
+            return redirect("grants:review_detail", pk=review.pk)
+        if "score" in request.POST and score_form.is_valid():
+            services.review_submit(
+                actor=request.user,
+                review=review,
+                scores=score_form.scores(),
+                comment=score_form.cleaned_data["comment"],
+                expected_version=score_form.cleaned_data["version"],
+            )
+            messages.success(request, _("Your review has been submitted."))
+            return redirect("grants:review_detail", pk=review.pk)
+    except ServiceError as exc:
+        _service_errors(request, exc)
+        status = exc.status_code
+    if request.method == "POST" and status == 200:
+        status = 400
+    context = {
+        "review": review,
+        "application": review.application if review.status != "assigned" else None,
+        "declaration_form": declaration,
+        "score_form": score_form,
+        "others": selectors.reviews_visible_to(request.user, review.application),
+    }
+    return render(request, "grants/review_detail.html", context, status=status)
+
+
+@login_required
+def call_ranking(request: HttpRequest, slug: str) -> HttpResponse:
+    try:
+        call = selectors.call_by_slug(slug)
+    except Call.DoesNotExist:
+        raise Http404(_("No call for projects at this address.")) from None
+    if not request.user.has_perm("grants.view_ranking", call):
+        raise PermissionDenied(_("The ranked list is for the Bureau and the secretariat."))
+    rows = selectors.ranking(call)
+    fmt = request.GET.get("format")
+    if fmt:
+        if fmt not in EXPORT_FORMATS:
+            return HttpResponseBadRequest(_("Unknown format: use csv or xlsx."))
+        headers = [
+            _("Rank"),
+            _("Reference"),
+            _("Title"),
+            _("City"),
+            _("Grant requested"),
+            _("Average score"),
+            _("Spread"),
+            _("Reviews"),
+            _("Status"),
+        ]
+        data = (
+            [
+                i,
+                r.application.reference,
+                r.application.title,
+                r.application.local_government.name,
+                r.application.grant_requested,
+                r.average,
+                r.spread,
+                r.reviews,
+                r.application.get_status_display(),
+            ]
+            for i, r in enumerate(rows, 1)
+        )
+        return tabular_response(fmt, headers, data, f"ranking-{call.slug}")
+    context = {
+        "call": call,
+        "rows": rows,
+        "envelope_left": services.envelope_left(call),
+        "decision_form": forms.DecisionForm(),
+        "can_decide": request.user.has_perm("grants.decide", call),
+    }
+    return render(request, "grants/ranking.html", context)
+
+
+@login_required
+@require_POST
+def decision_record(request: HttpRequest, reference: str) -> HttpResponse:
+    try:
+        application = Application.objects.select_related("call").get(reference=reference)
+    except Application.DoesNotExist:
+        raise Http404(_("No application at this address.")) from None
+    if not request.user.has_perm("grants.decide", application):
+        raise PermissionDenied(_("Only the Bureau or the secretariat records decisions."))
+    form = forms.DecisionForm(request.POST)
+    back = reverse("grants:call_ranking", kwargs={"slug": application.call.slug})
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            for error in errors:
+                messages.error(
+                    request,
+                    f"{form.fields[field].label}: {error}" if field in form.fields else error,
+                )
+        return redirect(back)
+    body = Body.objects.filter(slug=request.POST.get("body") or "bureau").first()
+    if body is None:
+        messages.error(request, _("The Bureau is not recorded in the governance module."))
+        return redirect(back)
+    try:
+        services.decision_record(
+            actor=request.user, application=application, body=body, **form.cleaned_data
+        )
+    except ServiceError as exc:
+        _service_errors(request, exc)
+    else:
+        messages.success(request, _("The decision has been recorded and the city notified."))
+    return redirect(back)
+
+
+# --- grants ---------------------------------------------------------------------------------
+
+
+def _grant_for(request: HttpRequest, pk: int, perm: str = "grants.view_grant") -> Grant:
+    try:
+        grant = selectors.grant_detail(pk)
+    except Grant.DoesNotExist:
+        raise Http404(_("No grant at this address.")) from None
+    if not request.user.has_perm(perm, grant):
+        raise PermissionDenied(_("You may not see this grant."))
+    return grant
+
+
+@login_required
+def grant_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    grant = _grant_for(request, pk)
+    can_manage = request.user.has_perm("grants.manage_grant", grant)
+    context = {
+        "grant": grant,
+        "application": grant.application,
+        "timeline": selectors.timeline(grant),
+        "can_manage": can_manage,
+        "can_report": request.user.has_perm("grants.submit_report", grant),
+        "agreement_form": forms.AgreementForm(
+            initial={
+                "agreement_signed_on": grant.agreement_signed_on,
+                "agreement_reference": grant.agreement_reference,
+                "status": grant.status,
+                "version": grant.version,
+            }
+        ),
+        "tranche_form": forms.TrancheForm(),
+        "disbursement_form": forms.DisbursementForm(),
+        "schedule_form": forms.ReportScheduleForm(),
+        "visit_form": forms.VisitForm(),
+        "risk_form": forms.RiskForm(),
+        "left_to_pay": grant.amount - grant.disbursed,
+    }
+    return render(request, "grants/grant_detail.html", context)
+
+
+GRANT_ACTIONS: dict[str, tuple[type, Callable[..., Any]]] = {
+    "agreement": (
+        forms.AgreementForm,
+        lambda g, u, d: services.grant_update(
+            actor=u,
+            grant=g,
+            expected_version=d["version"],
+            status=d["status"],
+            agreement_signed_on=d["agreement_signed_on"],
+            agreement_reference=d["agreement_reference"],
+        ),
+    ),
+    "tranche": (forms.TrancheForm, lambda g, u, d: services.tranche_add(actor=u, grant=g, **d)),
+    "disburse": (
+        forms.DisbursementForm,
+        lambda g, u, d: services.disbursement_record(
+            actor=u,
+            grant=g,
+            paid_on=d["paid_on"],
+            amount=d["amount"],
+            tranche=Tranche.objects.filter(grant=g, pk=d["tranche"]).first()
+            if d["tranche"]
+            else None,
+        ),
+    ),
+    "report": (
+        forms.ReportScheduleForm,
+        lambda g, u, d: services.report_schedule(actor=u, grant=g, **d),
+    ),
+    "visit": (forms.VisitForm, lambda g, u, d: services.visit_record(actor=u, grant=g, **d)),
+    "risk": (forms.RiskForm, lambda g, u, d: services.risk_flag_raise(actor=u, grant=g, **d)),
+}
+
+
+@login_required
+@require_POST
+def grant_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    grant = _grant_for(request, pk, "grants.manage_grant")
+    if action not in GRANT_ACTIONS:
+        raise Http404(_("Unknown action."))
+    form_class, run = GRANT_ACTIONS[action]
+    form = form_class(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            run(grant, request.user, form.cleaned_data)
+        except ServiceError as exc:
+            _service_errors(request, exc)
+        else:
+            messages.success(request, _("Saved."))
+    else:
+        for field, errors in form.errors.items():
+            for error in errors:
+                messages.error(
+                    request,
+                    f"{form.fields[field].label}: {error}" if field in form.fields else error,
+                )
+    return redirect("grants:grant_detail", pk=grant.pk)
+
+
+@login_required
+def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    report = ProgressReport.objects.select_related("grant__application").filter(pk=pk).first()
+    if report is None:
+        raise Http404(_("No report at this address."))
+    if not request.user.has_perm("grants.submit_report", report.grant):
+        raise PermissionDenied(_("Only the city's focal points submit its reports."))
+    indicators = list(report.grant.application.indicators.all())
+    form = forms.ReportForm(
+        request.POST or None, indicators=indicators, initial={"version": report.version}
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.report_submit(
+                    actor=request.user,
+                    report=report,
+                    narrative=form.cleaned_data["narrative"],
+                    spending=form.cleaned_data["spending"],
+                    beneficiaries_reached=form.cleaned_data["beneficiaries_reached"],
+                    values=form.values(),
+                    expected_version=form.cleaned_data["version"],
+                )
+            except ServiceError as exc:
+                form.add_error(None, exc.message)
+                status = exc.status_code
+            else:
+                messages.success(request, _("Your report has been received."))
+                return redirect("grants:grant_detail", pk=report.grant_id)
+    return render(
+        request, "grants/report_form.html", {"form": form, "report": report}, status=status
+    )
+
+
+@login_required
+@require_POST
+def report_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    report = ProgressReport.objects.select_related("grant").filter(pk=pk).first()
+    if report is None:
+        raise Http404(_("No report at this address."))
+    try:
+        services.report_accept(actor=request.user, report=report)
+    except ServiceError as exc:
+        _service_errors(request, exc)
+    return redirect("grants:grant_detail", pk=report.grant_id)
+
+
+@login_required
+def project_import(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("grants.import_projects"):
+        raise PermissionDenied(_("Only the secretariat imports past projects."))
+    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        report = imports.projects_import(
+            actor=request.user, data=upload.read(), filename=upload.name
+        )
+        if report.ok:
+            messages.success(
+                request, _("%(count)s past projects imported.") % {"count": report.created}
+            )
+            return redirect("grants:project_list")
+        status = 400
+    return render(
+        request,
+        "grants/import.html",
+        {"form": form, "report": report, "columns": imports.COLUMNS},
+        status=status,
+    )
