@@ -1,5 +1,219 @@
-"""The datagov API: one ninja Router mounted at /api/v1/datagov/."""
+"""The datagov API: one ninja Router mounted at /api/v1/datagov/, over the same selectors and
+services as the pages."""
 
-from ninja import Router
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, StreamingHttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from ninja import Query, Router
+
+from edile.accounts.api_auth import required_user
+from edile.datagov import exports, selectors, services
+from edile.datagov.models import AccessRequest, Dataset
+from edile.datagov.schemas import (
+    AccessRequestIn,
+    AccessRequestOut,
+    DatasetDetailOut,
+    DatasetFilters,
+    DatasetIn,
+    DatasetPage,
+    DecisionIn,
+)
+from edile.members.models import LocalGovernment
 
 router = Router(tags=["datagov"])
+
+
+def _base(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+def _dataset(request: HttpRequest, ds: Dataset) -> dict[str, Any]:
+    publisher = ds.publisher
+    return {
+        "slug": ds.slug,
+        "uri": str(exports.dataset_iri(_base(request), ds.slug)),
+        "title": ds.title,
+        "title_fr": ds.title_fr,
+        "title_en": ds.title_en,
+        "description": ds.description,
+        "publisher": publisher.name if publisher else None,
+        "publisher_slug": publisher.slug if publisher else None,
+        "country": publisher.country.code if publisher else None,
+        "classification": ds.classification,
+        "licence": ds.licence,
+        "themes": [t.code for t in ds.themes.all()],
+        "keywords": ds.keyword_list,
+        "formats": sorted({d.format for d in ds.distributions.all()}),
+        "modified": ds.modified,
+        "is_fictional": ds.is_fictional,
+    }
+
+
+@router.get("/datasets", response=DatasetPage)
+def list_datasets(request: HttpRequest, filters: Query[DatasetFilters]) -> dict[str, Any]:
+    """Datasets the viewer may see, with the same search and facets as the catalogue page."""
+    query = selectors.DatasetFilters(
+        q=filters.q,
+        publisher=filters.publisher,
+        country=filters.country.upper(),
+        theme=filters.theme or "",
+        format=filters.format or "",
+        licence=filters.licence or "",
+        classification=filters.classification or "",
+    )
+    results = selectors.dataset_search(request.user, query)
+    page = results[filters.offset : filters.offset + filters.limit]
+    return {
+        "count": results.count(),
+        "items": [_dataset(request, ds) for ds in page],
+        "facets": selectors.dataset_facets(request.user, query),
+    }
+
+
+@router.get("/datasets/{slug}", response=DatasetDetailOut)
+def get_dataset(request: HttpRequest, slug: str) -> dict[str, Any]:
+    ds = selectors.dataset_detail(request.user, slug)
+    if ds is None:
+        raise Http404("No such dataset, or you may not see it.")
+    access = request.user.has_perm("datagov.access_data", ds)
+    manages = request.user.has_perm("datagov.change_dataset", ds)
+    base = _base(request)
+    page = base + ds.get_absolute_url()
+    data = _dataset(request, ds)
+    data.update(
+        description_fr=ds.description_fr,
+        description_en=ds.description_en,
+        contact_name=ds.contact_name,
+        contact_email=ds.contact_email,
+        frequency=ds.frequency,
+        issued=ds.issued,
+        temporal_start=ds.temporal_start,
+        temporal_end=ds.temporal_end,
+        spatial_local_government=ds.spatial_local_government.slug
+        if ds.spatial_local_government
+        else None,
+        spatial_country=ds.spatial_country.code or None,
+        quality_notes=ds.quality_notes,
+        access=access,
+        dcat_errors=ds.dcat_errors if manages else None,
+        dcat_warnings=ds.dcat_warnings if manages else None,
+        distributions=[
+            {
+                "id": d.pk,
+                "title": d.title,
+                "format": d.format,
+                "media_type": d.media_type,
+                "byte_size": d.byte_size,
+                "checksum": d.checksum,
+                "is_file": d.is_file,
+                "access_url": page,
+                "download_url": (
+                    base + reverse("datagov:download", kwargs={"slug": ds.slug, "pk": d.pk})
+                    if access
+                    else None
+                ),
+            }
+            for d in ds.distributions.all()
+        ],
+    )
+    return data
+
+
+@router.post("/datasets", response={201: DatasetDetailOut}, auth=required_user)
+def create_dataset(request: HttpRequest, payload: DatasetIn) -> tuple[int, dict[str, Any]]:
+    """Publish a dataset (a focal point for its city, the secretariat for any)."""
+    publisher = None
+    if payload.publisher:
+        publisher = LocalGovernment.objects.filter(slug=payload.publisher).first()
+        if publisher is None:
+            raise Http404(f"No member city with slug {payload.publisher!r}.")
+    data = payload.dict(exclude={"publisher", "themes"})
+    ds = services.dataset_create(
+        user=request.user, publisher=publisher, data=data, themes=list(payload.themes)
+    )
+    return 201, get_dataset(request, ds.slug)
+
+
+def _stream(
+    request: HttpRequest, chunks: Any, content_type: str, filename: str
+) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(chunks, content_type=content_type)
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@router.get("/catalog.jsonld", auth=None, include_in_schema=True)
+def catalog_jsonld(request: HttpRequest) -> StreamingHttpResponse:
+    """The DCAT-AP 3.0.1 catalogue of the datasets the viewer may see, JSON-LD (context inline)."""
+    datasets = selectors.dataset_for_export(request.user).iterator(chunk_size=500)
+    chunks = exports.jsonld_chunks(datasets, _base(request))
+    return _stream(request, chunks, "application/ld+json; charset=utf-8", "catalog.jsonld")
+
+
+@router.get("/catalog.ttl", auth=None)
+def catalog_turtle(request: HttpRequest) -> StreamingHttpResponse:
+    """The same catalogue in Turtle."""
+    datasets = selectors.dataset_for_export(request.user).iterator(chunk_size=500)
+    chunks = exports.turtle_chunks(datasets, _base(request))
+    return _stream(request, chunks, "text/turtle; charset=utf-8", "catalog.ttl")
+
+
+def _request_out(r: AccessRequest) -> dict[str, Any]:
+    return {
+        "id": r.pk,
+        "dataset": r.dataset.slug,
+        "status": r.status,
+        "purpose": r.purpose,
+        "intended_use": r.intended_use,
+        "duration_days": r.duration_days,
+        "legal_basis": r.legal_basis,
+        "conditions": r.conditions,
+        "refusal_reason": r.refusal_reason,
+        "expires_on": r.expires_on,
+        "active": r.is_active(),
+    }
+
+
+@router.post(
+    "/datasets/{slug}/access-requests", response={201: AccessRequestOut}, auth=required_user
+)
+def request_access(
+    request: HttpRequest, slug: str, payload: AccessRequestIn
+) -> tuple[int, dict[str, Any]]:
+    ds = selectors.dataset_detail(request.user, slug)
+    if ds is None:
+        raise Http404("No such dataset, or you may not see it.")
+    r = services.access_request_submit(user=request.user, dataset=ds, **payload.dict())
+    return 201, _request_out(r)
+
+
+@router.get("/access-requests", response=dict[str, list[AccessRequestOut]], auth=required_user)
+def list_access_requests(request: HttpRequest) -> dict[str, list[dict[str, Any]]]:
+    """`mine`: the viewer's requests; `to_decide`: pending requests the viewer decides on."""
+    return {
+        "mine": [_request_out(r) for r in selectors.access_requests_of(request.user)],
+        "to_decide": [_request_out(r) for r in selectors.access_requests_to_decide(request.user)],
+    }
+
+
+@router.post(
+    "/access-requests/{int:request_id}/decision", response=AccessRequestOut, auth=required_user
+)
+def decide_access(request: HttpRequest, request_id: int, payload: DecisionIn) -> dict[str, Any]:
+    r = get_object_or_404(AccessRequest.objects.select_related("dataset"), pk=request_id)
+    if not request.user.has_perm("datagov.decide_access", r.dataset):
+        if r.requester_id == request.user.pk:
+            raise PermissionDenied("Only the dataset's steward decides on its access requests.")
+        raise Http404("No such request.")
+    r = services.access_request_decide(
+        user=request.user,
+        access_request=r,
+        approve=payload.approve,
+        conditions=payload.conditions,
+        reason=payload.reason,
+    )
+    return _request_out(r)

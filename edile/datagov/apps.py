@@ -6,3 +6,6 @@ class DatagovConfig(AppConfig):
     name = "edile.datagov"
     label = "datagov"
     verbose_name = _("Urban data governance")
+
+    def ready(self) -> None:
+        from edile.datagov import permissions  # noqa: F401  (registers the rules)

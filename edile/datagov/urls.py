@@ -5,4 +5,34 @@ from edile.datagov import views
 app_name = "datagov"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("datasets/new/", views.dataset_create, name="dataset_create"),
+    path("datasets/<slug:slug>/", views.dataset_detail, name="dataset_detail"),
+    path("datasets/<slug:slug>/edit/", views.dataset_edit, name="dataset_edit"),
+    path("datasets/<slug:slug>/distributions/", views.distribution_add, name="distribution_add"),
+    path("datasets/<slug:slug>/distributions/<int:pk>/download/", views.download, name="download"),
+    path("datasets/<slug:slug>/distributions/<int:pk>/preview/", views.preview, name="preview"),
+    path(
+        "datasets/<slug:slug>/request/", views.access_request_create, name="access_request_create"
+    ),
+    path("requests/", views.requests, name="requests"),
+    path("requests/<int:pk>/decide/", views.access_request_decide, name="access_request_decide"),
+    path(
+        "requests/<int:pk>/withdraw/", views.access_request_withdraw, name="access_request_withdraw"
+    ),
+    path("licences/", views.licences, name="licences"),
+    path("harvest/", views.harvest_upload, name="harvest"),
+    path("register/", views.register_index, name="register_index"),
+    path("register/<slug:controller>/", views.register_detail, name="register_detail"),
+    path(
+        "register/<slug:controller>/new/", views.register_record_edit, name="register_record_create"
+    ),
+    path(
+        "register/<slug:controller>/<int:pk>/edit/",
+        views.register_record_edit,
+        name="register_record_edit",
+    ),
+    path("roadmap/", views.roadmap, name="roadmap"),
+    path("roadmap/actions/<int:pk>/edit/", views.action_edit, name="action_edit"),
+    path("maturity/<slug:slug>/", views.maturity_city, name="maturity_city"),
+    path("maturity/<slug:slug>/assess/", views.maturity_assess, name="maturity_assess"),
 ]

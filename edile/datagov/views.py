@@ -1,6 +1,629 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""Pages of the data governance module: thin, they call selectors and services."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from edile.accounts.models import RoleCode
+from edile.accounts.selectors import has_role, scoped_local_government_ids
+from edile.core.errors import ServiceError
+from edile.core.exports import tabular_response
+from edile.core.htmx import render_page_or_fragment
+from edile.core.pdf import build_pdf, paragraph, pdf_response
+from edile.datagov import harvest, selectors, services
+from edile.datagov.forms import (
+    AccessRequestForm,
+    ActionForm,
+    DatasetForm,
+    DecisionForm,
+    DistributionFileForm,
+    DistributionLinkForm,
+    HarvestForm,
+    MaturityAssessmentForm,
+    ProcessingRecordForm,
+    SearchForm,
+)
+from edile.datagov.models import (
+    LICENCE_URIS,
+    AccessRequest,
+    Classification,
+    Dataset,
+    Distribution,
+    Licence,
+    ProcessingRecord,
+    RetentionPolicy,
+    RoadmapAction,
+)
+from edile.datagov.services import SAFE_CONTENT_TYPES
+from edile.members.models import LocalGovernment
+
+PAGE_SIZE = 20
+
+
+def _filters(form: SearchForm) -> selectors.DatasetFilters:
+    data = form.cleaned_data if form.is_valid() else {}
+    return selectors.DatasetFilters(
+        **{k: (data.get(k) or "") for k in selectors.FACET_NAMES + ("q",)}
+    )
 
 
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "datagov/index.html", {})
+    """The catalogue: full-text search and facets over the datasets the viewer may see."""
+    form = SearchForm(request.GET or None)
+    filters = _filters(form)
+    results = selectors.dataset_search(request.user, filters)
+    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    facets = selectors.dataset_facets(request.user, filters)
+    current = {k: v for k, v in filters.__dict__.items() if v}
+    facet_links = {
+        name: [
+            {
+                **option,
+                "selected": current.get(name) == option["value"],
+                "url": "?"
+                + urlencode(
+                    {
+                        **{k: v for k, v in current.items() if k != name},
+                        **({} if current.get(name) == option["value"] else {name: option["value"]}),
+                    }
+                ),
+            }
+            for option in options
+        ]
+        for name, options in facets.items()
+    }
+    facet_labels = {
+        "publisher": _("Publisher"),
+        "country": _("Country"),
+        "theme": _("Theme"),
+        "format": _("Format"),
+        "licence": _("Licence"),
+        "classification": _("Classification"),
+    }
+    context = {
+        "form": form,
+        "page": page,
+        "facets": [(name, facet_labels[name], facet_links[name]) for name in selectors.FACET_NAMES],
+        "query_string": urlencode(current),
+        "can_publish": request.user.has_perm("datagov.publish"),
+    }
+    return render_page_or_fragment(
+        request, "datagov/index.html", "datagov/partials/results.html", context
+    )
+
+
+def _visible_dataset(request: HttpRequest, slug: str) -> Dataset:
+    dataset = selectors.dataset_detail(request.user, slug)
+    if dataset is None:
+        raise Http404(_("No such dataset, or you may not see it."))
+    return dataset
+
+
+def dataset_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    dataset = _visible_dataset(request, slug)
+    user = request.user
+    my_requests = []
+    if user.is_authenticated:
+        my_requests = list(
+            AccessRequest.objects.filter(dataset=dataset, requester=user).order_by("-created_at")
+        )
+    context = {
+        "dataset": dataset,
+        "distributions": list(dataset.distributions.all()),
+        "can_access": user.has_perm("datagov.access_data", dataset),
+        "can_change": user.has_perm("datagov.change_dataset", dataset),
+        "can_request": user.has_perm("datagov.request_access", dataset),
+        "my_requests": my_requests,
+        "file_form": DistributionFileForm(),
+        "link_form": DistributionLinkForm(),
+    }
+    return render(request, "datagov/dataset_detail.html", context)
+
+
+def _publishers_for(user: Any) -> Any:
+    if has_role(user, RoleCode.SECRETARIAT, RoleCode.ADMINISTRATOR):
+        return LocalGovernment.objects.order_by("name")
+    return LocalGovernment.objects.filter(
+        pk__in=scoped_local_government_ids(user, RoleCode.FOCAL_POINT)
+    ).order_by("name")
+
+
+def _dataset_data(form: DatasetForm) -> dict[str, Any]:
+    return {
+        k: v for k, v in form.cleaned_data.items() if k not in {"themes", "version", "publisher"}
+    }
+
+
+@login_required
+def dataset_create(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("datagov.publish"):
+        raise PermissionDenied
+    is_staff = has_role(request.user, RoleCode.SECRETARIAT, RoleCode.ADMINISTRATOR)
+    publishers = _publishers_for(request.user)
+    form = DatasetForm(request.POST or None, publishers=publishers, allow_association=is_staff)
+    if request.method == "POST" and form.is_valid():
+        try:
+            dataset = services.dataset_create(
+                user=request.user,
+                publisher=form.cleaned_data.get("publisher"),
+                data=_dataset_data(form),
+                themes=form.cleaned_data["themes"],
+            )
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The dataset is published. Add its files or links below."))
+            return redirect(dataset.get_absolute_url())
+    return render(request, "datagov/dataset_form.html", {"form": form, "dataset": None})
+
+
+@login_required
+def dataset_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    dataset = _visible_dataset(request, slug)
+    if not request.user.has_perm("datagov.change_dataset", dataset):
+        raise PermissionDenied
+    form = DatasetForm(request.POST or None, instance=dataset)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.dataset_update(
+                user=request.user,
+                dataset=dataset,
+                data=_dataset_data(form),
+                themes=form.cleaned_data["themes"],
+                expected_version=form.cleaned_data.get("version") or dataset.version,
+            )
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The dataset is saved."))
+            return redirect(dataset.get_absolute_url())
+    status = 409 if form.non_field_errors() and request.method == "POST" else 200
+    return render(
+        request, "datagov/dataset_form.html", {"form": form, "dataset": dataset}, status=status
+    )
+
+
+@login_required
+@require_POST
+def distribution_add(request: HttpRequest, slug: str) -> HttpResponse:
+    dataset = _visible_dataset(request, slug)
+    if not request.user.has_perm("datagov.change_dataset", dataset):
+        raise PermissionDenied
+    try:
+        if "file" in request.FILES:
+            form = DistributionFileForm(request.POST, request.FILES)
+            if not form.is_valid():
+                raise ServiceError(_("Choose a file to upload."))
+            services.distribution_add_file(
+                user=request.user,
+                dataset=dataset,
+                upload=form.cleaned_data["file"],
+                title=form.cleaned_data["title"],
+            )
+        else:
+            form = DistributionLinkForm(request.POST)
+            if not form.is_valid():
+                raise ServiceError(_("Give a valid link and its format."))
+            services.distribution_add_link(
+                user=request.user,
+                dataset=dataset,
+                url=form.cleaned_data["url"],
+                fmt=form.cleaned_data["format"],
+                title=form.cleaned_data["title"],
+            )
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return render(
+            request,
+            "datagov/dataset_detail.html",
+            {
+                "dataset": dataset,
+                "distributions": list(dataset.distributions.all()),
+                "can_access": True,
+                "can_change": True,
+                "file_form": DistributionFileForm(),
+                "link_form": DistributionLinkForm(),
+                "upload_error": exc.message,
+            },
+            status=400,
+        )
+    messages.success(request, _("The distribution is added."))
+    return redirect(dataset.get_absolute_url())
+
+
+def _distribution(request: HttpRequest, slug: str, pk: int) -> tuple[Dataset, Distribution]:
+    dataset = _visible_dataset(request, slug)
+    distribution = get_object_or_404(Distribution, pk=pk, dataset=dataset)
+    return dataset, distribution
+
+
+def download(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The data itself: checked against the classification, logged when not open."""
+    dataset, distribution = _distribution(request, slug, pk)
+    services.data_access_log(user=request.user, dataset=dataset, distribution=distribution)
+    if not distribution.file:
+        return HttpResponseRedirect(distribution.url)
+    content_type = SAFE_CONTENT_TYPES.get(distribution.format, "application/octet-stream")
+    filename = f"{dataset.slug}-{distribution.pk}{_suffix(distribution.file.name)}"
+    response = FileResponse(
+        distribution.file.open("rb"),
+        as_attachment=True,
+        filename=filename,
+        content_type=content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    if dataset.classification != Classification.OPEN:
+        response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _suffix(name: str) -> str:
+    from pathlib import PurePath
+
+    suffix = PurePath(name).suffix.lower()
+    return suffix if suffix.isascii() and len(suffix) <= 8 else ""
+
+
+def preview(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    dataset, distribution = _distribution(request, slug, pk)
+    if not request.user.has_perm("datagov.access_data", dataset):
+        raise PermissionDenied(_("You need an approved access request to see this data."))
+    services.data_access_log(user=request.user, dataset=dataset, distribution=distribution)
+    data = selectors.csv_preview(distribution)
+    if data is None:
+        raise Http404(_("Only uploaded CSV files have a preview."))
+    return render(
+        request,
+        "datagov/preview.html",
+        {"dataset": dataset, "distribution": distribution, "preview": data},
+    )
+
+
+@login_required
+def access_request_create(request: HttpRequest, slug: str) -> HttpResponse:
+    dataset = _visible_dataset(request, slug)
+    form = AccessRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.access_request_submit(user=request.user, dataset=dataset, **form.cleaned_data)
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Your request is sent to the dataset's steward."))
+            return redirect(dataset.get_absolute_url())
+    if request.method == "GET" and not request.user.has_perm("datagov.request_access", dataset):
+        messages.info(
+            request,
+            _(
+                "You cannot ask for access to this dataset (it is open, or you already have access)."
+            ),
+        )
+        return redirect(dataset.get_absolute_url())
+    return render(
+        request,
+        "datagov/access_request_form.html",
+        {"form": form, "dataset": dataset},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def requests(request: HttpRequest) -> HttpResponse:
+    """My requests, and the requests I decide on."""
+    to_decide = list(selectors.access_requests_to_decide(request.user))
+    return render(
+        request,
+        "datagov/requests.html",
+        {
+            "mine": selectors.access_requests_of(request.user),
+            "to_decide": to_decide,
+            "decision_form": DecisionForm(),
+            "today": dt.date.today(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def access_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    access_request = get_object_or_404(AccessRequest.objects.select_related("dataset"), pk=pk)
+    if not request.user.has_perm("datagov.decide_access", access_request.dataset):
+        raise Http404
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose to approve or to refuse."))
+        return redirect("datagov:requests")
+    try:
+        services.access_request_decide(
+            user=request.user,
+            access_request=access_request,
+            approve=form.cleaned_data["decision"] == "approve",
+            conditions=form.cleaned_data["conditions"],
+            reason=form.cleaned_data["reason"],
+        )
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The decision is recorded."))
+    return redirect("datagov:requests")
+
+
+@login_required
+@require_POST
+def access_request_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    access_request = get_object_or_404(AccessRequest.objects.select_related("dataset"), pk=pk)
+    if access_request.requester_id != request.user.pk:
+        raise Http404
+    try:
+        services.access_request_withdraw(user=request.user, access_request=access_request)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    return redirect("datagov:requests")
+
+
+def licences(request: HttpRequest) -> HttpResponse:
+    rows = [(code, label, LICENCE_URIS.get(code, "")) for code, label in Licence.choices]
+    return render(request, "datagov/licences.html", {"licences": rows})
+
+
+# --------------------------------------------------------------------------- the register
+
+
+def _controller(slug: str) -> LocalGovernment | None:
+    if slug == "association":
+        return None
+    return get_object_or_404(LocalGovernment, slug=slug)
+
+
+@login_required
+def register_index(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("datagov.view_register"):
+        raise PermissionDenied
+    return render(
+        request,
+        "datagov/register_index.html",
+        {
+            "controllers": selectors.register_controllers(),
+            "policies": RetentionPolicy.objects.order_by("target"),
+            "can_add_association": request.user.has_perm("datagov.change_register", None),
+            "my_cities": _publishers_for(request.user),
+        },
+    )
+
+
+@login_required
+def register_detail(request: HttpRequest, controller: str) -> HttpResponse:
+    if not request.user.has_perm("datagov.view_register"):
+        raise PermissionDenied
+    lg = _controller(controller)
+    records = list(selectors.processing_records(lg, association=lg is None))
+    fmt = request.GET.get("format")
+    title = _("Register of processing: %(controller)s") % {
+        "controller": lg.name if lg else _("The association")
+    }
+    if fmt in {"csv", "xlsx"}:
+        headers = [
+            _("Name"),
+            _("Purpose"),
+            _("Legal basis"),
+            _("Categories of personal data"),
+            _("Categories of persons"),
+            _("Recipients"),
+            _("Transfers outside the country"),
+            _("Retention period"),
+            _("Security measures"),
+            _("Data protection contact"),
+        ]
+        rows = (
+            [
+                r.name,
+                r.purpose,
+                r.get_legal_basis_display(),
+                r.data_categories,
+                r.subject_categories,
+                r.recipients,
+                r.transfers,
+                r.retention_period,
+                r.security_measures,
+                r.dpo_contact,
+            ]
+            for r in records
+        )
+        return tabular_response(fmt, headers, rows, f"register-{controller}")
+    if fmt == "pdf":
+        flowables = []
+        for r in records:
+            flowables += [
+                paragraph(r.name, "Heading2"),
+                paragraph(f"{_('Purpose')}: {r.purpose}"),
+                paragraph(f"{_('Legal basis')}: {r.get_legal_basis_display()}"),
+                paragraph(f"{_('Categories of personal data')}: {r.data_categories}"),
+                paragraph(f"{_('Categories of persons')}: {r.subject_categories}"),
+                paragraph(f"{_('Recipients')}: {r.recipients or '—'}"),
+                paragraph(f"{_('Transfers outside the country')}: {r.transfers or '—'}"),
+                paragraph(f"{_('Retention period')}: {r.retention_period}"),
+                paragraph(f"{_('Security measures')}: {r.security_measures}"),
+            ]
+        return pdf_response(build_pdf(title, flowables), f"register-{controller}", inline=False)
+    return render(
+        request,
+        "datagov/register_detail.html",
+        {
+            "records": records,
+            "title": title,
+            "controller_slug": controller,
+            "can_change": request.user.has_perm("datagov.change_register", lg),
+        },
+    )
+
+
+@login_required
+def register_record_edit(
+    request: HttpRequest, controller: str, pk: int | None = None
+) -> HttpResponse:
+    lg = _controller(controller)
+    if not request.user.has_perm("datagov.change_register", lg):
+        raise PermissionDenied
+    record = None
+    if pk is not None:
+        record = get_object_or_404(
+            ProcessingRecord, Q(controller=lg) if lg else Q(controller__isnull=True), pk=pk
+        )
+    form = ProcessingRecordForm(request.POST or None, instance=record)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            services.processing_record_save(
+                user=request.user,
+                controller=lg,
+                data=data,
+                record=record,
+                expected_version=form.cleaned_data.get("version")
+                or (record.version if record else None),
+            )
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The register is saved."))
+            return redirect("datagov:register_detail", controller=controller)
+    return render(
+        request, "datagov/register_form.html", {"form": form, "controller_slug": controller}
+    )
+
+
+# ------------------------------------------------------------------------------- roadmap
+
+
+def roadmap(request: HttpRequest) -> HttpResponse:
+    current = selectors.current_roadmap()
+    context: dict[str, Any] = {"roadmap": current}
+    if current is not None:
+        context["actions"] = list(current.actions.all())
+        context["status_rows"] = selectors.action_status_counts(current)
+        context["can_change"] = request.user.has_perm("datagov.change_roadmap")
+    context["maturity"] = selectors.maturity_latest_by_city()
+    context["maturity_rows"] = [(r["name"], r["average"]) for r in context["maturity"]]
+    return render(request, "datagov/roadmap.html", context)
+
+
+@login_required
+def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    action = get_object_or_404(RoadmapAction, pk=pk)
+    if not request.user.has_perm("datagov.change_roadmap"):
+        raise PermissionDenied
+    form = ActionForm(
+        request.POST or None,
+        initial={
+            "status": action.status,
+            "evidence": action.evidence,
+            "evidence_url": action.evidence_url,
+            "version": action.version,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.roadmap_action_update(
+                user=request.user,
+                action=action,
+                status=form.cleaned_data["status"],
+                evidence=form.cleaned_data["evidence"],
+                evidence_url=form.cleaned_data["evidence_url"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            return redirect("datagov:roadmap")
+    return render(request, "datagov/action_form.html", {"form": form, "action": action})
+
+
+def maturity_city(request: HttpRequest, slug: str) -> HttpResponse:
+    lg = get_object_or_404(LocalGovernment, slug=slug)
+    history = selectors.maturity_history(lg)
+    chart = [(row["assessment"].assessed_on.isoformat(), row["average"]) for row in history["rows"]]
+    return render(
+        request,
+        "datagov/maturity_city.html",
+        {
+            "local_government": lg,
+            "history": history,
+            "chart_rows": chart,
+            "can_assess": request.user.has_perm("datagov.assess_maturity", lg),
+        },
+    )
+
+
+@login_required
+def maturity_assess(request: HttpRequest, slug: str) -> HttpResponse:
+    lg = get_object_or_404(LocalGovernment, slug=slug)
+    if not request.user.has_perm("datagov.assess_maturity", lg):
+        raise PermissionDenied
+    form = MaturityAssessmentForm(request.POST or None, initial={"assessed_on": dt.date.today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.maturity_assessment_save(
+                user=request.user,
+                local_government=lg,
+                assessed_on=form.cleaned_data["assessed_on"],
+                levels=form.levels(),
+                notes=form.cleaned_data["notes"],
+            )
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            return redirect("datagov:maturity_city", slug=lg.slug)
+    return render(request, "datagov/maturity_form.html", {"form": form, "local_government": lg})
+
+
+# ------------------------------------------------------------------------------- harvest
+
+
+@login_required
+def harvest_upload(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("datagov.publish"):
+        raise PermissionDenied
+    form = HarvestForm(
+        request.POST or None, request.FILES or None, publishers=_publishers_for(request.user)
+    )
+    report = None
+    errors: list[str] = []
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            if upload.size > harvest.MAX_BYTES:
+                raise harvest.HarvestRefused(
+                    _("The file is too large (%(size)s bytes; the limit is %(limit)s).")
+                    % {"size": upload.size, "limit": harvest.MAX_BYTES}
+                )
+            report = harvest.catalogue_harvest(
+                user=request.user,
+                publisher=form.cleaned_data["publisher"],
+                data=upload.read(),
+                filename=upload.name or "",
+            )
+        except harvest.HarvestRefused as exc:
+            errors = [exc.message, *[str(e) for e in exc.report.errors]]
+            status = 400
+        except ServiceError as exc:
+            errors = [exc.message]
+            status = 400
+    return render(
+        request,
+        "datagov/harvest.html",
+        {"form": form, "report": report, "errors": errors},
+        status=status,
+    )

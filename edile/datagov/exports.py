@@ -1,0 +1,403 @@
+"""DCAT-AP 3.0.1 export of the catalogue (Turtle and JSON-LD), and the check run on save.
+
+One function turns a dataset into triples; the streaming writers serialise them dataset by
+dataset, so that memory stays flat however large the catalogue is. Every object node is typed
+with the class the shapes expect (shared/standards/dcat-ap/README.md: the shapes are checked
+without background ontologies).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.urls import reverse
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, XSD
+
+from edile.datagov.models import (
+    ACCESS_RIGHTS,
+    EU_AUTHORITY,
+    LICENCE_URIS,
+    Classification,
+    Dataset,
+    DistributionFormat,
+    Licence,
+)
+
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+SPDX = Namespace("http://spdx.org/rdf/terms#")
+DCATAP = Namespace("http://data.europa.eu/r5r/")
+DCT = DCTERMS
+
+PREFIXES = {
+    "dcat": str(DCAT),
+    "dct": str(DCT),
+    "foaf": str(FOAF),
+    "vcard": str(VCARD),
+    "skos": str(SKOS),
+    "xsd": str(XSD),
+    "spdx": str(SPDX),
+    "dcatap": str(DCATAP),
+    "rdf": str(RDF),
+}
+
+ASSOCIATION_NAME = {
+    "fr": "Association internationale des maires francophones",
+    "en": "International Association of Francophone Mayors",
+}
+CATALOGUE_TITLE = {"fr": "Catalogue des données urbaines", "en": "Urban data catalogue"}
+CATALOGUE_DESCRIPTION = {
+    "fr": "Les jeux de données publiés par les villes membres et par l'association.",
+    "en": "Datasets published by the member cities and by the association.",
+}
+DATA_THEME_SCHEME = URIRef(EU_AUTHORITY + "data-theme")
+LOCAL_AUTHORITY = URIRef("http://purl.org/adms/publishertype/LocalAuthority")
+SUPRA_NATIONAL = URIRef("http://purl.org/adms/publishertype/SupraNationalAuthority")
+
+MEDIA_TYPES = {
+    DistributionFormat.CSV: "text/csv",
+    DistributionFormat.JSON: "application/json",
+    DistributionFormat.GEOJSON: "application/geo+json",
+    DistributionFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    DistributionFormat.ODS: "application/vnd.oasis.opendocument.spreadsheet",
+    DistributionFormat.XML: "application/xml",
+    DistributionFormat.PDF: "application/pdf",
+    DistributionFormat.ZIP: "application/zip",
+    DistributionFormat.SHP: "application/zip",
+}
+FILE_TYPES = {
+    DistributionFormat.CSV: "CSV",
+    DistributionFormat.JSON: "JSON",
+    DistributionFormat.GEOJSON: "GEOJSON",
+    DistributionFormat.XLSX: "XLSX",
+    DistributionFormat.ODS: "ODS",
+    DistributionFormat.XML: "XML",
+    DistributionFormat.PDF: "PDF",
+    DistributionFormat.ZIP: "ZIP",
+    DistributionFormat.SHP: "SHP",
+    DistributionFormat.API: "REST",
+    DistributionFormat.OTHER: "BIN",
+}
+
+Triple = tuple[Any, Any, Any]
+
+
+def default_base_url() -> str:
+    return getattr(settings, "EDILE_BASE_URL", "http://localhost:8000").rstrip("/")
+
+
+def dataset_iri(base: str, slug: str) -> URIRef:
+    return URIRef(f"{base}/api/v1/datagov/datasets/{slug}")
+
+
+def catalogue_iri(base: str) -> URIRef:
+    return URIRef(f"{base}/api/v1/datagov/catalog")
+
+
+def association_iri(base: str) -> URIRef:
+    return URIRef(f"{base}/#association")
+
+
+def licence_uri(base: str, code: str) -> URIRef:
+    uri = LICENCE_URIS.get(code) or f"{base}{reverse('datagov:licences')}#{code}"
+    return URIRef(uri)
+
+
+def _text(values: dict[str, str]) -> Iterator[Literal]:
+    for lang, value in values.items():
+        if value:
+            yield Literal(value, lang=lang)
+
+
+class TripleWriter:
+    """Turns datasets into triples; remembers the shared nodes it has typed already."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.emitted: set[Any] = set()
+
+    def _once(self, node: Any, triples: list[Triple]) -> list[Triple]:
+        if node in self.emitted:
+            return []
+        self.emitted.add(node)
+        return triples
+
+    def catalogue(self) -> list[Triple]:
+        cat = catalogue_iri(self.base)
+        agent = association_iri(self.base)
+        homepage = URIRef(f"{self.base}/")
+        triples: list[Triple] = [(cat, RDF.type, DCAT.Catalog)]
+        triples += [(cat, DCT.title, lit) for lit in _text(CATALOGUE_TITLE)]
+        triples += [(cat, DCT.description, lit) for lit in _text(CATALOGUE_DESCRIPTION)]
+        triples += [
+            (cat, DCT.publisher, agent),
+            (cat, FOAF.homepage, homepage),
+            (homepage, RDF.type, FOAF.Document),
+            (cat, DCAT.themeTaxonomy, DATA_THEME_SCHEME),
+            (DATA_THEME_SCHEME, RDF.type, SKOS.ConceptScheme),
+            (DATA_THEME_SCHEME, DCT.title, Literal("Data theme", lang="en")),
+        ]
+        for lang in ("FRA", "ENG"):
+            node = URIRef(f"{EU_AUTHORITY}language/{lang}")
+            triples += [(cat, DCT.language, node), (node, RDF.type, DCT.LinguisticSystem)]
+        triples += self._agent(agent, ASSOCIATION_NAME, SUPRA_NATIONAL)
+        return triples
+
+    def _agent(self, node: URIRef, names: dict[str, str], kind: URIRef) -> list[Triple]:
+        triples: list[Triple] = [(node, RDF.type, FOAF.Agent)]
+        triples += [(node, FOAF.name, lit) for lit in _text(names)]
+        triples += [(node, DCT.type, kind), (kind, RDF.type, SKOS.Concept)]
+        triples += [(kind, SKOS.prefLabel, Literal(str(kind).rsplit("/", 1)[-1], lang="en"))]
+        return self._once(node, triples)
+
+    def _concept(self, node: URIRef, cls: URIRef, label: str | None = None) -> list[Triple]:
+        triples: list[Triple] = [(node, RDF.type, cls)]
+        if label is not None:
+            triples.append((node, SKOS.prefLabel, Literal(label, lang="en")))
+        return self._once(node, triples)
+
+    def dataset(self, ds: Dataset) -> list[Triple]:
+        base = self.base
+        node = dataset_iri(base, ds.slug)
+        page = URIRef(base + reverse("datagov:dataset_detail", kwargs={"slug": ds.slug}))
+        t: list[Triple] = [
+            (catalogue_iri(base), DCAT.dataset, node),
+            (node, RDF.type, DCAT.Dataset),
+            (node, DCT.identifier, Literal(str(ds.uuid))),
+            (node, DCT.issued, Literal(ds.issued, datatype=XSD.date)),
+            (node, DCT.modified, Literal(ds.modified, datatype=XSD.date)),
+            (node, DCAT.landingPage, page),
+            (page, RDF.type, FOAF.Document),
+        ]
+        t += [(node, DCT.title, lit) for lit in _text({"fr": ds.title_fr, "en": ds.title_en})]
+        t += [
+            (node, DCT.description, lit)
+            for lit in _text({"fr": ds.description_fr, "en": ds.description_en})
+        ]
+        # Publisher
+        if ds.publisher_id:
+            lg = ds.publisher
+            agent = URIRef(f"{base}/api/v1/members/local-governments/{lg.pk}")
+            t += self._agent(
+                agent, {"fr": lg.name_fr or lg.name, "en": lg.name_en}, LOCAL_AUTHORITY
+            )
+        else:
+            agent = association_iri(base)
+            t += self._agent(agent, ASSOCIATION_NAME, SUPRA_NATIONAL)
+        t.append((node, DCT.publisher, agent))
+        # Contact point: a vCard Kind (and Organization), typed so that range.ttl passes.
+        contact = URIRef(f"{node}#contact")
+        t += [
+            (node, DCAT.contactPoint, contact),
+            (contact, RDF.type, VCARD.Kind),
+            (contact, RDF.type, VCARD.Organization),
+            (contact, VCARD.fn, Literal(ds.contact_name)),
+            (contact, VCARD.hasEmail, URIRef(f"mailto:{ds.contact_email}")),
+        ]
+        rights = URIRef(f"{EU_AUTHORITY}access-right/{ACCESS_RIGHTS[ds.classification]}")
+        t.append((node, DCT.accessRights, rights))
+        t += self._concept(rights, DCT.RightsStatement)
+        frequency = URIRef(f"{EU_AUTHORITY}frequency/{ds.frequency}")
+        t.append((node, DCT.accrualPeriodicity, frequency))
+        t += self._concept(frequency, DCT.Frequency)
+        for theme in ds.themes.all():
+            concept = URIRef(theme.uri)
+            t.append((node, DCAT.theme, concept))
+            t += self._once(
+                concept,
+                [
+                    (concept, RDF.type, SKOS.Concept),
+                    (concept, SKOS.prefLabel, Literal(theme.get_code_display(), lang="en")),
+                    (concept, SKOS.inScheme, DATA_THEME_SCHEME),
+                ],
+            )
+        for keyword in ds.keyword_list:
+            t.append((node, DCAT.keyword, Literal(keyword)))
+        if ds.spatial_local_government_id:
+            place = URIRef(
+                f"{base}/api/v1/members/local-governments/{ds.spatial_local_government_id}#place"
+            )
+            t.append((node, DCT.spatial, place))
+            t += self._concept(place, DCT.Location)
+        if ds.spatial_country:
+            place = URIRef(f"{EU_AUTHORITY}country/{ds.spatial_country.alpha3}")
+            t.append((node, DCT.spatial, place))
+            t += self._concept(place, DCT.Location)
+        if ds.temporal_start or ds.temporal_end:
+            period = URIRef(f"{node}#temporal")
+            t += [(node, DCT.temporal, period), (period, RDF.type, DCT.PeriodOfTime)]
+            if ds.temporal_start:
+                t.append((period, DCAT.startDate, Literal(ds.temporal_start, datatype=XSD.date)))
+            if ds.temporal_end:
+                t.append((period, DCAT.endDate, Literal(ds.temporal_end, datatype=XSD.date)))
+        for dist in ds.distributions.all():
+            t += self.distribution(ds, node, page, dist)
+        return t
+
+    def distribution(self, ds: Dataset, ds_node: URIRef, page: URIRef, dist: Any) -> list[Triple]:
+        node = URIRef(f"{ds_node}/distributions/{dist.pk}")
+        # Non-open data is reached through the dataset page, where people can ask for it.
+        t: list[Triple] = [
+            (ds_node, DCAT.distribution, node),
+            (node, RDF.type, DCAT.Distribution),
+            (node, DCAT.accessURL, page),
+        ]
+        if dist.title:
+            t.append((node, DCT.title, Literal(dist.title)))
+        if ds.classification == Classification.OPEN:
+            if dist.file:
+                download = self.base + reverse(
+                    "datagov:download", kwargs={"slug": ds.slug, "pk": dist.pk}
+                )
+            else:
+                download = dist.url
+            t.append((node, DCAT.downloadURL, URIRef(download)))
+        file_type = URIRef(f"{EU_AUTHORITY}file-type/{FILE_TYPES.get(dist.format, 'BIN')}")
+        t.append((node, DCT.format, file_type))
+        t += self._concept(file_type, DCT.MediaTypeOrExtent)
+        media = dist.media_type or MEDIA_TYPES.get(dist.format)
+        if media:
+            media_node = URIRef(f"https://www.iana.org/assignments/media-types/{media}")
+            t.append((node, DCAT.mediaType, media_node))
+            t += self._concept(media_node, DCT.MediaType)
+        licence = licence_uri(self.base, ds.licence)
+        t.append((node, DCT.license, licence))
+        t += self._concept(licence, DCT.LicenseDocument)
+        if dist.byte_size is not None:
+            t.append(
+                (node, DCAT.byteSize, Literal(dist.byte_size, datatype=XSD.nonNegativeInteger))
+            )
+        if dist.checksum:
+            checksum = URIRef(f"{node}#checksum")
+            t += [
+                (node, SPDX.checksum, checksum),
+                (checksum, RDF.type, SPDX.Checksum),
+                (checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256),
+                (checksum, SPDX.checksumValue, Literal(dist.checksum, datatype=XSD.hexBinary)),
+            ]
+        return t
+
+
+# ---------------------------------------------------------------------------------- writers
+
+
+def turtle_chunks(datasets: Iterable[Dataset], base: str) -> Iterator[str]:
+    """Turtle, one statement a line (N-Triples is valid Turtle), dataset by dataset."""
+    writer = TripleWriter(base)
+    yield "".join(f"@prefix {p}: <{uri}> .\n" for p, uri in PREFIXES.items()) + "\n"
+    yield _ntriples(writer.catalogue())
+    for ds in datasets:
+        yield _ntriples(writer.dataset(ds))
+
+
+def _ntriples(triples: list[Triple]) -> str:
+    return "".join(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in triples)
+
+
+def _compact(iri: str) -> str:
+    for prefix, ns in PREFIXES.items():
+        if iri.startswith(ns) and "/" not in iri[len(ns) :] and "#" not in iri[len(ns) :]:
+            return f"{prefix}:{iri[len(ns) :]}"
+    return iri
+
+
+def _json_value(term: Any) -> dict[str, Any]:
+    if isinstance(term, Literal):
+        value: dict[str, Any] = {"@value": str(term)}
+        if term.language:
+            value["@language"] = term.language
+        elif term.datatype:
+            value["@type"] = _compact(str(term.datatype))
+        return value
+    if isinstance(term, BNode):
+        return {"@id": f"_:{term}"}
+    return {"@id": str(term)}
+
+
+def node_objects(triples: list[Triple]) -> list[dict[str, Any]]:
+    """Group triples by subject into JSON-LD node objects (expanded values, compact keys)."""
+    nodes: dict[str, dict[str, Any]] = {}
+    for s, p, o in triples:
+        node = nodes.setdefault(str(s), {"@id": str(s)})
+        if p == RDF.type:
+            node.setdefault("@type", []).append(_compact(str(o)))
+        else:
+            node.setdefault(_compact(str(p)), []).append(_json_value(o))
+    return list(nodes.values())
+
+
+def jsonld_chunks(datasets: Iterable[Dataset], base: str) -> Iterator[str]:
+    """JSON-LD with its context inline (prefixes only), so that it parses offline."""
+    writer = TripleWriter(base)
+    yield '{"@context": ' + json.dumps(PREFIXES) + ', "@graph": ['
+    first = True
+    for triples in _chain_catalogue(writer, datasets):
+        for node in node_objects(triples):
+            yield ("" if first else ",\n") + json.dumps(node, ensure_ascii=False)
+            first = False
+    yield "]}\n"
+
+
+def _chain_catalogue(writer: TripleWriter, datasets: Iterable[Dataset]) -> Iterator[list[Triple]]:
+    yield writer.catalogue()
+    for ds in datasets:
+        yield writer.dataset(ds)
+
+
+def dataset_graph(ds: Dataset, base: str | None = None) -> Graph:
+    base = base or default_base_url()
+    writer = TripleWriter(base)
+    graph = Graph()
+    for prefix, uri in PREFIXES.items():
+        graph.bind(prefix, uri)
+    for triple in writer.catalogue() + writer.dataset(ds):
+        graph.add(triple)
+    return graph
+
+
+# ------------------------------------------------------------------------------ validation
+
+SHAPES_DIR = Path(__file__).resolve().parent / "fixtures" / "shacl"
+
+
+@lru_cache(maxsize=1)
+def shapes_graph() -> Graph:
+    """The gate (shapes + range) and the advice (recommended), parsed once per process."""
+    graph = Graph()
+    for name in ("shapes.ttl", "range.ttl", "shapes_recommended.ttl"):
+        graph.parse(SHAPES_DIR / name, format="turtle")
+    return graph
+
+
+SH = Namespace("http://www.w3.org/ns/shacl#")
+
+
+def validate_dataset(ds: Dataset) -> tuple[list[str], list[str]]:
+    """Errors (the DCAT-AP gate) and warnings (recommended properties) for one dataset."""
+    from pyshacl import validate
+
+    data = dataset_graph(ds)
+    _conforms, report, _text = validate(
+        data, shacl_graph=shapes_graph(), allow_warnings=True, advanced=False
+    )
+    errors: list[str] = []
+    warnings: list[str] = []
+    for result in report.subjects(RDF.type, SH.ValidationResult):
+        severity = report.value(result, SH.resultSeverity)
+        path = report.value(result, SH.resultPath)
+        focus = report.value(result, SH.focusNode)
+        message = report.value(result, SH.resultMessage)
+        # The focus node's class makes the message readable ("dcat:Distribution dct:format").
+        kind = next((_compact(str(o)) for o in data.objects(focus, RDF.type)), "")
+        text = f"{kind} {_compact(str(path)) if path else ''}: {message}".strip()
+        (errors if severity == SH.Violation else warnings).append(text)
+    return sorted(set(errors)), sorted(set(warnings))
+
+
+def licence_choices_with_uris(base: str) -> list[tuple[str, str, str]]:
+    return [(code, str(label), str(licence_uri(base, code))) for code, label in Licence.choices]

@@ -1,0 +1,262 @@
+"""Forms of the data governance pages; they validate input, services do the writing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from edile.datagov.models import (
+    AccessRequest,
+    Classification,
+    Dataset,
+    DataTheme,
+    DistributionFormat,
+    LegalBasis,
+    Licence,
+    MaturityDimension,
+    MaturityLevel,
+    ProcessingRecord,
+)
+from edile.members.models import LocalGovernment
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    publisher = forms.CharField(label=_("Publisher"), required=False, max_length=200)
+    country = forms.CharField(label=_("Country"), required=False, max_length=2)
+    theme = forms.ChoiceField(
+        label=_("Theme"), required=False, choices=[("", "—"), *DataTheme.choices]
+    )
+    format = forms.ChoiceField(
+        label=_("Format"), required=False, choices=[("", "—"), *DistributionFormat.choices]
+    )
+    licence = forms.ChoiceField(
+        label=_("Licence"), required=False, choices=[("", "—"), *Licence.choices]
+    )
+    classification = forms.ChoiceField(
+        label=_("Classification"), required=False, choices=[("", "—"), *Classification.choices]
+    )
+
+
+class PublisherChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: LocalGovernment) -> str:
+        return obj.name
+
+
+class DatasetForm(forms.ModelForm):
+    publisher = PublisherChoiceField(
+        label=_("Publisher"),
+        queryset=LocalGovernment.objects.none(),
+        required=False,
+        empty_label=_("The association"),
+    )
+    themes = forms.MultipleChoiceField(
+        label=_("Themes"),
+        choices=DataTheme.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Dataset
+        fields = [
+            "title_fr",
+            "title_en",
+            "description_fr",
+            "description_en",
+            "classification",
+            "licence",
+            "contact_name",
+            "contact_email",
+            "keywords",
+            "spatial_local_government",
+            "spatial_country",
+            "temporal_start",
+            "temporal_end",
+            "frequency",
+            "issued",
+            "modified",
+            "quality_notes_fr",
+            "quality_notes_en",
+            "identifier",
+        ]
+        labels = {
+            "title_fr": _("Title (French)"),
+            "title_en": _("Title (English)"),
+            "description_fr": _("Description (French)"),
+            "description_en": _("Description (English)"),
+            "quality_notes_fr": _("Quality notes (French)"),
+            "quality_notes_en": _("Quality notes (English)"),
+        }
+        widgets = {
+            "temporal_start": forms.DateInput(attrs={"type": "date"}),
+            "temporal_end": forms.DateInput(attrs={"type": "date"}),
+            "issued": forms.DateInput(attrs={"type": "date"}),
+            "modified": forms.DateInput(attrs={"type": "date"}),
+            "description_fr": forms.Textarea(attrs={"rows": 4}),
+            "description_en": forms.Textarea(attrs={"rows": 4}),
+            "quality_notes_fr": forms.Textarea(attrs={"rows": 2}),
+            "quality_notes_en": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(
+        self, *args: Any, publishers: Any = None, allow_association: bool = False, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["title_fr"].required = False
+        self.fields["description_fr"].required = False
+        self.fields["spatial_local_government"].label_from_instance = lambda lg: lg.name
+        if publishers is None:
+            del self.fields["publisher"]
+        else:
+            self.fields["publisher"].queryset = publishers
+            self.fields["publisher"].required = not allow_association
+        if self.instance.pk:
+            self.fields["themes"].initial = [t.code for t in self.instance.themes.all()]
+            self.fields["version"].initial = self.instance.version
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not (data.get("title_fr") or data.get("title_en")):
+            self.add_error("title_fr", _("Give the dataset a title, in French or in English."))
+        if not (data.get("description_fr") or data.get("description_en")):
+            self.add_error("description_fr", _("Describe the dataset, in French or in English."))
+        return data
+
+
+class DistributionFileForm(forms.Form):
+    title = forms.CharField(label=_("Title"), required=False, max_length=250)
+    file = forms.FileField(label=_("File"))
+
+
+class DistributionLinkForm(forms.Form):
+    title = forms.CharField(label=_("Title"), required=False, max_length=250)
+    url = forms.URLField(label=_("Link"), max_length=500, assume_scheme="https")
+    format = forms.ChoiceField(label=_("Format"), choices=DistributionFormat.choices)
+
+
+class AccessRequestForm(forms.ModelForm):
+    class Meta:
+        model = AccessRequest
+        fields = ["purpose", "intended_use", "duration_days", "legal_basis"]
+        widgets = {
+            "purpose": forms.Textarea(attrs={"rows": 3}),
+            "intended_use": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {"legal_basis": _("Required for personal data.")}
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("approve", _("Approve")), ("refuse", _("Refuse"))],
+        widget=forms.RadioSelect,
+    )
+    conditions = forms.CharField(
+        label=_("Conditions"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    reason = forms.CharField(
+        label=_("Reason for refusal"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ProcessingRecordForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = ProcessingRecord
+        fields = [
+            "name_fr",
+            "name_en",
+            "purpose_fr",
+            "purpose_en",
+            "legal_basis",
+            "data_categories",
+            "subject_categories",
+            "recipients",
+            "transfers",
+            "retention_period",
+            "security_measures",
+            "dpo_contact",
+        ]
+        labels = {
+            "name_fr": _("Name (French)"),
+            "name_en": _("Name (English)"),
+            "purpose_fr": _("Purpose (French)"),
+            "purpose_en": _("Purpose (English)"),
+        }
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 2})
+            for name in (
+                "purpose_fr",
+                "purpose_en",
+                "data_categories",
+                "subject_categories",
+                "recipients",
+                "transfers",
+                "security_measures",
+            )
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["legal_basis"].choices = LegalBasis.choices
+        self.fields["name_fr"].required = False
+        self.fields["purpose_fr"].required = False
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+
+
+class MaturityAssessmentForm(forms.Form):
+    assessed_on = forms.DateField(
+        label=_("Assessed on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        levels = [
+            (lv.value, f"{lv.value} — {lv.name}") for lv in MaturityLevel.objects.order_by("value")
+        ]
+        self.dimensions = list(MaturityDimension.objects.order_by("order"))
+        for dim in self.dimensions:
+            self.fields[f"dim_{dim.code}"] = forms.TypedChoiceField(
+                label=dim.name, choices=levels, coerce=int, help_text=dim.description
+            )
+
+    def levels(self) -> dict[str, int]:
+        return {d.code: self.cleaned_data[f"dim_{d.code}"] for d in self.dimensions}
+
+
+class HarvestForm(forms.Form):
+    publisher = PublisherChoiceField(label=_("City"), queryset=LocalGovernment.objects.none())
+    file = forms.FileField(
+        label=_("Catalogue file"),
+        help_text=_(
+            "DCAT in JSON-LD (.jsonld), Turtle (.ttl) or RDF/XML (.rdf), or a CKAN package_search dump (.json)."
+        ),
+    )
+
+    def __init__(self, *args: Any, publishers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["publisher"].queryset = publishers
+
+
+class ActionForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"))
+    evidence = forms.CharField(
+        label=_("Evidence"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    evidence_url = forms.URLField(label=_("Evidence link"), required=False, assume_scheme="https")
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from edile.datagov.models import ActionStatus
+
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = ActionStatus.choices

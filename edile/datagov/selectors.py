@@ -1,0 +1,415 @@
+"""Reads of the data catalogue, already filtered to what the viewer may see."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Avg, Count, Prefetch, Q, QuerySet
+from django.utils.translation import get_language
+from django_countries import countries as country_names
+
+from edile.accounts.models import RoleCode
+from edile.accounts.selectors import has_role, scoped_local_government_ids
+from edile.datagov.models import (
+    AccessRequest,
+    AccessRequestStatus,
+    Classification,
+    Dataset,
+    DataTheme,
+    Distribution,
+    DistributionFormat,
+    Licence,
+    MaturityAssessment,
+    MaturityDimension,
+    MaturityScore,
+    ProcessingRecord,
+    Roadmap,
+    RoadmapAction,
+    Theme,
+)
+from edile.datagov.permissions import is_member_user
+from edile.members.models import LocalGovernment
+
+
+def _lang() -> str:
+    return "en" if (get_language() or "fr").startswith("en") else "fr"
+
+
+def visibility_q(user: Any) -> Q:
+    """The datasets whose metadata `user` may see (internal and personal are hidden to others)."""
+    if has_role(user, RoleCode.SECRETARIAT, RoleCode.ADMINISTRATOR):
+        return Q()
+    q = Q(classification__in=[Classification.OPEN, Classification.RESTRICTED])
+    if getattr(user, "is_authenticated", False):
+        q |= Q(steward=user)
+        focal = scoped_local_government_ids(user, RoleCode.FOCAL_POINT)
+        if focal:
+            q |= Q(publisher_id__in=focal)
+        if is_member_user(user):
+            q |= Q(classification=Classification.PERSONAL)
+    return q
+
+
+def dataset_visible(user: Any) -> QuerySet[Dataset]:
+    return Dataset.objects.filter(visibility_q(user))
+
+
+@dataclass(frozen=True)
+class DatasetFilters:
+    q: str = ""
+    publisher: str = ""  # local government slug, or "association"
+    country: str = ""
+    theme: str = ""
+    format: str = ""
+    licence: str = ""
+    classification: str = ""
+
+
+FACET_NAMES = ("publisher", "country", "theme", "format", "licence", "classification")
+
+
+def _filtered(user: Any, filters: DatasetFilters, *, skip: str = "") -> QuerySet[Dataset]:
+    qs = dataset_visible(user)
+    if filters.q:
+        words = filters.q.split()[:8]
+        for word in words:
+            qs = qs.filter(
+                Q(title_fr__icontains=word)
+                | Q(title_en__icontains=word)
+                | Q(description_fr__icontains=word)
+                | Q(description_en__icontains=word)
+                | Q(keywords__icontains=word)
+            )
+    if filters.publisher and skip != "publisher":
+        if filters.publisher == "association":
+            qs = qs.filter(publisher__isnull=True)
+        else:
+            qs = qs.filter(publisher__slug=filters.publisher)
+    if filters.country and skip != "country":
+        qs = qs.filter(publisher__country=filters.country.upper())
+    if filters.theme and skip != "theme":
+        qs = qs.filter(themes__code=filters.theme)
+    if filters.format and skip != "format":
+        qs = qs.filter(distributions__format=filters.format)
+    if filters.licence and skip != "licence":
+        qs = qs.filter(licence=filters.licence)
+    if filters.classification and skip != "classification":
+        qs = qs.filter(classification=filters.classification)
+    return qs
+
+
+def dataset_search(user: Any, filters: DatasetFilters) -> QuerySet[Dataset]:
+    """The matching datasets, with what a result row shows, in a constant number of queries."""
+    ids = _filtered(user, filters).values("pk")
+    return (
+        Dataset.objects.filter(pk__in=ids)
+        .select_related("publisher")
+        .prefetch_related(
+            "themes",
+            Prefetch(
+                "distributions", queryset=Distribution.objects.only("pk", "dataset_id", "format")
+            ),
+        )
+        .order_by("-modified", "pk")
+    )
+
+
+@dataclass
+class Facet:
+    name: str
+    label: str
+    options: list[dict[str, Any]] = field(default_factory=list)
+
+
+def dataset_facets(user: Any, filters: DatasetFilters) -> dict[str, list[dict[str, Any]]]:
+    """Counts per value for each facet, one query each (six in all, whatever the size)."""
+    lang = _lang()
+    out: dict[str, list[dict[str, Any]]] = {}
+    # Counting a facet ignores its own filter, so that the other values stay selectable.
+    base = {name: _filtered(user, filters, skip=name).order_by() for name in FACET_NAMES}
+
+    rows = base["publisher"].values("publisher__slug", f"publisher__name_{lang}", "publisher__name")
+    rows = rows.annotate(n=Count("pk", distinct=True)).order_by("-n", "publisher__slug")
+    out["publisher"] = [
+        {
+            "value": r["publisher__slug"] or "association",
+            "label": r[f"publisher__name_{lang}"] or r["publisher__name"] or _association_label(),
+            "count": r["n"],
+        }
+        for r in rows
+    ]
+    rows = (
+        base["country"]
+        .exclude(publisher__isnull=True)
+        .values("publisher__country")
+        .annotate(n=Count("pk", distinct=True))
+        .order_by("-n", "publisher__country")
+    )
+    out["country"] = [
+        {
+            "value": r["publisher__country"],
+            "label": country_names.name(r["publisher__country"]),
+            "count": r["n"],
+        }
+        for r in rows
+    ]
+    themes = dict(DataTheme.choices)
+    rows = (
+        base["theme"]
+        .filter(themes__isnull=False)
+        .values("themes__code")
+        .annotate(n=Count("pk", distinct=True))
+        .order_by("-n", "themes__code")
+    )
+    out["theme"] = [
+        {"value": r["themes__code"], "label": str(themes[r["themes__code"]]), "count": r["n"]}
+        for r in rows
+    ]
+    formats = dict(DistributionFormat.choices)
+    rows = (
+        base["format"]
+        .filter(distributions__isnull=False)
+        .values("distributions__format")
+        .annotate(n=Count("pk", distinct=True))
+        .order_by("-n", "distributions__format")
+    )
+    out["format"] = [
+        {
+            "value": r["distributions__format"],
+            "label": str(formats.get(r["distributions__format"], r["distributions__format"])),
+            "count": r["n"],
+        }
+        for r in rows
+    ]
+    licences = dict(Licence.choices)
+    rows = base["licence"].values("licence").annotate(n=Count("pk")).order_by("-n", "licence")
+    out["licence"] = [
+        {"value": r["licence"], "label": str(licences[r["licence"]]), "count": r["n"]} for r in rows
+    ]
+    classes = dict(Classification.choices)
+    rows = (
+        base["classification"]
+        .values("classification")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "classification")
+    )
+    out["classification"] = [
+        {"value": r["classification"], "label": str(classes[r["classification"]]), "count": r["n"]}
+        for r in rows
+    ]
+    return out
+
+
+def _association_label() -> str:
+    from django.utils.translation import gettext
+
+    return gettext("The association")
+
+
+def dataset_detail(user: Any, slug: str) -> Dataset | None:
+    """The dataset if `user` may see it (None otherwise: pages answer 404, not 403)."""
+    return (
+        dataset_visible(user)
+        .select_related("publisher", "steward", "spatial_local_government")
+        .prefetch_related("themes", "distributions")
+        .filter(slug=slug)
+        .first()
+    )
+
+
+def dataset_for_export(user: Any) -> QuerySet[Dataset]:
+    """Every dataset the viewer may see, shaped for the DCAT-AP writers (streamed in chunks)."""
+    return (
+        dataset_visible(user)
+        .select_related("publisher")
+        .prefetch_related("themes", "distributions")
+        .order_by("pk")
+    )
+
+
+PREVIEW_ROWS = 20
+PREVIEW_BYTES = 256 * 1024
+
+
+def csv_preview(distribution: Distribution) -> dict[str, Any] | None:
+    """First rows, columns and a guessed type per column of an uploaded CSV file."""
+    if not distribution.file or distribution.format != DistributionFormat.CSV:
+        return None
+    try:
+        with distribution.file.open("rb") as handle:
+            head = handle.read(PREVIEW_BYTES)
+    except OSError:
+        return None
+    text = head.decode("utf-8-sig", errors="replace")
+    if len(head) == PREVIEW_BYTES and "\n" in text:
+        text = text[: text.rindex("\n")]  # drop the last partial line
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text), dialect=dialect)
+    rows = [row for _, row in zip(range(PREVIEW_ROWS + 1), reader, strict=False)]
+    if not rows:
+        return None
+    header, body = rows[0], rows[1:]
+    columns = []
+    for i, name in enumerate(header):
+        values = [r[i] for r in body if i < len(r) and r[i].strip()]
+        columns.append({"name": name, "type": _guess_type(values)})
+    return {"columns": columns, "rows": body}
+
+
+def _guess_type(values: list[str]) -> str:
+    from django.utils.translation import gettext
+
+    if not values:
+        return gettext("empty")
+
+    def all_match(fn: Any) -> bool:
+        for v in values:
+            try:
+                fn(v)
+            except ValueError:
+                return False
+        return True
+
+    if all_match(int):
+        return gettext("integer")
+    if all_match(lambda v: float(v.replace(",", "."))):
+        return gettext("decimal")
+    if all_match(dt.date.fromisoformat):
+        return gettext("date")
+    return gettext("text")
+
+
+def access_requests_to_decide(user: Any) -> QuerySet[AccessRequest]:
+    """Pending requests on datasets whose steward is `user`, or that `user` manages without a steward."""
+    if not getattr(user, "is_authenticated", False):
+        return AccessRequest.objects.none()
+    q = Q(dataset__steward=user)
+    if has_role(user, RoleCode.SECRETARIAT, RoleCode.ADMINISTRATOR):
+        q |= Q(dataset__steward__isnull=True)
+    else:
+        focal = scoped_local_government_ids(user, RoleCode.FOCAL_POINT)
+        if focal:
+            q |= Q(dataset__steward__isnull=True, dataset__publisher_id__in=focal)
+    return (
+        AccessRequest.objects.filter(q, status=AccessRequestStatus.PENDING)
+        .select_related("dataset", "requester", "dataset__publisher")
+        .order_by("created_at", "pk")
+    )
+
+
+def access_requests_of(user: Any) -> QuerySet[AccessRequest]:
+    if not getattr(user, "is_authenticated", False):
+        return AccessRequest.objects.none()
+    return (
+        AccessRequest.objects.filter(requester=user)
+        .select_related("dataset", "dataset__publisher")
+        .order_by("-created_at", "pk")
+    )
+
+
+def processing_records(
+    controller: LocalGovernment | None, *, association: bool = False
+) -> QuerySet[ProcessingRecord]:
+    qs = ProcessingRecord.objects.select_related("controller")
+    if association:
+        return qs.filter(controller__isnull=True)
+    if controller is not None:
+        return qs.filter(controller=controller)
+    return qs
+
+
+def register_controllers() -> list[dict[str, Any]]:
+    rows = (
+        ProcessingRecord.objects.values(
+            "controller__slug", f"controller__name_{_lang()}", "controller__name"
+        )
+        .annotate(n=Count("pk"))
+        .order_by("controller__name")
+    )
+    return [
+        {
+            "slug": r["controller__slug"] or "association",
+            "name": r[f"controller__name_{_lang()}"]
+            or r["controller__name"]
+            or _association_label(),
+            "count": r["n"],
+        }
+        for r in rows
+    ]
+
+
+def current_roadmap() -> Roadmap | None:
+    return (
+        Roadmap.objects.select_related("adopted_at")
+        .prefetch_related(
+            Prefetch("actions", queryset=RoadmapAction.objects.select_related("owner"))
+        )
+        .order_by("-adopted_on")
+        .first()
+    )
+
+
+def action_status_counts(roadmap: Roadmap) -> list[tuple[str, int]]:
+    from edile.datagov.models import ActionStatus
+
+    labels = dict(ActionStatus.choices)
+    rows = roadmap.actions.values("status").annotate(n=Count("pk")).order_by("status")
+    return [(str(labels[r["status"]]), r["n"]) for r in rows]
+
+
+def maturity_latest_by_city() -> list[dict[str, Any]]:
+    """Each city's latest assessment and its average level, for the comparison chart."""
+    lang = _lang()
+    assessments = (
+        MaturityAssessment.objects.select_related("local_government")
+        .annotate(average=Avg("scores__level__value"))
+        .order_by("local_government_id", "-assessed_on")
+    )
+    latest: dict[int, dict[str, Any]] = {}
+    for a in assessments:
+        if a.local_government_id not in latest:
+            lg = a.local_government
+            latest[a.local_government_id] = {
+                "local_government": lg,
+                "name": getattr(lg, f"name_{lang}") or lg.name,
+                "assessed_on": a.assessed_on,
+                "average": round(float(a.average or 0), 2),
+                "is_fictional": a.is_fictional,
+            }
+    return sorted(latest.values(), key=lambda r: (-r["average"], r["name"]))
+
+
+def maturity_history(local_government: LocalGovernment) -> dict[str, Any]:
+    """A city's assessments over time: averages per date and levels per dimension."""
+    dimensions = list(MaturityDimension.objects.order_by("order"))
+    assessments = list(
+        MaturityAssessment.objects.filter(local_government=local_government)
+        .prefetch_related(
+            Prefetch("scores", queryset=MaturityScore.objects.select_related("level"))
+        )
+        .order_by("assessed_on")
+    )
+    table = []
+    for a in assessments:
+        by_dim = {s.dimension_id: s.level.value for s in a.scores.all()}
+        values = [by_dim.get(d.pk) for d in dimensions]
+        present = [v for v in values if v is not None]
+        table.append(
+            {
+                "assessment": a,
+                "levels": values,
+                "average": round(sum(present) / len(present), 2) if present else 0,
+            }
+        )
+    return {"dimensions": dimensions, "rows": table}
+
+
+def themes() -> QuerySet[Theme]:
+    return Theme.objects.order_by("code")

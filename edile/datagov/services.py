@@ -1,0 +1,646 @@
+"""Writes of the data governance module: keyword-only, typed, atomic, permission-checked."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import importlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.crypto import get_random_string
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from edile.core.concurrency import save_versioned
+from edile.core.errors import ServiceError
+from edile.datagov.models import (
+    AccessRequest,
+    AccessRequestStatus,
+    ActionStatus,
+    Classification,
+    Dataset,
+    Distribution,
+    DistributionFormat,
+    DownloadLog,
+    MaturityAssessment,
+    MaturityDimension,
+    MaturityLevel,
+    MaturityScore,
+    ProcessingRecord,
+    RetentionAction,
+    RetentionPolicy,
+    RetentionTarget,
+    RoadmapAction,
+    Theme,
+)
+from edile.members.models import LocalGovernment
+
+logger = logging.getLogger(__name__)
+
+DATASET_FIELDS = (
+    "title_fr",
+    "title_en",
+    "description_fr",
+    "description_en",
+    "quality_notes_fr",
+    "quality_notes_en",
+    "contact_name",
+    "contact_email",
+    "keywords",
+    "spatial_local_government",
+    "spatial_country",
+    "temporal_start",
+    "temporal_end",
+    "frequency",
+    "licence",
+    "classification",
+    "issued",
+    "modified",
+    "steward",
+    "identifier",
+)
+
+
+# ---------------------------------------------------------------------------------- datasets
+
+
+def _unique_slug(text: str, *, exclude_pk: int | None = None) -> str:
+    base = slugify(text)[:100] or "dataset"
+    slug = base
+    while Dataset.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
+        slug = f"{base[:100]}-{get_random_string(5, 'abcdefghijkmnpqrstuvwxyz23456789')}"
+    return slug
+
+
+def _apply_fields(dataset: Dataset, data: dict[str, Any]) -> None:
+    for name in DATASET_FIELDS:
+        if name in data:
+            value = data[name]
+            setattr(
+                dataset,
+                name,
+                "" if value is None and name in {"identifier", "spatial_country"} else value,
+            )
+    # The untranslated column follows the default language, with English as a fallback.
+    dataset.title = dataset.title_fr or dataset.title_en or ""
+    dataset.description = dataset.description_fr or dataset.description_en or ""
+    dataset.quality_notes = dataset.quality_notes_fr or dataset.quality_notes_en or ""
+    if not dataset.title:
+        raise ServiceError(_("Give the dataset a title, in French or in English."))
+    if not dataset.description:
+        raise ServiceError(_("Describe the dataset, in French or in English."))
+    if (
+        dataset.temporal_start
+        and dataset.temporal_end
+        and dataset.temporal_end < dataset.temporal_start
+    ):
+        raise ServiceError(_("The temporal coverage cannot end before it starts."))
+    if dataset.modified < dataset.issued:
+        raise ServiceError(_("A dataset cannot be modified before it is issued."))
+
+
+def dataset_create(
+    *,
+    user: Any,
+    publisher: LocalGovernment | None,
+    data: dict[str, Any],
+    themes: list[str] | None = None,
+    check: bool = True,
+) -> Dataset:
+    """Publish a dataset for `publisher` (None: the association)."""
+    if not user.has_perm("datagov.publish_for", publisher):
+        raise PermissionDenied(_("You may not publish datasets for this publisher."))
+    with transaction.atomic():
+        dataset = Dataset(publisher=publisher)
+        _apply_fields(dataset, data)
+        dataset.slug = _unique_slug(f"{publisher.slug if publisher else 'aimf'} {dataset.title}")
+        dataset.save()
+        if themes is not None:
+            dataset.themes.set(Theme.objects.filter(code__in=themes))
+    if check:
+        dataset_check(dataset=dataset)
+    return dataset
+
+
+def dataset_update(
+    *,
+    user: Any,
+    dataset: Dataset,
+    data: dict[str, Any],
+    expected_version: int,
+    themes: list[str] | None = None,
+    check: bool = True,
+) -> Dataset:
+    if not user.has_perm("datagov.change_dataset", dataset):
+        raise PermissionDenied(_("You may not change this dataset."))
+    with transaction.atomic():
+        _apply_fields(dataset, data)
+        save_versioned(dataset, expected_version=expected_version)
+        if themes is not None:
+            dataset.themes.set(Theme.objects.filter(code__in=themes))
+    if check:
+        dataset_check(dataset=dataset)
+    return dataset
+
+
+def dataset_check(*, dataset: Dataset) -> tuple[list[str], list[str]]:
+    """Run the DCAT-AP shapes on the dataset and keep what the publisher has to fix."""
+    from edile.datagov.exports import validate_dataset
+
+    dataset = (
+        Dataset.objects.select_related("publisher")
+        .prefetch_related("themes", "distributions")
+        .get(pk=dataset.pk)
+    )
+    errors, warnings = validate_dataset(dataset)
+    # A plain UPDATE: the check is not an edit, it must not bump the version editors hold.
+    Dataset.objects.filter(pk=dataset.pk).update(dcat_errors=errors, dcat_warnings=warnings)
+    return errors, warnings
+
+
+# ----------------------------------------------------------------------------- distributions
+
+ALLOWED_UPLOADS = {
+    ".csv": DistributionFormat.CSV,
+    ".json": DistributionFormat.JSON,
+    ".geojson": DistributionFormat.GEOJSON,
+    ".xlsx": DistributionFormat.XLSX,
+    ".ods": DistributionFormat.ODS,
+    ".xml": DistributionFormat.XML,
+    ".pdf": DistributionFormat.PDF,
+    ".zip": DistributionFormat.ZIP,
+}
+# What we serve each format as: never a type that a browser would render or run.
+SAFE_CONTENT_TYPES = {
+    DistributionFormat.CSV: "text/csv; charset=utf-8",
+    DistributionFormat.JSON: "application/json",
+    DistributionFormat.GEOJSON: "application/geo+json",
+    DistributionFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    DistributionFormat.ODS: "application/vnd.oasis.opendocument.spreadsheet",
+    DistributionFormat.XML: "application/xml",
+    DistributionFormat.PDF: "application/pdf",
+    DistributionFormat.ZIP: "application/zip",
+}
+_MAGIC = {
+    DistributionFormat.PDF: (b"%PDF-",),
+    DistributionFormat.ZIP: (b"PK\x03\x04", b"PK\x05\x06"),
+    DistributionFormat.XLSX: (b"PK\x03\x04",),
+    DistributionFormat.ODS: (b"PK\x03\x04",),
+}
+_ACTIVE_MARKERS = (b"<html", b"<!doctype html", b"<script", b"<svg", b"<iframe", b"<body", b"<?php")
+
+
+def _check_upload(upload: UploadedFile) -> tuple[str, bytes]:
+    name = PurePath(upload.name or "").name
+    extension = PurePath(name).suffix.lower()
+    fmt = ALLOWED_UPLOADS.get(extension)
+    if fmt is None:
+        raise ServiceError(
+            _("This type of file is not accepted. Upload one of: %(types)s.")
+            % {"types": ", ".join(sorted(ALLOWED_UPLOADS))}
+        )
+    if upload.size is not None and upload.size > settings.EDILE_MAX_UPLOAD_BYTES:
+        raise ServiceError(
+            _("The file is too large (%(size)s bytes; the limit is %(limit)s).")
+            % {"size": upload.size, "limit": settings.EDILE_MAX_UPLOAD_BYTES}
+        )
+    if not upload.size:
+        raise ServiceError(_("The file is empty."))
+    head = upload.read(2048)
+    upload.seek(0)
+    magic = _MAGIC.get(fmt)
+    if magic and not head.startswith(magic):
+        raise ServiceError(
+            _("The file's content does not match its extension %(ext)s.") % {"ext": extension}
+        )
+    if not magic and any(marker in head.lower() for marker in _ACTIVE_MARKERS):
+        raise ServiceError(
+            _("The file looks like a web page or a script, which is not accepted as data.")
+        )
+    return fmt, head
+
+
+def distribution_add_file(
+    *, user: Any, dataset: Dataset, upload: UploadedFile, title: str = ""
+) -> Distribution:
+    """Attach an uploaded file after checking its size and type; record size and checksum."""
+    if not user.has_perm("datagov.change_dataset", dataset):
+        raise PermissionDenied(_("You may not change this dataset."))
+    fmt, _head = _check_upload(upload)
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    with transaction.atomic():
+        dist = Distribution(
+            dataset=dataset,
+            title=title[:250],
+            format=fmt,
+            media_type=SAFE_CONTENT_TYPES[fmt].split(";")[0],
+            byte_size=upload.size,
+            checksum=digest.hexdigest(),
+        )
+        # Store under a random name: the uploader's file name never decides a path.
+        dist.file.save(
+            f"{get_random_string(16)}{PurePath(upload.name).suffix.lower()}", upload, save=False
+        )
+        dist.save()
+        Dataset.objects.filter(pk=dataset.pk).update(
+            modified=max(dataset.modified, dt.date.today())
+        )
+    dataset_check(dataset=dataset)
+    return dist
+
+
+def distribution_add_link(
+    *, user: Any, dataset: Dataset, url: str, fmt: str, title: str = ""
+) -> Distribution:
+    if not user.has_perm("datagov.change_dataset", dataset):
+        raise PermissionDenied(_("You may not change this dataset."))
+    if not url.startswith(("https://", "http://")):
+        raise ServiceError(_("A link starts with https:// or http://."))
+    if fmt not in DistributionFormat.values:
+        raise ServiceError(_("Unknown format %(format)s.") % {"format": fmt})
+    dist = Distribution.objects.create(dataset=dataset, title=title[:250], url=url, format=fmt)
+    dataset_check(dataset=dataset)
+    return dist
+
+
+def distribution_remove(*, user: Any, distribution: Distribution) -> None:
+    if not user.has_perm("datagov.change_dataset", distribution.dataset):
+        raise PermissionDenied(_("You may not change this dataset."))
+    dataset = distribution.dataset
+    if distribution.file:
+        distribution.file.delete(save=False)
+    distribution.delete()
+    dataset_check(dataset=dataset)
+
+
+def data_access_log(*, user: Any, dataset: Dataset, distribution: Distribution | None) -> None:
+    """Check that `user` may have the data; log the access when the data is not open."""
+    if not user.has_perm("datagov.access_data", dataset):
+        raise PermissionDenied(_("You need an approved access request to get this data."))
+    if dataset.classification != Classification.OPEN:
+        grant = None
+        if getattr(user, "is_authenticated", False):
+            grant = (
+                AccessRequest.objects.filter(
+                    dataset=dataset,
+                    requester=user,
+                    status=AccessRequestStatus.APPROVED,
+                    expires_on__gte=dt.date.today(),
+                )
+                .order_by("-expires_on")
+                .first()
+            )
+        DownloadLog.objects.create(
+            dataset=dataset,
+            distribution=distribution,
+            user=user if getattr(user, "is_authenticated", False) else None,
+            access_request=grant,
+        )
+
+
+# --------------------------------------------------------------------------- access requests
+
+# The only moves a request can make; everything else is refused with a message.
+_TRANSITIONS = {
+    AccessRequestStatus.PENDING: {
+        AccessRequestStatus.APPROVED,
+        AccessRequestStatus.REFUSED,
+        AccessRequestStatus.WITHDRAWN,
+    },
+    AccessRequestStatus.APPROVED: {AccessRequestStatus.WITHDRAWN},
+    AccessRequestStatus.REFUSED: set(),
+    AccessRequestStatus.WITHDRAWN: set(),
+}
+
+
+def access_request_transition(request: AccessRequest, to: str) -> None:
+    if to not in _TRANSITIONS[AccessRequestStatus(request.status)]:
+        raise ServiceError(
+            _("This request is %(status)s: it cannot become %(target)s.")
+            % {
+                "status": request.get_status_display(),
+                "target": AccessRequestStatus(to).label,
+            }
+        )
+    request.status = to
+
+
+def access_request_submit(
+    *,
+    user: Any,
+    dataset: Dataset,
+    purpose: str,
+    intended_use: str,
+    duration_days: int,
+    legal_basis: str = "",
+) -> AccessRequest:
+    if not getattr(user, "is_authenticated", False):
+        raise PermissionDenied(_("Sign in to ask for access."))
+    if not user.has_perm("datagov.view_dataset", dataset):
+        raise PermissionDenied(_("You may not see this dataset."))
+    if dataset.classification == Classification.OPEN:
+        raise ServiceError(_("This dataset is open: download it, no request is needed."))
+    if user.has_perm("datagov.access_data", dataset):
+        raise ServiceError(_("You already have access to this data."))
+    if not purpose.strip() or not intended_use.strip():
+        raise ServiceError(_("State the purpose and the intended use of the data."))
+    if not 1 <= int(duration_days) <= 730:
+        raise ServiceError(_("Ask for access for 1 to 730 days."))
+    if dataset.classification == Classification.PERSONAL and not legal_basis:
+        raise ServiceError(_("Personal data: state the legal basis of your processing."))
+    with transaction.atomic():
+        if (
+            AccessRequest.objects.select_for_update()
+            .filter(dataset=dataset, requester=user, status=AccessRequestStatus.PENDING)
+            .exists()
+        ):
+            raise ServiceError(_("You already have a pending request for this dataset."))
+        return AccessRequest.objects.create(
+            dataset=dataset,
+            requester=user,
+            purpose=purpose.strip(),
+            intended_use=intended_use.strip(),
+            duration_days=int(duration_days),
+            legal_basis=legal_basis,
+        )
+
+
+def access_request_decide(
+    *,
+    user: Any,
+    access_request: AccessRequest,
+    approve: bool,
+    conditions: str = "",
+    reason: str = "",
+    today: dt.date | None = None,
+) -> AccessRequest:
+    """The steward approves (with conditions; access lapses after the duration) or refuses."""
+    with transaction.atomic():
+        request = (
+            AccessRequest.objects.select_for_update()
+            .select_related("dataset")
+            .get(pk=access_request.pk)
+        )
+        if not user.has_perm("datagov.decide_access", request.dataset):
+            raise PermissionDenied(_("Only the dataset's steward decides on its access requests."))
+        if approve:
+            access_request_transition(request, AccessRequestStatus.APPROVED)
+            request.conditions = conditions.strip()
+            request.expires_on = (today or dt.date.today()) + dt.timedelta(
+                days=request.duration_days
+            )
+        else:
+            if not reason.strip():
+                raise ServiceError(
+                    _("Give the reason for the refusal: the requester will read it.")
+                )
+            access_request_transition(request, AccessRequestStatus.REFUSED)
+            request.refusal_reason = reason.strip()
+        request.decided_by = user
+        request.decided_at = timezone.now()
+        request.save()
+    return request
+
+
+def access_request_withdraw(*, user: Any, access_request: AccessRequest) -> AccessRequest:
+    if access_request.requester_id != user.pk and not user.has_perm(
+        "datagov.decide_access", access_request.dataset
+    ):
+        raise PermissionDenied(_("You may not withdraw this request."))
+    with transaction.atomic():
+        request = AccessRequest.objects.select_for_update().get(pk=access_request.pk)
+        access_request_transition(request, AccessRequestStatus.WITHDRAWN)
+        request.save()
+    return request
+
+
+# ------------------------------------------------------------------------ register, roadmap
+
+RECORD_FIELDS = (
+    "name_fr",
+    "name_en",
+    "purpose_fr",
+    "purpose_en",
+    "legal_basis",
+    "data_categories",
+    "subject_categories",
+    "recipients",
+    "transfers",
+    "retention_period",
+    "security_measures",
+    "dpo_contact",
+)
+
+
+def processing_record_save(
+    *,
+    user: Any,
+    controller: LocalGovernment | None,
+    data: dict[str, Any],
+    record: ProcessingRecord | None = None,
+    expected_version: int | None = None,
+) -> ProcessingRecord:
+    if not user.has_perm("datagov.change_register", controller):
+        raise PermissionDenied(_("You may not keep this register."))
+    record = record or ProcessingRecord(controller=controller)
+    for name in RECORD_FIELDS:
+        if name in data:
+            setattr(record, name, data[name])
+    record.name = record.name_fr or record.name_en or ""
+    record.purpose = record.purpose_fr or record.purpose_en or ""
+    if not record.name or not record.purpose:
+        raise ServiceError(_("Name the processing and state its purpose."))
+    with transaction.atomic():
+        if record.pk:
+            save_versioned(record, expected_version=expected_version or record.version)
+        else:
+            record.save()
+    return record
+
+
+def roadmap_action_update(
+    *,
+    user: Any,
+    action: RoadmapAction,
+    status: str,
+    evidence: str,
+    evidence_url: str,
+    expected_version: int,
+) -> RoadmapAction:
+    if not user.has_perm("datagov.change_roadmap"):
+        raise PermissionDenied(_("Only the secretariat updates the roadmap."))
+    if status not in ActionStatus.values:
+        raise ServiceError(_("Unknown status."))
+    if status == ActionStatus.DONE and not (evidence.strip() or evidence_url.strip()):
+        raise ServiceError(_("An action is done when its evidence is given."))
+    action.status = status
+    action.evidence = evidence
+    action.evidence_url = evidence_url
+    return save_versioned(action, expected_version=expected_version)
+
+
+def maturity_assessment_save(
+    *,
+    user: Any,
+    local_government: LocalGovernment,
+    assessed_on: dt.date,
+    levels: dict[str, int],
+    notes: str = "",
+    is_fictional: bool = False,
+) -> MaturityAssessment:
+    """Record (or replace) a city's self-assessment on a date: one level per dimension."""
+    if not user.has_perm("datagov.assess_maturity", local_government):
+        raise PermissionDenied(
+            _("Only the city's focal points and the secretariat assess its maturity.")
+        )
+    dimensions = {d.code: d for d in MaturityDimension.objects.all()}
+    level_rows = {lv.value: lv for lv in MaturityLevel.objects.all()}
+    missing = sorted(set(dimensions) - set(levels))
+    if missing:
+        raise ServiceError(
+            _("Give a level for every dimension (missing: %(codes)s).")
+            % {"codes": ", ".join(missing)}
+        )
+    unknown = [
+        code for code, value in levels.items() if code not in dimensions or value not in level_rows
+    ]
+    if unknown:
+        raise ServiceError(
+            _("Unknown dimension or level: %(codes)s.") % {"codes": ", ".join(sorted(unknown))}
+        )
+    with transaction.atomic():
+        assessment, _created = MaturityAssessment.objects.update_or_create(
+            local_government=local_government,
+            assessed_on=assessed_on,
+            defaults={"notes": notes, "is_fictional": is_fictional},
+        )
+        for code, value in levels.items():
+            MaturityScore.objects.update_or_create(
+                assessment=assessment,
+                dimension=dimensions[code],
+                defaults={"level": level_rows[value]},
+            )
+    return assessment
+
+
+# -------------------------------------------------------------------------------- retention
+
+# Targets owned by other apps, by dotted path: imported when the job runs, skipped with a
+# warning while that app has not built its function yet.
+EXTERNAL_TARGETS = {
+    RetentionTarget.CONGRESS_REGISTRATIONS: "edile.governance.services.registration_anonymise_expired",
+    RetentionTarget.ANONYMOUS_REPORTS: "edile.observatory.services.anonymous_report_purge_expired",
+}
+
+
+def _resolve(path: str) -> Callable[..., int] | None:
+    module_name, _dot, name = path.rpartition(".")
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError:
+        return None
+    return getattr(module, name, None)
+
+
+def _purge_download_logs(*, before: dt.date, action: str) -> int:
+    cutoff = timezone.make_aware(dt.datetime.combine(before, dt.time.min))
+    expired = DownloadLog.objects.filter(at__lt=cutoff)
+    if action == RetentionAction.ANONYMISE:
+        return expired.filter(anonymised=False).update(user=None, anonymised=True)
+    count, _detail = expired.delete()
+    return count
+
+
+def _purge_access_requests(*, before: dt.date, action: str) -> int:
+    """Closed requests (refused, withdrawn, or approved and lapsed) older than the period."""
+    closed = (
+        AccessRequest.objects.filter(updated_at__date__lt=before)
+        .exclude(status=AccessRequestStatus.PENDING)
+        .exclude(status=AccessRequestStatus.APPROVED, expires_on__gte=before)
+    )
+    ids = list(closed.values_list("pk", flat=True))
+    if not ids:
+        return 0
+    # The history table holds copies of the same personal data: it goes too.
+    AccessRequest.history.filter(id__in=ids).delete()
+    if action == RetentionAction.ANONYMISE:
+        DownloadLog.objects.filter(access_request_id__in=ids).update(user=None, anonymised=True)
+        return AccessRequest.objects.filter(pk__in=ids).update(
+            requester=None,
+            purpose="—",
+            intended_use="—",
+            refusal_reason="—",
+        )
+    count, _detail = AccessRequest.objects.filter(pk__in=ids).delete()
+    return count
+
+
+OWN_TARGETS: dict[str, Callable[..., int]] = {
+    RetentionTarget.DOWNLOAD_LOGS: _purge_download_logs,
+    RetentionTarget.ACCESS_REQUESTS: _purge_access_requests,
+}
+
+
+@dataclass
+class RetentionOutcome:
+    target: str
+    before: dt.date
+    count: int | None  # None: skipped
+    message: str = ""
+
+
+def retention_apply(*, today: dt.date | None = None) -> list[RetentionOutcome]:
+    """Delete or anonymise what has outlived its retention period, for every active policy."""
+    today = today or dt.date.today()
+    outcomes: list[RetentionOutcome] = []
+    for policy in RetentionPolicy.objects.filter(is_active=True).order_by("target"):
+        before = today - dt.timedelta(days=policy.period_days)
+        if policy.target in OWN_TARGETS:
+            with transaction.atomic():
+                count = OWN_TARGETS[policy.target](before=before, action=policy.action)
+        else:
+            path = EXTERNAL_TARGETS.get(policy.target, "")
+            func = _resolve(path) if path else None
+            if func is None:
+                logger.warning(
+                    "Retention: %s is not available yet; %s skipped.", path, policy.target
+                )
+                outcomes.append(
+                    RetentionOutcome(policy.target, before, None, f"{path} not available")
+                )
+                continue
+            with transaction.atomic():
+                count = int(func(before=before))
+        RetentionPolicy.objects.filter(pk=policy.pk).update(
+            last_run_at=timezone.now(), last_run_count=count
+        )
+        outcomes.append(RetentionOutcome(policy.target, before, count))
+    return outcomes
+
+
+def retention_policy_update(
+    *, user: Any, policy: RetentionPolicy, period_days: int, action: str, is_active: bool
+) -> RetentionPolicy:
+    if not user.has_perm("datagov.manage_retention"):
+        raise PermissionDenied(_("Only the secretariat sets retention periods."))
+    if period_days < 1:
+        raise ServiceError(_("A retention period is at least one day."))
+    if action not in RetentionAction.values:
+        raise ServiceError(_("Unknown action."))
+    policy.period_days = period_days
+    policy.action = action
+    policy.is_active = is_active
+    policy.save()
+    return policy

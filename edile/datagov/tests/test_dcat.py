@@ -1,0 +1,131 @@
+"""The DCAT-AP export validates against the shapes in shared/standards/dcat-ap."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from django.test import Client
+from pyshacl import validate
+from rdflib import Graph
+
+from edile.datagov.models import Classification, Distribution
+from edile.datagov.tests.factories import DatasetFactory, DistributionFactory, csv_distribution
+
+
+def _shared() -> Path:
+    candidate = Path(__file__).resolve().parents[3].parent / "shared"
+    return candidate if candidate.exists() else Path("/work/shared")
+
+
+SHAPES = _shared() / "standards" / "dcat-ap" / "shacl-grouped"
+
+
+def _gate() -> Graph:
+    shapes = Graph()
+    shapes.parse(SHAPES / "shapes.ttl", format="turtle")
+    shapes.parse(SHAPES / "range.ttl", format="turtle")
+    return shapes
+
+
+def _catalogue(client: Client, fmt: str) -> Graph:
+    response = client.get(f"/api/v1/datagov/catalog.{fmt}")
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content).decode()
+    graph = Graph()
+    graph.parse(data=body, format="json-ld" if fmt == "jsonld" else "turtle")
+    return graph
+
+
+@pytest.fixture
+def catalogue_data(db):
+    open_ds = DatasetFactory(themes=["TRAN", "ENVI"], spatial_country="SN")
+    csv_distribution(open_ds)
+    DistributionFactory(dataset=open_ds, format="JSON", byte_size=1234, checksum="ab" * 32)
+    restricted = DatasetFactory(
+        classification=Classification.RESTRICTED, publisher=None, spatial_local_government=None
+    )
+    DistributionFactory(dataset=restricted)
+    DatasetFactory(classification=Classification.INTERNAL, title_fr="Secret interne")
+    return open_ds
+
+
+@pytest.mark.parametrize("fmt", ["jsonld", "ttl"])
+def test_catalogue_export_conforms_to_dcat_ap_shapes(catalogue_data, fmt):
+    """The JSON-LD and Turtle catalogues pass the DCAT-AP 3.0.1 gate (shapes + range)."""
+    graph = _catalogue(Client(), fmt)
+    conforms, _report, text = validate(graph, shacl_graph=_gate())
+    assert conforms, text
+    titles = {str(o) for o in graph.objects(None, _dct("title"))}
+    assert "Jeu de données 0" in titles or any("Jeu de données" in t for t in titles)
+
+
+def _dct(name: str):
+    from rdflib.namespace import DCTERMS
+
+    return DCTERMS[name]
+
+
+def test_export_lists_only_what_the_viewer_may_see(catalogue_data):
+    """An anonymous visitor's catalogue has no internal dataset; restricted ones carry RESTRICTED."""
+    graph = _catalogue(Client(), "ttl")
+    titles = {str(o) for o in graph.objects(None, _dct("title"))}
+    assert "Secret interne" not in titles
+    rights = {str(o) for o in graph.objects(None, _dct("accessRights"))}
+    assert "http://publications.europa.eu/resource/authority/access-right/RESTRICTED" in rights
+
+
+def test_restricted_dataset_has_no_download_url(catalogue_data):
+    """Non-open data is reached through the request page: no dcat:downloadURL is exported for it."""
+    from rdflib.namespace import DCAT
+
+    graph = _catalogue(Client(), "ttl")
+    downloads = [str(o) for o in graph.objects(None, DCAT.downloadURL)]
+    assert len(downloads) == 2  # the two distributions of the open dataset only
+
+
+def test_jsonld_carries_its_context_inline(catalogue_data):
+    """The JSON-LD parses offline: its @context is an object, not a URL."""
+    response = Client().get("/api/v1/datagov/catalog.jsonld")
+    doc = json.loads(b"".join(response.streaming_content))
+    assert isinstance(doc["@context"], dict)
+    assert response["Content-Type"].startswith("application/ld+json")
+
+
+def test_broken_metadata_fails_the_gate(catalogue_data):
+    """The gate is not a rubber stamp: a distribution without accessURL is reported."""
+    from rdflib.namespace import DCAT
+
+    graph = _catalogue(Client(), "ttl")
+    for s, o in list(graph.subject_objects(DCAT.accessURL)):
+        graph.remove((s, DCAT.accessURL, o))
+    conforms, _report, _text = validate(graph, shacl_graph=_gate())
+    assert not conforms
+
+
+def test_saving_a_dataset_records_what_the_publisher_must_fix(client_as):
+    """Each dataset is checked when it is saved: valid metadata has no error, warnings are kept."""
+    from edile.datagov import services
+    from edile.members.tests.factories import LocalGovernmentFactory
+
+    lg = LocalGovernmentFactory()
+    c = client_as("focal_point", local_government=lg)
+    ds = services.dataset_create(
+        user=c.user,
+        publisher=lg,
+        data={
+            "title_fr": "Arrêts de bus",
+            "description_fr": "Les arrêts.",
+            "contact_name": "Data",
+            "contact_email": "data@example.org",
+            "licence": "cc-by-4.0",
+            "classification": "open",
+        },
+        themes=["TRAN"],
+    )
+    ds.refresh_from_db()
+    assert ds.dcat_errors == []
+    assert ds.dcat_warnings  # e.g. no distribution yet: recommended
+    assert any("distribution" in w for w in ds.dcat_warnings)
+    assert Distribution.objects.filter(dataset=ds).count() == 0
