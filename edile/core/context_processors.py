@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from edile.accounts.models import RoleCode
-from edile.accounts.selectors import role_codes
+from edile.accounts.selectors import role_codes, scoped_local_government_ids
 
 # (label, url name, roles that see it or None for everyone)
 NAVIGATION: list[tuple[Any, str, set[str] | None]] = [
@@ -35,4 +35,17 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(
             {"label": label, "url": url, "current": request.path.startswith(url)}
         )
-    return {"navigation": items, "user_roles": codes}
+    return {"navigation": items, "user_roles": codes, "my_cities": _my_cities(user, codes)}
+
+
+def _my_cities(user: object, codes: set[str]) -> list[dict[str, str]]:
+    """A focal point's own cities, linked from the header (one query, only for focal points)."""
+    if RoleCode.FOCAL_POINT not in codes:
+        return []
+    from edile.members.models import LocalGovernment
+
+    ids = scoped_local_government_ids(user, RoleCode.FOCAL_POINT)
+    return [
+        {"name": lg.name, "url": lg.get_absolute_url()}
+        for lg in LocalGovernment.objects.filter(pk__in=ids).order_by("name_fr")
+    ]

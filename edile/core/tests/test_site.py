@@ -88,3 +88,14 @@ def test_statistics_and_map_pages_use_constant_queries(client, django_assert_max
         assert client.get("/fr/members/map/").status_code == 200
     with django_assert_max_num_queries(6):
         assert client.get("/fr/").status_code == 200
+
+
+def test_navigation_fits_the_role(client_as):
+    """Focal points see their own city in the header; only staff see the administration."""
+    city = make_member(name="Siem Reap", name_fr="Siem Reap", name_en="Siem Reap")
+    focal = client_as("focal_point", local_government=city).get("/en/").content.decode()
+    assert "My city: Siem Reap" in focal
+    assert "Administration" not in focal
+    staff = client_as("administrator", is_staff=True).get("/en/").content.decode()
+    assert "Administration" in staff
+    assert "My city" not in staff
