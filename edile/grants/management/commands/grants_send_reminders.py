@@ -18,5 +18,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         today = options["today"]
+        if isinstance(today, str):  # call_command() passes the raw string
+            today = dt.date.fromisoformat(today)
         result = send_report_reminders.enqueue(today.isoformat() if today else None)
         self.stdout.write(f"Reminder job enqueued ({result.id}).")

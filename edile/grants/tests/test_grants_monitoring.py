@@ -1,0 +1,230 @@
+"""Grants: tranches and payments never beyond the grant, reports, reminders, visits, timeline."""
+
+import datetime as dt
+import threading
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.db import connection
+
+from edile.core.errors import ServiceError
+from edile.grants import selectors, services
+from edile.grants.models import Disbursement, Grant, ProgressReport, ReportStatus
+from edile.grants.tests.factories import TODAY, make_grant
+
+pytestmark = pytest.mark.django_db
+
+
+def test_tranches_cannot_exceed_grant(make_user):
+    """Planned tranches never add up to more than the grant."""
+    grant = make_grant()
+    staff = make_user("secretariat")
+    services.tranche_add(actor=staff, grant=grant, amount="60000", due_on=TODAY)
+    with pytest.raises(ServiceError, match="more than the grant"):
+        services.tranche_add(actor=staff, grant=grant, amount="40000.01", due_on=TODAY)
+
+
+def test_nothing_paid_beyond_grant(make_user):
+    """A payment that would bring the total above the grant is refused with the figures."""
+    grant = make_grant()
+    staff = make_user("secretariat")
+    tranche = services.tranche_add(actor=staff, grant=grant, amount="60000", due_on=TODAY)
+    services.disbursement_record(actor=staff, grant=grant, paid_on=TODAY, tranche=tranche)
+    grant.refresh_from_db()
+    assert grant.disbursed == Decimal("60000.00")
+    with pytest.raises(ServiceError, match="already been paid"):
+        services.disbursement_record(actor=staff, grant=grant, paid_on=TODAY, tranche=tranche)
+    with pytest.raises(ServiceError, match="above the 100000.00 granted"):
+        services.disbursement_record(actor=staff, grant=grant, paid_on=TODAY, amount="40000.01")
+    with pytest.raises(ServiceError, match="future"):
+        services.disbursement_record(
+            actor=staff, grant=grant, paid_on=TODAY + dt.timedelta(days=1), amount="1"
+        )
+
+
+def test_suspended_grant_pays_nothing(make_user):
+    """A suspended grant accepts no payment until it is active again."""
+    grant = make_grant()
+    staff = make_user("secretariat")
+    services.grant_update(
+        actor=staff, grant=grant, status="suspended", expected_version=grant.version
+    )
+    with pytest.raises(ServiceError, match="active grant"):
+        services.disbursement_record(actor=staff, grant=grant, paid_on=TODAY, amount="10")
+
+
+def test_focal_point_cannot_pay(make_user):
+    """Only the secretariat records payments."""
+    from django.core.exceptions import PermissionDenied
+
+    grant = make_grant()
+    with pytest.raises(PermissionDenied):
+        services.disbursement_record(
+            actor=make_user("focal_point", local_government=grant.application.local_government),
+            grant=grant,
+            paid_on=TODAY,
+            amount="10",
+        )
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="real row locks need PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_payments_never_exceed_grant(make_user):
+    """Two people paying 60 000 of a 100 000 grant at the same moment: only one succeeds."""
+    grant = make_grant()
+    staff = make_user("secretariat")
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def pay() -> None:
+        from django.db import connections
+
+        try:
+            barrier.wait()
+            services.disbursement_record(
+                actor=staff, grant=Grant.objects.get(pk=grant.pk), paid_on=TODAY, amount="60000"
+            )
+            outcomes.append("paid")
+        except ServiceError:
+            outcomes.append("refused")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=pay) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["paid", "refused"]
+    grant.refresh_from_db()
+    assert grant.disbursed == Decimal("60000.00")
+    assert Disbursement.objects.filter(grant=grant).count() == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="real row locks need PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_approvals_never_exceed_envelope(make_user):
+    """Two approvals racing for the last 150 000 of an envelope: only one is recorded."""
+    from edile.grants.tests.factories import bureau, make_application, make_call
+
+    call = make_call(envelope=Decimal("150000"))
+    apps = [
+        make_application(call=call, status="submitted", grant_requested=Decimal("100000"))
+        for _ in range(2)
+    ]
+    actor = make_user("secretariat")
+    body = bureau()
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def decide(application) -> None:
+        from django.db import connections
+
+        try:
+            barrier.wait()
+            services.decision_record(
+                actor=actor,
+                application=application,
+                body=body,
+                meeting_date=TODAY,
+                outcome="approved",
+                amount="100000",
+                reasons="ok",
+                notify=False,
+            )
+            outcomes.append("approved")
+        except ServiceError:
+            outcomes.append("refused")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=decide, args=(a,)) for a in apps]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["approved", "refused"]
+    assert services.envelope_left(call) == Decimal("50000.00")
+
+
+def test_report_submitted_with_indicator_values_and_accepted(make_user):
+    """A focal point submits a report with indicator values; the secretariat accepts it."""
+    grant = make_grant()
+    staff = make_user("secretariat")
+    focal = make_user("focal_point", local_government=grant.application.local_government)
+    report = services.report_schedule(actor=staff, grant=grant, title="Interim", due_on=TODAY)
+    indicator = grant.application.indicators.get()
+    services.report_submit(
+        actor=focal,
+        report=report,
+        narrative="Works started",
+        spending="30000",
+        beneficiaries_reached=1200,
+        values={indicator.pk: "12"},
+        expected_version=report.version,
+    )
+    report.refresh_from_db()
+    assert report.status == ReportStatus.SUBMITTED and report.values.get().value == 12
+    services.report_accept(actor=staff, report=report)
+    report.refresh_from_db()
+    assert report.status == ReportStatus.ACCEPTED
+    labels = [e["label"] for e in selectors.timeline(selectors.grant_detail(grant.pk))]
+    assert "Report received: Interim" in labels
+
+
+def test_grant_closes_only_when_reports_accepted(make_user):
+    """A grant cannot close while a report is still due."""
+    grant = make_grant()
+    staff = make_user("secretariat")
+    services.report_schedule(actor=staff, grant=grant, title="Final", due_on=TODAY)
+    with pytest.raises(ServiceError, match="every report"):
+        services.grant_update(
+            actor=staff, grant=grant, status="closed", expected_version=grant.version
+        )
+
+
+def test_reminder_command_emails_focal_points_of_late_reports_once_a_week(make_user):
+    """The scheduled job e-mails focal points of late reports, and not again the next day."""
+    grant = make_grant()
+    focal = make_user(
+        "focal_point", local_government=grant.application.local_government, preferred_language="en"
+    )
+    ProgressReport.objects.create(grant=grant, title="Interim", due_on=TODAY - dt.timedelta(days=3))
+    ProgressReport.objects.create(grant=grant, title="Final", due_on=TODAY + dt.timedelta(days=30))
+    call_command("grants_send_reminders")
+    assert [m.to for m in mail.outbox] == [[focal.email]]
+    assert mail.outbox[0].subject.startswith("Report overdue")
+    call_command("grants_send_reminders", today=(TODAY + dt.timedelta(days=1)).isoformat())
+    assert len(mail.outbox) == 1
+    call_command("grants_send_reminders", today=(TODAY + dt.timedelta(days=8)).isoformat())
+    assert len(mail.outbox) == 2
+
+
+def test_visit_and_risk_on_timeline(make_user):
+    """A monitoring visit and a risk flag appear on the project's timeline, in date order."""
+    grant = make_grant()
+    staff = make_user("secretariat")
+    services.visit_record(
+        actor=staff,
+        grant=grant,
+        date=TODAY - dt.timedelta(days=2),
+        visitors="Mayors",
+        findings_fr="Bien",
+        findings_en="Good",
+    )
+    services.risk_flag_raise(
+        actor=staff, grant=grant, level="high", description="Rainy season", raised_on=TODAY
+    )
+    with pytest.raises(ServiceError):
+        services.visit_record(
+            actor=staff,
+            grant=grant,
+            date=TODAY + dt.timedelta(days=2),
+            visitors="x",
+            findings_fr="x",
+        )
+    events = selectors.timeline(selectors.grant_detail(grant.pk))
+    assert [e["date"] for e in events] == sorted(e["date"] for e in events)
+    assert events[-1]["label"] == "Risk flagged: Rainy season"

@@ -1,0 +1,126 @@
+"""Who sees and does what, role by role: applications before decision, rankings, grants."""
+
+import pytest
+
+from edile.grants.models import ApplicationStatus
+from edile.grants.tests.factories import make_application, make_grant
+from edile.members.tests.factories import make_member
+
+pytestmark = pytest.mark.django_db
+
+ROLES = [
+    "public",
+    "focal_point",
+    "other_focal_point",
+    "secretariat",
+    "administrator",
+    "bureau_member",
+    "delegate",
+    "observatory_analyst",
+    "reviewer",
+]
+
+
+def _client(client_as, role, application):
+    if role is None or role == "public":
+        return client_as(None)
+    if role == "focal_point":
+        return client_as("focal_point", local_government=application.local_government)
+    if role == "other_focal_point":
+        return client_as("focal_point", local_government=make_member())
+    if role == "reviewer":
+        c = client_as("bureau_member")
+        application.reviews.create(reviewer=c.user)
+        return c
+    return client_as(role)
+
+
+SUBMITTED_VISIBLE = {"focal_point", "secretariat", "administrator", "reviewer"}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_submitted_application_visible_only_to_city_reviewers_and_staff(client_as, role):
+    """Before the decision, only the city's focal points, assigned reviewers and staff see it."""
+    application = make_application(status=ApplicationStatus.SUBMITTED)
+    c = _client(client_as, role, application)
+    response = c.get(f"/fr/grants/applications/{application.reference}/")
+    if role == "public":
+        assert response.status_code == 302  # to the sign-in page
+    else:
+        assert response.status_code == (200 if role in SUBMITTED_VISIBLE else 403)
+    api = c.get("/api/v1/grants/applications")
+    if role == "public":
+        assert api.status_code == 401
+    else:
+        refs = [a["reference"] for a in api.json()["items"]]
+        assert (application.reference in refs) == (role in SUBMITTED_VISIBLE)
+
+
+RANKING = {"secretariat", "administrator", "bureau_member", "reviewer"}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_ranking_for_bureau_and_staff(client_as, role):
+    """The ranked list is for the Bureau and the secretariat."""
+    application = make_application(status=ApplicationStatus.SUBMITTED)
+    c = _client(client_as, role, application)
+    response = c.get(f"/fr/grants/calls/{application.call.slug}/ranking/")
+    expected = 302 if role == "public" else (200 if role in RANKING else 403)
+    assert response.status_code == expected
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_staff_pay(client_as, role):
+    """Only the secretariat (and administrators) record payments, through page or API."""
+    grant = make_grant()
+    c = _client(client_as, role, grant.application)
+    response = c.post(
+        f"/api/v1/grants/grants/{grant.pk}/disbursements",
+        {"amount": "10", "paid_on": "2020-01-01"},
+        content_type="application/json",
+    )
+    if role == "public":
+        assert response.status_code == 401
+    elif role in {"secretariat", "administrator"}:
+        assert response.status_code == 400  # before the decision date: refused with a message
+        assert "precede" in response.json()["detail"]
+    else:
+        assert response.status_code == 403
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_decision_through_api_only_bureau_or_staff(client_as, role):
+    """Decisions are recorded by the Bureau or the secretariat only."""
+    application = make_application(status=ApplicationStatus.SUBMITTED)
+    from edile.grants.tests.factories import bureau
+
+    bureau()
+    c = _client(client_as, role, application)
+    response = c.post(
+        f"/api/v1/grants/applications/{application.reference}/decision",
+        {"outcome": "rejected", "meeting_date": "2026-11-01", "reasons": "no"},
+        content_type="application/json",
+    )
+    if role == "public":
+        assert response.status_code == 401
+    elif role in {"secretariat", "administrator", "bureau_member", "reviewer"}:
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 403
+
+
+def test_draft_editable_only_by_its_focal_points(client_as):
+    """Another city's focal point cannot add lines to a draft."""
+    application = make_application(complete=False)
+    other = _client(client_as, "other_focal_point", application)
+    response = other.post(
+        f"/fr/grants/applications/{application.reference}/budget/add/",
+        {"label": "x", "amount": "10"},
+    )
+    assert response.status_code == 403
+    own = _client(client_as, "focal_point", application)
+    own.post(
+        f"/fr/grants/applications/{application.reference}/budget/add/",
+        {"label": "x", "amount": "10"},
+    )
+    assert application.budget_lines.count() == 1
