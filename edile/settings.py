@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "django_htmx",
+    "ninja",  # serves Swagger UI from its own static files, not from a CDN
     "edile.core",
     "edile.accounts",
     "edile.members",

@@ -99,3 +99,18 @@ def test_navigation_fits_the_role(client_as):
     staff = client_as("administrator", is_staff=True).get("/en/").content.decode()
     assert "Administration" in staff
     assert "My city" not in staff
+
+
+@pytest.mark.parametrize(
+    "url", ["/fr/", "/en/members/", "/fr/members/map/", "/fr/members/statistics/", "/api/v1/docs"]
+)
+def test_pages_load_no_script_or_stylesheet_from_another_host(client, url):
+    """Nothing is loaded from a CDN: slow connections and privacy both benefit."""
+    import re
+
+    make_member()
+    body = client.get(url).content.decode()
+    assets = re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', body)
+    assert assets, "the page should load its own assets"
+    external = [a for a in assets if a.startswith(("http:", "https:", "//"))]
+    assert not external
