@@ -6,3 +6,7 @@ class ObservatoryConfig(AppConfig):
     name = "edile.observatory"
     label = "observatory"
     verbose_name = _("Observatory of Mayors in Danger")
+
+    def ready(self) -> None:
+        # Registers the rules permissions (observatory.view_incident…).
+        from edile.observatory import permissions  # noqa: F401

@@ -1,6 +1,614 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""Pages of the observatory. Thin: validate, call a selector or service, render.
+
+What a viewer sees is decided by `selectors.incident_view`; templates only display it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.apps import apps
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from edile.core.errors import ServiceError
+from edile.core.htmx import render_page_or_fragment
+from edile.observatory import reports, selectors, services
+from edile.observatory.forms import (
+    FollowUpForm,
+    ImportForm,
+    IncidentFilterForm,
+    IncidentForm,
+    ReportForm,
+    ScoreForm,
+    SourceForm,
+    StatisticsForm,
+    TransitionForm,
+    VictimForm,
+    WitnessForm,
+)
+from edile.observatory.models import (
+    ConfidentialAccess,
+    Incident,
+    IntakeReport,
+    Score,
+    VerificationStatus,
+    Victim,
+)
+from edile.observatory.permissions import CONFIDENTIAL, viewer_level
+
+PAGE_SIZE = 25
+NOT_FOUND = _("No incident with this reference.")
+
+
+def _client_id(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def _ga_decision() -> dict[str, str] | None:
+    """The General Assembly's decision to join the Observatory, if governance has it."""
+    try:
+        model = apps.get_model("governance", "Resolution")
+    except LookupError:
+        return None
+    slug = "ga-2019-decision-observatory"
+    try:
+        url = reverse("governance:resolution_detail", kwargs={"slug": slug})
+    except NoReverseMatch:
+        return None
+    resolution = model._default_manager.filter(slug=slug).first()
+    if resolution is None:
+        return None
+    return {"url": url, "title": str(getattr(resolution, "title", "") or resolution)}
 
 
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "observatory/index.html", {})
+    context = {
+        "figures": selectors.key_figures(request.user),
+        "decision": _ga_decision(),
+        "years": selectors.years_with_incidents(request.user)[:5],
+        "is_analyst": request.user.has_perm("observatory.change_incident"),
+        "can_see_log": request.user.has_perm("observatory.view_access_log"),
+    }
+    return render(request, "observatory/index.html", context)
+
+
+def _filters(request: HttpRequest) -> tuple[IncidentFilterForm, selectors.IncidentFilters]:
+    analyst = viewer_level(request.user) >= CONFIDENTIAL
+    form = IncidentFilterForm(request.GET or None, analyst=analyst)
+    if form.is_bound and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+        return form, selectors.IncidentFilters(**data)
+    return form, selectors.IncidentFilters()
+
+
+def _log_list_read(request: HttpRequest, rows: list[dict[str, Any]]) -> None:
+    revealed = sorted({part for row in rows for part in row["revealed"]})
+    if revealed:
+        services.confidential_read_log(
+            user=request.user,
+            what=f"incident list ({len(rows)}): " + ", ".join(revealed),
+            path=request.get_full_path(),
+        )
+
+
+def incident_list(request: HttpRequest) -> HttpResponse:
+    form, filters = _filters(request)
+    level = viewer_level(request.user)
+    paginator = Paginator(selectors.incident_list(request.user, filters), PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    rows = [selectors.incident_view(i, level, full=False) for i in page.object_list]
+    _log_list_read(request, rows)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "rows": rows,
+        "query": query.urlencode(),
+        "is_analyst": level >= CONFIDENTIAL,
+    }
+    return render_page_or_fragment(
+        request, "observatory/incident_list.html", "observatory/partials/results.html", context
+    )
+
+
+def _visible_incident(request: HttpRequest, reference: str) -> Incident:
+    try:
+        return selectors.incident_detail(request.user, reference)
+    except Incident.DoesNotExist:
+        # The same answer whether it does not exist or is hidden: existence is not revealed.
+        raise Http404(NOT_FOUND) from None
+
+
+def incident_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    incident = _visible_incident(request, reference)
+    level = viewer_level(request.user)
+    view = selectors.incident_view(incident, level)
+    if view["revealed"]:
+        services.confidential_read_log(
+            user=request.user,
+            incident=incident,
+            what=", ".join(view["revealed"]),
+            path=request.get_full_path(),
+        )
+    context = {
+        "incident": view,
+        "can_edit": request.user.has_perm("observatory.change_incident", incident),
+    }
+    return render(request, "observatory/incident_detail.html", context)
+
+
+def _edit_context(incident: Incident, **forms: Any) -> dict[str, Any]:
+    victims = list(incident.victims.all())
+    return {
+        "incident": incident,
+        "form": forms.get("form")
+        or IncidentForm(instance=incident, initial={"version": incident.version}),
+        "transitions": [
+            (code, VerificationStatus(code).label)
+            for code in services.allowed_transitions(incident.verification_status)
+        ],
+        "victim_forms": [
+            (
+                v,
+                VictimForm(
+                    prefix=f"v{v.pk}",
+                    initial={
+                        "name": v.name,
+                        "gender": v.gender,
+                        "office": v.office,
+                        "mandate": v.mandate,
+                        "identity_confidentiality": v.identity_confidentiality,
+                        "contact": v.contact,
+                    },
+                ),
+            )
+            for v in victims
+        ],
+        "witness_form": forms.get("witness_form") or WitnessForm(),
+        "source_form": forms.get("source_form") or SourceForm(),
+        "follow_up_form": forms.get("follow_up_form") or FollowUpForm(),
+        "witnesses": list(incident.witnesses.all()),
+        "sources": list(incident.sources.all()),
+        "follow_ups": list(incident.follow_ups.all()),
+        "history": list(incident.history.select_related("history_user")[:20]),
+    }
+
+
+def _editable(request: HttpRequest, reference: str) -> Incident:
+    if not request.user.has_perm("observatory.change_incident"):
+        raise PermissionDenied(_("Only observatory analysts may edit incidents."))
+    incident = Incident.objects.filter(reference=reference).first()
+    if incident is None:
+        raise Http404(NOT_FOUND)
+    return incident
+
+
+@login_required
+def incident_edit(request: HttpRequest, reference: str) -> HttpResponse:
+    incident = _editable(request, reference)
+    status = 200
+    form = None
+    if request.method == "POST":
+        form = IncidentForm(request.POST, instance=Incident.objects.get(pk=incident.pk))
+        if form.is_valid():
+            try:
+                services.incident_update(
+                    actor=request.user,
+                    incident=incident,
+                    data=form.cleaned_data,
+                    expected_version=form.cleaned_data["version"],
+                )
+            except ServiceError as exc:
+                form.add_error(None, exc.message)
+                status = exc.status_code
+            else:
+                messages.success(request, _("The incident has been saved."))
+                return redirect("observatory:incident_edit", reference=incident.reference)
+        else:
+            status = 400
+    services.confidential_read_log(
+        user=request.user,
+        incident=incident,
+        what="incident edit page",
+        path=request.get_full_path(),
+    )
+    return render(
+        request,
+        "observatory/incident_edit.html",
+        _edit_context(incident, form=form),
+        status=status,
+    )
+
+
+def _done(request: HttpRequest, incident: Incident, message: str) -> HttpResponse:
+    messages.success(request, message)
+    return redirect("observatory:incident_edit", reference=incident.reference)
+
+
+def _failed(request: HttpRequest, incident: Incident, error: str, status: int) -> HttpResponse:
+    messages.error(request, error)
+    incident.refresh_from_db()
+    return render(request, "observatory/incident_edit.html", _edit_context(incident), status=status)
+
+
+@login_required
+@require_POST
+def incident_transition(request: HttpRequest, reference: str) -> HttpResponse:
+    incident = _editable(request, reference)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        return _failed(request, incident, _("Choose a valid status."), 400)
+    try:
+        services.incident_transition(
+            actor=request.user,
+            incident=incident,
+            to=form.cleaned_data["to"],
+            expected_version=form.cleaned_data["version"],
+        )
+    except ServiceError as exc:
+        return _failed(request, incident, exc.message, exc.status_code)
+    return _done(request, incident, _("The verification status has been changed."))
+
+
+@login_required
+@require_POST
+def incident_publish(request: HttpRequest, reference: str) -> HttpResponse:
+    incident = _editable(request, reference)
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        return _failed(request, incident, _("The form is incomplete: reload the page."), 400)
+    publish = request.POST.get("publish") == "1"
+    try:
+        services.incident_publish(
+            actor=request.user, incident=incident, publish=publish, expected_version=version
+        )
+    except ServiceError as exc:
+        return _failed(request, incident, exc.message, exc.status_code)
+    return _done(
+        request,
+        incident,
+        _("The incident is published.") if publish else _("The incident is no longer published."),
+    )
+
+
+@login_required
+@require_POST
+def victim_edit(request: HttpRequest, reference: str, victim_id: int) -> HttpResponse:
+    incident = _editable(request, reference)
+    victim = get_object_or_404(Victim, pk=victim_id, incident=incident)
+    form = VictimForm(request.POST, prefix=f"v{victim.pk}")
+    if not form.is_valid():
+        return _failed(request, incident, _("Check the victim's details."), 400)
+    services.victim_update(actor=request.user, victim=victim, data=form.cleaned_data)
+    return _done(request, incident, _("The victim's details have been saved."))
+
+
+def _add(
+    request: HttpRequest, reference: str, form_class: type, service: Any, key: str, message: str
+) -> HttpResponse:
+    incident = _editable(request, reference)
+    form = form_class(request.POST)
+    if form.is_valid():
+        service(actor=request.user, incident=incident, data=form.cleaned_data)
+        return _done(request, incident, message)
+    return render(
+        request,
+        "observatory/incident_edit.html",
+        _edit_context(incident, **{key: form}),
+        status=400,
+    )
+
+
+@login_required
+@require_POST
+def witness_add(request: HttpRequest, reference: str) -> HttpResponse:
+    return _add(
+        request,
+        reference,
+        WitnessForm,
+        services.witness_add,
+        "witness_form",
+        _("The witness has been added."),
+    )
+
+
+@login_required
+@require_POST
+def source_add(request: HttpRequest, reference: str) -> HttpResponse:
+    return _add(
+        request,
+        reference,
+        SourceForm,
+        services.source_add,
+        "source_form",
+        _("The source has been added."),
+    )
+
+
+@login_required
+@require_POST
+def follow_up_add(request: HttpRequest, reference: str) -> HttpResponse:
+    return _add(
+        request,
+        reference,
+        FollowUpForm,
+        services.follow_up_add,
+        "follow_up_form",
+        _("The follow-up has been added."),
+    )
+
+
+# ---- Intake --------------------------------------------------------------------------------
+
+
+def report_create(request: HttpRequest) -> HttpResponse:
+    status = 200
+    if request.method == "POST":
+        form = ReportForm(request.POST)
+        if form.is_spam:
+            # Pretend success: a robot learns nothing, and nothing is stored.
+            return redirect("observatory:report_thanks")
+        if form.is_valid():
+            try:
+                services.report_submit(
+                    actor=request.user, data=form.cleaned_data, client_id=_client_id(request)
+                )
+            except ServiceError as exc:
+                form.add_error(None, exc.message)
+                status = exc.status_code
+            else:
+                return redirect("observatory:report_thanks")
+        else:
+            status = 400
+    else:
+        form = ReportForm()
+    return render(request, "observatory/report_form.html", {"form": form}, status=status)
+
+
+def report_thanks(request: HttpRequest) -> HttpResponse:
+    return render(request, "observatory/report_thanks.html")
+
+
+def _analyst(request: HttpRequest) -> None:
+    if not request.user.has_perm("observatory.triage_report"):
+        raise PermissionDenied(_("Only observatory analysts may triage reports."))
+
+
+@login_required
+def report_queue(request: HttpRequest) -> HttpResponse:
+    _analyst(request)
+    return render(request, "observatory/report_queue.html", {"reports": selectors.report_queue()})
+
+
+@login_required
+def report_triage(request: HttpRequest, report_id: int) -> HttpResponse:
+    _analyst(request)
+    report = get_object_or_404(IntakeReport, pk=report_id)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "accept":
+                incident = services.report_accept(actor=request.user, report=report)
+                messages.success(request, _("The report is now an incident: complete it."))
+                return redirect("observatory:incident_edit", reference=incident.reference)
+            if action == "duplicate":
+                incident = Incident.objects.filter(
+                    reference=request.POST.get("incident", "")
+                ).first()
+                if incident is None:
+                    raise ServiceError(_("Choose the incident this report duplicates."))
+                services.report_mark_duplicate(actor=request.user, report=report, incident=incident)
+                messages.success(request, _("The report is marked as a duplicate."))
+                return redirect("observatory:report_queue")
+            if action == "reject":
+                services.report_reject(actor=request.user, report=report)
+                messages.success(request, _("The report has been rejected."))
+                return redirect("observatory:report_queue")
+            raise ServiceError(_("Unknown action."))
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+    services.confidential_read_log(
+        user=request.user,
+        report=report,
+        what="intake report",
+        path=request.get_full_path(),
+    )
+    duplicates = selectors.report_duplicates(report)
+    context = {
+        "report": report,
+        "duplicates": [selectors.incident_view(i, CONFIDENTIAL, full=False) for i in duplicates],
+    }
+    return render(request, "observatory/report_triage.html", context)
+
+
+@login_required
+def incident_import(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("observatory.import_incidents"):
+        raise PermissionDenied(_("Only observatory analysts may import incidents."))
+    result = None
+    status = 200
+    if request.method == "POST":
+        form = ImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                result = services.incidents_import(
+                    actor=request.user, data=upload.read(), filename=upload.name
+                )
+            except ServiceError as exc:
+                form.add_error("file", exc.message)
+                status = 400
+            else:
+                if result.ok:
+                    messages.success(
+                        request, _("%(count)s incidents imported.") % {"count": result.created}
+                    )
+                    return redirect("observatory:incident_list")
+                status = 400
+        else:
+            status = 400
+    else:
+        form = ImportForm()
+    return render(
+        request, "observatory/import.html", {"form": form, "result": result}, status=status
+    )
+
+
+@login_required
+def access_log(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("observatory.view_access_log"):
+        raise PermissionDenied(_("Only administrators may read this log."))
+    entries = ConfidentialAccess.objects.select_related("user", "incident", "report")[:500]
+    return render(request, "observatory/access_log.html", {"entries": entries})
+
+
+# ---- Statistics, map, annual report --------------------------------------------------------
+
+
+def _statistics_filters(request: HttpRequest) -> tuple[StatisticsForm, selectors.StatisticsFilters]:
+    form = StatisticsForm(request.GET or None)
+    if form.is_bound and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+        return form, selectors.StatisticsFilters(**data)
+    return form, selectors.StatisticsFilters()
+
+
+def _chart(rows: list[dict[str, Any]]) -> list[tuple[str, int]]:
+    # Suppressed cells are not drawn: a bar would reveal the hidden count.
+    return [(r["label"], r["count"]) for r in rows if r["count"] is not None]
+
+
+def statistics(request: HttpRequest) -> HttpResponse:
+    form, filters = _statistics_filters(request)
+    stats = selectors.statistics(request.user, filters)
+    context = {
+        "form": form,
+        "stats": stats,
+        "charts": {
+            "year": _chart(stats["by_year"]),
+            "violation": _chart(stats["by_violation"]),
+            "country": _chart(stats["by_country"][:15]),
+        },
+    }
+    return render(request, "observatory/statistics.html", context)
+
+
+def incident_map(request: HttpRequest) -> HttpResponse:
+    by = "region" if request.GET.get("by") == "region" else "country"
+    rows = selectors.map_data(request.user, by=by)
+    points = [
+        {"lat": r["lat"], "lon": r["lon"], "label": f"{r['label']}: {r['display']}", "url": ""}
+        for r in rows
+        if r["lat"] is not None
+    ]
+    return render(request, "observatory/map.html", {"rows": rows, "points": points, "by": by})
+
+
+def _year(value: int) -> int:
+    if not 1900 <= value <= dt.date.today().year:
+        raise Http404(_("No annual report for this year."))
+    return value
+
+
+def annual_report(request: HttpRequest, year: int) -> HttpResponse:
+    context = reports.annual_report_context(request.user, _year(year))
+    return render(request, "observatory/annual_report.html", context)
+
+
+def annual_report_pdf(request: HttpRequest, year: int) -> HttpResponse:
+    return reports.annual_report_pdf(request.user, _year(year))
+
+
+# ---- Legal benchmark -----------------------------------------------------------------------
+
+
+def benchmark(request: HttpRequest) -> HttpResponse:
+    pillars = selectors.pillars_with_criteria()
+    error = ""
+    try:
+        weights = services.parse_weights(request.GET, [p.code for p in pillars])
+    except ServiceError as exc:
+        weights, error = {}, exc.message
+    selected = [c.upper() for c in request.GET.getlist("c") if c][:5]
+    data = selectors.benchmark(weights=weights)
+    compared = [c for c in data["countries"] if c["country"] in selected] or data["countries"][:3]
+    context = {
+        "data": data,
+        "compared": compared,
+        "selected": selected,
+        "error": error,
+        "criteria": selectors.criteria(),
+        "can_edit": request.user.has_perm("observatory.change_score"),
+    }
+    return render(request, "observatory/benchmark.html", context, status=400 if error else 200)
+
+
+def benchmark_country(request: HttpRequest, country: str) -> HttpResponse:
+    data = selectors.benchmark(countries_filter=[country])
+    if not data["countries"]:
+        raise Http404(_("No legal benchmark for this country."))
+    entry = data["countries"][0]
+    scores = sorted(
+        entry["scores"],
+        key=lambda s: (s.criterion.pillar.order, s.criterion.order, s.dimension),
+    )
+    context = {
+        "entry": entry,
+        "scores": scores,
+        "can_edit": request.user.has_perm("observatory.change_score"),
+    }
+    return render(request, "observatory/benchmark_country.html", context)
+
+
+@login_required
+def score_edit(request: HttpRequest, score_id: int) -> HttpResponse:
+    if not request.user.has_perm("observatory.change_score"):
+        raise PermissionDenied(_("Only observatory analysts may edit scores."))
+    score = get_object_or_404(Score.objects.select_related("criterion__pillar"), pk=score_id)
+    status = 200
+    if request.method == "POST":
+        form = ScoreForm(request.POST)
+        if form.is_valid():
+            try:
+                services.score_update(
+                    actor=request.user,
+                    score=score,
+                    data=form.cleaned_data,
+                    expected_version=form.cleaned_data["version"],
+                )
+            except ServiceError as exc:
+                form.add_error(None, exc.message)
+                status = exc.status_code
+            else:
+                messages.success(request, _("The score has been saved."))
+                return redirect("observatory:benchmark_country", country=score.country.code)
+        else:
+            status = 400
+    else:
+        form = ScoreForm(
+            initial={
+                "status": score.status,
+                "value": score.value,
+                "citation": score.citation,
+                "excerpt": score.excerpt,
+                "url": score.url,
+                "text_date": score.text_date,
+                "coder": score.coder,
+                "reviewer": score.reviewer,
+                "government_reply": score.government_reply,
+                "version": score.version,
+            }
+        )
+    context = {"score": score, "form": form, "history": selectors.score_history(score)}
+    return render(request, "observatory/score_edit.html", context, status=status)

@@ -1,0 +1,263 @@
+"""Forms of the observatory: validation only; the services do the writing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from edile.members.models import Gender
+from edile.observatory.models import (
+    Confidentiality,
+    Credibility,
+    DatePrecision,
+    FollowUpKind,
+    Incident,
+    Reliability,
+    SourceType,
+    VerificationStatus,
+    VictimOffice,
+    VictimScope,
+    ViolationType,
+)
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class IncidentFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    country = CountryField(blank=True).formfield(label=_("Country"), required=False)
+    year = forms.IntegerField(label=_("Year"), required=False, min_value=1900, max_value=2100)
+    violation = forms.ChoiceField(label=_("Violation"), required=False)
+    status = forms.ChoiceField(label=_("Verification status"), required=False)
+
+    def __init__(self, *args: Any, analyst: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["violation"].choices = [("", _("All"))] + [
+            (v.code, v.label) for v in ViolationType.objects.all()
+        ]
+        if analyst:
+            self.fields["status"].choices = [("", _("All")), *VerificationStatus.choices]
+        else:
+            del self.fields["status"]
+
+
+class ReportForm(forms.Form):
+    """The intake form: anyone may use it; `website` is a honeypot people never see."""
+
+    date = forms.DateField(label=_("Date of the incident"), widget=DATE_INPUT)
+    date_precision = forms.ChoiceField(
+        label=_("How precise is this date?"),
+        choices=[c for c in DatePrecision.choices if c[0] != "range"],
+        initial="day",
+    )
+    country = CountryField().formfield(label=_("Country"))
+    place = forms.CharField(label=_("Place (town or municipality)"), required=False, max_length=200)
+    victim_name = forms.CharField(label=_("Name of the victim"), required=False, max_length=200)
+    victim_gender = forms.ChoiceField(
+        label=_("Gender of the victim"), choices=Gender.choices, initial="unknown"
+    )
+    victim_office = forms.ChoiceField(
+        label=_("Office of the victim"), choices=VictimOffice.choices, initial="mayor"
+    )
+    violation_types = forms.ModelMultipleChoiceField(
+        label=_("What happened?"),
+        queryset=ViolationType.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        to_field_name="code",
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=5000,
+        help_text=_("What happened, who was involved, what sources exist."),
+    )
+    reporter_name = forms.CharField(label=_("Your name (optional)"), required=False, max_length=200)
+    reporter_contact = forms.CharField(
+        label=_("How to reach you (optional)"),
+        required=False,
+        max_length=500,
+        help_text=_(
+            "Encrypted, seen only by the observatory's analysts, and erased after the "
+            "retention period."
+        ),
+    )
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def clean_date(self) -> Any:
+        date = self.cleaned_data["date"]
+        if date > timezone.localdate():
+            raise forms.ValidationError(_("The date of the incident is in the future."))
+        return date
+
+    @property
+    def is_spam(self) -> bool:
+        return bool(self.data.get("website"))
+
+
+class IncidentForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Incident
+        fields = [
+            "title_fr",
+            "title_en",
+            "summary_fr",
+            "summary_en",
+            "confidentiality",
+            "location_confidentiality",
+            "date_start",
+            "date_end",
+            "date_precision",
+            "country",
+            "region",
+            "place",
+            "latitude",
+            "longitude",
+            "place_precision",
+            "context",
+            "killed",
+            "injured",
+            "motive",
+            "outcome",
+            "impunity",
+            "private_notes",
+        ]
+        widgets = {"date_start": DATE_INPUT, "date_end": DATE_INPUT}
+        labels = {
+            "title_fr": _("Title (French)"),
+            "title_en": _("Title (English)"),
+            "summary_fr": _("Summary (French)"),
+            "summary_en": _("Summary (English)"),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["title_fr"].required = True
+
+
+class TransitionForm(forms.Form):
+    to = forms.ChoiceField(label=_("New status"), choices=VerificationStatus.choices)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class PublishForm(forms.Form):
+    publish = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class VictimForm(forms.Form):
+    name = forms.CharField(label=_("Name"), required=False, max_length=200)
+    gender = forms.ChoiceField(label=_("Gender"), choices=Gender.choices)
+    office = forms.ChoiceField(label=_("Office"), choices=VictimOffice.choices)
+    mandate = forms.CharField(label=_("Mandate"), required=False, max_length=200)
+    identity_confidentiality = forms.ChoiceField(
+        label=_("Confidentiality of the identity"), choices=Confidentiality.choices
+    )
+    contact = forms.CharField(
+        label=_("Contact details"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class WitnessForm(forms.Form):
+    name = forms.CharField(label=_("Name of the witness"), max_length=200)
+    contact = forms.CharField(label=_("Contact details"), required=False, max_length=1000)
+    statement = forms.CharField(
+        label=_("Statement"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=10000,
+    )
+
+
+class SourceForm(forms.Form):
+    source_type = forms.ChoiceField(label=_("Type of source"), choices=SourceType.choices)
+    title = forms.CharField(label=_("Title of the source"), required=False, max_length=300)
+    url = forms.URLField(label=_("Link"), required=False, max_length=500)
+    document = forms.CharField(label=_("Document reference"), required=False, max_length=300)
+    published_on = forms.DateField(label=_("Date of the source"), required=False, widget=DATE_INPUT)
+    reliability = forms.ChoiceField(label=_("Reliability"), choices=Reliability.choices)
+    credibility = forms.ChoiceField(label=_("Credibility"), choices=Credibility.choices)
+    confidentiality = forms.ChoiceField(
+        label=_("Confidentiality of the source"),
+        choices=Confidentiality.choices,
+        initial="restricted",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not (data.get("url") or data.get("document") or data.get("title")):
+            raise forms.ValidationError(_("Give a link, a document reference or a title."))
+        return data
+
+
+class FollowUpForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of follow-up"), choices=FollowUpKind.choices)
+    date = forms.DateField(label=_("Date of the follow-up"), widget=DATE_INPUT)
+    description = forms.CharField(
+        label=_("What was done"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000
+    )
+    url = forms.URLField(label=_("Link to the follow-up"), required=False, max_length=500)
+    confidentiality = forms.ChoiceField(
+        label=_("Confidentiality of the follow-up"),
+        choices=Confidentiality.choices,
+        initial="restricted",
+    )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("CSV or XLSX file"))
+
+
+class StatisticsForm(forms.Form):
+    unit = forms.ChoiceField(
+        label=_("Counting unit"),
+        choices=[("incidents", _("Incidents")), ("acts", _("Acts")), ("victims", _("Victims"))],
+        required=False,
+    )
+    year = forms.IntegerField(label=_("Year"), required=False, min_value=1900, max_value=2100)
+    country = CountryField(blank=True).formfield(label=_("Country"), required=False)
+    scope = forms.ChoiceField(
+        label=_("Victims"), choices=[("", _("All")), *VictimScope.choices], required=False
+    )
+
+
+class ScoreForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[
+            ("scored", _("Scored")),
+            ("na", _("Not applicable")),
+            ("unknown", _("Unknown")),
+        ],
+    )
+    value = forms.IntegerField(label=_("Score (0–3)"), required=False, min_value=0, max_value=3)
+    citation = forms.CharField(label=_("Legal citation"), required=False, max_length=300)
+    excerpt = forms.CharField(
+        label=_("Excerpt"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+    url = forms.URLField(label=_("Link"), required=False, max_length=500)
+    text_date = forms.DateField(label=_("Date of the text"), required=False, widget=DATE_INPUT)
+    coder = forms.CharField(label=_("Coder"), required=False, max_length=200)
+    reviewer = forms.CharField(label=_("Reviewer"), required=False, max_length=200)
+    government_reply = forms.CharField(
+        label=_("Government's reply"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=5000,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)

@@ -1,0 +1,169 @@
+"""Seed the violation vocabulary and the legal benchmark's pillars and criteria.
+
+A frozen copy of edile/observatory/vocabulary.py at the time of writing: migrations never
+import app code, so later edits to the vocabulary need their own migration.
+"""
+
+from django.db import migrations
+
+VIOLATION_TYPES = [('killing',
+  'Killing',
+  'Assassinat',
+  'Intentional killing of the victim.',
+  'Mise à mort intentionnelle de la victime.'),
+ ('attempted_killing',
+  'Attempted killing',
+  'Tentative d’assassinat',
+  'An attack intended to kill, which the victim survived.',
+  'Attaque destinée à tuer, à laquelle la victime a survécu.'),
+ ('physical_assault',
+  'Physical assault',
+  'Agression physique',
+  'Violence against the body of the victim that was not intended to kill.',
+  'Violence contre l’intégrité physique de la victime, sans intention de tuer.'),
+ ('kidnapping',
+  'Kidnapping or enforced disappearance',
+  'Enlèvement ou disparition forcée',
+  'Abduction by any actor, or deprivation of liberty by state agents followed by a refusal to '
+  'acknowledge it.',
+  'Enlèvement par quiconque, ou privation de liberté par des agents de l’État suivie du refus de '
+  'la reconnaître.'),
+ ('threat',
+  'Threat or intimidation',
+  'Menace ou intimidation',
+  'Threats of harm against the victim, made in person, in writing or through others.',
+  'Menaces de porter atteinte à la victime, en personne, par écrit ou par des tiers.'),
+ ('arbitrary_detention',
+  'Arbitrary arrest or detention',
+  'Arrestation ou détention arbitraire',
+  'Deprivation of liberty without a legal basis or due process.',
+  'Privation de liberté sans base légale ni procédure régulière.'),
+ ('judicial_harassment',
+  'Judicial harassment',
+  'Harcèlement judiciaire',
+  'Abusive or repeated prosecution used to hinder the exercise of the mandate.',
+  'Poursuites abusives ou répétées visant à entraver l’exercice du mandat.'),
+ ('arbitrary_dismissal',
+  'Arbitrary suspension or dismissal',
+  'Suspension ou révocation arbitraire',
+  'Suspension or removal from office without a legal basis or judicial review.',
+  'Suspension ou révocation du mandat sans base légale ni contrôle juridictionnel.'),
+ ('attack_on_family_or_property',
+  'Attack on family or property',
+  'Atteinte à la famille ou aux biens',
+  'Violence or threats against relatives, or damage to the victim’s home or property.',
+  'Violences ou menaces contre des proches, ou dégâts au domicile ou aux biens de la victime.'),
+ ('online_harassment',
+  'Online harassment',
+  'Harcèlement en ligne',
+  'Repeated abuse, threats or disclosure of private data through digital means.',
+  'Insultes, menaces ou divulgation de données privées répétées par voie numérique.')]
+
+PILLARS = [('legal_status',
+  'Legal status of the mandate',
+  'Statut juridique du mandat',
+  1,
+  [('status_in_constitution',
+    'The local mandate is protected by the constitution',
+    'Le mandat local est protégé par la constitution'),
+   ('status_in_law',
+    'A law defines the rights and duties of local elected officials',
+    'Une loi définit les droits et devoirs des élus locaux')]),
+ ('security_of_tenure',
+  'Security of tenure',
+  'Stabilité du mandat',
+  2,
+  [('who_may_dismiss',
+    'Only a court may suspend or dismiss a mayor',
+    'Seul un juge peut suspendre ou révoquer un maire'),
+   ('judicial_review',
+    'Suspension and dismissal are subject to prompt judicial review',
+    'Suspension et révocation font l’objet d’un contrôle juridictionnel rapide')]),
+ ('arrest_protection',
+  'Protection against arbitrary arrest and prosecution',
+  'Protection contre l’arrestation et les poursuites arbitraires',
+  2,
+  [('privileged_jurisdiction',
+    'Safeguards before the arrest or prosecution of a mayor',
+    'Garanties préalables à l’arrestation ou aux poursuites contre un maire'),
+   ('pretrial_limits',
+    'Pre-trial detention is limited and reviewed',
+    'La détention provisoire est limitée et contrôlée')]),
+ ('physical_protection',
+  'Physical protection and aggravated penalties',
+  'Protection physique et circonstances aggravantes',
+  2,
+  [('aggravated_penalties',
+    'Attacks on elected officials carry aggravated penalties',
+    'Les atteintes aux élus sont punies de peines aggravées'),
+   ('protection_on_request',
+    'Protection is provided on request when threatened',
+    'Une protection est accordée sur demande en cas de menace')]),
+ ('online_harassment',
+  'Online harassment',
+  'Harcèlement en ligne',
+  1,
+  [('online_offence',
+    'Online harassment of officials is an offence',
+    'Le harcèlement en ligne des élus est une infraction')]),
+ ('gender_violence',
+  'Gender-based political violence',
+  'Violence politique fondée sur le genre',
+  1,
+  [('gender_law',
+    'A law addresses violence against women in politics',
+    'Une loi traite de la violence faite aux femmes en politique')]),
+ ('remedies',
+  'Remedies and accountability',
+  'Recours et responsabilité',
+  2,
+  [('legal_aid',
+    'State-funded legal aid for officials attacked for their mandate',
+    'Aide juridique de l’État aux élus attaqués du fait de leur mandat'),
+   ('compensation', 'Victims are compensated', 'Les victimes sont indemnisées')]),
+ ('monitoring',
+  'Official monitoring',
+  'Suivi officiel',
+  1,
+  [('official_statistics',
+    'The state publishes statistics of attacks on officials',
+    'L’État publie des statistiques des atteintes aux élus')]),
+ ('international',
+  'International commitments',
+  'Engagements internationaux',
+  1,
+  [('charter_ratified',
+    'A regional charter of local self-government is ratified',
+    'Une charte régionale de l’autonomie locale est ratifiée')])]
+
+
+def seed(apps, schema_editor):
+    ViolationType = apps.get_model("observatory", "ViolationType")
+    Pillar = apps.get_model("observatory", "Pillar")
+    Criterion = apps.get_model("observatory", "Criterion")
+    for order, (code, en, fr, def_en, def_fr) in enumerate(VIOLATION_TYPES):
+        ViolationType.objects.update_or_create(
+            code=code,
+            defaults=dict(
+                order=order, label=fr, label_fr=fr, label_en=en,
+                definition=def_fr, definition_fr=def_fr, definition_en=def_en,
+            ),
+        )
+    for p_order, (code, en, fr, weight, criteria) in enumerate(PILLARS):
+        pillar, _ = Pillar.objects.update_or_create(
+            code=code,
+            defaults=dict(order=p_order, name=fr, name_fr=fr, name_en=en, weight=weight),
+        )
+        for c_order, (c_code, c_en, c_fr) in enumerate(criteria):
+            Criterion.objects.update_or_create(
+                code=c_code,
+                defaults=dict(
+                    pillar=pillar, order=c_order, name=c_fr, name_fr=c_fr, name_en=c_en,
+                ),
+            )
+
+
+class Migration(migrations.Migration):
+    dependencies = [("observatory", "0001_incidents_intake_benchmark")]
+
+    operations = [migrations.RunPython(seed, migrations.RunPython.noop)]

@@ -1,0 +1,643 @@
+"""Reads for the observatory, already filtered and redacted to what the viewer may see.
+
+Every surface (pages, API, CSV, map, statistics, report, PDF) goes through `incident_visible`
+for the rows and `incident_view` for the fields: one place decides what leaks, so nothing does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db.models import Avg, Count, Prefetch, Q, QuerySet
+from django.db.models.functions import ExtractYear
+from django.utils.translation import gettext as _
+from django_countries import countries
+
+from edile.members.models import Gender
+from edile.observatory.models import (
+    LEVELS,
+    OFFICE_SCOPE,
+    Act,
+    Confidentiality,
+    Context,
+    Criterion,
+    Dimension,
+    Impunity,
+    Incident,
+    IntakeReport,
+    MotiveStatus,
+    PerpetratorType,
+    Pillar,
+    ReportStatus,
+    Score,
+    ScoreStatus,
+    VerificationStatus,
+    Victim,
+    VictimOffice,
+    ViolationType,
+)
+from edile.observatory.permissions import CONFIDENTIAL, PUBLIC, RESTRICTED, viewer_level
+
+# Public figures below this are shown as "< 3" (docs/decisions/observatory-small-counts.md).
+SUPPRESSION_THRESHOLD = 3
+# Public positions are rounded to this many decimals (0 = whole degrees, about 100 km).
+PUBLIC_MAP_DECIMALS = 0
+# A public incident whose place is public shows coordinates rounded to 1 decimal (~11 km).
+PUBLIC_POINT_DECIMALS = 1
+DUPLICATE_WINDOW_DAYS = 30
+
+
+def level_of(part_level: str) -> int:
+    return LEVELS[Confidentiality(part_level)]
+
+
+# ---- Incidents -----------------------------------------------------------------------------
+
+
+@dataclass
+class IncidentFilters:
+    q: str = ""
+    country: str = ""
+    year: int | None = None
+    violation: str = ""
+    status: str = ""
+
+
+def incident_visible(user: Any) -> QuerySet[Incident]:
+    """The incidents `user` may know exist: analysts all, others published at their level."""
+    level = viewer_level(user)
+    queryset = Incident.objects.all()
+    if level >= CONFIDENTIAL:
+        return queryset
+    allowed = [c for c, lvl in LEVELS.items() if lvl <= level]
+    return queryset.filter(is_published=True, confidentiality__in=allowed)
+
+
+def _search(queryset: QuerySet[Incident], q: str, level: int) -> QuerySet[Incident]:
+    # Only fields the viewer may read are searched: a match must never reveal hidden text.
+    condition = (
+        Q(title_fr__icontains=q)
+        | Q(title_en__icontains=q)
+        | Q(summary_fr__icontains=q)
+        | Q(summary_en__icontains=q)
+        | Q(region__icontains=q)
+        | Q(reference__iexact=q)
+    )
+    allowed = [c for c, lvl in LEVELS.items() if lvl <= level]
+    condition |= Q(place__icontains=q, location_confidentiality__in=allowed)
+    condition |= Q(victims__name__icontains=q, victims__identity_confidentiality__in=allowed)
+    return queryset.filter(condition).distinct()
+
+
+def incident_list(user: Any, filters: IncidentFilters | None = None) -> QuerySet[Incident]:
+    filters = filters or IncidentFilters()
+    level = viewer_level(user)
+    queryset = incident_visible(user)
+    if filters.country:
+        queryset = queryset.filter(country=filters.country.upper())
+    if filters.year:
+        queryset = queryset.filter(date_start__year=filters.year)
+    if filters.violation:
+        queryset = queryset.filter(acts__violation_types__code=filters.violation).distinct()
+    if filters.status and level >= CONFIDENTIAL:
+        queryset = queryset.filter(verification_status=filters.status)
+    if filters.q:
+        queryset = _search(queryset, filters.q.strip(), level)
+    return (
+        queryset.select_related("local_government")
+        .prefetch_related(
+            "victims__local_government",
+            Prefetch(
+                "acts",
+                queryset=Act.objects.prefetch_related("violation_types", "perpetrators", "victims"),
+            ),
+        )
+        .order_by("-date_start", "-id")
+    )
+
+
+def incident_detail(user: Any, reference: str) -> Incident:
+    """The incident, if the viewer may see it; Incident.DoesNotExist otherwise (same answer)."""
+    return (
+        incident_list(user)
+        .prefetch_related("sources", "follow_ups", "witnesses")
+        .get(reference=reference)
+    )
+
+
+def _round(value: Decimal | None, decimals: int) -> float | None:
+    if value is None:
+        return None
+    quantum = Decimal(1).scaleb(-decimals)
+    return float(Decimal(value).quantize(quantum, rounding=ROUND_HALF_UP))
+
+
+def date_display(incident: Incident) -> str:
+    from edile.core.formatting import format_date
+
+    start = incident.date_start
+    if incident.date_precision == "year":
+        return str(start.year)
+    if incident.date_precision == "month":
+        return f"{start.month:02d}/{start.year}"
+    if incident.date_precision == "range" and incident.date_end:
+        return _("%(start)s to %(end)s") % {
+            "start": format_date(start, fmt="medium"),
+            "end": format_date(incident.date_end, fmt="medium"),
+        }
+    return format_date(start, fmt="medium")
+
+
+def incident_view(incident: Incident, level: int, *, full: bool = True) -> dict[str, Any]:
+    """The incident as a viewer of `level` may see it, plus what confidential parts it shows.
+
+    Hidden parts are left out, not blanked in a template: callers cannot leak what they
+    never receive. `revealed` lists confidential parts shown (for the read log).
+    """
+    revealed: list[str] = []
+    place_visible = level >= level_of(incident.location_confidentiality)
+    if place_visible and level >= RESTRICTED:
+        latitude = float(incident.latitude) if incident.latitude is not None else None
+        longitude = float(incident.longitude) if incident.longitude is not None else None
+        if level_of(incident.location_confidentiality) >= CONFIDENTIAL and incident.latitude:
+            revealed.append("exact place")
+    elif place_visible:
+        # Even a public place is coarsened on public surfaces.
+        latitude = _round(incident.latitude, PUBLIC_POINT_DECIMALS)
+        longitude = _round(incident.longitude, PUBLIC_POINT_DECIMALS)
+    else:
+        latitude = longitude = None
+    victims_by_id = {}
+    victims = []
+    for victim in incident.victims.all():
+        identity_visible = level >= level_of(victim.identity_confidentiality)
+        office = victim.get_office_display()
+        item: dict[str, Any] = {
+            "gender": victim.gender,
+            "gender_label": victim.get_gender_display(),
+            "office": victim.office,
+            "office_label": office,
+            "identity_visible": identity_visible,
+        }
+        if identity_visible:
+            item["name"] = victim.display_name
+            item["local_government"] = (
+                victim.local_government.name if victim.local_government else ""
+            )
+            item["mandate"] = victim.mandate
+            item["label"] = victim.display_name
+            if level_of(victim.identity_confidentiality) >= CONFIDENTIAL:
+                revealed.append("victim identity")
+        else:
+            item["name"] = None
+            item["local_government"] = ""
+            item["mandate"] = ""
+            item["label"] = _("%(office)s (identity withheld), %(region)s") % {
+                "office": office,
+                "region": incident.region or incident.country.name,
+            }
+        if level >= CONFIDENTIAL and full:
+            item["contact"] = victim.contact
+            if victim.contact:
+                revealed.append("victim contact")
+        victims_by_id[victim.pk] = len(victims)
+        victims.append(item)
+    acts = []
+    violation_codes: dict[str, str] = {}
+    perpetrator_types: dict[str, str] = {}
+    for act in incident.acts.all():
+        types = [(v.code, v.label) for v in act.violation_types.all()]
+        violation_codes.update(types)
+        perpetrators = []
+        for p in act.perpetrators.all():
+            perpetrator_types[p.perpetrator_type] = p.get_perpetrator_type_display()
+            perpetrators.append(
+                {
+                    "type": p.perpetrator_type,
+                    "label": p.get_perpetrator_type_display(),
+                    "description": p.description if level >= RESTRICTED else "",
+                }
+            )
+        acts.append(
+            {
+                "violations": [{"code": c, "label": label} for c, label in types],
+                "victims": [
+                    victims[victims_by_id[v.pk]]["label"]
+                    for v in act.victims.all()
+                    if v.pk in victims_by_id
+                ],
+                "perpetrators": perpetrators,
+                "description": act.description if level >= RESTRICTED else "",
+            }
+        )
+    data: dict[str, Any] = {
+        "reference": incident.reference,
+        "url": incident.get_absolute_url(),
+        "title": incident.title,
+        "title_fr": incident.title_fr,
+        "title_en": incident.title_en,
+        "summary": incident.summary,
+        "summary_fr": incident.summary_fr,
+        "summary_en": incident.summary_en,
+        "date": incident.date_start,
+        "date_end": incident.date_end,
+        "date_precision": incident.date_precision,
+        "date_display": date_display(incident),
+        "country": incident.country.code,
+        "country_name": incident.country.name,
+        "region": incident.region,
+        "place": incident.place if place_visible else "",
+        "place_precision": incident.place_precision,
+        "latitude": latitude,
+        "longitude": longitude,
+        "violations": [{"code": c, "label": label} for c, label in violation_codes.items()],
+        "perpetrator_types": [
+            {"code": c, "label": label} for c, label in perpetrator_types.items()
+        ],
+        "context": incident.context,
+        "context_label": incident.get_context_display(),
+        "killed": incident.killed,
+        "injured": incident.injured,
+        "motive": incident.motive,
+        "motive_label": incident.get_motive_display(),
+        "verification_status": incident.verification_status,
+        "verification_label": incident.get_verification_status_display(),
+        "outcome": incident.outcome,
+        "outcome_label": incident.get_outcome_display(),
+        "impunity": incident.impunity,
+        "impunity_label": incident.get_impunity_display() if incident.impunity else "",
+        "confidentiality": incident.confidentiality,
+        "is_published": incident.is_published,
+        "is_fictional": incident.is_fictional,
+        "victims": victims,
+        "acts": acts,
+    }
+    if full:
+        data["sources"] = [
+            {
+                "type": s.source_type,
+                "type_label": s.get_source_type_display(),
+                "title": s.title,
+                "url": s.url,
+                "document": s.document,
+                "date": s.published_on,
+                "reliability": s.reliability,
+                "credibility": s.credibility,
+            }
+            for s in incident.sources.all()
+            if level >= level_of(s.confidentiality)
+        ]
+        data["follow_ups"] = [
+            {
+                "kind": f.kind,
+                "kind_label": f.get_kind_display(),
+                "date": f.date,
+                "description": f.description,
+                "url": f.url,
+            }
+            for f in incident.follow_ups.all()
+            if level >= level_of(f.confidentiality)
+        ]
+        if level >= CONFIDENTIAL:
+            data["witnesses"] = [
+                {"name": w.name, "contact": w.contact, "statement": w.statement}
+                for w in incident.witnesses.all()
+            ]
+            data["private_notes"] = incident.private_notes
+            if data["witnesses"]:
+                revealed.append("witnesses")
+            if incident.private_notes:
+                revealed.append("private notes")
+    data["revealed"] = sorted(set(revealed))
+    return data
+
+
+# ---- Intake and triage ---------------------------------------------------------------------
+
+
+def report_queue(status: str = ReportStatus.NEW) -> QuerySet[IntakeReport]:
+    return (
+        IntakeReport.objects.filter(status=status)
+        .select_related("submitted_by", "incident")
+        .prefetch_related("violation_types")
+        .order_by("created_at")
+    )
+
+
+def report_duplicates(report: IntakeReport) -> list[Incident]:
+    """Incidents that may be the same event: same victim, or same place, within the window."""
+    window = dt.timedelta(days=DUPLICATE_WINDOW_DAYS)
+    close = Q(date_start__gte=report.date - window, date_start__lte=report.date + window)
+    same = Q(pk__in=[])
+    if report.victim_name:
+        same |= Q(victims__name__iexact=report.victim_name)
+    if report.place:
+        same |= Q(place__iexact=report.place, country=report.country)
+        same |= Q(local_government__name__iexact=report.place, country=report.country)
+    queryset = (
+        Incident.objects.filter(close & same)
+        .distinct()
+        .prefetch_related("victims", "acts__violation_types")
+        .order_by("date_start")
+    )
+    return list(queryset[:10])
+
+
+# ---- Statistics ----------------------------------------------------------------------------
+
+
+@dataclass
+class StatisticsFilters:
+    unit: str = "incidents"
+    year: int | None = None
+    country: str = ""
+    scope: str = ""
+
+
+UNITS = ("incidents", "acts", "victims")
+
+
+def _unit_label(unit: str) -> str:
+    return {
+        "incidents": _("incidents"),
+        "acts": _("acts"),
+        "victims": _("victims"),
+    }[unit]
+
+
+@dataclass
+class _Counter:
+    level: int
+    rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+    def cell(self, count: int) -> dict[str, Any]:
+        suppressed = self.level == PUBLIC and 0 < count < SUPPRESSION_THRESHOLD
+        return {
+            "count": None if suppressed else count,
+            "suppressed": suppressed,
+            "display": f"< {SUPPRESSION_THRESHOLD}" if suppressed else str(count),
+        }
+
+
+def _scope_offices(scope: str) -> list[str]:
+    return [office for office, s in OFFICE_SCOPE.items() if s == scope]
+
+
+def statistics(user: Any, filters: StatisticsFilters | None = None) -> dict[str, Any]:
+    """Counts by dimension in the chosen unit, over what `user` may see, small counts hidden.
+
+    A constant number of queries (one per dimension) whatever the number of incidents.
+    """
+    filters = filters or StatisticsFilters()
+    level = viewer_level(user)
+    unit = filters.unit if filters.unit in UNITS else "incidents"
+    incidents = incident_visible(user)
+    if filters.year:
+        incidents = incidents.filter(date_start__year=filters.year)
+    if filters.country:
+        incidents = incidents.filter(country=filters.country.upper())
+    offices = _scope_offices(filters.scope) if filters.scope else []
+    if offices:
+        incidents = incidents.filter(victims__office__in=offices).distinct()
+    ids = incidents.values("pk")
+
+    # Prefixes from each unit's model to the incident and to the victims / acts.
+    if unit == "incidents":
+        base: QuerySet[Any] = Incident.objects.filter(pk__in=ids)
+        inc, vic, act, distinct = "", "victims__", "acts__", "pk"
+    elif unit == "acts":
+        base = Act.objects.filter(incident__in=ids)
+        inc, vic, act, distinct = "incident__", "victims__", "", "pk"
+        if offices:
+            base = base.filter(victims__office__in=offices)
+    else:
+        base = Victim.objects.filter(incident__in=ids)
+        inc, vic, act, distinct = "incident__", "", "acts__", "pk"
+        if offices:
+            base = base.filter(office__in=offices)
+    counter = _Counter(level)
+
+    def group(key: str, labels: dict[str, str] | None = None) -> list[dict[str, Any]]:
+        rows = base.values(key).annotate(n=Count(distinct, distinct=True)).order_by(key)
+        result = []
+        for row in rows:
+            value = row[key]
+            if value is None:
+                continue
+            label = labels.get(value, str(value)) if labels is not None else str(value)
+            result.append({"key": value, "label": label, **counter.cell(row["n"])})
+        return result
+
+    total = base.aggregate(n=Count(distinct, distinct=True))["n"]
+    by_year_rows = (
+        base.annotate(year=ExtractYear(f"{inc}date_start"))
+        .values("year")
+        .annotate(n=Count(distinct, distinct=True))
+        .order_by("year")
+    )
+    by_year = [
+        {"key": r["year"], "label": str(r["year"]), **counter.cell(r["n"])} for r in by_year_rows
+    ]
+    country_names = dict(countries)
+    violations = {v.code: v.label for v in ViolationType.objects.all()}
+    gender_labels = dict(Gender.choices)
+    office_labels = dict(VictimOffice.choices)
+    by_country = group(f"{inc}country", {k: str(v) for k, v in country_names.items()})
+    by_country.sort(key=lambda r: (-(r["count"] or 0), r["label"]))
+    by_region = group(f"{inc}region", {})
+    by_region = [r for r in by_region if r["key"]]
+    by_region.sort(key=lambda r: (-(r["count"] or 0), r["label"]))
+    by_violation = group(f"{act}violation_types__code", violations)
+    by_perpetrator = group(
+        f"{act}perpetrators__perpetrator_type",
+        {k: str(v) for k, v in PerpetratorType.choices},
+    )
+    by_gender = group(f"{vic}gender", {k: str(v) for k, v in gender_labels.items()})
+    by_office = group(f"{vic}office", {k: str(v) for k, v in office_labels.items()})
+    by_motive = group(f"{inc}motive", {k: str(v) for k, v in MotiveStatus.choices})
+    by_impunity = group(f"{inc}impunity", {k: str(v) for k, v in Impunity.choices if k})
+    by_impunity = [r for r in by_impunity if r["key"]]
+    by_context = group(f"{inc}context", {k: str(v) for k, v in Context.choices})
+    return {
+        "unit": unit,
+        "unit_label": _unit_label(unit),
+        "suppression_threshold": SUPPRESSION_THRESHOLD if level == PUBLIC else None,
+        "filters": {"year": filters.year, "country": filters.country, "scope": filters.scope},
+        "total": counter.cell(total),
+        "by_year": by_year,
+        "by_country": by_country,
+        "by_region": by_region,
+        "by_violation": by_violation,
+        "by_perpetrator": by_perpetrator,
+        "by_gender": by_gender,
+        "by_office": by_office,
+        "by_motive": by_motive,
+        "by_impunity": by_impunity,
+        "by_context": by_context,
+    }
+
+
+def map_data(user: Any, *, by: str = "country", year: int | None = None) -> list[dict[str, Any]]:
+    """Incidents counted per country (or region): positions rounded, small counts hidden."""
+    level = viewer_level(user)
+    counter = _Counter(level)
+    incidents = incident_visible(user)
+    if year:
+        incidents = incidents.filter(date_start__year=year)
+    keys = ["country"] if by == "country" else ["country", "region"]
+    rows = (
+        incidents.values(*keys)
+        .annotate(n=Count("pk"), lat=Avg("latitude"), lon=Avg("longitude"))
+        .order_by(*keys)
+    )
+    decimals = PUBLIC_MAP_DECIMALS if level == PUBLIC else 1
+    result = []
+    for row in rows:
+        code = row["country"]
+        name = str(dict(countries).get(code, code))
+        label = f"{row['region']}, {name}" if by == "region" and row.get("region") else name
+        cell = counter.cell(row["n"])
+        result.append(
+            {
+                "country": code,
+                "region": row.get("region", "") if by == "region" else "",
+                "label": label,
+                **cell,
+                "lat": _round(Decimal(str(row["lat"])), decimals) if row["lat"] else None,
+                "lon": _round(Decimal(str(row["lon"])), decimals) if row["lon"] else None,
+            }
+        )
+    return result
+
+
+def key_figures(user: Any) -> dict[str, Any]:
+    counter = _Counter(viewer_level(user))
+    incidents = incident_visible(user)
+    agg = incidents.aggregate(
+        n=Count("pk"),
+        countries=Count("country", distinct=True),
+        verified=Count("pk", filter=Q(verification_status=VerificationStatus.VERIFIED)),
+    )
+    return {
+        "incidents": counter.cell(agg["n"]),
+        "countries": agg["countries"],
+        "verified": counter.cell(agg["verified"]),
+    }
+
+
+def years_with_incidents(user: Any) -> list[int]:
+    return sorted(
+        {d.year for d in incident_visible(user).dates("date_start", "year")}, reverse=True
+    )
+
+
+# ---- Legal benchmark -----------------------------------------------------------------------
+
+
+def pillars_with_criteria() -> list[Pillar]:
+    return list(Pillar.objects.prefetch_related("criteria").order_by("order", "code"))
+
+
+def benchmark_countries() -> list[str]:
+    return sorted(set(Score.objects.values_list("country", flat=True)))
+
+
+def _pillar_score(cells: list[tuple[Decimal, int]]) -> float | None:
+    # N/A and unknown are counted as neither 0 nor 3: they are left out of the mean.
+    total_weight = sum(w for w, _ in cells)
+    if not cells or not total_weight:
+        return None
+    return round(float(sum(w * v for w, v in cells) / total_weight / 3 * 100), 1)
+
+
+def benchmark(
+    *, countries_filter: list[str] | None = None, weights: dict[str, Decimal] | None = None
+) -> dict[str, Any]:
+    """Pillar scores (0–100) and weighted index per country and dimension, from the scores."""
+    pillars = pillars_with_criteria()
+    weights = {p.code: (weights or {}).get(p.code, p.weight) for p in pillars}
+    scores = Score.objects.select_related("criterion__pillar")
+    if countries_filter:
+        scores = scores.filter(country__in=[c.upper() for c in countries_filter])
+    by_country: dict[str, dict[str, Any]] = {}
+    for score in scores:
+        code = score.country.code
+        entry = by_country.setdefault(
+            code,
+            {
+                "country": code,
+                "name": str(score.country.name),
+                "cells": {},
+                "scores": [],
+                "is_fictional": False,
+            },
+        )
+        entry["is_fictional"] = entry["is_fictional"] or score.is_fictional
+        entry["scores"].append(score)
+        if score.status == ScoreStatus.SCORED and score.value is not None:
+            entry["cells"].setdefault((score.criterion.pillar.code, score.dimension), []).append(
+                (score.criterion.weight, score.value)
+            )
+    verified = dict(
+        Incident.objects.filter(
+            is_published=True,
+            confidentiality=Confidentiality.PUBLIC,
+            verification_status=VerificationStatus.VERIFIED,
+            country__in=list(by_country),
+        )
+        .values("country")
+        .annotate(n=Count("pk"))
+        .values_list("country", "n")
+    )
+    result = []
+    for code, entry in sorted(by_country.items(), key=lambda kv: kv[1]["name"]):
+        pillar_rows = []
+        index: dict[str, float | None] = {}
+        for dimension in Dimension.values:
+            weighted, total = Decimal(0), Decimal(0)
+            for pillar in pillars:
+                value = _pillar_score(entry["cells"].get((pillar.code, dimension), []))
+                if value is not None and weights[pillar.code]:
+                    weighted += Decimal(str(value)) * weights[pillar.code]
+                    total += weights[pillar.code]
+            index[dimension] = round(float(weighted / total), 1) if total else None
+        for pillar in pillars:
+            pillar_rows.append(
+                {
+                    "code": pillar.code,
+                    "name": pillar.name,
+                    "weight": weights[pillar.code],
+                    "de_jure": _pillar_score(entry["cells"].get((pillar.code, "de_jure"), [])),
+                    "de_facto": _pillar_score(entry["cells"].get((pillar.code, "de_facto"), [])),
+                }
+            )
+        result.append(
+            {
+                "country": code,
+                "name": entry["name"],
+                "is_fictional": entry["is_fictional"],
+                "pillars": pillar_rows,
+                "index_de_jure": index["de_jure"],
+                "index_de_facto": index["de_facto"],
+                "verified_incidents": verified.get(code, 0),
+                "scores": entry["scores"],
+            }
+        )
+    return {
+        "pillars": [
+            {"code": p.code, "name": p.name, "weight": weights[p.code], "default_weight": p.weight}
+            for p in pillars
+        ],
+        "countries": result,
+    }
+
+
+def criteria() -> list[Criterion]:
+    return list(Criterion.objects.select_related("pillar"))
+
+
+def score_history(score: Score) -> list[Any]:
+    return list(score.history.all()[:20])

@@ -1,0 +1,625 @@
+"""Writes for the observatory: intake, triage, verification, publication, imports, benchmark.
+
+Every write checks the actor's permission here, not only in the view, so the API, the
+staff pages and the import command all obey the same rules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import re
+import secrets
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_countries import countries
+
+from edile.accounts.models import RoleCode
+from edile.accounts.selectors import has_role
+from edile.core.concurrency import save_versioned
+from edile.core.errors import ServiceError
+from edile.core.imports import ImportFileError, ImportReport, RowError, read_rows
+from edile.members.models import Gender
+from edile.observatory.models import (
+    Act,
+    BenchmarkSnapshot,
+    ConfidentialAccess,
+    Confidentiality,
+    DatePrecision,
+    FollowUp,
+    Incident,
+    IntakeReport,
+    Perpetrator,
+    PerpetratorType,
+    ReportChannel,
+    ReportStatus,
+    Score,
+    ScoreStatus,
+    Source,
+    VerificationStatus,
+    Victim,
+    VictimOffice,
+    ViolationType,
+    Witness,
+)
+
+# Log lines carry references and ids only: never a name, a place or a contact.
+logger = logging.getLogger(__name__)
+
+# Anonymous intake: at most this many reports per address per hour (docs/observatory.md).
+REPORT_RATE_LIMIT = 5
+REPORT_RATE_WINDOW = 3600
+
+
+def _require(user: Any, perm: str, obj: Any = None) -> None:
+    if not user.has_perm(perm, obj):
+        raise PermissionDenied(_("You may not do this."))
+
+
+def new_reference() -> str:
+    # Random, not sequential: a reference reveals neither counts nor hidden neighbours.
+    return "OBS-" + secrets.token_hex(4).upper()
+
+
+# ---- Read log ------------------------------------------------------------------------------
+
+
+def confidential_read_log(
+    *,
+    user: Any,
+    what: str,
+    path: str,
+    incident: Incident | None = None,
+    report: IntakeReport | None = None,
+) -> ConfidentialAccess:
+    """Record that a person read confidential data (who, what, when)."""
+    return ConfidentialAccess.objects.create(
+        user=user, incident=incident, report=report, what=what[:200], path=path[:500]
+    )
+
+
+# ---- Intake --------------------------------------------------------------------------------
+
+
+def _rate_key(client_id: str) -> str:
+    # The cache holds a hash, never the address itself.
+    digest = hashlib.sha256((settings.SECRET_KEY + client_id).encode()).hexdigest()[:32]
+    return f"observatory:report-rate:{digest}"
+
+
+def report_rate_check(*, client_id: str) -> None:
+    """Refuse when this client sent too many reports in the window (ServiceError 429)."""
+    key = _rate_key(client_id)
+    count = cache.get(key, 0)
+    if count >= REPORT_RATE_LIMIT:
+        error = ServiceError(
+            _("Too many reports were sent from your connection. Please try again in an hour.")
+        )
+        error.status_code = 429
+        raise error
+
+
+def _channel_for(user: Any) -> str:
+    if not getattr(user, "is_authenticated", False):
+        return ReportChannel.ANONYMOUS
+    if has_role(user, RoleCode.OBSERVATORY_PARTNER):
+        return ReportChannel.PARTNER
+    if has_role(user, RoleCode.FOCAL_POINT):
+        return ReportChannel.CITY
+    return ReportChannel.OTHER
+
+
+@transaction.atomic
+def report_submit(*, actor: Any, data: dict[str, Any], client_id: str) -> IntakeReport:
+    """Receive a report from anyone; it waits for triage and is never shown publicly."""
+    report_rate_check(client_id=client_id)
+    if data["date"] > timezone.localdate():
+        raise ServiceError(_("The date of the incident is in the future."))
+    authenticated = getattr(actor, "is_authenticated", False)
+    report = IntakeReport.objects.create(
+        channel=_channel_for(actor),
+        submitted_by=actor if authenticated else None,
+        reporter_name=data.get("reporter_name", ""),
+        reporter_contact=data.get("reporter_contact", ""),
+        date=data["date"],
+        date_precision=data.get("date_precision") or DatePrecision.DAY,
+        country=data["country"],
+        place=data.get("place", ""),
+        victim_name=data.get("victim_name", ""),
+        victim_gender=data.get("victim_gender") or Gender.UNKNOWN,
+        victim_office=data.get("victim_office") or VictimOffice.MAYOR,
+        description=data["description"],
+    )
+    report.violation_types.set(data["violation_types"])
+    key = _rate_key(client_id)
+    cache.add(key, 0, REPORT_RATE_WINDOW)
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, REPORT_RATE_WINDOW)
+    logger.info("observatory: intake report %s received (%s)", report.pk, report.channel)
+    return report
+
+
+def _triage(report: IntakeReport, actor: Any, status: str, incident: Incident | None) -> None:
+    if report.status != ReportStatus.NEW:
+        raise ServiceError(_("This report has already been triaged."))
+    report.status = status
+    report.incident = incident
+    report.triaged_by = actor
+    report.triaged_at = timezone.now()
+    report.save()
+
+
+@transaction.atomic
+def report_accept(*, actor: Any, report: IntakeReport) -> Incident:
+    """Turn a report into a confidential, unpublished incident in status 'reported'."""
+    _require(actor, "observatory.triage_report", report)
+    report = IntakeReport.objects.select_for_update().get(pk=report.pk)
+    types = list(report.violation_types.all())
+    title = _("%(violation)s reported in %(country)s") % {
+        "violation": types[0].label if types else _("Incident"),
+        "country": report.country.name,
+    }
+    incident = Incident.objects.create(
+        reference=new_reference(),
+        title=title,
+        title_fr=title,
+        title_en=title,
+        summary="",
+        date_start=report.date,
+        date_precision=report.date_precision,
+        country=report.country,
+        place=report.place,
+        confidentiality=Confidentiality.CONFIDENTIAL,
+        location_confidentiality=Confidentiality.CONFIDENTIAL,
+        private_notes=report.description,
+    )
+    victim = Victim.objects.create(
+        incident=incident,
+        name=report.victim_name,
+        gender=report.victim_gender,
+        office=report.victim_office,
+        identity_confidentiality=Confidentiality.CONFIDENTIAL,
+    )
+    act = Act.objects.create(incident=incident)
+    act.violation_types.set(types)
+    act.victims.add(victim)
+    Perpetrator.objects.create(act=act, perpetrator_type=PerpetratorType.UNKNOWN)
+    _triage(report, actor, ReportStatus.ACCEPTED, incident)
+    logger.info("observatory: report %s accepted as %s", report.pk, incident.reference)
+    return incident
+
+
+@transaction.atomic
+def report_mark_duplicate(*, actor: Any, report: IntakeReport, incident: Incident) -> None:
+    _require(actor, "observatory.triage_report", report)
+    _triage(report, actor, ReportStatus.DUPLICATE, incident)
+
+
+@transaction.atomic
+def report_reject(*, actor: Any, report: IntakeReport) -> None:
+    _require(actor, "observatory.triage_report", report)
+    _triage(report, actor, ReportStatus.REJECTED, None)
+
+
+@transaction.atomic
+def anonymous_report_purge_expired(*, before: dt.date) -> int:
+    """Erase the reporter's name and contact of anonymous reports received before `before`.
+
+    Called by the datagov retention job. The report's facts (and any incident made from it)
+    stay; only what identifies the reporter goes. Returns how many reports were purged.
+    """
+    cutoff = timezone.make_aware(dt.datetime.combine(before, dt.time.min))
+    reports = IntakeReport.objects.filter(
+        channel=ReportChannel.ANONYMOUS, created_at__lt=cutoff, contact_purged_at__isnull=True
+    )
+    count = 0
+    now = timezone.now()
+    for report in reports.select_for_update():
+        report.reporter_name = ""
+        report.reporter_contact = ""
+        report.contact_purged_at = now
+        report.save(update_fields=["reporter_name", "reporter_contact", "contact_purged_at"])
+        count += 1
+    # History rows keep old values; the reporter's name must not survive there either.
+    IntakeReport.history.filter(channel=ReportChannel.ANONYMOUS, created_at__lt=cutoff).exclude(
+        reporter_name=""
+    ).update(reporter_name="")
+    return count
+
+
+# ---- Verification and publication ----------------------------------------------------------
+
+TRANSITIONS: dict[str, set[str]] = {
+    VerificationStatus.REPORTED: {VerificationStatus.UNDER_REVIEW},
+    VerificationStatus.UNDER_REVIEW: {
+        VerificationStatus.VERIFIED,
+        VerificationStatus.DISPUTED,
+        VerificationStatus.UNVERIFIABLE,
+        VerificationStatus.REPORTED,
+    },
+    VerificationStatus.VERIFIED: {VerificationStatus.UNDER_REVIEW, VerificationStatus.DISPUTED},
+    VerificationStatus.DISPUTED: {VerificationStatus.UNDER_REVIEW, VerificationStatus.VERIFIED},
+    VerificationStatus.UNVERIFIABLE: {VerificationStatus.UNDER_REVIEW},
+}
+
+
+def allowed_transitions(status: str) -> list[str]:
+    return sorted(TRANSITIONS.get(status, set()))
+
+
+def incident_transition(
+    *, actor: Any, incident: Incident, to: str, expected_version: int
+) -> Incident:
+    """The one place a verification status changes; refuses moves the workflow forbids."""
+    _require(actor, "observatory.change_incident", incident)
+    if to not in TRANSITIONS.get(incident.verification_status, set()):
+        raise ServiceError(
+            _("An incident cannot go from “%(from)s” to “%(to)s”.")
+            % {
+                "from": incident.get_verification_status_display(),
+                "to": VerificationStatus(to).label if to in VerificationStatus.values else to,
+            }
+        )
+    incident.verification_status = to
+    incident.status_changed_by = actor
+    incident.status_changed_at = timezone.now()
+    if to != VerificationStatus.VERIFIED:
+        # Only verified incidents are published (a database constraint too).
+        incident.is_published = False
+    save_versioned(incident, expected_version=expected_version)
+    logger.info("observatory: %s is now %s", incident.reference, to)
+    return incident
+
+
+def incident_publish(
+    *, actor: Any, incident: Incident, publish: bool, expected_version: int
+) -> Incident:
+    _require(actor, "observatory.change_incident", incident)
+    if publish and incident.verification_status != VerificationStatus.VERIFIED:
+        raise ServiceError(_("Only a verified incident can be published."))
+    incident.is_published = publish
+    incident.published_at = timezone.now() if publish else None
+    save_versioned(incident, expected_version=expected_version)
+    return incident
+
+
+INCIDENT_FIELDS = (
+    "title_fr",
+    "title_en",
+    "summary_fr",
+    "summary_en",
+    "confidentiality",
+    "location_confidentiality",
+    "date_start",
+    "date_end",
+    "date_precision",
+    "country",
+    "region",
+    "place",
+    "latitude",
+    "longitude",
+    "place_precision",
+    "context",
+    "killed",
+    "injured",
+    "motive",
+    "outcome",
+    "impunity",
+    "private_notes",
+)
+
+
+def incident_update(
+    *, actor: Any, incident: Incident, data: dict[str, Any], expected_version: int
+) -> Incident:
+    _require(actor, "observatory.change_incident", incident)
+    for name in INCIDENT_FIELDS:
+        if name in data:
+            setattr(incident, name, data[name])
+    incident.title = incident.title_fr or incident.title_en
+    incident.summary = incident.summary_fr or incident.summary_en
+    if incident.date_precision == DatePrecision.RANGE and not incident.date_end:
+        raise ServiceError(_("A date range needs an end date."))
+    if incident.date_end and incident.date_end < incident.date_start:
+        raise ServiceError(_("The end of the date range is before its start."))
+    try:
+        save_versioned(incident, expected_version=expected_version)
+    except IntegrityError:
+        raise ServiceError(_("These values are not consistent; check the dates.")) from None
+    return incident
+
+
+@transaction.atomic
+def victim_update(*, actor: Any, victim: Victim, data: dict[str, Any]) -> Victim:
+    _require(actor, "observatory.change_incident", victim.incident)
+    for name in ("name", "gender", "office", "mandate", "identity_confidentiality", "contact"):
+        if name in data:
+            setattr(victim, name, data[name])
+    victim.save()
+    return victim
+
+
+@transaction.atomic
+def witness_add(*, actor: Any, incident: Incident, data: dict[str, Any]) -> Witness:
+    _require(actor, "observatory.change_incident", incident)
+    return Witness.objects.create(
+        incident=incident,
+        name=data["name"],
+        contact=data.get("contact", ""),
+        statement=data.get("statement", ""),
+    )
+
+
+@transaction.atomic
+def source_add(*, actor: Any, incident: Incident, data: dict[str, Any]) -> Source:
+    _require(actor, "observatory.change_incident", incident)
+    return Source.objects.create(incident=incident, **data)
+
+
+@transaction.atomic
+def follow_up_add(*, actor: Any, incident: Incident, data: dict[str, Any]) -> FollowUp:
+    _require(actor, "observatory.change_incident", incident)
+    return FollowUp.objects.create(incident=incident, **data)
+
+
+# ---- Import --------------------------------------------------------------------------------
+
+IMPORT_REQUIRED = (
+    "date",
+    "date_precision",
+    "country",
+    "violation_types",
+    "confidentiality",
+    "verification_status",
+)
+IMPORT_COLUMNS = (
+    "date",
+    "date_precision",
+    "country",
+    "place",
+    "victim_name",
+    "victim_gender",
+    "victim_office",
+    "violation_types",
+    "perpetrator_type",
+    "summary_fr",
+    "summary_en",
+    "source_url",
+    "confidentiality",
+    "verification_status",
+)
+_DATE_PATTERNS = {
+    "day": re.compile(r"^\d{4}-\d{2}-\d{2}$"),
+    "month": re.compile(r"^\d{4}-\d{2}(-\d{2})?$"),
+    "year": re.compile(r"^\d{4}(-\d{2}-\d{2})?$"),
+}
+MAX_TEXT = 5000
+
+
+def _parse_date(value: str, precision: str) -> dt.date:
+    pattern = _DATE_PATTERNS.get(precision)
+    if pattern is None or not pattern.match(value):
+        raise ValueError(
+            _(
+                "date “%(value)s” does not match the precision “%(precision)s” "
+                "(use YYYY-MM-DD, YYYY-MM or YYYY)"
+            )
+            % {"value": value, "precision": precision}
+        )
+    parts = [int(p) for p in value.split("-")] + [1, 1]
+    try:
+        return dt.date(parts[0], parts[1], parts[2])
+    except ValueError:
+        raise ValueError(_("“%(value)s” is not a real date") % {"value": value}) from None
+
+
+def _choice(row: dict[str, str], column: str, allowed: list[str], default: str) -> str:
+    value = row.get(column, "").strip() or default
+    if value not in allowed:
+        raise ValueError(
+            _("unknown %(column)s “%(value)s” (allowed: %(allowed)s)")
+            % {"column": column, "value": value, "allowed": ", ".join(allowed)}
+        )
+    return value
+
+
+def _import_row(row: dict[str, str], vocabulary: dict[str, ViolationType]) -> dict[str, Any]:
+    for column in IMPORT_REQUIRED:
+        if not row.get(column):
+            raise ValueError(_("the column “%(column)s” is empty") % {"column": column})
+    precision = _choice(row, "date_precision", ["day", "month", "year"], "day")
+    date = _parse_date(row["date"], precision)
+    if date > timezone.localdate():
+        raise ValueError(_("the date is in the future"))
+    country = row["country"].upper()
+    if country not in dict(countries):
+        raise ValueError(_("unknown country code “%(value)s”") % {"value": row["country"]})
+    codes = [c.strip() for c in row["violation_types"].split(";") if c.strip()]
+    unknown = [c for c in codes if c not in vocabulary]
+    if unknown or not codes:
+        raise ValueError(
+            _("unknown violation type “%(value)s”") % {"value": ", ".join(unknown) or "—"}
+        )
+    for column in ("summary_fr", "summary_en", "place", "victim_name"):
+        if len(row.get(column, "")) > (MAX_TEXT if column.startswith("summary") else 200):
+            raise ValueError(_("the column “%(column)s” is too long") % {"column": column})
+    source_url = row.get("source_url", "")
+    if source_url and not re.match(r"^https?://\S+$", source_url):
+        raise ValueError(_("source_url must start with http:// or https://"))
+    return {
+        "date": date,
+        "date_precision": precision,
+        "country": country,
+        "place": row.get("place", ""),
+        "victim_name": row.get("victim_name", ""),
+        "victim_gender": _choice(row, "victim_gender", list(Gender.values), "unknown"),
+        "victim_office": _choice(row, "victim_office", list(VictimOffice.values), "mayor"),
+        "violation_types": [vocabulary[c] for c in codes],
+        "perpetrator_type": _choice(
+            row, "perpetrator_type", list(PerpetratorType.values), "unknown"
+        ),
+        "summary_fr": row.get("summary_fr", ""),
+        "summary_en": row.get("summary_en", ""),
+        "source_url": source_url,
+        "confidentiality": _choice(row, "confidentiality", list(Confidentiality.values), ""),
+        "verification_status": _choice(
+            row, "verification_status", list(VerificationStatus.values), ""
+        ),
+    }
+
+
+def _create_from_import(values: dict[str, Any]) -> Incident:
+    first = values["violation_types"][0]
+    title_fr = f"{first.label_fr} — {dict(countries)[values['country']]}"
+    title_en = f"{first.label_en} — {values['country']}"
+    incident = Incident.objects.create(
+        reference=new_reference(),
+        title=title_fr,
+        title_fr=title_fr,
+        title_en=title_en,
+        summary=values["summary_fr"] or values["summary_en"],
+        summary_fr=values["summary_fr"],
+        summary_en=values["summary_en"],
+        date_start=values["date"],
+        date_precision=values["date_precision"],
+        country=values["country"],
+        place=values["place"],
+        confidentiality=values["confidentiality"],
+        location_confidentiality=values["confidentiality"],
+        verification_status=values["verification_status"],
+    )
+    act = Act.objects.create(incident=incident)
+    act.violation_types.set(values["violation_types"])
+    if values["victim_name"] or values["victim_office"]:
+        victim = Victim.objects.create(
+            incident=incident,
+            name=values["victim_name"],
+            gender=values["victim_gender"],
+            office=values["victim_office"],
+            identity_confidentiality=values["confidentiality"],
+        )
+        act.victims.add(victim)
+    Perpetrator.objects.create(act=act, perpetrator_type=values["perpetrator_type"])
+    if values["source_url"]:
+        Source.objects.create(incident=incident, url=values["source_url"])
+    return incident
+
+
+def incidents_import(*, actor: Any, data: bytes, filename: str) -> ImportReport:
+    """Import partners' incidents: all rows or none; every bad row reported with its reason.
+
+    Imported incidents are never published automatically: an analyst reviews them first.
+    """
+    if actor is not None:
+        _require(actor, "observatory.import_incidents")
+    report = ImportReport()
+    try:
+        rows = read_rows(data, filename)
+    except ImportFileError as exc:
+        raise ServiceError(str(exc)) from None
+    if not rows:
+        raise ServiceError(_("The file has no rows."))
+    headers = set(rows[0][1])
+    missing = [c for c in IMPORT_REQUIRED if c not in headers]
+    if missing:
+        raise ServiceError(_("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)})
+    vocabulary = {v.code: v for v in ViolationType.objects.all()}
+    parsed = []
+    for line, row in rows:
+        try:
+            parsed.append(_import_row(row, vocabulary))
+        except ValueError as exc:
+            report.errors.append(RowError(line, str(exc)))
+    if report.errors:
+        return report
+    with transaction.atomic():
+        for values in parsed:
+            _create_from_import(values)
+            report.created += 1
+    logger.info("observatory: %s incidents imported", report.created)
+    return report
+
+
+# ---- Legal benchmark -----------------------------------------------------------------------
+
+SCORE_FIELDS = (
+    "status",
+    "value",
+    "citation",
+    "excerpt",
+    "url",
+    "text_date",
+    "coder",
+    "reviewer",
+    "government_reply",
+)
+
+
+def score_update(*, actor: Any, score: Score, data: dict[str, Any], expected_version: int) -> Score:
+    _require(actor, "observatory.change_score", score)
+    for name in SCORE_FIELDS:
+        if name in data:
+            setattr(score, name, data[name])
+    if score.status != ScoreStatus.SCORED:
+        score.value = None
+    elif score.value is None or not 0 <= score.value <= 3:
+        raise ServiceError(_("A scored criterion needs a value from 0 to 3."))
+    save_versioned(score, expected_version=expected_version)
+    return score
+
+
+@transaction.atomic
+def benchmark_snapshot_take(*, actor: Any, year: int) -> int:
+    """Freeze this year's computed scores of every country; returns how many countries."""
+    from edile.observatory.selectors import benchmark
+
+    if actor is not None:
+        _require(actor, "observatory.change_score")
+    data = benchmark()
+    for country in data["countries"]:
+        BenchmarkSnapshot.objects.update_or_create(
+            year=year,
+            country=country["country"],
+            defaults={
+                "data": {
+                    "index_de_jure": country["index_de_jure"],
+                    "index_de_facto": country["index_de_facto"],
+                    "pillars": [
+                        {"code": p["code"], "de_jure": p["de_jure"], "de_facto": p["de_facto"]}
+                        for p in country["pillars"]
+                    ],
+                }
+            },
+        )
+    return len(data["countries"])
+
+
+def parse_weights(params: dict[str, str], pillar_codes: list[str]) -> dict[str, Decimal]:
+    """Weights from `w_<pillar>` parameters (0–10); refuses anything else with a message."""
+    weights: dict[str, Decimal] = {}
+    for code in pillar_codes:
+        raw = params.get(f"w_{code}")
+        if raw in (None, ""):
+            continue
+        try:
+            value = Decimal(str(raw))
+        except InvalidOperation:
+            raise ServiceError(
+                _("The weight of “%(pillar)s” is not a number.") % {"pillar": code}
+            ) from None
+        if not value.is_finite() or value < 0 or value > 10:
+            raise ServiceError(
+                _("The weight of “%(pillar)s” must be between 0 and 10.") % {"pillar": code}
+            )
+        weights[code] = value
+    return weights
