@@ -12,7 +12,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from edile.core.errors import ServiceError
 from edile.core.imports import ImportFileError, ImportReport, RowError, read_rows
@@ -35,25 +35,28 @@ from edile.grants.models import (
 from edile.members.models import LocalGovernment
 
 COLUMNS = [
-    ("reference", _l("Unique reference, e.g. 2017-dakar-ecoles")),
-    ("city", _l("City slug as in the member registry, e.g. dakar")),
-    ("year", _l("Programme year, e.g. 2017")),
-    ("title_fr", _l("Title in French")),
-    ("title_en", _l("Title in English")),
-    ("summary_fr", _l("Summary in French (optional)")),
-    ("summary_en", _l("Summary in English (optional)")),
-    ("sector", _l("culture, education, water_sanitation, health, entrepreneurship or other")),
-    ("dac_code", _l("DAC 5-digit purpose code (optional: the sector's main code)")),
-    ("start", _l("Start date, YYYY-MM-DD")),
-    ("end", _l("End date, YYYY-MM-DD")),
-    ("decision_date", _l("Date of the Bureau's decision, YYYY-MM-DD")),
-    ("amount", _l("Amount granted, e.g. 95000.00")),
-    ("currency", _l("ISO 4217 code, e.g. EUR")),
-    ("disbursed", _l("Amount paid so far (optional)")),
-    ("beneficiaries", _l("Number of beneficiaries")),
-    ("partner", _l("Partner slug (optional), e.g. afd")),
-    ("partner_amount", _l("Partner's contribution (optional)")),
-    ("partner_currency", _l("Currency of the contribution (optional)")),
+    ("reference", gettext_lazy("Unique reference, e.g. 2017-dakar-ecoles")),
+    ("city", gettext_lazy("City slug as in the member registry, e.g. dakar")),
+    ("year", gettext_lazy("Programme year, e.g. 2017")),
+    ("title_fr", gettext_lazy("Title in French")),
+    ("title_en", gettext_lazy("Title in English")),
+    ("summary_fr", gettext_lazy("Summary in French (optional)")),
+    ("summary_en", gettext_lazy("Summary in English (optional)")),
+    (
+        "sector",
+        gettext_lazy("culture, education, water_sanitation, health, entrepreneurship or other"),
+    ),
+    ("dac_code", gettext_lazy("DAC 5-digit purpose code (optional: the sector's main code)")),
+    ("start", gettext_lazy("Start date, YYYY-MM-DD")),
+    ("end", gettext_lazy("End date, YYYY-MM-DD")),
+    ("decision_date", gettext_lazy("Date of the Bureau's decision, YYYY-MM-DD")),
+    ("amount", gettext_lazy("Amount granted, e.g. 95000.00")),
+    ("currency", gettext_lazy("ISO 4217 code, e.g. EUR")),
+    ("disbursed", gettext_lazy("Amount paid so far (optional)")),
+    ("beneficiaries", gettext_lazy("Number of beneficiaries")),
+    ("partner", gettext_lazy("Partner slug (optional), e.g. afd")),
+    ("partner_amount", gettext_lazy("Partner's contribution (optional)")),
+    ("partner_currency", gettext_lazy("Currency of the contribution (optional)")),
 ]
 REQUIRED = (
     "reference",

@@ -133,7 +133,7 @@ def test_activity_breaking_a_rule_is_refused_with_reason(client):
     identifiers = [a.findtext("iati-identifier") for a in doc.findall("iati-activity")]
     assert identifiers == [f"{exports.REPORTING_ORG_REF}-{good.application.reference}"]
     assert b"Not published" in body and b"99999" in body
-    problems = client.get("/api/v1/grants/iati-problems").json()
+    problems = client.get("/api/v1/grants/iati-problems", HTTP_ACCEPT_LANGUAGE="en").json()
     assert problems[0]["reference"] == bad.application.reference
     assert "Sector codelist" in problems[0]["problems"][0]
 

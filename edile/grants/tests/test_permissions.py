@@ -78,6 +78,7 @@ def test_only_staff_pay(client_as, role):
         f"/api/v1/grants/grants/{grant.pk}/disbursements",
         {"amount": "10", "paid_on": "2020-01-01"},
         content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
     )
     if role == "public":
         assert response.status_code == 401

@@ -1,0 +1,98 @@
+"""Public pages, the dashboard and the API: figures from records, constant queries, 4xx on bad input."""
+
+from decimal import Decimal
+
+import pytest
+
+from edile.grants.models import CoFinancing
+from edile.grants.tests.factories import make_grant
+
+pytestmark = pytest.mark.django_db
+
+
+def _grants(n):
+    grants = [make_grant() for _ in range(n)]
+    for grant in grants:
+        CoFinancing.objects.filter(application=grant.application).update(
+            amount_eur=Decimal("200000")
+        )
+        grant.application.cofinancing_eur = Decimal("200000")
+        grant.application.save()
+    return grants
+
+
+def test_programme_summary_computed_from_records(client):
+    """The summary counts approved projects, euros granted, partnerships, leverage, beneficiaries."""
+    grants = _grants(3)
+    year = grants[0].application.call.year
+    body = client.get(f"/api/v1/grants/programme-summary?year={year}").json()
+    assert body["projects"] == 3
+    assert Decimal(body["granted_eur"]) == Decimal("300000")
+    assert Decimal(body["partnerships_eur"]) == Decimal("600000")
+    assert Decimal(body["leverage"]) == Decimal("2.00")
+    assert body["beneficiaries"] == 15000
+    assert client.get("/api/v1/grants/programme-summary?year=1990").json()["projects"] == 0
+
+
+@pytest.mark.parametrize(
+    "query, fragment",
+    [
+        ("year=abc", "year"),
+        ("year=1800", "year"),
+        ("sector=castles", "sector"),
+        ("country=KHM", "country"),
+    ],
+)
+def test_bad_summary_filters_get_422_with_message(client, query, fragment):
+    """Bad filters are refused with a message naming the parameter."""
+    response = client.get(f"/api/v1/grants/programme-summary?{query}")
+    assert response.status_code == 422
+    assert fragment in response.json()["detail"]
+
+
+def test_unknown_breakdown_and_project_404(client):
+    """Unknown dimensions and projects answer 404 with a message."""
+    assert "dimension" in client.get("/api/v1/grants/programme-summary/by/planet").json()["detail"]
+    assert client.get("/api/v1/grants/projects/nope").status_code == 404
+
+
+def test_list_endpoint_constant_queries(client, django_assert_max_num_queries):
+    """The project list endpoint runs a constant number of queries for 20 projects."""
+    _grants(20)
+    with django_assert_max_num_queries(3):
+        response = client.get("/api/v1/grants/projects?limit=50")
+    assert response.json()["count"] == 20
+
+
+def test_dashboard_and_list_pages_constant_queries(client, django_assert_max_num_queries):
+    """The dashboard and the project list keep a constant number of queries with 20 projects."""
+    _grants(20)
+    with django_assert_max_num_queries(14):
+        response = client.get("/fr/grants/")
+    assert response.status_code == 200
+    assert 'data-figure="projects">20<' in response.content.decode()
+    with django_assert_max_num_queries(6):
+        response = client.get("/en/grants/projects/")
+    assert response.status_code == 200 and b"20 projects" in response.content
+
+
+def test_public_project_page_and_call_page_in_both_languages(client):
+    """A funded project and its call have public pages in French and English."""
+    grant = _grants(1)[0]
+    application = grant.application
+    fr = client.get(f"/fr/grants/projects/{application.reference}/")
+    en = client.get(f"/en/grants/projects/{application.reference}/")
+    assert (
+        application.title_fr in fr.content.decode() and application.title_en in en.content.decode()
+    )
+    assert client.get(f"/en/grants/calls/{application.call.slug}/").status_code == 200
+    assert client.get("/fr/grants/projects/unknown/").status_code == 404
+    assert client.get("/fr/grants/calls/unknown/").status_code == 404
+
+
+def test_unapproved_project_has_no_public_page(client):
+    """A draft or submitted application has no public project page."""
+    from edile.grants.tests.factories import make_application
+
+    application = make_application(status="submitted")
+    assert client.get(f"/fr/grants/projects/{application.reference}/").status_code == 404
