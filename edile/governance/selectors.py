@@ -386,8 +386,12 @@ def amendment_diff(amendment: Amendment) -> list[tuple[str, str]]:
     Returns (kind, text) pairs, kind being "same", "del" or "ins".
     """
     lang = _lang()
+    # Compare like with like: fall back to French (authentic) when the proposal has no text
+    # in the reader's language.
+    if amendment.operation != AmendmentOperation.DELETE and not getattr(amendment, f"text_{lang}"):
+        lang = "fr"
     if amendment.parent_id:
-        before = getattr(amendment.parent, f"text_{lang}") or amendment.parent.text_fr or ""
+        before = getattr(amendment.parent, f"text_{lang}") or ""
     else:
         version = amendment.resolution.versions.order_by("-number").first()
         if amendment.state == "adopted":
@@ -401,11 +405,12 @@ def amendment_diff(amendment: Amendment) -> list[tuple[str, str]]:
             if version
             else None
         )
-        before = (getattr(paragraph, f"text_{lang}") or paragraph.text_fr) if paragraph else ""
-    if amendment.operation == AmendmentOperation.DELETE:
-        after = ""
-    else:
-        after = getattr(amendment, f"text_{lang}") or amendment.text_fr or ""
+        before = (getattr(paragraph, f"text_{lang}") or "") if paragraph else ""
+    after = (
+        ""
+        if amendment.operation == AmendmentOperation.DELETE
+        else (getattr(amendment, f"text_{lang}") or "")
+    )
     if amendment.operation == AmendmentOperation.INSERT_AFTER and not amendment.parent_id:
         return [("same", before), ("ins", after)]
     a, b = before.split(), after.split()

@@ -480,7 +480,7 @@ def amendment_submit(
         operation=operation,
         text=text_fr,
         text_fr=text_fr,
-        text_en=text_en or text_fr,
+        text_en=text_en,
         justification=justification_fr,
         justification_fr=justification_fr,
         justification_en=justification_en,
@@ -554,6 +554,8 @@ def vote_open(
     _require(user, "governance.manage", meeting)
     if mode not in VoteMode.values:
         raise ServiceError(_("Unknown voting mode."))
+    # Read the state afresh: the caller's copy may predate a transition.
+    resolution = Resolution.objects.select_for_update().get(pk=resolution.pk)
     if resolution.state not in VOTABLE_STATES:
         raise ServiceError(_("Only a tabled resolution can be put to the vote."))
     if amendment is not None and (

@@ -5,4 +5,41 @@ from edile.governance import views
 app_name = "governance"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("bodies/<slug:slug>/", views.body_detail, name="body_detail"),
+    path("meetings/<slug:slug>/", views.meeting_detail, name="meeting_detail"),
+    path("meetings/<slug:slug>/attendance/", views.attendance_record, name="attendance_record"),
+    path("meetings/<slug:slug>/proxies/", views.proxy_grant, name="proxy_grant"),
+    path("meetings/<slug:slug>/minutes/", views.minutes, name="minutes"),
+    path("meetings/<slug:slug>/minutes/generate/", views.minutes_generate, name="minutes_generate"),
+    path("meetings/<slug:slug>/minutes/edit/", views.minutes_edit, name="minutes_edit"),
+    path("meetings/<slug:slug>/minutes/approve/", views.minutes_approve, name="minutes_approve"),
+    path("meetings/<slug:slug>/minutes.pdf", views.minutes_pdf, name="minutes_pdf"),
+    path("congresses/<slug:slug>/register/", views.register, name="register"),
+    path("congresses/<slug:slug>/participants/", views.participants, name="participants"),
+    path("congresses/<slug:slug>/statistics/", views.statistics, name="statistics"),
+    path("congresses/<slug:slug>/check-in/", views.check_in, name="check_in"),
+    path("congresses/<slug:slug>/moderation/", views.moderation, name="moderation"),
+    path("registrations/<uuid:token>/", views.registration_detail, name="registration_detail"),
+    path(
+        "registrations/<uuid:token>/badge.pdf", views.registration_badge, name="registration_badge"
+    ),
+    path("resolutions/", views.resolution_list, name="resolution_list"),
+    path("resolutions/<slug:slug>/", views.resolution_detail, name="resolution_detail"),
+    path(
+        "resolutions/<slug:slug>/transition/",
+        views.resolution_transition,
+        name="resolution_transition",
+    ),
+    path("resolutions/<slug:slug>/amendments/", views.amendment_create, name="amendment_create"),
+    path(
+        "resolutions/<slug:slug>/amendments/<str:number>/",
+        views.amendment_detail,
+        name="amendment_detail",
+    ),
+    path("resolutions/<slug:slug>/votes/", views.vote_open, name="vote_open"),
+    path("votes/<int:pk>/", views.vote_detail, name="vote_detail"),
+    path("votes/<int:pk>/ballot/", views.ballot_cast, name="ballot_cast"),
+    path("votes/<int:pk>/counts/", views.vote_counts, name="vote_counts"),
+    path("votes/<int:pk>/close/", views.vote_close, name="vote_close"),
+    path("prize/", views.laureates, name="laureates"),
 ]

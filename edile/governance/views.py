@@ -1,6 +1,645 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""Governance pages. Thin: validate with a form, call a selector or a service, render."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from edile.core.errors import ServiceError
+from edile.core.pdf import pdf_response
+from edile.governance import badges, selectors, services
+from edile.governance.forms import (
+    AmendmentForm,
+    AttendanceForm,
+    BallotForm,
+    CheckInForm,
+    CloseForm,
+    CountsForm,
+    MinutesForm,
+    ModerationForm,
+    ProxyForm,
+    RegistrationForm,
+    TransitionForm,
+    VersionForm,
+    VoteOpenForm,
+)
+from edile.governance.models import (
+    Body,
+    Meeting,
+    Minutes,
+    MinutesStatus,
+    Registration,
+    Resolution,
+    ResolutionKind,
+    ResolutionState,
+    Topic,
+    Vote,
+    VoteMode,
+)
+
+PAGE_SIZE = 50
+
+
+def _attempt(request: HttpRequest, action: Callable[[], Any], success: str) -> Any:
+    """Run a service; show its refusal as a message a person can act on."""
+    try:
+        result = action()
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return None
+    messages.success(request, success)
+    return result
+
+
+def _meeting_or_404(request: HttpRequest, slug: str) -> Meeting:
+    try:
+        return selectors.meeting_detail(request.user, slug)
+    except Meeting.DoesNotExist:
+        raise Http404(_("No meeting at this address.")) from None
+
+
+def _congress_or_404(request: HttpRequest, slug: str) -> Meeting:
+    meeting = _meeting_or_404(request, slug)
+    if not meeting.is_congress:
+        raise Http404(_("No congress at this address."))
+    return meeting
+
+
+def _require_manager(request: HttpRequest) -> None:
+    if not request.user.has_perm("governance.manage"):
+        raise PermissionDenied(_("This page is for the secretariat."))
+
+
+# ---------------------------------------------------------------------------------------------
+# Home, bodies, meetings
 
 
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "governance/index.html", {})
+    context = {
+        "congresses": selectors.congress_list(request.user),
+        "bodies": selectors.body_list(),
+        "resolutions": selectors.resolution_list(request.user)[:10],
+    }
+    return render(request, "governance/index.html", context)
+
+
+def body_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    body = get_object_or_404(Body, slug=slug)
+    context = {
+        "body": body,
+        "seats": selectors.current_seats(body),
+        "meetings": selectors.meeting_list(request.user, body=slug),
+    }
+    return render(request, "governance/body_detail.html", context)
+
+
+def meeting_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    meeting = _meeting_or_404(request, slug)
+    context: dict[str, Any] = {
+        "meeting": meeting,
+        "can_manage": request.user.has_perm("governance.manage"),
+    }
+    if meeting.is_congress:
+        context["days"] = selectors.programme(meeting, request.user)
+        context["counts"] = selectors.registration_counts(meeting)
+        return render(request, "governance/congress_detail.html", context)
+    context.update(
+        agenda=selectors.agenda(meeting),
+        summary=selectors.attendance_summary(meeting) if meeting.body_id else None,
+        votes=selectors.vote_list(request.user, meeting=meeting.slug),
+        resolutions=selectors.resolution_list(
+            request.user, selectors.ResolutionFilters(meeting=meeting.slug)
+        ),
+        minutes=selectors.minutes_for(request.user, meeting),
+    )
+    if context["can_manage"] and meeting.body_id:
+        context["attendance_form"] = AttendanceForm()
+        context["proxy_form"] = ProxyForm()
+        context["attendances"] = selectors.attendance_list(meeting)
+    return render(request, "governance/meeting_detail.html", context)
+
+
+@login_required
+@require_POST
+def attendance_record(request: HttpRequest, slug: str) -> HttpResponse:
+    meeting = _meeting_or_404(request, slug)
+    _require_manager(request)
+    form = AttendanceForm(request.POST)
+    if form.is_valid():
+        _attempt(
+            request,
+            lambda: services.attendance_record(
+                user=request.user, meeting=meeting, **form.cleaned_data
+            ),
+            _("Attendance recorded."),
+        )
+    else:
+        messages.error(request, _("Choose a city and an attendance status."))
+    return redirect("governance:meeting_detail", slug=slug)
+
+
+@login_required
+@require_POST
+def proxy_grant(request: HttpRequest, slug: str) -> HttpResponse:
+    meeting = _meeting_or_404(request, slug)
+    form = ProxyForm(request.POST)
+    if form.is_valid():
+        _attempt(
+            request,
+            lambda: services.proxy_grant(user=request.user, meeting=meeting, **form.cleaned_data),
+            _("Proxy recorded."),
+        )
+    else:
+        messages.error(request, _("Choose the represented city and the proxy holder."))
+    return redirect("governance:meeting_detail", slug=slug)
+
+
+# ---------------------------------------------------------------------------------------------
+# Registration
+
+
+def register(request: HttpRequest, slug: str) -> HttpResponse:
+    congress = _congress_or_404(request, slug)
+    form = RegistrationForm(
+        request.POST or None, congress=congress, initial={"language": (get_language() or "fr")[:2]}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            registration = services.registration_create(
+                congress=congress,
+                given_name=data["given_name"],
+                family_name=data["family_name"],
+                email=data["email"],
+                type=data["type"],
+                gender=data["gender"],
+                local_government=data["local_government"],
+                organisation=data["organisation"],
+                language=data["language"],
+                consent_to_list=data["consent_to_list"],
+                sessions=list(data["sessions"]),
+                user=request.user if request.user.is_authenticated else None,
+            )
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            return redirect("governance:registration_detail", token=registration.token)
+    return render(request, "governance/register.html", {"congress": congress, "form": form})
+
+
+def registration_detail(request: HttpRequest, token: str) -> HttpResponse:
+    """The registrant's own page: the unguessable code in the address is the key."""
+    try:
+        registration = selectors.registration_for_badge(token)
+    except Registration.DoesNotExist:
+        raise Http404(_("No registration at this address.")) from None
+    signups = registration.signups.select_related("session").order_by("session__start")
+    return render(
+        request,
+        "governance/registration_detail.html",
+        {"registration": registration, "signups": signups},
+    )
+
+
+def registration_badge(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        registration = selectors.registration_for_badge(token)
+    except Registration.DoesNotExist:
+        raise Http404(_("No registration at this address.")) from None
+    if registration.status != "confirmed":
+        raise Http404(_("A badge is issued once the registration is confirmed."))
+    return pdf_response(badges.badge_pdf(registration), f"badge-{registration.pk}")
+
+
+@login_required
+def check_in(request: HttpRequest, slug: str) -> HttpResponse:
+    congress = _congress_or_404(request, slug)
+    if not request.user.has_perm("governance.check_in"):
+        raise PermissionDenied(_("This page is for the secretariat."))
+    form = CheckInForm(request.POST or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        code = form.cleaned_data["code"].strip().rsplit("/", 1)[-1]
+        try:
+            registration, first = services.registration_check_in(user=request.user, token=code)
+        except ServiceError as exc:
+            form.add_error("code", exc.message)
+        else:
+            if registration.congress_id != congress.pk:
+                form.add_error("code", _("This badge is for another congress."))
+            else:
+                result = {"registration": registration, "first": first}
+                form = CheckInForm()
+    return render(
+        request, "governance/check_in.html", {"congress": congress, "form": form, "result": result}
+    )
+
+
+def participants(request: HttpRequest, slug: str) -> HttpResponse:
+    congress = _congress_or_404(request, slug)
+    q = request.GET.get("q", "")[:100]
+    paginator = Paginator(selectors.participant_list(congress, request.user, q=q), PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    return render(
+        request,
+        "governance/participants.html",
+        {
+            "congress": congress,
+            "page": page,
+            "q": q,
+            "is_staff": request.user.has_perm("governance.view_registrations"),
+        },
+    )
+
+
+def statistics(request: HttpRequest, slug: str) -> HttpResponse:
+    congress = _congress_or_404(request, slug)
+    stats = selectors.registration_statistics(congress)
+    return render(request, "governance/statistics.html", {"congress": congress, **stats})
+
+
+@login_required
+def moderation(request: HttpRequest, slug: str) -> HttpResponse:
+    congress = _congress_or_404(request, slug)
+    _require_manager(request)
+    if request.method == "POST":
+        form = ModerationForm(request.POST)
+        registration = get_object_or_404(
+            Registration, pk=request.POST.get("registration"), congress=congress
+        )
+        if form.is_valid():
+            _attempt(
+                request,
+                lambda: services.registration_moderate(
+                    user=request.user,
+                    registration=registration,
+                    approve=form.cleaned_data["approve"],
+                ),
+                _("Registration updated."),
+            )
+        return redirect("governance:moderation", slug=slug)
+    rows = selectors.pending_registrations(congress)[:200]
+    return render(request, "governance/moderation.html", {"congress": congress, "rows": rows})
+
+
+# ---------------------------------------------------------------------------------------------
+# Resolutions and amendments
+
+
+def resolution_list(request: HttpRequest) -> HttpResponse:
+    filters = selectors.ResolutionFilters(
+        q=request.GET.get("q", "")[:100],
+        state=request.GET.get("state", ""),
+        kind=request.GET.get("kind", ""),
+        topic=request.GET.get("topic", ""),
+        body=request.GET.get("body", ""),
+    )
+    paginator = Paginator(selectors.resolution_list(request.user, filters), PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    return render(
+        request,
+        "governance/resolution_list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "states": ResolutionState.choices,
+            "kinds": ResolutionKind.choices,
+            "topics": Topic.objects.order_by("slug"),
+        },
+    )
+
+
+def _resolution_or_404(request: HttpRequest, slug: str) -> Resolution:
+    try:
+        return selectors.resolution_detail(request.user, slug)
+    except Resolution.DoesNotExist:
+        raise Http404(_("No resolution at this address.")) from None
+
+
+def resolution_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    resolution = _resolution_or_404(request, slug)
+    versions = list(resolution.versions.all())
+    can_manage = request.user.has_perm("governance.manage")
+    from edile.accounts.models import RoleCode
+    from edile.accounts.selectors import scoped_local_government_ids
+    from edile.members.models import LocalGovernment
+
+    own_cities = (
+        LocalGovernment.objects.filter(
+            pk__in=scoped_local_government_ids(request.user, RoleCode.DELEGATE)
+        )
+        if request.user.is_authenticated
+        else LocalGovernment.objects.none()
+    )
+    can_amend = resolution.state in services.VOTABLE_STATES and (can_manage or own_cities)
+    context = {
+        "resolution": resolution,
+        "current": versions[-1] if versions else None,
+        "versions": versions,
+        "amendments": list(resolution.amendments.all()),
+        "votes": list(resolution.votes.all()),
+        "events": list(resolution.events.all()),
+        "links": selectors.link_rows(resolution),
+        "can_manage": can_manage,
+        "transition_form": TransitionForm() if can_manage else None,
+        "vote_form": VoteOpenForm(initial={"meeting": resolution.meeting_id})
+        if can_manage and resolution.state in services.VOTABLE_STATES
+        else None,
+        "amendment_form": AmendmentForm(
+            cities=own_cities if not can_manage else LocalGovernment.objects.order_by("name")
+        )
+        if can_amend
+        else None,
+    }
+    return render(request, "governance/resolution_detail.html", context)
+
+
+@login_required
+@require_POST
+def resolution_transition(request: HttpRequest, slug: str) -> HttpResponse:
+    resolution = _resolution_or_404(request, slug)
+    form = TransitionForm(request.POST)
+    if form.is_valid():
+        _attempt(
+            request,
+            lambda: services.resolution_transition(
+                user=request.user, resolution=resolution, **form.cleaned_data
+            ),
+            _("The resolution's state has changed."),
+        )
+    return redirect("governance:resolution_detail", slug=slug)
+
+
+@login_required
+@require_POST
+def amendment_create(request: HttpRequest, slug: str) -> HttpResponse:
+    resolution = _resolution_or_404(request, slug)
+    from edile.members.models import LocalGovernment
+
+    form = AmendmentForm(request.POST, cities=LocalGovernment.objects.all())
+    if not form.is_valid():
+        messages.error(request, _("Check the amendment: the paragraph number is required."))
+        return redirect("governance:resolution_detail", slug=slug)
+    data = form.cleaned_data
+    parent = None
+    if data["parent"]:
+        parent = resolution.amendments.filter(number=data["parent"]).first()
+        if parent is None:
+            messages.error(request, _("No amendment has this number."))
+            return redirect("governance:resolution_detail", slug=slug)
+    _attempt(
+        request,
+        lambda: services.amendment_submit(
+            user=request.user,
+            resolution=resolution,
+            paragraph_number=data["paragraph_number"],
+            operation=data["operation"],
+            text_fr=data["text_fr"],
+            text_en=data["text_en"],
+            justification_fr=data["justification_fr"],
+            submitter=data["submitter"],
+            parent=parent,
+        ),
+        _("Amendment submitted."),
+    )
+    return redirect("governance:resolution_detail", slug=slug)
+
+
+def amendment_detail(request: HttpRequest, slug: str, number: str) -> HttpResponse:
+    resolution = _resolution_or_404(request, slug)
+    amendment = resolution.amendments.filter(number=number).first()
+    if amendment is None:
+        raise Http404(_("No amendment with this number."))
+    return render(
+        request,
+        "governance/amendment_detail.html",
+        {
+            "resolution": resolution,
+            "amendment": amendment,
+            "diff": selectors.amendment_diff(amendment),
+            "sub_amendments": amendment.sub_amendments.order_by("number"),
+        },
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Votes
+
+
+@login_required
+@require_POST
+def vote_open(request: HttpRequest, slug: str) -> HttpResponse:
+    resolution = _resolution_or_404(request, slug)
+    form = VoteOpenForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose the session and the voting mode."))
+        return redirect("governance:resolution_detail", slug=slug)
+    amendment = None
+    if form.cleaned_data["amendment"]:
+        amendment = resolution.amendments.filter(number=form.cleaned_data["amendment"]).first()
+        if amendment is None:
+            messages.error(request, _("No amendment has this number."))
+            return redirect("governance:resolution_detail", slug=slug)
+    vote = _attempt(
+        request,
+        lambda: services.vote_open(
+            user=request.user,
+            resolution=resolution,
+            meeting=form.cleaned_data["meeting"],
+            mode=form.cleaned_data["mode"],
+            amendment=amendment,
+        ),
+        _("The vote is open."),
+    )
+    if vote is None:
+        return redirect("governance:resolution_detail", slug=slug)
+    return redirect("governance:vote_detail", pk=vote.pk)
+
+
+def _vote_or_404(request: HttpRequest, pk: int) -> Vote:
+    try:
+        return selectors.vote_detail(request.user, pk)
+    except Vote.DoesNotExist:
+        raise Http404(_("No vote at this address.")) from None
+
+
+def vote_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    vote = _vote_or_404(request, pk)
+    can_manage = request.user.has_perm("governance.manage")
+    cities = (
+        selectors.voting_cities_for(request.user, vote) if request.user.is_authenticated else []
+    )
+    is_open = vote.status == "open"
+    context = {
+        "vote": vote,
+        "ballots": selectors.named_ballots(vote),
+        "ballot_count": vote.ballots.count(),
+        "ballot_form": BallotForm(cities=cities) if cities else None,
+        "counts_form": CountsForm()
+        if can_manage and is_open and vote.mode == VoteMode.ANALOG
+        else None,
+        "close_form": CloseForm() if can_manage and is_open else None,
+        "can_manage": can_manage,
+    }
+    return render(request, "governance/vote_detail.html", context)
+
+
+@login_required
+@require_POST
+def ballot_cast(request: HttpRequest, pk: int) -> HttpResponse:
+    vote = _vote_or_404(request, pk)
+    cities = selectors.voting_cities_for(request.user, vote)
+    form = BallotForm(request.POST, cities=cities)
+    if form.is_valid():
+        _attempt(
+            request,
+            lambda: services.ballot_cast(user=request.user, vote=vote, **form.cleaned_data),
+            _("Your city's vote is recorded."),
+        )
+    else:
+        messages.error(request, _("Choose your city and your vote."))
+    return redirect("governance:vote_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def vote_counts(request: HttpRequest, pk: int) -> HttpResponse:
+    vote = _vote_or_404(request, pk)
+    form = CountsForm(request.POST)
+    if form.is_valid():
+        _attempt(
+            request,
+            lambda: services.vote_record_counts(user=request.user, vote=vote, **form.cleaned_data),
+            _("Counts recorded."),
+        )
+    else:
+        messages.error(request, _("Give the three counts as whole numbers."))
+    return redirect("governance:vote_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def vote_close(request: HttpRequest, pk: int) -> HttpResponse:
+    vote = _vote_or_404(request, pk)
+    form = CloseForm(request.POST)
+    chair_vote = form.cleaned_data["chair_vote"] if form.is_valid() else ""
+    _attempt(
+        request,
+        lambda: services.vote_close(user=request.user, vote=vote, chair_vote=chair_vote),
+        _("The vote is closed and its result computed."),
+    )
+    return redirect("governance:vote_detail", pk=pk)
+
+
+# ---------------------------------------------------------------------------------------------
+# Minutes
+
+
+def minutes(request: HttpRequest, slug: str) -> HttpResponse:
+    meeting = _meeting_or_404(request, slug)
+    record = selectors.minutes_for(request.user, meeting)
+    can_manage = request.user.has_perm("governance.manage")
+    if record is None and not can_manage:
+        raise Http404(_("These minutes are not published yet."))
+    language = (get_language() or "fr")[:2]
+    form = None
+    if can_manage and record is not None and record.status == MinutesStatus.DRAFT:
+        form = MinutesForm(
+            initial={
+                "version": record.version,
+                "text_fr": record.text_fr,
+                "text_en": record.text_en,
+            }
+        )
+    return render(
+        request,
+        "governance/minutes.html",
+        {
+            "meeting": meeting,
+            "minutes": record,
+            "text": record.text(language) if record else "",
+            "form": form,
+            "can_manage": can_manage,
+        },
+    )
+
+
+@login_required
+@require_POST
+def minutes_generate(request: HttpRequest, slug: str) -> HttpResponse:
+    meeting = _meeting_or_404(request, slug)
+    _require_manager(request)
+    _attempt(
+        request,
+        lambda: services.minutes_generate(user=request.user, meeting=meeting),
+        _("The minutes were drafted from the records."),
+    )
+    return redirect("governance:minutes", slug=slug)
+
+
+@login_required
+@require_POST
+def minutes_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    meeting = _meeting_or_404(request, slug)
+    _require_manager(request)
+    record = get_object_or_404(Minutes, meeting=meeting)
+    form = MinutesForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        _attempt(
+            request,
+            lambda: services.minutes_edit(
+                user=request.user,
+                minutes=record,
+                text_fr=data["text_fr"],
+                text_en=data["text_en"],
+                expected_version=data["version"],
+            ),
+            _("Minutes saved."),
+        )
+    return redirect("governance:minutes", slug=slug)
+
+
+@login_required
+@require_POST
+def minutes_approve(request: HttpRequest, slug: str) -> HttpResponse:
+    meeting = _meeting_or_404(request, slug)
+    _require_manager(request)
+    record = get_object_or_404(Minutes, meeting=meeting)
+    form = VersionForm(request.POST)
+    if form.is_valid():
+        _attempt(
+            request,
+            lambda: services.minutes_approve(
+                user=request.user, minutes=record, expected_version=form.cleaned_data["version"]
+            ),
+            _("Minutes approved."),
+        )
+    return redirect("governance:minutes", slug=slug)
+
+
+def minutes_pdf(request: HttpRequest, slug: str) -> HttpResponse:
+    meeting = _meeting_or_404(request, slug)
+    record = selectors.minutes_for(request.user, meeting)
+    if record is None:
+        raise Http404(_("These minutes are not published yet."))
+    language = (get_language() or "fr")[:2]
+    return pdf_response(badges.minutes_pdf(record, language), f"minutes-{meeting.slug}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Prize
+
+
+def laureates(request: HttpRequest) -> HttpResponse:
+    return render(request, "governance/laureates.html", {"laureates": selectors.laureates()})

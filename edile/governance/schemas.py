@@ -1,0 +1,131 @@
+"""API schemas of the governance module (no `from __future__ import annotations` here)."""
+
+import datetime as dt
+import uuid
+from typing import Literal
+
+from ninja import Field, Schema
+
+
+class MeetingFilters(Schema):
+    kind: str = ""
+    congress: str = Field("", description="Slug of the congress whose sessions to list.")
+    body: str = Field("", description="Slug of the convening body.")
+    year: int | None = None
+
+
+class MeetingOut(Schema):
+    slug: str
+    kind: str
+    title: str
+    title_fr: str | None
+    title_en: str | None
+    start: dt.datetime
+    end: dt.datetime
+    timezone: str
+    venue: str
+    body: str | None
+    congress: str | None
+    capacity: int | None
+    url: str
+
+
+class ResolutionFilters(Schema):
+    q: str = ""
+    state: str = ""
+    kind: str = ""
+    topic: str = ""
+    body: str = ""
+    meeting: str = ""
+
+
+class ResolutionOut(Schema):
+    slug: str
+    number: str
+    kind: str
+    state: str
+    title: str
+    title_fr: str | None
+    title_en: str | None
+    body: str
+    meeting: str | None
+    decided_on: dt.date | None
+    topics: list[str]
+    url: str
+
+
+class ParagraphOut(Schema):
+    number: int
+    text_fr: str | None
+    text_en: str | None
+
+
+class ResolutionDetailOut(ResolutionOut):
+    authentic_language: str
+    paragraphs: list[ParagraphOut]
+    votes: list[int]
+
+
+class VoteFilters(Schema):
+    meeting: str = ""
+    result: str = ""
+    resolution: str = ""
+
+
+class VoteOut(Schema):
+    id: int
+    resolution: str
+    amendment: str | None
+    meeting: str
+    mode: str
+    status: str
+    entitled: int
+    present: int
+    represented: int
+    yes: int
+    no: int
+    abstain: int
+    result: str
+    explanation: str
+    rule: dict
+
+
+class BallotIn(Schema):
+    local_government: str = Field(..., description="Slug of the city you vote for.")
+    option: Literal["yes", "no", "abstain"]
+
+
+class BallotOut(Schema):
+    vote: int
+    local_government: str
+    option: str
+    by_proxy: bool
+
+
+class RegistrationIn(Schema):
+    given_name: str = Field(..., min_length=1, max_length=100)
+    family_name: str = Field(..., min_length=1, max_length=100)
+    email: str = Field(..., min_length=3, max_length=254)
+    type: str
+    gender: str = "unknown"
+    local_government: str = Field("", description="Slug of the member city represented.")
+    organisation: str = ""
+    language: Literal["fr", "en"] = "fr"
+    consent_to_list: bool = False
+    sessions: list[str] = Field(default_factory=list, description="Slugs of sessions.")
+
+
+class RegistrationOut(Schema):
+    token: uuid.UUID
+    status: str
+    sessions: dict[str, str]
+
+
+class CheckInIn(Schema):
+    code: str
+
+
+class CheckInOut(Schema):
+    registration: str
+    first_scan: bool
+    local_government: str | None

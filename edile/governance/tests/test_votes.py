@@ -1,0 +1,308 @@
+"""Votes, proxies, amendments and the resolution workflow, through the services."""
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.utils import translation
+
+from edile.core.errors import ServiceError
+from edile.governance import services
+from edile.governance.models import (
+    AmendmentState,
+    ResolutionEvent,
+    ResolutionState,
+    VoteMode,
+)
+from edile.governance.tests.factories import make_world
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are asserted in English (the source language)."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def world():
+    return make_world(6)
+
+
+@pytest.fixture
+def staff(make_user):
+    return make_user("secretariat")
+
+
+def delegate(make_user, lg):
+    return make_user("delegate", local_government=lg)
+
+
+def test_roll_call_vote_adopts_the_resolution(world, staff, make_user):
+    """Delegates vote for their cities; closing computes the result and adopts the text."""
+    vote = services.vote_open(user=staff, resolution=world.resolution, meeting=world.session)
+    for lg, option in zip(world.cities, ["yes", "yes", "yes", "no", "abstain", "yes"]):
+        services.ballot_cast(
+            user=delegate(make_user, lg), vote=vote, local_government=lg, option=option
+        )
+    vote = services.vote_close(user=staff, vote=vote)
+    assert (vote.yes, vote.no, vote.abstain, vote.result) == (4, 1, 1, "pass")
+    assert vote.explanation_en.startswith("Quorum reached: 6 of 6")
+    world.resolution.refresh_from_db()
+    assert world.resolution.state == ResolutionState.ADOPTED
+    assert world.resolution.decided_on is not None
+    assert vote.rule_snapshot["code"] == "general_assembly-ordinary"
+
+
+def test_a_city_cannot_vote_twice(world, staff, make_user):
+    """A second ballot for the same city is refused with a message."""
+    vote = services.vote_open(user=staff, resolution=world.resolution, meeting=world.session)
+    user = delegate(make_user, world.cities[0])
+    services.ballot_cast(user=user, vote=vote, local_government=world.cities[0], option="yes")
+    with pytest.raises(ServiceError, match="already voted"):
+        services.ballot_cast(user=user, vote=vote, local_government=world.cities[0], option="no")
+
+
+def test_no_ballot_after_the_poll_closes(world, staff, make_user):
+    """Once closed, a vote accepts no more ballots."""
+    vote = services.vote_open(user=staff, resolution=world.resolution, meeting=world.session)
+    services.vote_close(user=staff, vote=vote)
+    with pytest.raises(ServiceError, match="closed"):
+        services.ballot_cast(
+            user=delegate(make_user, world.cities[0]),
+            vote=vote,
+            local_government=world.cities[0],
+            option="yes",
+        )
+
+
+def test_delegate_cannot_vote_for_another_city(world, staff, make_user):
+    """A delegate of one city may not cast another city's vote."""
+    vote = services.vote_open(user=staff, resolution=world.resolution, meeting=world.session)
+    with pytest.raises(PermissionDenied):
+        services.ballot_cast(
+            user=delegate(make_user, world.cities[0]),
+            vote=vote,
+            local_government=world.cities[1],
+            option="yes",
+        )
+
+
+def test_absent_city_cannot_vote(staff, make_user):
+    """Only cities present or represented vote."""
+    world = make_world(4, present=2)
+    vote = services.vote_open(user=staff, resolution=world.resolution, meeting=world.session)
+    with pytest.raises(ServiceError, match="present or represented"):
+        services.ballot_cast(
+            user=delegate(make_user, world.cities[3]),
+            vote=vote,
+            local_government=world.cities[3],
+            option="yes",
+        )
+
+
+def test_proxy_holder_votes_for_the_represented_city(staff, make_user):
+    """The holder's delegate casts the grantor's vote, marked as by proxy."""
+    world = make_world(4, present=3)
+    grantor, holder = world.cities[3], world.cities[0]
+    services.proxy_grant(user=staff, meeting=world.session, grantor=grantor, holder=holder)
+    vote = services.vote_open(user=staff, resolution=world.resolution, meeting=world.session)
+    assert (vote.present, vote.represented) == (3, 1)
+    ballot = services.ballot_cast(
+        user=delegate(make_user, holder), vote=vote, local_government=grantor, option="yes"
+    )
+    assert ballot.by_proxy
+
+
+def test_proxy_beyond_the_cap_is_refused(staff):
+    """A holder cannot collect more proxies than the meeting allows."""
+    world = make_world(6, present=3)
+    world.session.proxy_cap = 2
+    world.session.save()
+    holder = world.cities[0]
+    for grantor in world.cities[3:5]:
+        services.proxy_grant(user=staff, meeting=world.session, grantor=grantor, holder=holder)
+    with pytest.raises(ServiceError, match="already holds 2 proxies"):
+        services.proxy_grant(
+            user=staff, meeting=world.session, grantor=world.cities[5], holder=holder
+        )
+
+
+def test_delegate_can_only_give_own_city_proxy(make_user):
+    """Giving a proxy is for the city's own delegate (or the secretariat)."""
+    world = make_world(4, present=2)
+    with pytest.raises(PermissionDenied):
+        services.proxy_grant(
+            user=delegate(make_user, world.cities[0]),
+            meeting=world.session,
+            grantor=world.cities[3],
+            holder=world.cities[0],
+        )
+
+
+def test_analog_counts_beyond_voters_are_refused(world, staff):
+    """Counts larger than the members present or represented are refused with a message."""
+    vote = services.vote_open(
+        user=staff, resolution=world.resolution, meeting=world.session, mode=VoteMode.ANALOG
+    )
+    with pytest.raises(ServiceError, match="only 6 members are present"):
+        services.vote_record_counts(user=staff, vote=vote, yes=5, no=2, abstain=0)
+
+
+def test_analog_vote_without_quorum_changes_nothing(staff):
+    """Without quorum the text stays tabled and the explanation says why."""
+    world = make_world(10, present=3)
+    vote = services.vote_open(
+        user=staff, resolution=world.resolution, meeting=world.session, mode=VoteMode.ANALOG
+    )
+    services.vote_record_counts(user=staff, vote=vote, yes=3, no=0, abstain=0)
+    vote = services.vote_close(user=staff, vote=vote)
+    assert vote.result == "no_quorum"
+    assert "Quorum non atteint : 3 sur 10" in vote.explanation_fr
+    world.resolution.refresh_from_db()
+    assert world.resolution.state == ResolutionState.TABLED
+
+
+def test_snapshot_keeps_the_rule_as_it_was(world, staff):
+    """Changing the rule after a vote opened does not change how that vote is decided."""
+    vote = services.vote_open(
+        user=staff, resolution=world.resolution, meeting=world.session, mode=VoteMode.ANALOG
+    )
+    world.rule.threshold_numerator, world.rule.threshold_denominator = 5, 6
+    world.rule.save()
+    services.vote_record_counts(user=staff, vote=vote, yes=4, no=2, abstain=0)
+    assert services.vote_close(user=staff, vote=vote).result == "pass"
+
+
+def test_second_convocation_decides_without_quorum(staff):
+    """On second convocation a thin attendance still decides."""
+    world = make_world(10, present=2)
+    world.session.convocation = 2
+    world.session.save()
+    vote = services.vote_open(
+        user=staff, resolution=world.resolution, meeting=world.session, mode=VoteMode.ANALOG
+    )
+    services.vote_record_counts(user=staff, vote=vote, yes=2, no=0, abstain=0)
+    assert services.vote_close(user=staff, vote=vote).result == "pass"
+
+
+def test_only_staff_opens_and_closes_votes(world, make_user):
+    """Delegates and the Bureau cannot run a vote."""
+    for role in ("delegate", "bureau_member", "public"):
+        with pytest.raises(PermissionDenied):
+            services.vote_open(
+                user=make_user(role), resolution=world.resolution, meeting=world.session
+            )
+
+
+def test_adoption_needs_a_passed_vote(world, staff):
+    """The workflow refuses 'adopted' without a vote that passed."""
+    with pytest.raises(ServiceError, match="closed vote"):
+        services.resolution_transition(
+            user=staff, resolution=world.resolution, to_state=ResolutionState.ADOPTED
+        )
+
+
+def test_transitions_not_in_the_workflow_are_refused(world, staff):
+    """A tabled text cannot go back to draft."""
+    with pytest.raises(ServiceError, match="cannot go"):
+        services.resolution_transition(
+            user=staff, resolution=world.resolution, to_state=ResolutionState.DRAFT
+        )
+
+
+@pytest.mark.parametrize("role", ["delegate", "bureau_member", "focal_point", "public"])
+def test_transitions_check_the_role(world, make_user, role):
+    """Only the role named by the workflow row may withdraw a text."""
+    with pytest.raises(PermissionDenied):
+        services.resolution_transition(
+            user=make_user(role), resolution=world.resolution, to_state=ResolutionState.WITHDRAWN
+        )
+
+
+def test_withdrawal_is_recorded_in_the_history(world, staff):
+    """Each move leaves a dated step on the resolution's history."""
+    services.resolution_transition(
+        user=staff, resolution=world.resolution, to_state=ResolutionState.WITHDRAWN, note="retiré"
+    )
+    event = ResolutionEvent.objects.get(resolution=world.resolution)
+    assert (event.from_state, event.to_state, event.note) == ("tabled", "withdrawn", "retiré")
+
+
+def test_adopted_amendment_makes_a_new_version(world, staff, make_user):
+    """A delegate's amendment, adopted by vote, rewrites its paragraph in a new version."""
+    city = world.cities[0]
+    amendment = services.amendment_submit(
+        user=delegate(make_user, city),
+        resolution=world.resolution,
+        paragraph_number=2,
+        operation="replace",
+        text_fr="Les villes agissent pour la nature et le climat.",
+        text_en="Cities act for nature and climate.",
+        submitter=city,
+    )
+    sub = services.amendment_submit(
+        user=staff,
+        resolution=world.resolution,
+        paragraph_number=2,
+        operation="replace",
+        text_fr="Les villes agissent résolument pour la nature et le climat.",
+        parent=amendment,
+    )
+    assert sub.number == "A1.1"
+    vote = services.vote_open(
+        user=staff,
+        resolution=world.resolution,
+        meeting=world.session,
+        mode=VoteMode.ANALOG,
+        amendment=sub,
+    )
+    services.vote_record_counts(user=staff, vote=vote, yes=4, no=1, abstain=0)
+    services.vote_close(user=staff, vote=vote)
+    amendment.refresh_from_db()
+    assert amendment.text_fr.startswith("Les villes agissent résolument")
+    vote = services.vote_open(
+        user=staff,
+        resolution=world.resolution,
+        meeting=world.session,
+        mode=VoteMode.ANALOG,
+        amendment=amendment,
+    )
+    services.vote_record_counts(user=staff, vote=vote, yes=4, no=1, abstain=0)
+    services.vote_close(user=staff, vote=vote)
+    amendment.refresh_from_db()
+    assert amendment.state == AmendmentState.ADOPTED
+    world.resolution.refresh_from_db()
+    assert world.resolution.state == ResolutionState.AMENDED
+    latest = world.resolution.versions.order_by("-number").first()
+    assert latest.number == 2
+    assert latest.paragraphs.get(number=2).text_fr.startswith("Les villes agissent résolument")
+    assert latest.paragraphs.get(number=1).text_fr == "Premier paragraphe."
+
+
+def test_amendment_to_a_missing_paragraph_is_refused(world, staff):
+    """An amendment must target a paragraph of the current text."""
+    with pytest.raises(ServiceError, match="no paragraph 9"):
+        services.amendment_submit(
+            user=staff,
+            resolution=world.resolution,
+            paragraph_number=9,
+            operation="replace",
+            text_fr="x",
+        )
+
+
+def test_amendment_diff_marks_changed_words(world, staff):
+    """The diff shows deleted and inserted words against the paragraph."""
+    from edile.governance.selectors import amendment_diff
+
+    amendment = services.amendment_submit(
+        user=staff,
+        resolution=world.resolution,
+        paragraph_number=2,
+        operation="replace",
+        text_fr="Les villes agissent vite pour la nature.",
+    )
+    diff = amendment_diff(amendment)
+    assert ("ins", "vite") in diff
+    assert ("same", "Les villes agissent") in diff
