@@ -328,13 +328,8 @@ def application_detail(request: HttpRequest, reference: str) -> HttpResponse:
         and application.status in ("submitted", "deferred"),
         "reviews": selectors.reviews_visible_to(request.user, application),
         "failures": services.eligibility_failures(application) if can_edit else [],
-        "forms": {
-            "budget": forms.BudgetLineForm(),
-            "cofinancing": forms.CoFinancingForm(),
-            "beneficiaries": forms.BeneficiaryForm(),
-            "indicator": forms.IndicatorForm(),
-            "document": forms.DocumentForm(),
-        }
+        # One prefix per form: the page holds several forms with fields of the same name.
+        "forms": {kind: form_class(prefix=kind) for kind, (form_class, _run) in LINE_FORMS.items()}
         if can_edit
         else {},
         "assign_form": forms.AssignReviewerForm() if can_assign else None,
@@ -408,7 +403,7 @@ def application_line_add(request: HttpRequest, reference: str, kind: str) -> Htt
     if kind not in LINE_FORMS:
         raise Http404(_("Unknown kind of line."))
     form_class, action = LINE_FORMS[kind]
-    form = form_class(request.POST, request.FILES)
+    form = form_class(request.POST, request.FILES, prefix=kind)
     if form.is_valid():
         try:
             action(application, request.user, form.cleaned_data, request.FILES)
@@ -645,13 +640,14 @@ def grant_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "agreement_reference": grant.agreement_reference,
                 "status": grant.status,
                 "version": grant.version,
-            }
+            },
+            prefix="agreement",
         ),
-        "tranche_form": forms.TrancheForm(),
-        "disbursement_form": forms.DisbursementForm(),
-        "schedule_form": forms.ReportScheduleForm(),
-        "visit_form": forms.VisitForm(),
-        "risk_form": forms.RiskForm(),
+        "tranche_form": forms.TrancheForm(prefix="tranche"),
+        "disbursement_form": forms.DisbursementForm(prefix="disburse"),
+        "schedule_form": forms.ReportScheduleForm(prefix="report"),
+        "visit_form": forms.VisitForm(prefix="visit"),
+        "risk_form": forms.RiskForm(prefix="risk"),
         "left_to_pay": grant.amount - grant.disbursed,
     }
     return render(request, "grants/grant_detail.html", context)
@@ -698,7 +694,7 @@ def grant_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in GRANT_ACTIONS:
         raise Http404(_("Unknown action."))
     form_class, run = GRANT_ACTIONS[action]
-    form = form_class(request.POST, request.FILES)
+    form = form_class(request.POST, request.FILES, prefix=action)
     if form.is_valid():
         try:
             run(grant, request.user, form.cleaned_data)

@@ -116,12 +116,12 @@ def test_draft_editable_only_by_its_focal_points(client_as):
     other = _client(client_as, "other_focal_point", application)
     response = other.post(
         f"/fr/grants/applications/{application.reference}/budget/add/",
-        {"label": "x", "amount": "10"},
+        {"budget-label": "x", "budget-amount": "10"},
     )
     assert response.status_code == 403
     own = _client(client_as, "focal_point", application)
     own.post(
         f"/fr/grants/applications/{application.reference}/budget/add/",
-        {"label": "x", "amount": "10"},
+        {"budget-label": "x", "budget-amount": "10"},
     )
     assert application.budget_lines.count() == 1
