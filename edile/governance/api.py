@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router
+from ninja import Query, Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from edile.accounts.api_auth import required_user
@@ -184,12 +184,15 @@ def cast_ballot(request: HttpRequest, vote_id: int, payload: BallotIn) -> Any:
     ballot = services.ballot_cast(
         user=request.user, vote=vote, local_government=lg, option=payload.option
     )
-    return 201, {
-        "vote": vote.pk,
-        "local_government": lg.slug,
-        "option": ballot.option,
-        "by_proxy": ballot.by_proxy,
-    }
+    return Status(
+        201,
+        {
+            "vote": vote.pk,
+            "local_government": lg.slug,
+            "option": ballot.option,
+            "by_proxy": ballot.by_proxy,
+        },
+    )
 
 
 @router.post("/congresses/{slug}/registrations", response={201: RegistrationOut})
@@ -226,7 +229,9 @@ def register(request: HttpRequest, slug: str, payload: RegistrationIn) -> Any:
         user=request.user if request.user.is_authenticated else None,
     )
     signups = {s.session.slug: s.status for s in registration.signups.select_related("session")}
-    return 201, {"token": registration.token, "status": registration.status, "sessions": signups}
+    return Status(
+        201, {"token": registration.token, "status": registration.status, "sessions": signups}
+    )
 
 
 @router.post("/check-in", response=CheckInOut, auth=required_user)

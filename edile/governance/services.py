@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -139,6 +140,7 @@ def _send_registration_mail(registration: Registration) -> None:
             "registration": registration,
             "congress": registration.congress,
             "status": registration.get_status_display(),
+            "url": reverse("governance:registration_detail", kwargs={"token": registration.token}),
         }
         subject = _("Your registration for %(congress)s") % {"congress": registration.congress}
         body = render_to_string("governance/email/registration.txt", context)

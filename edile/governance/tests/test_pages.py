@@ -1,0 +1,243 @@
+"""Governance pages: who may see what, forms that answer with messages, constant queries."""
+
+import pytest
+from django.urls import reverse
+
+from edile.governance import services
+from edile.governance.models import Registration, RegistrationStatus, Resolution, VoteMode
+from edile.governance.tests.factories import make_world
+
+pytestmark = pytest.mark.django_db
+
+STAFF = {"secretariat", "administrator"}
+ROLES = ["secretariat", "administrator", "bureau_member", "delegate", "focal_point", "public"]
+
+
+@pytest.fixture
+def world():
+    return make_world(4)
+
+
+def _register(world, n, **kwargs):
+    data = {
+        "given_name": f"Ana{n}",
+        "family_name": f"Zed{n}",
+        "email": f"p{n}@example.org",
+        "type": "delegation_member",
+        "consent_to_list": True,
+        "send_email": False,
+    }
+    data.update(kwargs)
+    return services.registration_create(congress=world.congress, **data)
+
+
+def test_public_pages_answer(client, world):
+    """The programme, resolution, participants and statistics pages are public."""
+    for url in [
+        reverse("governance:index"),
+        reverse("governance:meeting_detail", args=[world.congress.slug]),
+        reverse("governance:meeting_detail", args=[world.session.slug]),
+        reverse("governance:body_detail", args=[world.body.slug]),
+        reverse("governance:register", args=[world.congress.slug]),
+        reverse("governance:participants", args=[world.congress.slug]),
+        reverse("governance:statistics", args=[world.congress.slug]),
+        reverse("governance:resolution_list"),
+        reverse("governance:resolution_detail", args=[world.resolution.slug]),
+        reverse("governance:laureates"),
+    ]:
+        assert client.get(url).status_code == 200, url
+
+
+def test_programme_shows_local_times(client, world):
+    """Session times are shown in the congress's own time zone (Phnom Penh, UTC+7)."""
+    response = client.get(reverse("governance:meeting_detail", args=[world.congress.slug]))
+    assert "09:00–13:00" in response.content.decode()
+
+
+def test_draft_resolutions_are_hidden_from_the_public(client, client_as, world):
+    """A draft is a 404 for the public and visible to the secretariat."""
+    Resolution.objects.filter(pk=world.resolution.pk).update(state="draft")
+    url = reverse("governance:resolution_detail", args=[world.resolution.slug])
+    assert client.get(url).status_code == 404
+    assert client_as("secretariat").get(url).status_code == 200
+
+
+@pytest.mark.parametrize("role", ROLES + [None])
+@pytest.mark.parametrize("name", ["check_in", "moderation"])
+def test_staff_pages_role_matrix(client_as, world, role, name):
+    """Check-in and moderation: secretariat and administrators only; others 403 or sign in."""
+    response = client_as(role).get(reverse(f"governance:{name}", args=[world.congress.slug]))
+    if role is None:
+        assert response.status_code == 302
+    else:
+        assert response.status_code == (200 if role in STAFF else 403)
+
+
+def test_register_through_the_form(client, world):
+    """The form registers the person and leads to their page with a badge link."""
+    response = client.post(
+        reverse("governance:register", args=[world.congress.slug]),
+        {
+            "given_name": "Awa",
+            "family_name": "Diop",
+            "email": "awa@example.org",
+            "type": "mayor",
+            "gender": "female",
+            "language": "fr",
+            "local_government": world.cities[0].pk,
+            "sessions": [world.session.pk],
+            "consent_to_list": "on",
+        },
+    )
+    registration = Registration.objects.get(email="awa@example.org")
+    assert response.status_code == 302
+    assert response.url == reverse("governance:registration_detail", args=[registration.token])
+    page = client.get(response.url).content.decode()
+    assert reverse("governance:registration_badge", args=[registration.token]) in page
+
+
+def test_register_twice_shows_a_message(client, world):
+    """A second registration with the same e-mail re-shows the form with the reason."""
+    _register(world, 1)
+    response = client.post(
+        reverse("governance:register", args=[world.congress.slug]),
+        {
+            "given_name": "X",
+            "family_name": "Y",
+            "email": "p1@example.org",
+            "type": "press",
+            "gender": "unknown",
+            "language": "en",
+        },
+    )
+    assert response.status_code == 200
+    assert "déjà inscrite" in response.content.decode()
+
+
+def test_badge_pdf_only_for_confirmed(client, world):
+    """A confirmed registrant downloads a PDF badge; a waiting one does not get one."""
+    registration = _register(world, 1)
+    response = client.get(reverse("governance:registration_badge", args=[registration.token]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    Registration.objects.filter(pk=registration.pk).update(status=RegistrationStatus.WAITLISTED)
+    response = client.get(reverse("governance:registration_badge", args=[registration.token]))
+    assert response.status_code == 404
+
+
+def test_check_in_page_scans_a_badge(client_as, world):
+    """The desk scans the QR code (its text) and sees the welcome."""
+    registration = _register(world, 1)
+    staff = client_as("secretariat")
+    url = reverse("governance:check_in", args=[world.congress.slug])
+    response = staff.post(url, {"code": str(registration.token)})
+    assert "arrivée enregistrée" in response.content.decode()
+    response = staff.post(url, {"code": "nonsense"})
+    assert "Aucune inscription" in response.content.decode()
+
+
+def test_participant_list_constant_queries(client, world, django_assert_max_num_queries):
+    """The participant list costs the same few queries for 30 rows as for 3."""
+    for n in range(30):
+        _register(world, n, local_government=world.cities[n % 4])
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("governance:participants", args=[world.congress.slug]))
+    assert response.content.decode().count("<tr>") >= 31
+
+
+def test_resolution_list_constant_queries(client, world, django_assert_max_num_queries):
+    """The resolution list does not query per row."""
+    for n in range(20):
+        Resolution.objects.create(
+            slug=f"r{n}",
+            number=f"R{n}",
+            title=f"T{n}",
+            title_fr=f"T{n}",
+            body=world.body,
+            state="tabled",
+        )
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("governance:resolution_list"))
+    assert response.status_code == 200
+
+
+def test_delegate_votes_on_the_vote_page(client_as, world, make_user):
+    """A delegate sees the ballot form for their city, votes, and cannot vote again."""
+    staff = make_user("secretariat")
+    vote = services.vote_open(user=staff, resolution=world.resolution, meeting=world.session)
+    delegate = client_as("delegate", local_government=world.cities[0])
+    url = reverse("governance:vote_detail", args=[vote.pk])
+    assert "ballot" in delegate.get(url).content.decode()
+    response = delegate.post(
+        reverse("governance:ballot_cast", args=[vote.pk]),
+        {"local_government": world.cities[0].pk, "option": "yes"},
+        follow=True,
+    )
+    assert "Le vote de votre ville est enregistré" in response.content.decode()
+    assert vote.ballots.count() == 1
+    response = delegate.post(
+        reverse("governance:ballot_cast", args=[vote.pk]),
+        {"local_government": world.cities[0].pk, "option": "no"},
+        follow=True,
+    )
+    assert vote.ballots.get().option == "yes"
+
+
+@pytest.mark.parametrize("role", ["bureau_member", "delegate", "public"])
+def test_only_staff_closes_a_vote(client_as, world, make_user, role):
+    """Closing a vote from the page is refused to non-staff."""
+    vote = services.vote_open(
+        user=make_user("secretariat"), resolution=world.resolution, meeting=world.session
+    )
+    response = client_as(role).post(reverse("governance:vote_close", args=[vote.pk]))
+    assert response.status_code == 403
+    vote.refresh_from_db()
+    assert vote.status == "open"
+
+
+def test_minutes_draft_then_approved_and_public(client, client_as, world, make_user):
+    """Draft minutes are for the secretariat; once approved they are public, with a PDF."""
+    staff_user = make_user("secretariat")
+    vote = services.vote_open(
+        user=staff_user, resolution=world.resolution, meeting=world.session, mode=VoteMode.ANALOG
+    )
+    services.vote_record_counts(user=staff_user, vote=vote, yes=3, no=1, abstain=0)
+    services.vote_close(user=staff_user, vote=vote)
+    staff = client_as("secretariat")
+    url = reverse("governance:minutes", args=[world.session.slug])
+    staff.post(reverse("governance:minutes_generate", args=[world.session.slug]))
+    assert client.get(url).status_code == 404
+    page = staff.get(url).content.decode()
+    assert "Quorum atteint : 4 sur 4" in page
+    minutes = world.session.minutes
+    staff.post(
+        reverse("governance:minutes_approve", args=[world.session.slug]),
+        {"version": minutes.version},
+    )
+    assert client.get(url).status_code == 200
+    english = client.get(
+        reverse("governance:minutes", args=[world.session.slug]).replace("/fr/", "/en/", 1)
+    ).content.decode()
+    assert "Quorum reached: 4 of 4" in english
+    pdf = client.get(reverse("governance:minutes_pdf", args=[world.session.slug]))
+    assert pdf.content.startswith(b"%PDF")
+
+
+def test_minutes_edit_refuses_a_stale_version(client_as, world, make_user):
+    """Two editors: the second save, from an old version, is refused, not overwritten."""
+    services.minutes_generate(user=make_user("secretariat"), meeting=world.session)
+    minutes = world.session.minutes
+    staff = client_as("secretariat")
+    url = reverse("governance:minutes_edit", args=[world.session.slug])
+    staff.post(url, {"version": minutes.version, "text_fr": "Premier", "text_en": "First"})
+    response = staff.post(
+        url, {"version": minutes.version, "text_fr": "Second", "text_en": "Second"}, follow=True
+    )
+    minutes.refresh_from_db()
+    assert minutes.text_fr == "Premier"
+    assert (
+        "Someone else" in response.content.decode()
+        or "Rechargez" in response.content.decode()
+        or "quelqu" in response.content.decode().lower()
+    )
