@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from edile.accounts.api_auth import required_user
 from edile.datagov import exports, selectors, services
@@ -123,7 +123,7 @@ def get_dataset(request: HttpRequest, slug: str) -> dict[str, Any]:
 
 
 @router.post("/datasets", response={201: DatasetDetailOut}, auth=required_user)
-def create_dataset(request: HttpRequest, payload: DatasetIn) -> tuple[int, dict[str, Any]]:
+def create_dataset(request: HttpRequest, payload: DatasetIn) -> Status:
     """Publish a dataset (a focal point for its city, the secretariat for any)."""
     publisher = None
     if payload.publisher:
@@ -134,7 +134,7 @@ def create_dataset(request: HttpRequest, payload: DatasetIn) -> tuple[int, dict[
     ds = services.dataset_create(
         user=request.user, publisher=publisher, data=data, themes=list(payload.themes)
     )
-    return 201, get_dataset(request, ds.slug)
+    return Status(201, get_dataset(request, ds.slug))
 
 
 def _stream(
@@ -188,7 +188,7 @@ def request_access(
     if ds is None:
         raise Http404("No such dataset, or you may not see it.")
     r = services.access_request_submit(user=request.user, dataset=ds, **payload.dict())
-    return 201, _request_out(r)
+    return Status(201, _request_out(r))
 
 
 @router.get("/access-requests", response=dict[str, list[AccessRequestOut]], auth=required_user)

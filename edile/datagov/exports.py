@@ -8,6 +8,7 @@ without background ontologies).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
@@ -142,6 +143,14 @@ class TripleWriter:
             (DATA_THEME_SCHEME, RDF.type, SKOS.ConceptScheme),
             (DATA_THEME_SCHEME, DCT.title, Literal("Data theme", lang="en")),
         ]
+        # Metadata licence: the catalogue's own descriptions are free to reuse.
+        metadata_licence = URIRef(LICENCE_URIS[Licence.CC0])
+        triples += [
+            (cat, DCT.license, metadata_licence),
+            (cat, DCT.issued, Literal(dt.date(2019, 12, 4), datatype=XSD.date)),
+            (cat, DCT.modified, Literal(dt.date.today(), datatype=XSD.date)),
+        ]
+        triples += self._concept(metadata_licence, DCT.LicenseDocument)
         for lang in ("FRA", "ENG"):
             node = URIRef(f"{EU_AUTHORITY}language/{lang}")
             triples += [(cat, DCT.language, node), (node, RDF.type, DCT.LinguisticSystem)]
@@ -249,6 +258,10 @@ class TripleWriter:
         ]
         if dist.title:
             t.append((node, DCT.title, Literal(dist.title)))
+        t.append((node, DCT.description, Literal(dist.title or f"{dist.format}: {ds.title}")))
+        availability = URIRef(f"{EU_AUTHORITY}planned-availability/STABLE")
+        t.append((node, DCATAP.availability, availability))
+        t += self._concept(availability, SKOS.Concept, "stable")
         if ds.classification == Classification.OPEN:
             if dist.file:
                 download = self.base + reverse(
@@ -387,10 +400,15 @@ def validate_dataset(ds: Dataset) -> tuple[list[str], list[str]]:
     )
     errors: list[str] = []
     warnings: list[str] = []
+    own = {dataset_iri(default_base_url(), ds.slug)}
+    own |= set(data.objects(next(iter(own)), DCAT.distribution))
     for result in report.subjects(RDF.type, SH.ValidationResult):
         severity = report.value(result, SH.resultSeverity)
         path = report.value(result, SH.resultPath)
         focus = report.value(result, SH.focusNode)
+        if severity != SH.Violation and focus not in own:
+            # Advice about shared nodes (the catalogue, countries…) is not the publisher's to act on.
+            continue
         message = report.value(result, SH.resultMessage)
         # The focus node's class makes the message readable ("dcat:Distribution dct:format").
         kind = next((_compact(str(o)) for o in data.objects(focus, RDF.type)), "")

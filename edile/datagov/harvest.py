@@ -457,10 +457,8 @@ def catalogue_harvest(
             dataset = dataset or Dataset(publisher=publisher, identifier=rec.identifier)
             dataset.title_fr = rec.title.get("fr") or rec.title.get("en", "")
             dataset.title_en = rec.title.get("en", "")
-            dataset.title = dataset.title_fr
             dataset.description_fr = rec.description.get("fr") or rec.description.get("en", "")
             dataset.description_en = rec.description.get("en", "")
-            dataset.description = dataset.description_fr
             dataset.keywords = ", ".join(rec.keywords)[:500]
             dataset.licence = rec.licence
             dataset.classification = rec.classification

@@ -555,6 +555,7 @@ class RoadmapAction(VersionedModel):
     )
     evidence = models.TextField(_("evidence"), blank=True)
     evidence_url = models.URLField(_("evidence link"), blank=True)
+    is_fictional = models.BooleanField(_("fictional"), default=False)
 
     class Meta:
         verbose_name = _("roadmap action")

@@ -90,13 +90,11 @@ def _apply_fields(dataset: Dataset, data: dict[str, Any]) -> None:
                 name,
                 "" if value is None and name in {"identifier", "spatial_country"} else value,
             )
-    # The untranslated column follows the default language, with English as a fallback.
-    dataset.title = dataset.title_fr or dataset.title_en or ""
-    dataset.description = dataset.description_fr or dataset.description_en or ""
-    dataset.quality_notes = dataset.quality_notes_fr or dataset.quality_notes_en or ""
-    if not dataset.title:
+    # Only the per-language columns are written: assigning `title` would write the active
+    # language's column (modeltranslation), and reading it falls back from one to the other.
+    if not (dataset.title_fr or dataset.title_en):
         raise ServiceError(_("Give the dataset a title, in French or in English."))
-    if not dataset.description:
+    if not (dataset.description_fr or dataset.description_en):
         raise ServiceError(_("Describe the dataset, in French or in English."))
     if (
         dataset.temporal_start
@@ -458,9 +456,7 @@ def processing_record_save(
     for name in RECORD_FIELDS:
         if name in data:
             setattr(record, name, data[name])
-    record.name = record.name_fr or record.name_en or ""
-    record.purpose = record.purpose_fr or record.purpose_en or ""
-    if not record.name or not record.purpose:
+    if not (record.name_fr or record.name_en) or not (record.purpose_fr or record.purpose_en):
         raise ServiceError(_("Name the processing and state its purpose."))
     with transaction.atomic():
         if record.pk:

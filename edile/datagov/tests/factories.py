@@ -26,10 +26,8 @@ class DatasetFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"dataset-{n}")
     title_fr = factory.Sequence(lambda n: f"Jeu de données {n}")
     title_en = factory.Sequence(lambda n: f"Dataset {n}")
-    title = factory.SelfAttribute("title_fr")
     description_fr = "Description du jeu de données."
     description_en = "Description of the dataset."
-    description = factory.SelfAttribute("description_fr")
     publisher = factory.SubFactory(LocalGovernmentFactory)
     contact_name = "Service des données"
     contact_email = "data@example.org"
