@@ -123,6 +123,8 @@ class BallotForm(forms.Form):
         self.fields["local_government"].queryset = LocalGovernment.objects.filter(
             pk__in=[c.pk for c in cities]
         ).order_by("name")
+        # A delegate usually votes for one city: no empty choice to trip over.
+        self.fields["local_government"].empty_label = None
 
 
 class CountsForm(forms.Form):

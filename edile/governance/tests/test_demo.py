@@ -66,9 +66,12 @@ def test_demo_loads_twice_without_change_and_tells_the_congress(client):
         reverse("governance:resolution_detail", kwargs={"slug": "ga-2019-decision-observatory"})
     )
     assert page.status_code == 200
-    assert "/en/governance/resolutions/ga-2019-decision-observatory/" == reverse(
-        "governance:resolution_detail", kwargs={"slug": "ga-2019-decision-observatory"}
-    ).replace("/fr/", "/en/", 1)
+    assert (
+        reverse(
+            "governance:resolution_detail", kwargs={"slug": "ga-2019-decision-observatory"}
+        ).replace("/fr/", "/en/", 1)
+        == "/en/governance/resolutions/ga-2019-decision-observatory/"
+    )
     laureates = client.get(reverse("governance:laureates")).content.decode()
     assert "Maïmou Wali" in laureates and "Andréanne Laurein" in laureates
     minutes = client.get(reverse("governance:minutes", args=["phnom-penh-2019-general-assembly"]))
