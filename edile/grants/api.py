@@ -13,6 +13,7 @@ from edile.grants.models import Application, Grant
 from edile.grants.schemas import (
     ApplicationOut,
     BreakdownRow,
+    CallIn,
     CallOut,
     DecisionIn,
     DisbursementIn,
@@ -56,6 +57,16 @@ def list_calls(request: HttpRequest) -> list[dict[str, Any]]:
         }
         for c in selectors.call_list()
     ]
+
+
+@router.post("/calls", response=CallOut, auth=required_user)
+def create_call(request: HttpRequest, payload: CallIn) -> dict[str, Any]:
+    """Open a call for projects (secretariat): rules and scoring grid as data."""
+    call = services.call_create(actor=request.user, data=payload.dict())
+    return {
+        **{f: getattr(call, f) for f in CallOut.model_fields if f != "is_open"},
+        "is_open": call.is_open(),
+    }
 
 
 def _project(a: Application) -> dict[str, Any]:

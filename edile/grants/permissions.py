@@ -42,7 +42,10 @@ def is_assigned_reviewer(user: Any, obj: Any) -> bool:
     application = _application(obj)
     if application is None or not getattr(user, "is_authenticated", False):
         return False
-    return application.reviews.filter(reviewer=user).exclude(status="recused").exists()
+    # Only once they have declared no conflict of interest: the declaration comes first.
+    return application.reviews.filter(
+        reviewer=user, status__in=("in_progress", "submitted")
+    ).exists()
 
 
 @rules.predicate

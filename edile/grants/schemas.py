@@ -101,3 +101,19 @@ class ProblemOut(Schema):
     identifier: str
     reference: str
     problems: list[str]
+
+
+class CallIn(Schema):
+    slug: str = Field("", max_length=100)
+    title_fr: str = Field(..., min_length=1, max_length=250)
+    title_en: str = Field("", max_length=250)
+    description_fr: str = ""
+    description_en: str = ""
+    year: int = Field(..., ge=1990, le=2100)
+    envelope: Decimal
+    currency: str = Field("EUR", min_length=3, max_length=3)
+    opens_on: dt.date
+    closes_on: dt.date
+    sectors: list[str] = []
+    rules: dict = {}
+    criteria: list[dict] = []

@@ -61,9 +61,9 @@ def applications_visible_to(user: Any) -> QuerySet[Application]:
         return qs.none()
     condition = Q(local_government_id__in=scoped_local_government_ids(user, RoleCode.FOCAL_POINT))
     condition |= Q(
-        pk__in=Review.objects.filter(reviewer=user)
-        .exclude(status=ReviewStatus.RECUSED)
-        .values("application_id")
+        pk__in=Review.objects.filter(
+            reviewer=user, status__in=[ReviewStatus.IN_PROGRESS, ReviewStatus.SUBMITTED]
+        ).values("application_id")
     )
     if has_role(user, RoleCode.BUREAU_MEMBER):
         condition |= Q(status__in=[ApplicationStatus.APPROVED, ApplicationStatus.REJECTED])

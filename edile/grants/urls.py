@@ -16,6 +16,7 @@ urlpatterns = [
     path("partners/export.<str:fmt>", views.partner_export, name="partner_export"),
     path("open-data/check/", views.iati_problems, name="iati_problems"),
     path("workspace/", views.workspace, name="workspace"),
+    path("applications/export.<str:fmt>", views.application_export, name="application_export"),
     path("applications/<slug:reference>/", views.application_detail, name="application_detail"),
     path("applications/<slug:reference>/edit/", views.application_edit, name="application_edit"),
     path(

@@ -266,6 +266,47 @@ def workspace(request: HttpRequest) -> HttpResponse:
     return render(request, "grants/workspace.html", context)
 
 
+@login_required
+def application_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The applications the person may see, as CSV or XLSX."""
+    if fmt not in EXPORT_FORMATS:
+        return HttpResponseBadRequest(_("Unknown format: use csv or xlsx."))
+    headers = [
+        _("Reference"),
+        _("Title (French)"),
+        _("Title (English)"),
+        _("City"),
+        _("Country"),
+        _("Call"),
+        _("Sector"),
+        _("Grant requested"),
+        _("Currency"),
+        _("Total budget"),
+        _("Co-financing in euros"),
+        _("Expected beneficiaries"),
+        _("Status"),
+    ]
+    rows = (
+        [
+            a.reference,
+            a.title_fr,
+            a.title_en,
+            a.local_government.name,
+            a.local_government.country.code,
+            a.call.slug,
+            a.get_sector_display(),
+            a.grant_requested,
+            a.currency,
+            a.total_budget,
+            a.cofinancing_eur,
+            a.beneficiaries,
+            a.get_status_display(),
+        ]
+        for a in selectors.applications_visible_to(request.user).iterator(chunk_size=2000)
+    )
+    return tabular_response(fmt, headers, rows, "grants-applications")
+
+
 def _application_for(
     request: HttpRequest, reference: str, perm: str = "grants.view_application"
 ) -> Application:

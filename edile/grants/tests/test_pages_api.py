@@ -96,3 +96,65 @@ def test_unapproved_project_has_no_public_page(client):
 
     application = make_application(status="submitted")
     assert client.get(f"/fr/grants/projects/{application.reference}/").status_code == 404
+
+
+def test_staff_open_a_call_through_the_api(client_as):
+    """The secretariat opens a call; bad dates, codes or amounts get a message; others get 403."""
+    staff = client_as("secretariat")
+    payload = {
+        "title_fr": "Appel 2027",
+        "title_en": "2027 call",
+        "year": 2027,
+        "envelope": "500000",
+        "opens_on": "2027-01-01",
+        "closes_on": "2027-03-31",
+        "sectors": ["14030"],
+        "rules": {"max_grant": "100000", "min_cofinancing_share": "0.3"},
+        "criteria": [
+            {"code": "impact", "label_fr": "Impact", "label_en": "Impact", "weight": 1, "max": 5}
+        ],
+    }
+    response = staff.post("/api/v1/grants/calls", payload, content_type="application/json")
+    assert response.status_code == 200, response.content
+    assert response.json()["slug"] == "2027-call"
+    bad = {**payload, "slug": "other", "closes_on": "2026-12-31"}
+    assert (
+        staff.post("/api/v1/grants/calls", bad, content_type="application/json").status_code == 400
+    )
+    bad = {**payload, "slug": "other", "sectors": ["99999"]}
+    assert (
+        "99999"
+        in staff.post("/api/v1/grants/calls", bad, content_type="application/json").json()["detail"]
+    )
+    bad = {**payload, "slug": "other", "envelope": "-1"}
+    assert (
+        staff.post("/api/v1/grants/calls", bad, content_type="application/json").status_code == 400
+    )
+    focal = client_as("focal_point")
+    assert (
+        focal.post("/api/v1/grants/calls", payload, content_type="application/json").status_code
+        == 403
+    )
+
+
+def test_ranking_and_workspace_constant_queries(client_as, django_assert_max_num_queries):
+    """The ranked list and the staff workspace keep a constant number of queries."""
+    from edile.grants.models import Review
+    from edile.grants.tests.factories import make_application, make_call
+
+    call = make_call()
+    staff = client_as("secretariat")
+    for _ in range(20):
+        application = make_application(call=call, status="submitted")
+        Review.objects.create(
+            application=application, reviewer=staff.user, status="submitted", total=Decimal("50")
+        )
+    # Session, user, MFA and role checks included; 20 rows would add 20 if it were N+1.
+    with django_assert_max_num_queries(15):
+        response = staff.get(f"/fr/grants/calls/{call.slug}/ranking/")
+    assert response.status_code == 200
+    with django_assert_max_num_queries(16):
+        response = staff.get("/fr/grants/workspace/")
+    assert response.status_code == 200
+    export = staff.get("/fr/grants/applications/export.csv")
+    assert len(b"".join(export.streaming_content).decode("utf-8-sig").splitlines()) == 21

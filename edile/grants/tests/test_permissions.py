@@ -30,7 +30,7 @@ def _client(client_as, role, application):
         return client_as("focal_point", local_government=make_member())
     if role == "reviewer":
         c = client_as("bureau_member")
-        application.reviews.create(reviewer=c.user)
+        application.reviews.create(reviewer=c.user, status="in_progress")
         return c
     return client_as(role)
 

@@ -53,17 +53,22 @@ def test_only_staff_assign(make_user, submitted):
         )
 
 
-def test_declared_conflict_recuses_and_hides_the_file(make_user, submitted, staff):
-    """A reviewer who declares a conflict is recused and loses access to the application."""
-    reviewer = make_user("bureau_member")
+def test_file_shown_only_after_declaring_no_conflict(make_user, submitted, staff):
+    """A reviewer sees the file only after declaring no conflict; declaring one recuses them."""
+    reviewer, recused = make_user("bureau_member"), make_user("bureau_member")
     review = services.review_assign(actor=staff, application=submitted, reviewer=reviewer)
-    assert reviewer.has_perm("grants.view_application", submitted)
-    services.review_declare(
-        actor=reviewer, review=review, has_conflict=True, declaration="My brother runs the works."
-    )
-    review.refresh_from_db()
-    assert review.status == ReviewStatus.RECUSED
+    other = services.review_assign(actor=staff, application=submitted, reviewer=recused)
     assert not reviewer.has_perm("grants.view_application", submitted)
+    services.review_declare(actor=reviewer, review=review, has_conflict=False)
+    assert reviewer.has_perm("grants.view_application", submitted)
+    with pytest.raises(ServiceError, match="what the conflict"):
+        services.review_declare(actor=recused, review=other, has_conflict=True, declaration=" ")
+    services.review_declare(
+        actor=recused, review=other, has_conflict=True, declaration="My brother runs the works."
+    )
+    other.refresh_from_db()
+    assert other.status == ReviewStatus.RECUSED
+    assert not recused.has_perm("grants.view_application", submitted)
 
 
 def test_scores_hidden_from_other_reviewers_until_submitted(make_user, submitted, staff):
