@@ -222,18 +222,17 @@ def anonymous_report_purge_expired(*, before: dt.date) -> int:
     reports = IntakeReport.objects.filter(
         channel=ReportChannel.ANONYMOUS, created_at__lt=cutoff, contact_purged_at__isnull=True
     )
-    count = 0
+    purged = []
     now = timezone.now()
     for report in reports.select_for_update():
         report.reporter_name = ""
         report.reporter_contact = ""
         report.contact_purged_at = now
         report.save(update_fields=["reporter_name", "reporter_contact", "contact_purged_at"])
-        count += 1
+        purged.append(report.pk)
     # History rows keep old values; the reporter's name must not survive there either.
-    IntakeReport.history.filter(channel=ReportChannel.ANONYMOUS, created_at__lt=cutoff).exclude(
-        reporter_name=""
-    ).update(reporter_name="")
+    IntakeReport.history.filter(id__in=purged).update(reporter_name="")
+    count = len(purged)
     return count
 
 

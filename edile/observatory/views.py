@@ -395,6 +395,7 @@ def report_queue(request: HttpRequest) -> HttpResponse:
 def report_triage(request: HttpRequest, report_id: int) -> HttpResponse:
     _analyst(request)
     report = get_object_or_404(IntakeReport, pk=report_id)
+    status = 200
     if request.method == "POST":
         action = request.POST.get("action")
         try:
@@ -418,6 +419,7 @@ def report_triage(request: HttpRequest, report_id: int) -> HttpResponse:
             raise ServiceError(_("Unknown action."))
         except ServiceError as exc:
             messages.error(request, exc.message)
+            status = exc.status_code
     services.confidential_read_log(
         user=request.user,
         report=report,
@@ -429,7 +431,7 @@ def report_triage(request: HttpRequest, report_id: int) -> HttpResponse:
         "report": report,
         "duplicates": [selectors.incident_view(i, CONFIDENTIAL, full=False) for i in duplicates],
     }
-    return render(request, "observatory/report_triage.html", context)
+    return render(request, "observatory/report_triage.html", context, status=status)
 
 
 @login_required

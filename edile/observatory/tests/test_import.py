@@ -1,0 +1,140 @@
+"""Partners' spreadsheets are imported all-or-nothing, every bad row reported with its reason."""
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from edile.core.errors import ServiceError
+from edile.observatory import services
+from edile.observatory.models import Incident
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are checked in English (the default language is French)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+HEADER = (
+    "date,date_precision,country,place,victim_name,victim_gender,victim_office,violation_types,"
+    "perpetrator_type,summary_fr,summary_en,source_url,confidentiality,verification_status\n"
+)
+GOOD = (
+    "2023-04-12,day,ML,Kita,Awa Test,female,mayor,threat;online_harassment,armed_group,"
+    "Menaces,Threats,https://example.org/a,public,verified\n"
+    "2022-07,month,HT,Jacmel,,unknown,councillor,kidnapping,organised_crime,Enlèvement,"
+    "Kidnapping,,confidential,reported\n"
+)
+
+
+def run(text, make_user):
+    return services.incidents_import(
+        actor=make_user("observatory_analyst"), data=text.encode(), filename="partner.csv"
+    )
+
+
+def test_good_file_creates_incidents_with_acts_and_victims(make_user):
+    """Each row becomes an unpublished incident with its act, victim, perpetrator and source."""
+    report = run(HEADER + GOOD, make_user)
+    assert report.ok and report.created == 2
+    mali = Incident.objects.get(country="ML")
+    assert not mali.is_published
+    assert sorted(mali.acts.get().violation_types.values_list("code", flat=True)) == [
+        "online_harassment",
+        "threat",
+    ]
+    assert mali.victims.get().identity_confidentiality == "public"
+    assert mali.sources.get().url == "https://example.org/a"
+    haiti = Incident.objects.get(country="HT")
+    assert haiti.date_precision == "month" and haiti.date_start.isoformat() == "2022-07-01"
+
+
+def test_bad_rows_are_all_reported_and_nothing_is_saved(make_user):
+    """Malformed dates, unknown codes and bad links: every row listed, nothing imported."""
+    bad = (
+        "2023-02-30,day,ML,,,female,mayor,threat,unknown,,,,public,verified\n"
+        "2023-02,day,ML,,,female,mayor,threat,unknown,,,,public,verified\n"
+        "2023-01-01,day,XX,,,female,mayor,threat,unknown,,,,public,verified\n"
+        "2023-01-01,day,ML,,,female,king,threat,unknown,,,,public,verified\n"
+        "2023-01-01,day,ML,,,female,mayor,alien_abduction,unknown,,,,public,verified\n"
+        "2023-01-01,day,ML,,,female,mayor,threat,unknown,,,javascript:alert(1),public,verified\n"
+        "2023-01-01,day,ML,,,female,mayor,threat,unknown,,,,secret,verified\n"
+        "2999-01-01,day,ML,,,female,mayor,threat,unknown,,,,public,verified\n"
+    )
+    report = run(HEADER + GOOD + bad, make_user)
+    assert not report.ok and Incident.objects.count() == 0
+    messages = [str(e) for e in report.errors]
+    assert [e.line for e in report.errors] == [4, 5, 6, 7, 8, 9, 10, 11]
+    expected = [
+        "not a real date",
+        "does not match the precision",
+        "unknown country code",
+        "unknown victim_office",
+        "unknown violation type",
+        "source_url must start",
+        "unknown confidentiality",
+        "in the future",
+    ]
+    for message, fragment in zip(messages, expected, strict=True):
+        assert fragment in message
+
+
+def test_missing_columns_and_oversized_files_are_refused(make_user, settings):
+    """A file without the required columns, or too large, is refused with a message."""
+    with pytest.raises(ServiceError, match="Missing columns"):
+        run("date,country\n2023-01-01,ML\n", make_user)
+    settings.EDILE_MAX_UPLOAD_BYTES = 100
+    with pytest.raises(ServiceError, match="too large"):
+        run(HEADER + GOOD, make_user)
+
+
+def test_script_in_summary_is_escaped_on_pages(make_user, client_as):
+    """Script in an imported summary is shown as text, never run."""
+    row = (
+        "2023-04-12,day,ML,Kita,,female,mayor,threat,unknown,<script>alert(1)</script>,,,"
+        "public,verified\n"
+    )
+    run(HEADER + row, make_user)
+    incident = Incident.objects.get()
+    body = client_as("observatory_analyst").get(incident.get_absolute_url()).content.decode()
+    assert "<script>alert(1)</script>" not in body
+    assert "&lt;script&gt;" in body
+
+
+def test_import_page_lists_errors_and_is_for_analysts(client_as):
+    """The staff page imports a file or lists its errors; other roles get 403."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    analyst = client_as("observatory_analyst")
+    bad = SimpleUploadedFile(
+        "p.csv", (HEADER + "2023-13-01,day,ML,,,,,threat,,,,,public,verified\n").encode()
+    )
+    response = analyst.post("/en/observatory/incidents/import/", {"file": bad})
+    assert response.status_code == 400 and "Line 2" in response.content.decode()
+    good = SimpleUploadedFile("p.csv", (HEADER + GOOD).encode())
+    assert analyst.post("/en/observatory/incidents/import/", {"file": good}).status_code == 302
+    assert Incident.objects.count() == 2
+    for role in ("observatory_partner", "secretariat", "focal_point"):
+        assert client_as(role).get("/en/observatory/incidents/import/").status_code == 403
+
+
+def test_management_command(tmp_path):
+    """`manage.py import_incidents FILE` imports, or fails listing the bad rows."""
+    good = tmp_path / "good.csv"
+    good.write_text(HEADER + GOOD, encoding="utf-8")
+    out = io.StringIO()
+    call_command("import_incidents", str(good), stdout=out)
+    assert "2 incidents imported" in out.getvalue()
+    bad = tmp_path / "bad.csv"
+    bad.write_text(HEADER + "2023-01-01,day,ZZ,,,,,threat,,,,,public,verified\n", encoding="utf-8")
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="nothing was imported"):
+        call_command("import_incidents", str(bad), stderr=err)
+    assert "Line 2" in err.getvalue()
+    assert Incident.objects.count() == 2

@@ -1,0 +1,125 @@
+"""Statistics state their unit, count only what the viewer may see, and hide small public counts."""
+
+import datetime as dt
+
+import pytest
+
+from edile.observatory.models import Victim
+from edile.observatory.tests.factories import make_incident
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def incidents(db):
+    made = []
+    for n in range(5):
+        made.append(
+            make_incident(
+                country="ML", date=dt.date(2023, 3, n + 1), violation="threat", gender="female"
+            )
+        )
+    made.append(
+        make_incident(
+            country="HT",
+            date=dt.date(2024, 1, 1),
+            violation="killing",
+            gender="male",
+            office="former_mayor",
+            impunity="complete",
+        )
+    )
+    hidden = make_incident(country="SN", published=False, confidentiality="confidential")
+    # A second victim in one incident: units differ.
+    Victim.objects.create(
+        incident=made[0],
+        name="Second",
+        gender="male",
+        office="relative",
+        identity_confidentiality="public",
+    )
+    return made, hidden
+
+
+def test_public_counts_below_three_are_suppressed(client, incidents):
+    """Haiti's single incident shows as '< 3' and null, Mali's five are shown."""
+    stats = client.get("/api/v1/observatory/statistics").json()
+    countries = {row["key"]: row for row in stats["by_country"]}
+    assert countries["ML"]["count"] == 5
+    assert countries["HT"]["count"] is None and countries["HT"]["display"] == "< 3"
+    assert countries["HT"]["suppressed"] is True
+    assert "SN" not in countries  # not visible to the public
+    assert stats["unit"] == "incidents" and stats["suppression_threshold"] == 3
+
+
+def test_analyst_sees_exact_counts_of_everything(client_as, incidents):
+    """Analysts see every incident and no suppression."""
+    stats = client_as("observatory_analyst").get("/api/v1/observatory/statistics").json()
+    countries = {row["key"]: row["count"] for row in stats["by_country"]}
+    assert countries == {"ML": 5, "HT": 1, "SN": 1}
+    assert stats["suppression_threshold"] is None
+
+
+def test_units_count_differently(client_as, incidents):
+    """Incidents, acts and victims are different counting units."""
+    client = client_as("observatory_analyst")
+    totals = {
+        unit: client.get(f"/api/v1/observatory/statistics?unit={unit}").json()["total"]["count"]
+        for unit in ("incidents", "acts", "victims")
+    }
+    assert totals == {"incidents": 7, "acts": 7, "victims": 8}
+
+
+def test_scope_filter_and_dimensions(client_as, incidents):
+    """The victim scope filter keeps former officials only; impunity and office are counted."""
+    client = client_as("observatory_analyst")
+    stats = client.get("/api/v1/observatory/statistics?scope=former&unit=victims").json()
+    assert stats["total"]["count"] == 1
+    assert stats["by_office"] == [
+        {
+            "key": "former_mayor",
+            "label": "Ancien maire",
+            "count": 1,
+            "suppressed": False,
+            "display": "1",
+        }
+    ]
+    full = client.get("/api/v1/observatory/statistics?year=2024&country=HT").json()
+    assert [r["key"] for r in full["by_impunity"]] == ["complete"]
+    assert [r["key"] for r in full["by_violation"]] == ["killing"]
+
+
+def test_bad_statistics_parameters_get_422(client):
+    """Unknown units, scopes and countries are refused with a message."""
+    for query in ("unit=people", "scope=aliens", "country=ZZ", "year=x"):
+        assert client.get(f"/api/v1/observatory/statistics?{query}").status_code == 422
+
+
+def test_statistics_page_states_the_unit_and_threshold(client, incidents):
+    """The page names the counting unit and the suppression rule, and shows '< 3'."""
+    body = client.get("/en/observatory/statistics/?unit=acts").content.decode()
+    assert "Counting unit: acts." in body
+    assert "Counts below 3" in body
+    assert "&lt; 3" in body
+
+
+def test_map_aggregates_by_country_with_rounded_positions(client, incidents):
+    """The map data has one row per country, whole-degree positions, small counts hidden."""
+    rows = client.get("/api/v1/observatory/map").json()
+    by_country = {r["country"]: r for r in rows}
+    assert by_country["ML"]["count"] == 5
+    assert by_country["ML"]["lat"] == 12.0 and by_country["ML"]["lon"] == -8.0
+    assert by_country["HT"]["count"] is None
+    assert client.get("/api/v1/observatory/map?by=city").status_code == 400
+
+
+def test_annual_report_page_and_pdf_in_both_languages(client, incidents):
+    """The annual report is a page and a PDF, in French and English."""
+    fr = client.get("/fr/observatory/annual-report/2023/")
+    assert fr.status_code == 200 and "Rapport annuel 2023" in fr.content.decode()
+    en = client.get("/en/observatory/annual-report/2023/")
+    assert "Annual report 2023" in en.content.decode()
+    for lang in ("fr", "en"):
+        pdf = client.get(f"/{lang}/observatory/annual-report/2023.pdf")
+        assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    assert client.get("/fr/observatory/annual-report/1800/").status_code == 404
