@@ -1,7 +1,188 @@
-"""Benchmarks for governance, run by `make bench`."""
+"""Governance benchmark: a congress of 5,000 registrations and a General Assembly of 300
+voting cities. Reports the participant list, the check-in of one badge and the computation
+of a vote result (median time and query count)."""
 
-from typing import TextIO
+from __future__ import annotations
+
+import datetime as dt
+import os
+import statistics
+import time
+from collections.abc import Callable
+from typing import Any, TextIO
+
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from edile.core.benchmarks import measure
+from edile.governance import services
+from edile.governance.models import (
+    Attendance,
+    Ballot,
+    Body,
+    BodyKind,
+    DecisionRule,
+    Meeting,
+    MeetingKind,
+    Registration,
+    Resolution,
+    Seat,
+    SessionSignup,
+    Vote,
+    VoteMode,
+)
+from edile.members.models import LocalGovernment, Membership
+
+REGISTRATIONS = int(os.environ.get("EDILE_BENCH_REGISTRATIONS", "5000"))
+CITIES = int(os.environ.get("EDILE_BENCH_CITIES", "300"))
+START = dt.datetime(2031, 12, 4, 2, 0, tzinfo=dt.UTC)
+
+
+@transaction.atomic
+def generate() -> dict[str, Any]:
+    LocalGovernment.objects.bulk_create(
+        LocalGovernment(
+            name=f"Ville G{i}",
+            name_fr=f"Ville G{i}",
+            name_en=f"City G{i}",
+            slug=f"gov-bench-{i}",
+            country="FR",
+        )
+        for i in range(CITIES)
+    )
+    cities = list(LocalGovernment.objects.filter(slug__startswith="gov-bench-").order_by("pk"))
+    Membership.objects.bulk_create(
+        Membership(local_government=lg, joined_on=dt.date(2000, 1, 1)) for lg in cities
+    )
+    body = Body.objects.create(
+        slug="gov-bench-assembly", name="AG", name_fr="AG", kind=BodyKind.GENERAL_ASSEMBLY
+    )
+    Seat.objects.bulk_create(
+        Seat(body=body, local_government=lg, start=dt.date(2000, 1, 1)) for lg in cities
+    )
+    congress = Meeting.objects.create(
+        slug="gov-bench-congress",
+        kind=MeetingKind.CONGRESS,
+        title="Congrès",
+        title_fr="Congrès",
+        start=START - dt.timedelta(days=2),
+        end=START + dt.timedelta(days=1),
+    )
+    session = Meeting.objects.create(
+        slug="gov-bench-ga",
+        parent=congress,
+        kind=MeetingKind.GENERAL_ASSEMBLY,
+        body=body,
+        title="AG",
+        title_fr="AG",
+        start=START,
+        end=START + dt.timedelta(hours=4),
+    )
+    Registration.objects.bulk_create(
+        (
+            Registration(
+                congress=congress,
+                given_name=f"Prénom{i}",
+                family_name=f"Nom{i}",
+                email=f"bench{i}@example.org",
+                type="mayor" if i < CITIES else "partner",
+                local_government=cities[i % CITIES],
+                country="FR",
+                status="confirmed",
+                consent_to_list=i % 3 != 0,
+                is_fictional=True,
+            )
+            for i in range(REGISTRATIONS)
+        ),
+        batch_size=2000,
+    )
+    mayors = Registration.objects.filter(congress=congress, type="mayor").order_by("pk")
+    SessionSignup.objects.bulk_create(
+        (SessionSignup(registration=r, session=session, status="confirmed") for r in mayors),
+        batch_size=2000,
+    )
+    Attendance.objects.bulk_create(
+        Attendance(meeting=session, local_government=lg, status="present") for lg in cities
+    )
+    rule = DecisionRule.objects.create(code="gov-bench-rule", label="Majorité", label_fr="Majorité")
+    resolutions = [
+        Resolution.objects.create(
+            slug=f"gov-bench-r{i}",
+            title=f"R{i}",
+            title_fr=f"R{i}",
+            body=body,
+            meeting=session,
+            rule=rule,
+            state="tabled",
+        )
+        for i in range(5)
+    ]
+    from edile.accounts.models import User
+    from edile.accounts.services import role_grant
+
+    staff = User.objects.create_user(email="gov-bench-staff@example.org", password=None)
+    role_grant(user=staff, code="secretariat")
+    return {
+        "congress": congress,
+        "session": session,
+        "cities": cities,
+        "resolutions": resolutions,
+        "staff": staff,
+    }
+
+
+def _timed(out: TextIO, label: str, calls: list[Callable[[], Any]]) -> None:
+    timings, queries = [], 0
+    for call in calls:
+        with CaptureQueriesContext(connection) as captured:
+            start = time.perf_counter()
+            call()
+            timings.append((time.perf_counter() - start) * 1000)
+        queries = len(captured.captured_queries)
+    out.write(f"  {label:<48} {statistics.median(timings):9.1f} ms  {queries:4d} queries\n")
 
 
 def run(out: TextIO) -> None:
-    """Nothing yet."""
+    out.write(f"  generating {REGISTRATIONS:,} registrations and {CITIES} voting cities…\n")
+    world = generate()
+    congress, session, staff = world["congress"], world["session"], world["staff"]
+    measure(
+        out,
+        "participant list (public, consenting)",
+        f"/fr/governance/congresses/{congress.slug}/participants/",
+    )
+    measure(
+        out,
+        "participant list page 40",
+        f"/fr/governance/congresses/{congress.slug}/participants/?page=40",
+    )
+    measure(out, "congress statistics", f"/fr/governance/congresses/{congress.slug}/statistics/")
+    tokens = list(
+        Registration.objects.filter(congress=congress, type="mayor")
+        .order_by("pk")
+        .values_list("token", flat=True)[:5]
+    )
+    _timed(
+        out,
+        "check-in of one badge (service)",
+        [(lambda t=t: services.registration_check_in(user=staff, token=str(t))) for t in tokens],
+    )
+
+    def close_one(resolution: Resolution) -> Callable[[], Any]:
+        vote = services.vote_open(
+            user=staff, resolution=resolution, meeting=session, mode=VoteMode.ROLL_CALL
+        )
+        Ballot.objects.bulk_create(
+            Ballot(vote=vote, local_government=lg, option=("yes", "no", "abstain")[i % 3])
+            for i, lg in enumerate(world["cities"])
+        )
+        return lambda: services.vote_close(user=staff, vote=vote)
+
+    _timed(
+        out,
+        f"vote result over {CITIES} ballots (close)",
+        [close_one(r) for r in world["resolutions"]],
+    )
+    vote = Vote.objects.filter(meeting=session).first()
+    measure(out, "vote page (roll call of all cities)", f"/fr/governance/votes/{vote.pk}/")
+    measure(out, "API votes list", "/api/v1/governance/votes?meeting=gov-bench-ga")

@@ -241,3 +241,18 @@ def test_minutes_edit_refuses_a_stale_version(client_as, world, make_user):
         or "Rechargez" in response.content.decode()
         or "quelqu" in response.content.decode().lower()
     )
+
+
+def test_admin_lists_answer(admin_client, world):
+    """The secretariat's back office lists meetings, resolutions, votes and registrations."""
+    for model in [
+        "meeting",
+        "resolution",
+        "vote",
+        "registration",
+        "decisionrule",
+        "workflowtransition",
+        "nomination",
+    ]:
+        response = admin_client.get(reverse(f"admin:governance_{model}_changelist"))
+        assert response.status_code == 200, model
