@@ -243,8 +243,9 @@ def test_minutes_edit_refuses_a_stale_version(client_as, world, make_user):
     )
 
 
-def test_admin_lists_answer(admin_client, world):
-    """The secretariat's back office lists meetings, resolutions, votes and registrations."""
+def test_admin_lists_answer(client, make_user, world):
+    """The back office lists meetings, resolutions, votes and registrations."""
+    client.force_login(make_user("administrator", is_staff=True, is_superuser=True))
     for model in [
         "meeting",
         "resolution",
@@ -254,5 +255,5 @@ def test_admin_lists_answer(admin_client, world):
         "workflowtransition",
         "nomination",
     ]:
-        response = admin_client.get(reverse(f"admin:governance_{model}_changelist"))
+        response = client.get(reverse(f"admin:governance_{model}_changelist"))
         assert response.status_code == 200, model
