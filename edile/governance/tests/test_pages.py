@@ -257,3 +257,42 @@ def test_admin_lists_answer(client, make_user, world):
     ]:
         response = client.get(reverse(f"admin:governance_{model}_changelist"))
         assert response.status_code == 200, model
+
+
+def test_delegate_submits_an_amendment_and_reads_its_diff(client_as, client, world):
+    """A delegate amends a paragraph for their city; anyone reads the diff."""
+    city = world.cities[0]
+    delegate = client_as("delegate", local_government=city)
+    page = delegate.get(reverse("governance:resolution_detail", args=[world.resolution.slug]))
+    assert "Déposer un amendement" in page.content.decode()
+    delegate.post(
+        reverse("governance:amendment_create", args=[world.resolution.slug]),
+        {
+            "paragraph_number": 2,
+            "operation": "replace",
+            "submitter": city.pk,
+            "text_fr": "Les villes agissent vite pour la nature.",
+        },
+    )
+    amendment = world.resolution.amendments.get()
+    assert amendment.submitter == city
+    diff = client.get(
+        reverse("governance:amendment_detail", args=[world.resolution.slug, amendment.number])
+    )
+    assert "<ins>vite</ins>" in diff.content.decode()
+
+
+def test_delegate_cannot_amend_for_another_city(client_as, world):
+    """Submitting on behalf of another city is refused."""
+    delegate = client_as("delegate", local_government=world.cities[0])
+    response = delegate.post(
+        reverse("governance:amendment_create", args=[world.resolution.slug]),
+        {
+            "paragraph_number": 2,
+            "operation": "replace",
+            "submitter": world.cities[1].pk,
+            "text_fr": "Autre texte.",
+        },
+    )
+    assert response.status_code == 403
+    assert not world.resolution.amendments.exists()
