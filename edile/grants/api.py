@@ -84,7 +84,7 @@ def _project(a: Application) -> dict[str, Any]:
         "granted": a.grant.amount,
         "currency": a.grant.currency,
         "disbursed": a.grant.disbursed,
-        "partnerships_eur": a.cofinancing_eur,
+        "partnerships_eur": a.partnerships_eur,
         "beneficiaries": a.beneficiaries,
         "latitude": float(a.latitude) if a.latitude is not None else None,
         "longitude": float(a.longitude) if a.longitude is not None else None,

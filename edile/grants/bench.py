@@ -142,6 +142,7 @@ def _projects(
                 grant_requested=Decimal("100000"),
                 total_budget=Decimal("400000"),
                 cofinancing_eur=Decimal("300000"),
+                partnerships_eur=Decimal("300000"),
                 beneficiaries=rng.randint(1_000, 100_000),
                 status=ApplicationStatus.APPROVED,
                 latitude=Decimal("12.5"),

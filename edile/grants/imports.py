@@ -315,5 +315,5 @@ def _create_project(row: dict[str, Any], body: Body) -> None:
             amount_eur=row["partner_eur"],
             rate_date=row["partner_rate_date"],
         )
-        application.cofinancing_eur = row["partner_eur"]
-        application.save(update_fields=["cofinancing_eur"])
+        application.cofinancing_eur = application.partnerships_eur = row["partner_eur"]
+        application.save(update_fields=["cofinancing_eur", "partnerships_eur"])

@@ -213,6 +213,8 @@ class Application(VersionedModel):
     currency = models.CharField(_("currency"), max_length=3, default="EUR")
     total_budget = money_field(_("total budget"), default=ZERO)
     cofinancing_eur = money_field(_("co-financing in euros"), default=ZERO)
+    # Committed or received only: what counts as partnerships (leverage), unlike the plan above.
+    partnerships_eur = money_field(_("partnerships in euros"), default=ZERO)
     beneficiaries = models.PositiveBigIntegerField(_("expected beneficiaries"), default=0)
     status = models.CharField(
         _("status"),

@@ -357,9 +357,21 @@ def application_totals_refresh(application: Application) -> None:
     """Keep the stored totals (budget, co-financing in euros, beneficiaries) equal to the lines."""
     application.total_budget = application.budget_lines.aggregate(s=Sum("amount"))["s"] or 0
     application.cofinancing_eur = application.cofinancing.aggregate(s=Sum("amount_eur"))["s"] or 0
+    application.partnerships_eur = (
+        application.cofinancing.filter(
+            status__in=[CoFinancingStatus.COMMITTED, CoFinancingStatus.RECEIVED]
+        ).aggregate(s=Sum("amount_eur"))["s"]
+        or 0
+    )
     application.beneficiaries = application.beneficiary_groups.aggregate(s=Sum("number"))["s"] or 0
     application.save(
-        update_fields=["total_budget", "cofinancing_eur", "beneficiaries", "updated_at"]
+        update_fields=[
+            "total_budget",
+            "cofinancing_eur",
+            "partnerships_eur",
+            "beneficiaries",
+            "updated_at",
+        ]
     )
 
 

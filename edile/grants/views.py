@@ -157,7 +157,7 @@ def project_export(request: HttpRequest, fmt: str) -> HttpResponse:
                 grant.amount,
                 grant.currency,
                 grant.disbursed,
-                a.cofinancing_eur,
+                a.partnerships_eur,
                 a.beneficiaries,
                 _("yes") if a.is_fictional else _("no"),
             ]
@@ -220,7 +220,7 @@ def project_detail(request: HttpRequest, reference: str) -> HttpResponse:
     context = {
         "project": project,
         "grant": grant,
-        "leverage": (project.cofinancing_eur / grant.amount_eur).quantize(Decimal("0.01"))
+        "leverage": (project.partnerships_eur / grant.amount_eur).quantize(Decimal("0.01"))
         if grant.amount_eur
         else None,
         "partnerships": [c for c in project.cofinancing.all() if c.status != "sought"],

@@ -217,3 +217,31 @@ def test_concurrent_edit_refused(make_user):
             data={**DRAFT, "title_fr": "B"},
             expected_version=version,
         )
+
+
+def test_sought_cofinancing_is_planned_but_not_a_partnership(make_user):
+    """Sought co-financing counts in the plan, not in partnerships (leverage)."""
+    application = make_application(complete=False)
+    user = make_user("focal_point", local_government=application.local_government)
+    partner = make_partner()
+    services.cofinancing_add(
+        actor=user,
+        application=application,
+        partner=partner,
+        amount="1000",
+        currency="EUR",
+        status="sought",
+        date=TODAY,
+    )
+    services.cofinancing_add(
+        actor=user,
+        application=application,
+        partner=partner,
+        amount="500",
+        currency="EUR",
+        status="committed",
+        date=TODAY,
+    )
+    application.refresh_from_db()
+    assert application.cofinancing_eur == Decimal("1500.00")
+    assert application.partnerships_eur == Decimal("500.00")
