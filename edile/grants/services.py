@@ -463,6 +463,20 @@ def indicator_add(
     )
 
 
+DOCUMENT_EXTENSIONS = (".pdf", ".odt", ".docx", ".xlsx", ".ods", ".csv", ".jpg", ".jpeg", ".png")
+PHOTO_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp")
+
+
+def _check_upload(file: Any, extensions: tuple[str, ...]) -> None:
+    if file.size > settings.EDILE_MAX_UPLOAD_BYTES:
+        raise ServiceError(_("The file is too large."))
+    if not file.name.lower().endswith(extensions):
+        raise ServiceError(
+            _("This kind of file is not accepted: use %(extensions)s.")
+            % {"extensions": ", ".join(extensions)}
+        )
+
+
 @transaction.atomic
 def document_add(
     *, actor: Any, application: Application, title: str, file: Any, is_public: bool = False
@@ -470,8 +484,7 @@ def document_add(
     _require_editable(actor, application)
     if file is None:
         raise ServiceError(_("Choose a file to attach."))
-    if file.size > settings.EDILE_MAX_UPLOAD_BYTES:
-        raise ServiceError(_("The file is too large."))
+    _check_upload(file, DOCUMENT_EXTENSIONS)
     return Document.objects.create(
         application=application, title=title or file.name, file=file, is_public=is_public
     )
@@ -1037,6 +1050,8 @@ def visit_record(
         raise ServiceError(_("A visit cannot be recorded before it happens."))
     if not (findings_fr or findings_en).strip():
         raise ServiceError(_("Write the findings of the visit."))
+    if photo:
+        _check_upload(photo, PHOTO_EXTENSIONS)
     return MonitoringVisit.objects.create(
         grant=grant,
         date=date,

@@ -228,3 +228,47 @@ def test_visit_and_risk_on_timeline(make_user):
     events = selectors.timeline(selectors.grant_detail(grant.pk))
     assert [e["date"] for e in events] == sorted(e["date"] for e in events)
     assert events[-1]["label"] == "Risk flagged: Rainy season"
+
+
+def test_visit_photo_and_documents_must_be_of_an_accepted_kind(make_user, settings, tmp_path):
+    """A visit photo must be an image and an application document an office file or image."""
+    settings.MEDIA_ROOT = tmp_path
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from edile.grants.tests.factories import make_application
+
+    grant = make_grant()
+    staff = make_user("secretariat")
+    with pytest.raises(ServiceError, match="not accepted"):
+        services.visit_record(
+            actor=staff,
+            grant=grant,
+            date=TODAY,
+            visitors="x",
+            findings_fr="x",
+            photo=SimpleUploadedFile("run.exe", b"MZ"),
+        )
+    visit = services.visit_record(
+        actor=staff,
+        grant=grant,
+        date=TODAY,
+        visitors="x",
+        findings_fr="x",
+        photo=SimpleUploadedFile("site.jpg", b"\xff\xd8\xff"),
+    )
+    assert visit.photo.name.endswith(".jpg")
+    application = make_application(complete=False)
+    focal = make_user("focal_point", local_government=application.local_government)
+    with pytest.raises(ServiceError, match="not accepted"):
+        services.document_add(
+            actor=focal,
+            application=application,
+            title="x",
+            file=SimpleUploadedFile("x.html", b"<script>"),
+        )
+    assert services.document_add(
+        actor=focal,
+        application=application,
+        title="Plan",
+        file=SimpleUploadedFile("plan.pdf", b"%PDF"),
+    ).pk
