@@ -290,7 +290,7 @@ def registration_check_in(
     try:
         code = uuid.UUID(str(token).strip())
         registration = (
-            Registration.objects.select_for_update()
+            Registration.objects.select_for_update(of=("self",))
             .select_related("congress", "local_government")
             .get(token=code)
         )
@@ -592,7 +592,7 @@ def vote_open(
 @transaction.atomic
 def ballot_cast(*, user: Any, vote: Vote, local_government: LocalGovernment, option: str) -> Ballot:
     """A city's vote, cast by its delegate, or by a delegate of the city holding its proxy."""
-    vote = Vote.objects.select_for_update().select_related("meeting").get(pk=vote.pk)
+    vote = Vote.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=vote.pk)
     if vote.status != VoteStatus.OPEN:
         raise ServiceError(_("This vote is closed: no more ballots are accepted."))
     if vote.mode == VoteMode.ANALOG:
@@ -668,7 +668,7 @@ def vote_close(
     """Close the poll, compute the result with the rule as it stood, and apply it to the text."""
     _require(user, "governance.manage", vote.meeting)
     vote = (
-        Vote.objects.select_for_update()
+        Vote.objects.select_for_update(of=("self",))
         .select_related("meeting", "resolution", "amendment")
         .get(pk=vote.pk)
     )
