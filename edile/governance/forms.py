@@ -169,3 +169,20 @@ class MinutesForm(forms.Form):
 
 class VersionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ConflictForm(forms.Form):
+    has_conflict = forms.TypedChoiceField(
+        label=_("Do you have a conflict of interest with this nominee?"),
+        choices=[("0", _("No")), ("1", _("Yes"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+class ReviewForm(forms.Form):
+    score = forms.IntegerField(label=_("Score (0–20)"), min_value=0, max_value=20)
+    comment = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

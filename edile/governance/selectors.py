@@ -541,3 +541,36 @@ def nominations_for_review(edition_slug: str) -> QuerySet[Nomination]:
         .annotate(review_count=Count("reviews"))
         .order_by("nominee__family_name")
     )
+
+
+def jury_rows(edition: Any, user: Any) -> list[dict[str, Any]]:
+    """Nominations of an edition with this juror's declaration and score, and the average
+    score of all jurors (three queries)."""
+    from django.db.models import Avg
+
+    from edile.governance.models import ConflictDeclaration, JuryReview
+
+    nominations = list(
+        Nomination.objects.filter(edition=edition)
+        .select_related("nominee", "nominated_by")
+        .annotate(average=Avg("reviews__score"), review_count=Count("reviews"))
+        .order_by("nominee__family_name", "pk")
+    )
+    ids = [n.pk for n in nominations]
+    declarations = (
+        {
+            d.nomination_id: d
+            for d in ConflictDeclaration.objects.filter(nomination_id__in=ids, juror=user)
+        }
+        if user.is_authenticated
+        else {}
+    )
+    reviews = (
+        {r.nomination_id: r for r in JuryReview.objects.filter(nomination_id__in=ids, juror=user)}
+        if user.is_authenticated
+        else {}
+    )
+    return [
+        {"nomination": n, "declaration": declarations.get(n.pk), "review": reviews.get(n.pk)}
+        for n in nominations
+    ]

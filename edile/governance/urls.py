@@ -42,4 +42,5 @@ urlpatterns = [
     path("votes/<int:pk>/counts/", views.vote_counts, name="vote_counts"),
     path("votes/<int:pk>/close/", views.vote_close, name="vote_close"),
     path("prize/", views.laureates, name="laureates"),
+    path("prize/<slug:slug>/jury/", views.jury, name="jury"),
 ]

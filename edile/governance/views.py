@@ -24,11 +24,13 @@ from edile.governance.forms import (
     BallotForm,
     CheckInForm,
     CloseForm,
+    ConflictForm,
     CountsForm,
     MinutesForm,
     ModerationForm,
     ProxyForm,
     RegistrationForm,
+    ReviewForm,
     TransitionForm,
     VersionForm,
     VoteOpenForm,
@@ -38,6 +40,8 @@ from edile.governance.models import (
     Meeting,
     Minutes,
     MinutesStatus,
+    Nomination,
+    PrizeEdition,
     Registration,
     Resolution,
     ResolutionKind,
@@ -643,3 +647,69 @@ def minutes_pdf(request: HttpRequest, slug: str) -> HttpResponse:
 
 def laureates(request: HttpRequest) -> HttpResponse:
     return render(request, "governance/laureates.html", {"laureates": selectors.laureates()})
+
+
+@login_required
+def jury(request: HttpRequest, slug: str) -> HttpResponse:
+    """The jury's desk: declare conflicts, score eligible nominations; staff check eligibility
+    and designate laureates."""
+    edition = get_object_or_404(PrizeEdition, slug=slug)
+    is_juror = request.user.has_perm("governance.review_nomination")
+    can_manage = request.user.has_perm("governance.manage")
+    if not (is_juror or can_manage):
+        raise PermissionDenied(_("This page is for the jury and the secretariat."))
+    if request.method == "POST":
+        nomination = get_object_or_404(
+            Nomination, pk=request.POST.get("nomination"), edition=edition
+        )
+        action = request.POST.get("action")
+        if action == "declare":
+            form = ConflictForm(request.POST)
+            if form.is_valid():
+                _attempt(
+                    request,
+                    lambda: services.conflict_declare(
+                        user=request.user, nomination=nomination, **form.cleaned_data
+                    ),
+                    _("Declaration recorded."),
+                )
+        elif action == "score":
+            form = ReviewForm(request.POST)
+            if form.is_valid():
+                _attempt(
+                    request,
+                    lambda: services.review_submit(
+                        user=request.user, nomination=nomination, **form.cleaned_data
+                    ),
+                    _("Score recorded."),
+                )
+            else:
+                messages.error(request, _("The score is between 0 and 20."))
+        elif action == "eligibility":
+            _attempt(
+                request,
+                lambda: services.nomination_check_eligibility(
+                    user=request.user, nomination=nomination
+                ),
+                _("Eligibility checked."),
+            )
+        elif action == "laureate":
+            _attempt(
+                request,
+                lambda: services.laureate_designate(user=request.user, nomination=nomination),
+                _("Laureate designated."),
+            )
+        return redirect("governance:jury", slug=slug)
+    rows = selectors.jury_rows(edition, request.user)
+    return render(
+        request,
+        "governance/jury.html",
+        {
+            "edition": edition,
+            "rows": rows,
+            "is_juror": is_juror,
+            "can_manage": can_manage,
+            "conflict_form": ConflictForm(),
+            "review_form": ReviewForm(),
+        },
+    )

@@ -81,3 +81,27 @@ def test_laureate_appears_on_the_public_page(client, make_user, nomination):
     services.laureate_designate(user=staff, nomination=nomination)
     page = client.get(reverse("governance:laureates")).content.decode()
     assert nomination.nominee.family_name in page
+
+
+@pytest.mark.parametrize("role", ["delegate", "focal_point", "public"])
+def test_jury_page_is_for_the_jury_and_staff(client_as, nomination, role):
+    """Outsiders get a 403 on the jury's desk."""
+    url = reverse("governance:jury", args=[nomination.edition.slug])
+    assert client_as(role).get(url).status_code == 403
+
+
+def test_jury_page_declare_score_and_designate(client_as, nomination):
+    """Staff check eligibility; a juror declares then scores; staff designate the laureate."""
+    url = reverse("governance:jury", args=[nomination.edition.slug])
+    staff = client_as("secretariat")
+    staff.post(url, {"nomination": nomination.pk, "action": "eligibility"})
+    juror = client_as("bureau_member")
+    assert juror.get(url).status_code == 200
+    juror.post(url, {"nomination": nomination.pk, "action": "declare", "has_conflict": "0"})
+    juror.post(url, {"nomination": nomination.pk, "action": "score", "score": "18"})
+    assert nomination.reviews.get().score == 18
+    page = staff.get(url).content.decode()
+    assert "18,0" in page or "18.0" in page
+    staff.post(url, {"nomination": nomination.pk, "action": "laureate"})
+    nomination.refresh_from_db()
+    assert nomination.status == "laureate"
