@@ -82,6 +82,11 @@ class Seat(TimeStampedModel):
     )
     start = models.DateField(_("start"))
     end = models.DateField(_("end"), null=True, blank=True)
+    votes = models.PositiveSmallIntegerField(
+        _("votes"),
+        default=1,
+        help_text=_("The weight of this seat's vote when the body's rule weighs votes."),
+    )
     lapses_with_mandate = models.BooleanField(
         _("lapses when the holder's mandate ends"),
         default=True,
@@ -102,6 +107,9 @@ class Seat(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
                 name="governance_seat_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(votes__gte=1), name="governance_seat_votes_positive"
             ),
             models.UniqueConstraint(
                 fields=["body"],

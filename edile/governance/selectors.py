@@ -93,28 +93,39 @@ def body_list() -> QuerySet[Body]:
     ).order_by("kind", "name")
 
 
-def entitled_city_ids(meeting: Meeting) -> set[int]:
-    """Member cities that hold a current seat in the meeting's body and are active members."""
+def entitled_weights(meeting: Meeting) -> dict[int, int]:
+    """Member cities that hold a current seat in the meeting's body and are active members,
+    with the weight of their vote (the seat's `votes`, used only by weighted rules)."""
     if meeting.body_id is None:
-        return set()
+        return {}
     on = timezone.localdate(meeting.start)
-    ids = {s.local_government_id for s in current_seats(meeting.body, on) if s.local_government_id}
-    active = Membership.objects.filter(
-        local_government_id__in=ids, status=MembershipStatus.ACTIVE
-    ).values_list("local_government_id", flat=True)
-    return ids & set(active)
+    weights: dict[int, int] = {}
+    for seat in current_seats(meeting.body, on):
+        if seat.local_government_id:
+            lg_id = seat.local_government_id
+            weights[lg_id] = max(weights.get(lg_id, 0), seat.votes)
+    active = set(
+        Membership.objects.filter(
+            local_government_id__in=weights, status=MembershipStatus.ACTIVE
+        ).values_list("local_government_id", flat=True)
+    )
+    return {lg_id: w for lg_id, w in weights.items() if lg_id in active}
 
 
-def presence_counts(meeting: Meeting) -> tuple[int, int]:
-    """(present, represented) among the entitled cities.
+def entitled_city_ids(meeting: Meeting) -> set[int]:
+    return set(entitled_weights(meeting))
+
+
+def presence_counts(meeting: Meeting, *, weighted: bool = False) -> tuple[int, int]:
+    """(present, represented) among the entitled cities, in cities or in weighted votes.
 
     A proxy counts only while its holder is present: a delegated vote of an absent holder
     is no vote at all (the complaint in OpenSlides#5745).
     """
-    entitled = entitled_city_ids(meeting)
+    weights = entitled_weights(meeting)
     present_ids = set(
         Attendance.objects.filter(
-            meeting=meeting, status=AttendanceStatus.PRESENT, local_government_id__in=entitled
+            meeting=meeting, status=AttendanceStatus.PRESENT, local_government_id__in=weights
         ).values_list("local_government_id", flat=True)
     )
     represented = {
@@ -122,8 +133,10 @@ def presence_counts(meeting: Meeting) -> tuple[int, int]:
         for grantor, holder in Proxy.objects.filter(meeting=meeting).values_list(
             "grantor_id", "holder_id"
         )
-        if holder in present_ids and grantor in entitled and grantor not in present_ids
+        if holder in present_ids and grantor in weights and grantor not in present_ids
     }
+    if weighted:
+        return sum(weights[i] for i in present_ids), sum(weights[i] for i in represented)
     return len(present_ids), len(represented)
 
 

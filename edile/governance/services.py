@@ -54,6 +54,7 @@ from edile.governance.models import (
     VoteMode,
     VoteResult,
     VoteStatus,
+    VotingUnit,
     WorkflowTransition,
 )
 from edile.members.models import Gender, LocalGovernment, MembershipStatus
@@ -542,6 +543,10 @@ def amendment_withdraw(*, user: Any, amendment: Amendment) -> Amendment:
 # Votes
 
 
+def _is_weighted(vote: Vote) -> bool:
+    return vote.rule_snapshot.get("voting_unit") == VotingUnit.WEIGHTED
+
+
 @transaction.atomic
 def vote_open(
     *,
@@ -574,7 +579,9 @@ def vote_open(
     ).exists()
     if busy:
         raise ServiceError(_("A vote on this text is already open."))
-    present, represented = selectors.presence_counts(meeting)
+    weighted = rule.voting_unit == VotingUnit.WEIGHTED
+    present, represented = selectors.presence_counts(meeting, weighted=weighted)
+    weights = selectors.entitled_weights(meeting)
     return Vote.objects.create(
         resolution=resolution,
         amendment=amendment,
@@ -583,7 +590,7 @@ def vote_open(
         rule_snapshot=rule.snapshot(),
         mode=mode,
         opened_at=now or timezone.now(),
-        entitled=len(selectors.entitled_city_ids(meeting)),
+        entitled=sum(weights.values()) if weighted else len(weights),
         present=present,
         represented=represented,
     )
@@ -609,7 +616,8 @@ def ballot_cast(*, user: Any, vote: Vote, local_government: LocalGovernment, opt
         by_proxy = True
     elif Proxy.objects.filter(meeting=vote.meeting, grantor=local_government).exists():
         by_proxy = True
-    if local_government.pk not in selectors.entitled_city_ids(vote.meeting):
+    weights = selectors.entitled_weights(vote.meeting)
+    if local_government.pk not in weights:
         raise ServiceError(_("This city is not entitled to vote in this body."))
     attendance = Attendance.objects.filter(
         meeting=vote.meeting,
@@ -620,7 +628,7 @@ def ballot_cast(*, user: Any, vote: Vote, local_government: LocalGovernment, opt
         raise ServiceError(_("This city is not recorded as present or represented."))
     if Ballot.objects.filter(vote=vote, local_government=local_government).exists():
         raise ServiceError(_("This city has already voted."))
-    weight = 1
+    weight = weights[local_government.pk] if _is_weighted(vote) else 1
     try:
         with transaction.atomic():
             return Ballot.objects.create(
@@ -646,7 +654,7 @@ def vote_record_counts(*, user: Any, vote: Vote, yes: int, no: int, abstain: int
         raise ServiceError(_("This vote counts the ballots itself."))
     if min(yes, no, abstain) < 0:
         raise ServiceError(_("Counts cannot be negative."))
-    present, represented = selectors.presence_counts(vote.meeting)
+    present, represented = selectors.presence_counts(vote.meeting, weighted=_is_weighted(vote))
     voters = present + represented
     if yes + no + abstain > voters:
         raise ServiceError(
@@ -676,13 +684,14 @@ def vote_close(
         raise ServiceError(_("This vote is already closed."))
     if chair_vote and chair_vote not in (BallotOption.YES, BallotOption.NO):
         raise ServiceError(_("The chair's casting vote is yes or no."))
-    present, represented = selectors.presence_counts(vote.meeting)
+    present, represented = selectors.presence_counts(vote.meeting, weighted=_is_weighted(vote))
     if vote.mode != VoteMode.ANALOG:
         counts = dict.fromkeys(BallotOption.values, 0)
         for option, weight in vote.ballots.values_list("option", "weight"):
             counts[option] += weight
         vote.yes, vote.no, vote.abstain = counts["yes"], counts["no"], counts["abstain"]
-    proxies = selectors.proxies_per_holder(vote.meeting)
+    # Proxies are capped when granted; in weighted votes the cap is in cities, not weights.
+    proxies = [] if _is_weighted(vote) else selectors.proxies_per_holder(vote.meeting)
     outcome = evaluate(
         vote.rule_snapshot,
         Tally(
