@@ -250,6 +250,43 @@ def _promote_waitlist(session: Meeting) -> None:
         signup.save(update_fields=["status", "updated_at"])
 
 
+def _promote_congress_waitlist(congress: Meeting) -> None:
+    congress = Meeting.objects.select_for_update().get(pk=congress.pk)
+    if congress.capacity is None:
+        return
+    confirmed = Registration.objects.filter(
+        congress=congress, status=RegistrationStatus.CONFIRMED
+    ).count()
+    waiting = Registration.objects.filter(
+        congress=congress, status=RegistrationStatus.WAITLISTED
+    ).order_by("created_at", "pk")[: max(congress.capacity - confirmed, 0)]
+    for registration in waiting:
+        registration.status = RegistrationStatus.CONFIRMED
+        registration.save(update_fields=["status", "updated_at"])
+        transaction.on_commit(lambda r=registration: _send_registration_mail(r))
+
+
+@transaction.atomic
+def registration_cancel(*, registration: Registration) -> Registration:
+    """The registrant (who holds the registration's code) cancels: their places go to the
+    people waiting, first come first served."""
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.status in (RegistrationStatus.CANCELLED, RegistrationStatus.REJECTED):
+        raise ServiceError(_("This registration is already cancelled."))
+    if registration.checked_in_at is not None:
+        raise ServiceError(_("You have already checked in: ask the desk to cancel."))
+    was_confirmed = registration.status == RegistrationStatus.CONFIRMED
+    registration.status = RegistrationStatus.CANCELLED
+    registration.save(update_fields=["status", "updated_at"])
+    sessions = list(Meeting.objects.filter(signups__registration=registration))
+    registration.signups.update(status=SignupStatus.CANCELLED)
+    for session in sessions:
+        _promote_waitlist(session)
+    if was_confirmed:
+        _promote_congress_waitlist(registration.congress)
+    return registration
+
+
 @transaction.atomic
 def registration_moderate(*, user: Any, registration: Registration, approve: bool) -> Registration:
     """The secretariat approves (within capacity, else waiting list) or rejects a registration."""

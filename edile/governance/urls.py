@@ -21,6 +21,11 @@ urlpatterns = [
     path("congresses/<slug:slug>/moderation/", views.moderation, name="moderation"),
     path("registrations/<uuid:token>/", views.registration_detail, name="registration_detail"),
     path(
+        "registrations/<uuid:token>/cancel/",
+        views.registration_cancel,
+        name="registration_cancel",
+    ),
+    path(
         "registrations/<uuid:token>/badge.pdf", views.registration_badge, name="registration_badge"
     ),
     path("resolutions/", views.resolution_list, name="resolution_list"),

@@ -215,6 +215,20 @@ def registration_detail(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
+@require_POST
+def registration_cancel(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        registration = selectors.registration_for_badge(token)
+    except Registration.DoesNotExist:
+        raise Http404(_("No registration at this address.")) from None
+    _attempt(
+        request,
+        lambda: services.registration_cancel(registration=registration),
+        _("Your registration is cancelled."),
+    )
+    return redirect("governance:registration_detail", token=token)
+
+
 def registration_badge(request: HttpRequest, token: str) -> HttpResponse:
     try:
         registration = selectors.registration_for_badge(token)

@@ -200,3 +200,22 @@ def test_two_people_for_the_last_place_never_exceed_capacity():
     assert not errors
     statuses = sorted(world.session.signups.values_list("status", flat=True))
     assert statuses == ["confirmed", "waitlisted"]
+
+
+def test_cancelling_gives_the_places_to_the_people_waiting(client):
+    """A registrant cancels from their page; the first waiting person gets both places."""
+    world = make_world(1, capacity=1)
+    world.congress.capacity = 1
+    world.congress.save()
+    first = register(world, 1, sessions=[world.session])
+    second = register(world, 2, sessions=[world.session])
+    assert second.status == RegistrationStatus.WAITLISTED
+    response = client.post(f"/fr/governance/registrations/{first.token}/cancel/")
+    assert response.status_code == 302
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.status == RegistrationStatus.CANCELLED
+    assert second.status == RegistrationStatus.CONFIRMED
+    assert second.signups.get().status == SignupStatus.CONFIRMED
+    with pytest.raises(ServiceError, match="already cancelled"):
+        services.registration_cancel(registration=first)

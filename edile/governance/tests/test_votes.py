@@ -315,10 +315,12 @@ def test_weighted_vote_counts_seat_weights(staff, make_user):
     world.body.seats.filter(local_government=big).update(votes=5)
     vote = services.vote_open(user=staff, resolution=world.resolution, meeting=world.session)
     assert (vote.entitled, vote.present) == (7, 7)
-    services.ballot_cast(user=delegate(make_user, big), vote=vote, local_government=big,
-                         option="yes")
+    services.ballot_cast(
+        user=delegate(make_user, big), vote=vote, local_government=big, option="yes"
+    )
     for lg in world.cities[1:]:
-        services.ballot_cast(user=delegate(make_user, lg), vote=vote, local_government=lg,
-                             option="no")
+        services.ballot_cast(
+            user=delegate(make_user, lg), vote=vote, local_government=lg, option="no"
+        )
     vote = services.vote_close(user=staff, vote=vote)
     assert (vote.yes, vote.no, vote.result) == (5, 2, "pass")
