@@ -149,7 +149,7 @@ def _stream(
 @router.get("/catalog.jsonld", auth=None, include_in_schema=True)
 def catalog_jsonld(request: HttpRequest) -> StreamingHttpResponse:
     """The DCAT-AP 3.0.1 catalogue of the datasets the viewer may see, JSON-LD (context inline)."""
-    datasets = selectors.dataset_for_export(request.user).iterator(chunk_size=500)
+    datasets = selectors.dataset_export_stream(request.user)
     chunks = exports.jsonld_chunks(datasets, _base(request))
     return _stream(request, chunks, "application/ld+json; charset=utf-8", "catalog.jsonld")
 
@@ -157,7 +157,7 @@ def catalog_jsonld(request: HttpRequest) -> StreamingHttpResponse:
 @router.get("/catalog.ttl", auth=None)
 def catalog_turtle(request: HttpRequest) -> StreamingHttpResponse:
     """The same catalogue in Turtle."""
-    datasets = selectors.dataset_for_export(request.user).iterator(chunk_size=500)
+    datasets = selectors.dataset_export_stream(request.user)
     chunks = exports.turtle_chunks(datasets, _base(request))
     return _stream(request, chunks, "text/turtle; charset=utf-8", "catalog.ttl")
 

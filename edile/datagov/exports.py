@@ -104,9 +104,15 @@ def association_iri(base: str) -> URIRef:
     return URIRef(f"{base}/#association")
 
 
+@lru_cache(maxsize=64)
 def licence_uri(base: str, code: str) -> URIRef:
     uri = LICENCE_URIS.get(code) or f"{base}{reverse('datagov:licences')}#{code}"
     return URIRef(uri)
+
+
+@lru_cache(maxsize=4096)
+def _date(value: dt.date) -> Literal:
+    return Literal(value, datatype=XSD.date)
 
 
 def _text(values: dict[str, str]) -> Iterator[Literal]:
@@ -121,6 +127,11 @@ class TripleWriter:
     def __init__(self, base: str) -> None:
         self.base = base
         self.emitted: set[Any] = set()
+        # reverse() once, then fill in: it is the slowest step when done per dataset.
+        self.page_url = base + reverse("datagov:dataset_detail", kwargs={"slug": "SLUG"})
+        self.download_url = base + reverse(
+            "datagov:download", kwargs={"slug": "SLUG", "pk": 999999999}
+        )
 
     def _once(self, node: Any, triples: list[Triple]) -> list[Triple]:
         if node in self.emitted:
@@ -158,6 +169,8 @@ class TripleWriter:
         return triples
 
     def _agent(self, node: URIRef, names: dict[str, str], kind: URIRef) -> list[Triple]:
+        if node in self.emitted:
+            return []
         triples: list[Triple] = [(node, RDF.type, FOAF.Agent)]
         triples += [(node, FOAF.name, lit) for lit in _text(names)]
         triples += [(node, DCT.type, kind), (kind, RDF.type, SKOS.Concept)]
@@ -165,6 +178,8 @@ class TripleWriter:
         return self._once(node, triples)
 
     def _concept(self, node: URIRef, cls: URIRef, label: str | None = None) -> list[Triple]:
+        if node in self.emitted:
+            return []
         triples: list[Triple] = [(node, RDF.type, cls)]
         if label is not None:
             triples.append((node, SKOS.prefLabel, Literal(label, lang="en")))
@@ -173,13 +188,13 @@ class TripleWriter:
     def dataset(self, ds: Dataset) -> list[Triple]:
         base = self.base
         node = dataset_iri(base, ds.slug)
-        page = URIRef(base + reverse("datagov:dataset_detail", kwargs={"slug": ds.slug}))
+        page = URIRef(self.page_url.replace("SLUG", ds.slug))
         t: list[Triple] = [
             (catalogue_iri(base), DCAT.dataset, node),
             (node, RDF.type, DCAT.Dataset),
             (node, DCT.identifier, Literal(str(ds.uuid))),
-            (node, DCT.issued, Literal(ds.issued, datatype=XSD.date)),
-            (node, DCT.modified, Literal(ds.modified, datatype=XSD.date)),
+            (node, DCT.issued, _date(ds.issued)),
+            (node, DCT.modified, _date(ds.modified)),
             (node, DCAT.landingPage, page),
             (page, RDF.type, FOAF.Document),
         ]
@@ -217,6 +232,8 @@ class TripleWriter:
         for theme in ds.themes.all():
             concept = URIRef(theme.uri)
             t.append((node, DCAT.theme, concept))
+            if concept in self.emitted:
+                continue
             t += self._once(
                 concept,
                 [
@@ -264,8 +281,8 @@ class TripleWriter:
         t += self._concept(availability, SKOS.Concept, "stable")
         if ds.classification == Classification.OPEN:
             if dist.file:
-                download = self.base + reverse(
-                    "datagov:download", kwargs={"slug": ds.slug, "pk": dist.pk}
+                download = self.download_url.replace("SLUG", ds.slug).replace(
+                    "999999999", str(dist.pk)
                 )
             else:
                 download = dist.url
@@ -392,29 +409,50 @@ SH = Namespace("http://www.w3.org/ns/shacl#")
 
 def validate_dataset(ds: Dataset) -> tuple[list[str], list[str]]:
     """Errors (the DCAT-AP gate) and warnings (recommended properties) for one dataset."""
+    return validate_datasets([ds])[ds.pk]
+
+
+def validate_datasets(datasets: list[Dataset]) -> dict[int, tuple[list[str], list[str]]]:
+    """Check several datasets in one SHACL run (the shapes' set-up dominates a single check)."""
     from pyshacl import validate
 
-    data = dataset_graph(ds)
+    base = default_base_url()
+    writer = TripleWriter(base)
+    data = Graph()
+    for triple in writer.catalogue():
+        data.add(triple)
+    owner: dict[Any, int] = {}
+    for ds in datasets:
+        node = dataset_iri(base, ds.slug)
+        for triple in writer.dataset(ds):
+            data.add(triple)
+        owner[node] = ds.pk
+        for dist in data.objects(node, DCAT.distribution):
+            owner[dist] = ds.pk
     _conforms, report, _text = validate(
         data, shacl_graph=shapes_graph(), allow_warnings=True, advanced=False
     )
-    errors: list[str] = []
-    warnings: list[str] = []
-    own = {dataset_iri(default_base_url(), ds.slug)}
-    own |= set(data.objects(next(iter(own)), DCAT.distribution))
+    found: dict[int, tuple[set[str], set[str]]] = {ds.pk: (set(), set()) for ds in datasets}
     for result in report.subjects(RDF.type, SH.ValidationResult):
         severity = report.value(result, SH.resultSeverity)
         path = report.value(result, SH.resultPath)
         focus = report.value(result, SH.focusNode)
-        if severity != SH.Violation and focus not in own:
-            # Advice about shared nodes (the catalogue, countries…) is not the publisher's to act on.
-            continue
         message = report.value(result, SH.resultMessage)
         # The focus node's class makes the message readable ("dcat:Distribution dct:format").
         kind = next((_compact(str(o)) for o in data.objects(focus, RDF.type)), "")
         text = f"{kind} {_compact(str(path)) if path else ''}: {message}".strip()
-        (errors if severity == SH.Violation else warnings).append(text)
-    return sorted(set(errors)), sorted(set(warnings))
+        is_error = severity == SH.Violation
+        if focus in owner:
+            targets = [owner[focus]]
+        elif is_error:
+            # A shared node (publisher, licence…) breaks every dataset that uses it.
+            targets = list(found)
+        else:
+            # Advice about shared nodes (the catalogue, countries…) is not the publisher's to act on.
+            continue
+        for pk in targets:
+            found[pk][0 if is_error else 1].add(text)
+    return {pk: (sorted(errors), sorted(warnings)) for pk, (errors, warnings) in found.items()}
 
 
 def licence_choices_with_uris(base: str) -> list[tuple[str, str, str]]:

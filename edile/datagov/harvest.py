@@ -447,7 +447,7 @@ def catalogue_harvest(
             _("Nothing was imported: %(count)s record(s) refused.") % {"count": len(report.errors)},
             report,
         )
-    from edile.datagov.services import _unique_slug, dataset_check
+    from edile.datagov.services import _unique_slug, datasets_check
 
     touched: list[Dataset] = []
     with transaction.atomic():
@@ -487,6 +487,5 @@ def catalogue_harvest(
                 ]
             )
             touched.append(dataset)
-    for dataset in touched:
-        dataset_check(dataset=dataset)
+    datasets_check(datasets=touched)
     return report

@@ -152,17 +152,24 @@ def dataset_update(
 
 def dataset_check(*, dataset: Dataset) -> tuple[list[str], list[str]]:
     """Run the DCAT-AP shapes on the dataset and keep what the publisher has to fix."""
-    from edile.datagov.exports import validate_dataset
+    return datasets_check(datasets=[dataset])[dataset.pk]
 
-    dataset = (
-        Dataset.objects.select_related("publisher")
+
+def datasets_check(*, datasets: list[Dataset]) -> dict[int, tuple[list[str], list[str]]]:
+    from edile.datagov.exports import validate_datasets
+
+    if not datasets:
+        return {}
+    fresh = list(
+        Dataset.objects.filter(pk__in=[d.pk for d in datasets])
+        .select_related("publisher")
         .prefetch_related("themes", "distributions")
-        .get(pk=dataset.pk)
     )
-    errors, warnings = validate_dataset(dataset)
-    # A plain UPDATE: the check is not an edit, it must not bump the version editors hold.
-    Dataset.objects.filter(pk=dataset.pk).update(dcat_errors=errors, dcat_warnings=warnings)
-    return errors, warnings
+    results = validate_datasets(fresh)
+    for pk, (errors, warnings) in results.items():
+        # A plain UPDATE: the check is not an edit, it must not bump the version editors hold.
+        Dataset.objects.filter(pk=pk).update(dcat_errors=errors, dcat_warnings=warnings)
+    return results
 
 
 # ----------------------------------------------------------------------------- distributions
