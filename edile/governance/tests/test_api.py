@@ -202,3 +202,26 @@ def test_registration_endpoint(client):
     )
     assert bad.status_code == 400 and "sessions" in bad.json()["detail"]
     assert world.congress.registrations.count() == 1
+
+
+def test_check_in_endpoint(client, client_as):
+    """Scanning through the API: staff only; the city becomes present."""
+    world = make_world(2, present=0)
+    registration = services.registration_create(
+        congress=world.congress,
+        given_name="A",
+        family_name="B",
+        email="ab@example.org",
+        type="mayor",
+        local_government=world.cities[0],
+        sessions=[world.session],
+        send_email=False,
+    )
+    url = f"{API}/check-in"
+    payload = {"code": str(registration.token)}
+    assert client.post(url, payload, content_type="application/json").status_code == 401
+    delegate = client_as("delegate", local_government=world.cities[0])
+    assert delegate.post(url, payload, content_type="application/json").status_code == 403
+    response = client_as("secretariat").post(url, payload, content_type="application/json")
+    assert response.status_code == 200 and response.json()["first_scan"] is True
+    assert world.session.attendances.get().local_government == world.cities[0]
