@@ -26,6 +26,7 @@ from edile.observatory.models import (
     ViolationType,
     Witness,
 )
+from edile.observatory.services import vocabulary_sync
 
 # country, region, invented municipality, latitude, longitude (approximate regional centre)
 PLACES: list[tuple[str, str, str, str, str]] = [
@@ -183,6 +184,7 @@ def _incident_values(n: int, rng: random.Random) -> dict:
 
 @transaction.atomic
 def load(out: TextIO) -> None:
+    vocabulary_sync()
     rng = random.Random(20191204)
     violations = {v.code: v for v in ViolationType.objects.all()}
     created = 0

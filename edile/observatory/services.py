@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_countries import countries
 
@@ -165,16 +165,17 @@ def report_accept(*, actor: Any, report: IntakeReport) -> Incident:
     _require(actor, "observatory.triage_report", report)
     report = IntakeReport.objects.select_for_update().get(pk=report.pk)
     types = list(report.violation_types.all())
-    title = _("%(violation)s reported in %(country)s") % {
-        "violation": types[0].label if types else _("Incident"),
-        "country": report.country.name,
-    }
+    titles = {}
+    for language in ("fr", "en"):
+        with translation.override(language):
+            titles[language] = _("%(violation)s reported in %(country)s") % {
+                "violation": getattr(types[0], f"label_{language}") if types else _("Incident"),
+                "country": str(report.country.name),
+            }
     incident = Incident.objects.create(
         reference=new_reference(),
-        title=title,
-        title_fr=title,
-        title_en=title,
-        summary="",
+        title_fr=titles["fr"],
+        title_en=titles["en"],
         date_start=report.date,
         date_precision=report.date_precision,
         country=report.country,
@@ -325,8 +326,8 @@ def incident_update(
     for name in INCIDENT_FIELDS:
         if name in data:
             setattr(incident, name, data[name])
-    incident.title = incident.title_fr or incident.title_en
-    incident.summary = incident.summary_fr or incident.summary_en
+    # Never assign `title`/`summary` here: modeltranslation would write the value into the
+    # current language's field (an English editor would overwrite the English title).
     if incident.date_precision == DatePrecision.RANGE and not incident.date_end:
         raise ServiceError(_("A date range needs an end date."))
     if incident.date_end and incident.date_end < incident.date_start:
@@ -479,14 +480,14 @@ def _import_row(row: dict[str, str], vocabulary: dict[str, ViolationType]) -> di
 
 def _create_from_import(values: dict[str, Any]) -> Incident:
     first = values["violation_types"][0]
-    title_fr = f"{first.label_fr} — {dict(countries)[values['country']]}"
-    title_en = f"{first.label_en} — {values['country']}"
+    with translation.override("fr"):
+        title_fr = f"{first.label_fr} — {dict(countries)[values['country']]}"
+    with translation.override("en"):
+        title_en = f"{first.label_en} — {dict(countries)[values['country']]}"
     incident = Incident.objects.create(
         reference=new_reference(),
-        title=title_fr,
         title_fr=title_fr,
         title_en=title_en,
-        summary=values["summary_fr"] or values["summary_en"],
         summary_fr=values["summary_fr"],
         summary_en=values["summary_en"],
         date_start=values["date"],
@@ -622,3 +623,52 @@ def parse_weights(params: dict[str, str], pillar_codes: list[str]) -> dict[str, 
             )
         weights[code] = value
     return weights
+
+
+# ---- Vocabulary ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def vocabulary_sync() -> int:
+    """Create or update the violation types, pillars and criteria of `vocabulary.py`.
+
+    The seed migration does this once; tests that flush the database (browser tests) and
+    deployments that add terms call it again. Returns how many terms were created.
+    """
+    from edile.observatory.models import Criterion, Pillar
+    from edile.observatory.vocabulary import PILLARS, VIOLATION_TYPES
+
+    created = 0
+    for order, (code, en, fr, def_en, def_fr) in enumerate(VIOLATION_TYPES):
+        _term, was_created = ViolationType.objects.update_or_create(
+            code=code,
+            defaults={
+                "order": order,
+                "label": fr,
+                "label_fr": fr,
+                "label_en": en,
+                "definition": def_fr,
+                "definition_fr": def_fr,
+                "definition_en": def_en,
+            },
+        )
+        created += was_created
+    for p_order, (code, en, fr, weight, criteria) in enumerate(PILLARS):
+        pillar, was_created = Pillar.objects.get_or_create(
+            code=code,
+            defaults={"order": p_order, "name": fr, "name_fr": fr, "name_en": en, "weight": weight},
+        )
+        created += was_created
+        for c_order, (c_code, c_en, c_fr) in enumerate(criteria):
+            _criterion, was_created = Criterion.objects.get_or_create(
+                code=c_code,
+                defaults={
+                    "pillar": pillar,
+                    "order": c_order,
+                    "name": c_fr,
+                    "name_fr": c_fr,
+                    "name_en": c_en,
+                },
+            )
+            created += was_created
+    return created

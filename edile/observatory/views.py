@@ -174,9 +174,9 @@ def _edit_context(incident: Incident, **forms: Any) -> dict[str, Any]:
             )
             for v in victims
         ],
-        "witness_form": forms.get("witness_form") or WitnessForm(),
-        "source_form": forms.get("source_form") or SourceForm(),
-        "follow_up_form": forms.get("follow_up_form") or FollowUpForm(),
+        "witness_form": forms.get("witness_form") or WitnessForm(prefix="witness"),
+        "source_form": forms.get("source_form") or SourceForm(prefix="source"),
+        "follow_up_form": forms.get("follow_up_form") or FollowUpForm(prefix="followup"),
         "witnesses": list(incident.witnesses.all()),
         "sources": list(incident.sources.all()),
         "follow_ups": list(incident.follow_ups.all()),
@@ -298,7 +298,9 @@ def _add(
     request: HttpRequest, reference: str, form_class: type, service: Any, key: str, message: str
 ) -> HttpResponse:
     incident = _editable(request, reference)
-    form = form_class(request.POST)
+    # Prefixes keep the ids of the several forms on the edit page unique.
+    prefix = {"witness_form": "witness", "source_form": "source"}.get(key, "followup")
+    form = form_class(request.POST, prefix=prefix)
     if form.is_valid():
         service(actor=request.user, incident=incident, data=form.cleaned_data)
         return _done(request, incident, message)

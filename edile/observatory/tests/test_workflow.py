@@ -158,7 +158,7 @@ def test_edit_matrix(client_as, role, allowed):
     response = c.get(base + "/edit/")
     assert response.status_code == (200 if allowed else (302 if role is None else 403))
     c.post(base + "/status/", {"to": "verified", "version": incident.version})
-    c.post(base + "/witnesses/", {"name": "Nouveau témoin"})
+    c.post(base + "/witnesses/", {"witness-name": "Nouveau témoin"})
     incident.refresh_from_db()
     assert (incident.verification_status == "verified") is allowed
     assert incident.witnesses.filter(name="Nouveau témoin").exists() is allowed
@@ -172,30 +172,30 @@ def test_analyst_adds_source_and_follow_up(client_as):
     bad = analyst.post(
         base + "/sources/",
         {
-            "source_type": "media",
-            "reliability": "A",
-            "credibility": "1",
-            "confidentiality": "public",
+            "source-source_type": "media",
+            "source-reliability": "A",
+            "source-credibility": "1",
+            "source-confidentiality": "public",
         },
     )
     assert bad.status_code == 400 and "Give a link" in bad.content.decode()
     analyst.post(
         base + "/sources/",
         {
-            "source_type": "court",
-            "title": "Jugement",
-            "reliability": "A",
-            "credibility": "1",
-            "confidentiality": "public",
+            "source-source_type": "court",
+            "source-title": "Jugement",
+            "source-reliability": "A",
+            "source-credibility": "1",
+            "source-confidentiality": "public",
         },
     )
     analyst.post(
         base + "/follow-ups/",
         {
-            "kind": "advocacy",
-            "date": "2024-06-01",
-            "description": "Lettre",
-            "confidentiality": "public",
+            "followup-kind": "advocacy",
+            "followup-date": "2024-06-01",
+            "followup-description": "Lettre",
+            "followup-confidentiality": "public",
         },
     )
     assert incident.sources.filter(title="Jugement").exists()
