@@ -123,10 +123,14 @@ def incident_list(request: HttpRequest) -> HttpResponse:
 
 def _visible_incident(request: HttpRequest, reference: str) -> Incident:
     try:
-        return selectors.incident_detail(request.user, reference)
+        incident = selectors.incident_detail(request.user, reference)
     except Incident.DoesNotExist:
         # The same answer whether it does not exist or is hidden: existence is not revealed.
         raise Http404(NOT_FOUND) from None
+    if not request.user.has_perm("observatory.view_incident", incident):
+        # Defence in depth: the selector already filtered; the rule must agree.
+        raise Http404(NOT_FOUND)
+    return incident
 
 
 def incident_detail(request: HttpRequest, reference: str) -> HttpResponse:
