@@ -158,3 +158,18 @@ def test_ranking_and_workspace_constant_queries(client_as, django_assert_max_num
     assert response.status_code == 200
     export = staff.get("/fr/grants/applications/export.csv")
     assert len(b"".join(export.streaming_content).decode("utf-8-sig").splitlines()) == 21
+
+
+def test_map_has_one_point_per_city(client):
+    """The dashboard map shows one point per funded city, with its number of projects."""
+    from edile.grants import selectors
+    from edile.grants.tests.factories import make_application, make_call
+    from edile.members.tests.factories import make_member
+
+    call = make_call()
+    city = make_member(latitude=Decimal("14.7"), longitude=Decimal("-17.4"), name_en="Dakar")
+    for _ in range(3):
+        make_application(call=call, local_government=city, status="approved")
+    points = selectors.map_points()
+    assert len(points) == 1
+    assert points[0]["label"] == "Dakar: 3 funded projects"
