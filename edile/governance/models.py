@@ -15,6 +15,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
@@ -812,10 +813,11 @@ class AmendmentOperation(models.TextChoices):
 
 
 class AmendmentState(models.TextChoices):
-    SUBMITTED = "submitted", _("Submitted")
-    ADOPTED = "adopted", _("Adopted")
-    REJECTED = "rejected", _("Rejected")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    # A context of its own: in French an amendment is masculine, a resolution feminine.
+    SUBMITTED = "submitted", pgettext_lazy("amendment state", "Submitted")
+    ADOPTED = "adopted", pgettext_lazy("amendment state", "Adopted")
+    REJECTED = "rejected", pgettext_lazy("amendment state", "Rejected")
+    WITHDRAWN = "withdrawn", pgettext_lazy("amendment state", "Withdrawn")
 
 
 class Amendment(TimeStampedModel):
@@ -836,6 +838,14 @@ class Amendment(TimeStampedModel):
         verbose_name=_("amends"),
     )
     number = models.CharField(_("number"), max_length=20)
+    base_version = models.ForeignKey(
+        "ResolutionVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="amendments",
+        verbose_name=_("amended version"),
+    )
     paragraph_number = models.PositiveSmallIntegerField(_("paragraph"))
     operation = models.CharField(
         _("operation"),

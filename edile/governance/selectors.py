@@ -406,13 +406,10 @@ def amendment_diff(amendment: Amendment) -> list[tuple[str, str]]:
     if amendment.parent_id:
         before = getattr(amendment.parent, f"text_{lang}") or ""
     else:
-        version = amendment.resolution.versions.order_by("-number").first()
-        if amendment.state == "adopted":
-            version = (
-                amendment.resolution.versions.filter(created_at__lte=amendment.updated_at)
-                .order_by("-number")
-                .first()
-            ) or version
+        # The text the amendment was written against, not today's (it may have changed it).
+        version = (
+            amendment.base_version or amendment.resolution.versions.order_by("-number").first()
+        )
         paragraph = (
             version.paragraphs.filter(number=amendment.paragraph_number).first()
             if version

@@ -514,6 +514,7 @@ def amendment_submit(
         number = f"A{resolution.amendments.filter(parent__isnull=True).count() + 1}"
     return Amendment.objects.create(
         resolution=resolution,
+        base_version=current,
         parent=parent,
         number=number,
         paragraph_number=paragraph_number,
