@@ -152,7 +152,11 @@ def dataset_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     is_staff = has_role(request.user, RoleCode.SECRETARIAT, RoleCode.ADMINISTRATOR)
     publishers = _publishers_for(request.user)
-    form = DatasetForm(request.POST or None, publishers=publishers, allow_association=is_staff)
+    # A focal point of a single city publishes for it: preselect it.
+    initial = {"publisher": publishers[0]} if len(publishers) == 1 and not is_staff else {}
+    form = DatasetForm(
+        request.POST or None, publishers=publishers, allow_association=is_staff, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         try:
             dataset = services.dataset_create(
