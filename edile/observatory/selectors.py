@@ -327,6 +327,15 @@ def report_queue(status: str = ReportStatus.NEW) -> QuerySet[IntakeReport]:
     )
 
 
+def reports_submitted_by(user: Any) -> QuerySet[IntakeReport]:
+    return (
+        IntakeReport.objects.filter(submitted_by=user)
+        .select_related("incident")
+        .prefetch_related("violation_types")
+        .order_by("-created_at")
+    )
+
+
 def report_duplicates(report: IntakeReport) -> list[Incident]:
     """Incidents that may be the same event: same victim, or same place, within the window."""
     window = dt.timedelta(days=DUPLICATE_WINDOW_DAYS)
@@ -441,6 +450,18 @@ def statistics(user: Any, filters: StatisticsFilters | None = None) -> dict[str,
     by_year = [
         {"key": r["year"], "label": str(r["year"]), **counter.cell(r["n"])} for r in by_year_rows
     ]
+    # Trend: the change from the previous year, only when both figures are shown.
+    previous = None
+    for row in by_year:
+        row["change"] = (
+            row["count"] - previous["count"]
+            if previous
+            and row["count"] is not None
+            and previous["count"] is not None
+            and previous["key"] == row["key"] - 1
+            else None
+        )
+        previous = row
     country_names = dict(countries)
     violations = {v.code: v.label for v in ViolationType.objects.all()}
     gender_labels = dict(Gender.choices)

@@ -123,3 +123,15 @@ def test_annual_report_page_and_pdf_in_both_languages(client, incidents):
         pdf = client.get(f"/{lang}/observatory/annual-report/2023.pdf")
         assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     assert client.get("/fr/observatory/annual-report/1800/").status_code == 404
+
+
+def test_trend_is_the_change_from_the_previous_year(client_as):
+    """By-year rows carry the change from the previous year (the trend)."""
+    for year, count in ((2022, 3), (2023, 5)):
+        for day in range(count):
+            make_incident(country="ML", date=dt.date(year, 1, day + 1))
+    stats = client_as("observatory_analyst").get("/api/v1/observatory/statistics").json()
+    assert [(r["key"], r["count"], r["change"]) for r in stats["by_year"]] == [
+        (2022, 3, None),
+        (2023, 5, 2),
+    ]
