@@ -296,3 +296,19 @@ def test_delegate_cannot_amend_for_another_city(client_as, world):
     )
     assert response.status_code == 403
     assert not world.resolution.amendments.exists()
+
+
+def test_roll_call_page_constant_queries(client, make_user, django_assert_max_num_queries):
+    """The roll call of a vote lists every city's ballot without a query per city."""
+    from edile.governance.models import Ballot
+
+    world = make_world(25)
+    vote = services.vote_open(
+        user=make_user("secretariat"), resolution=world.resolution, meeting=world.session
+    )
+    Ballot.objects.bulk_create(
+        Ballot(vote=vote, local_government=lg, option="yes") for lg in world.cities
+    )
+    with django_assert_max_num_queries(6):
+        response = client.get(reverse("governance:vote_detail", args=[vote.pk]))
+    assert response.content.decode().count('<th scope="row">') == 25
