@@ -584,3 +584,21 @@ def jury_rows(edition: Any, user: Any) -> list[dict[str, Any]]:
         {"nomination": n, "declaration": declarations.get(n.pk), "review": reviews.get(n.pk)}
         for n in nominations
     ]
+
+
+def cities_yet_to_vote(vote: Vote) -> list[Any]:
+    """Cities present or represented that have not voted yet: the chair watches the poll."""
+    from edile.members.models import LocalGovernment
+
+    if vote.status != VoteStatus.OPEN or vote.mode == VoteMode.ANALOG:
+        return []
+    entitled = entitled_city_ids(vote.meeting)
+    present = set(
+        Attendance.objects.filter(
+            meeting=vote.meeting,
+            local_government_id__in=entitled,
+            status__in=[AttendanceStatus.PRESENT, AttendanceStatus.REPRESENTED],
+        ).values_list("local_government_id", flat=True)
+    )
+    voted = set(vote.ballots.values_list("local_government_id", flat=True))
+    return list(LocalGovernment.objects.filter(pk__in=present - voted).order_by("name"))

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from edile.core.errors import ServiceError
+from edile.core.htmx import render_page_or_fragment
 from edile.core.pdf import pdf_response
 from edile.governance import badges, selectors, services
 from edile.governance.forms import (
@@ -508,8 +509,11 @@ def vote_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else None,
         "close_form": CloseForm() if can_manage and is_open else None,
         "can_manage": can_manage,
+        "waiting": selectors.cities_yet_to_vote(vote) if can_manage else [],
     }
-    return render(request, "governance/vote_detail.html", context)
+    return render_page_or_fragment(
+        request, "governance/vote_detail.html", "governance/partials/vote_progress.html", context
+    )
 
 
 @login_required

@@ -312,3 +312,25 @@ def test_roll_call_page_constant_queries(client, make_user, django_assert_max_nu
     with django_assert_max_num_queries(6):
         response = client.get(reverse("governance:vote_detail", args=[vote.pk]))
     assert response.content.decode().count('<th scope="row">') == 25
+
+
+def test_chair_watches_who_has_not_voted(client_as, world, make_user):
+    """The secretariat sees the cities present that have not voted; htmx gets the fragment."""
+    vote = services.vote_open(
+        user=make_user("secretariat"), resolution=world.resolution, meeting=world.session
+    )
+    lg = world.cities[0]
+    services.ballot_cast(
+        user=make_user("delegate", local_government=lg),
+        vote=vote,
+        local_government=lg,
+        option="yes",
+    )
+    staff = client_as("secretariat")
+    fragment = staff.get(
+        reverse("governance:vote_detail", args=[vote.pk]), HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert "<html" not in fragment
+    assert "1 bulletin reçu" in fragment
+    assert f"<li>{world.cities[1].name}</li>" in fragment
+    assert f"<li>{lg.name}</li>" not in fragment
