@@ -150,13 +150,15 @@ def proxies_per_holder(meeting: Meeting) -> list[int]:
     return [r["n"] for r in rows]
 
 
-def default_rule(meeting: Meeting) -> DecisionRule | None:
-    """The body's default rule (`<body kind>-ordinary`), else the simple majority."""
+def default_rule(meeting: Meeting, resolution_kind: str = "") -> DecisionRule | None:
+    """The rule a body applies by default: `<body kind>-statutes` for an amendment to the
+    statutes, else `<body kind>-ordinary`, else the simple majority."""
     kind = meeting.body.kind if meeting.body_id else ""
-    return (
-        DecisionRule.objects.filter(code=f"{kind}-ordinary").first()
-        or DecisionRule.objects.filter(code="simple-majority").first()
-    )
+    codes = [f"{kind}-ordinary", "simple-majority"]
+    if resolution_kind == "statute_amendment":
+        codes.insert(0, f"{kind}-statutes")
+    rules = {r.code: r for r in DecisionRule.objects.filter(code__in=codes)}
+    return next((rules[c] for c in codes if c in rules), None)
 
 
 # ---------------------------------------------------------------------------------------------

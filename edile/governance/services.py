@@ -609,7 +609,7 @@ def vote_open(
         raise ServiceError(_("Only a pending amendment to this resolution can be put to the vote."))
     if meeting.body_id is None:
         raise ServiceError(_("Only a session of a statutory body can vote."))
-    rule = resolution.rule or selectors.default_rule(meeting)
+    rule = resolution.rule or selectors.default_rule(meeting, resolution.kind)
     if rule is None:
         raise ServiceError(_("No decision rule applies: set one on the resolution."))
     busy = Vote.objects.filter(
