@@ -194,6 +194,8 @@ def registration_create(
         raise ServiceError(_("Registration for this congress is closed."))
     if type not in RegistrationType.values:
         raise ServiceError(_("Choose a registration type."))
+    if gender not in Gender.values:
+        raise ServiceError(_("Choose a gender from the list (or “unknown”)."))
     email = (email or "").strip().lower()
     if email and Registration.objects.filter(congress=congress, email=email).exists():
         raise ServiceError(_("This e-mail address is already registered for this congress."))

@@ -66,6 +66,14 @@ def _attempt(request: HttpRequest, action: Callable[[], Any], success: str) -> A
     return result
 
 
+def _posted_id(request: HttpRequest, name: str) -> int:
+    """A posted record id, or a 404: a tampered form must not become a server error."""
+    value = request.POST.get(name, "")
+    if not value.isdigit():
+        raise Http404(_("No such record."))
+    return int(value)
+
+
 def _meeting_or_404(request: HttpRequest, slug: str) -> Meeting:
     try:
         return selectors.meeting_detail(request.user, slug)
@@ -294,7 +302,7 @@ def moderation(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         form = ModerationForm(request.POST)
         registration = get_object_or_404(
-            Registration, pk=request.POST.get("registration"), congress=congress
+            Registration, pk=_posted_id(request, "registration"), congress=congress
         )
         if form.is_valid():
             _attempt(
@@ -678,7 +686,7 @@ def jury(request: HttpRequest, slug: str) -> HttpResponse:
         raise PermissionDenied(_("This page is for the jury and the secretariat."))
     if request.method == "POST":
         nomination = get_object_or_404(
-            Nomination, pk=request.POST.get("nomination"), edition=edition
+            Nomination, pk=_posted_id(request, "nomination"), edition=edition
         )
         action = request.POST.get("action")
         if action == "declare":

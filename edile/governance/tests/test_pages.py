@@ -334,3 +334,13 @@ def test_chair_watches_who_has_not_voted(client_as, world, make_user):
     assert "1 bulletin reçu" in fragment
     assert f"<li>{world.cities[1].name}</li>" in fragment
     assert f"<li>{lg.name}</li>" not in fragment
+
+
+def test_tampered_forms_answer_4xx_not_500(client_as, world):
+    """A forged record id in a staff form is a 404, never a server error."""
+    staff = client_as("secretariat")
+    response = staff.post(
+        reverse("governance:moderation", args=[world.congress.slug]),
+        {"registration": "abc", "approve": "1"},
+    )
+    assert response.status_code == 404
