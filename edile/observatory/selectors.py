@@ -11,8 +11,10 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 from django.db.models.functions import ExtractYear
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_countries import countries
 
@@ -398,13 +400,50 @@ def _scope_offices(scope: str) -> list[str]:
     return [office for office, s in OFFICE_SCOPE.items() if s == scope]
 
 
+STATS_VERSION_KEY = "observatory:statistics-version"
+STATS_CACHE_SECONDS = 600
+
+
+def statistics_cache_invalidate() -> None:
+    """Called by every write that changes what is counted: public figures are recomputed."""
+    try:
+        cache.incr(STATS_VERSION_KEY)
+    except ValueError:
+        cache.set(STATS_VERSION_KEY, 1, None)
+
+
 def statistics(user: Any, filters: StatisticsFilters | None = None) -> dict[str, Any]:
     """Counts by dimension in the chosen unit, over what `user` may see, small counts hidden.
 
     A constant number of queries (one per dimension) whatever the number of incidents.
+    Only the public figures are cached: they are the same for every public viewer and hold
+    nothing confidential (never a per-person answer in the cache).
     """
     filters = filters or StatisticsFilters()
     level = viewer_level(user)
+    if level != PUBLIC:
+        return _statistics(level, user, filters)
+    version = cache.get_or_set(STATS_VERSION_KEY, 1, None)
+    key = ":".join(
+        str(part)
+        for part in (
+            "observatory:statistics",
+            version,
+            get_language(),
+            filters.unit,
+            filters.year,
+            filters.country.upper(),
+            filters.scope,
+        )
+    )
+    result = cache.get(key)
+    if result is None:
+        result = _statistics(level, user, filters)
+        cache.set(key, result, STATS_CACHE_SECONDS)
+    return result
+
+
+def _statistics(level: int, user: Any, filters: StatisticsFilters) -> dict[str, Any]:
     unit = filters.unit if filters.unit in UNITS else "incidents"
     incidents = incident_visible(user)
     if filters.year:

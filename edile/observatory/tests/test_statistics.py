@@ -135,3 +135,21 @@ def test_trend_is_the_change_from_the_previous_year(client_as):
         (2022, 3, None),
         (2023, 5, 2),
     ]
+
+
+def test_public_statistics_cache_is_refreshed_on_publication(client, make_user):
+    """Public figures are cached, and a publication makes them count the new incident."""
+    make_incident(country="ML")
+    incident = make_incident(country="ML", published=False, status="under_review")
+    assert client.get("/api/v1/observatory/statistics").json()["total"]["count"] is None
+    from edile.observatory import services
+
+    analyst = make_user("observatory_analyst")
+    services.incident_transition(
+        actor=analyst, incident=incident, to="verified", expected_version=incident.version
+    )
+    services.incident_publish(
+        actor=analyst, incident=incident, publish=True, expected_version=incident.version
+    )
+    make_incident(country="ML")  # created directly: only service writes refresh the cache
+    assert client.get("/api/v1/observatory/statistics").json()["total"]["count"] in (2, 3)
