@@ -179,6 +179,7 @@ def dataset_edit(request: HttpRequest, slug: str) -> HttpResponse:
     if not request.user.has_perm("datagov.change_dataset", dataset):
         raise PermissionDenied
     form = DatasetForm(request.POST or None, instance=dataset)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             services.dataset_update(
@@ -190,10 +191,12 @@ def dataset_edit(request: HttpRequest, slug: str) -> HttpResponse:
             )
         except ServiceError as exc:
             form.add_error(None, exc.message)
+            status = exc.status_code
         else:
             messages.success(request, _("The dataset is saved."))
             return redirect(dataset.get_absolute_url())
-    status = 409 if form.non_field_errors() and request.method == "POST" else 200
+    elif request.method == "POST":
+        status = 400
     return render(
         request, "datagov/dataset_form.html", {"form": form, "dataset": dataset}, status=status
     )
