@@ -550,8 +550,23 @@ def _statistics(level: int, user: Any, filters: StatisticsFilters) -> dict[str, 
 
 
 def map_data(user: Any, *, by: str = "country", year: int | None = None) -> list[dict[str, Any]]:
-    """Incidents counted per country (or region): positions rounded, small counts hidden."""
+    """Incidents counted per country (or region): positions rounded, small counts hidden.
+
+    Public answers are cached like the statistics (the same for every public viewer).
+    """
     level = viewer_level(user)
+    if level != PUBLIC:
+        return _map_data(user, level, by, year)
+    version = cache.get_or_set(STATS_VERSION_KEY, 1, None)
+    key = f"observatory:map:{version}:{get_language()}:{by}:{year}"
+    result = cache.get(key)
+    if result is None:
+        result = _map_data(user, level, by, year)
+        cache.set(key, result, STATS_CACHE_SECONDS)
+    return result
+
+
+def _map_data(user: Any, level: int, by: str, year: int | None) -> list[dict[str, Any]]:
     counter = _Counter(level)
     incidents = incident_visible(user)
     if year:
