@@ -406,7 +406,9 @@ def register_index(request: HttpRequest) -> HttpResponse:
             "controllers": selectors.register_controllers(),
             "policies": RetentionPolicy.objects.order_by("target"),
             "can_add_association": request.user.has_perm("datagov.change_register", None),
-            "my_cities": _publishers_for(request.user),
+            "my_cities": LocalGovernment.objects.filter(
+                pk__in=scoped_local_government_ids(request.user, RoleCode.FOCAL_POINT)
+            ).order_by("name"),
         },
     )
 

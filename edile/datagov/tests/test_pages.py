@@ -267,3 +267,22 @@ def test_demo_is_idempotent(db):
     assert AccessRequest.objects.filter(status="pending").exists()
     assert AccessRequest.objects.filter(status="approved").exists()
     assert not Dataset.objects.exclude(dcat_errors=[]).exists()
+
+
+def test_api_refuses_a_bad_contact_address(client_as):
+    """A malformed contact e-mail address is a 400 with a message, and nothing is published."""
+    lg = LocalGovernmentFactory(slug="ville-mail")
+    body = {
+        "publisher": "ville-mail",
+        "title_fr": "T",
+        "description_fr": "D",
+        "classification": "open",
+        "licence": "cc0",
+        "contact_name": "D",
+        "contact_email": "not-an-address",
+    }
+    response = client_as("focal_point", local_government=lg).post(
+        "/api/v1/datagov/datasets", body, content_type="application/json"
+    )
+    assert response.status_code == 400 and response.json()["detail"]
+    assert not Dataset.objects.exists()
