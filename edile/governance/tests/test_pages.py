@@ -344,3 +344,12 @@ def test_tampered_forms_answer_4xx_not_500(client_as, world):
         {"registration": "abc", "approve": "1"},
     )
     assert response.status_code == 404
+
+
+def test_admin_enters_a_text_paragraph_by_paragraph(client, make_user, world):
+    """The version form in the back office carries the paragraph inline."""
+    client.force_login(make_user("administrator", is_staff=True, is_superuser=True))
+    version = world.resolution.versions.get()
+    response = client.get(reverse("admin:governance_resolutionversion_change", args=[version.pk]))
+    assert response.status_code == 200
+    assert "Les villes agissent pour la nature." in response.content.decode()
