@@ -326,3 +326,31 @@ def test_other_list_pages_run_in_constant_queries(client_as, django_assert_max_n
         assert staff.get("/fr/data/register/association/").status_code == 200
     with django_assert_max_num_queries(10):
         assert Client().get("/fr/data/roadmap/").status_code == 200
+
+
+def test_api_update_refuses_a_stale_version(client_as):
+    """Updating through the API with an old version is a 409; with the current one it saves."""
+    ds = DatasetFactory()
+    client = client_as("focal_point", local_government=ds.publisher)
+    body = {
+        "title_fr": "Nouveau",
+        "description_fr": "D",
+        "classification": "open",
+        "licence": "cc0",
+        "contact_name": "D",
+        "contact_email": "d@example.org",
+        "themes": ["ENVI"],
+        "version": ds.version,
+    }
+    ok = client.put(f"/api/v1/datagov/datasets/{ds.slug}", body, content_type="application/json")
+    assert ok.status_code == 200 and ok.json()["version"] == ds.version + 1
+    stale = client.put(f"/api/v1/datagov/datasets/{ds.slug}", body, content_type="application/json")
+    assert stale.status_code == 409
+    intruder = client_as("focal_point", local_government=LocalGovernmentFactory())
+    body["version"] = ds.version + 1
+    assert (
+        intruder.put(
+            f"/api/v1/datagov/datasets/{ds.slug}", body, content_type="application/json"
+        ).status_code
+        == 403
+    )
