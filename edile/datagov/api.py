@@ -19,6 +19,7 @@ from edile.datagov.schemas import (
     DatasetFilters,
     DatasetIn,
     DatasetPage,
+    DatasetUpdateIn,
     DecisionIn,
 )
 from edile.members.models import LocalGovernment
@@ -97,6 +98,7 @@ def get_dataset(request: HttpRequest, slug: str) -> dict[str, Any]:
         else None,
         spatial_country=ds.spatial_country.code or None,
         quality_notes=ds.quality_notes,
+        version=ds.version,
         access=access,
         dcat_errors=ds.dcat_errors if manages else None,
         dcat_warnings=ds.dcat_warnings if manages else None,
@@ -135,6 +137,23 @@ def create_dataset(request: HttpRequest, payload: DatasetIn) -> Status:
         user=request.user, publisher=publisher, data=data, themes=list(payload.themes)
     )
     return Status(201, get_dataset(request, ds.slug))
+
+
+@router.put("/datasets/{slug}", response=DatasetDetailOut, auth=required_user)
+def update_dataset(request: HttpRequest, slug: str, payload: DatasetUpdateIn) -> dict[str, Any]:
+    """Change a dataset's metadata; refused with 409 if someone saved it since `version`."""
+    ds = selectors.dataset_detail(request.user, slug)
+    if ds is None:
+        raise Http404("No such dataset, or you may not see it.")
+    data = payload.dict(exclude={"publisher", "themes", "version"})
+    services.dataset_update(
+        user=request.user,
+        dataset=ds,
+        data=data,
+        themes=list(payload.themes),
+        expected_version=payload.version,
+    )
+    return get_dataset(request, ds.slug)
 
 
 def _stream(

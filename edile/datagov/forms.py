@@ -92,10 +92,10 @@ class DatasetForm(forms.ModelForm):
             "quality_notes_en": _("Quality notes (English)"),
         }
         widgets = {
-            "temporal_start": forms.DateInput(attrs={"type": "date"}),
-            "temporal_end": forms.DateInput(attrs={"type": "date"}),
-            "issued": forms.DateInput(attrs={"type": "date"}),
-            "modified": forms.DateInput(attrs={"type": "date"}),
+            "temporal_start": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+            "temporal_end": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+            "issued": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+            "modified": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
             "description_fr": forms.Textarea(attrs={"rows": 4}),
             "description_en": forms.Textarea(attrs={"rows": 4}),
             "quality_notes_fr": forms.Textarea(attrs={"rows": 2}),
@@ -212,7 +212,7 @@ class ProcessingRecordForm(forms.ModelForm):
 
 class MaturityAssessmentForm(forms.Form):
     assessed_on = forms.DateField(
-        label=_("Assessed on"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Assessed on"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
     )
     notes = forms.CharField(
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})

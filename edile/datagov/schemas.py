@@ -77,6 +77,7 @@ class DatasetDetailOut(DatasetOut):
     spatial_local_government: str | None
     spatial_country: str | None
     quality_notes: str
+    version: int
     access: bool = Field(description="Whether the viewer may have the data itself.")
     distributions: list[DistributionOut]
     dcat_errors: list[str] | None = Field(None, description="Shown to the people who manage it.")
@@ -112,6 +113,12 @@ class DatasetIn(Schema):
     frequency: FrequencyCode = "UNKNOWN"
     temporal_start: dt.date | None = None
     temporal_end: dt.date | None = None
+
+
+class DatasetUpdateIn(DatasetIn):
+    version: int = Field(
+        description="The version you read (`version` in the detail); 409 if it changed."
+    )
 
 
 class AccessRequestIn(Schema):

@@ -12,8 +12,9 @@ from pathlib import PurePath
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import get_random_string
@@ -94,6 +95,10 @@ def _apply_fields(dataset: Dataset, data: dict[str, Any]) -> None:
     # language's column (modeltranslation), and reading it falls back from one to the other.
     if not (dataset.title_fr or dataset.title_en):
         raise ServiceError(_("Give the dataset a title, in French or in English."))
+    try:
+        validate_email(dataset.contact_email)
+    except ValidationError:
+        raise ServiceError(_("Give a valid contact e-mail address.")) from None
     if not (dataset.description_fr or dataset.description_en):
         raise ServiceError(_("Describe the dataset, in French or in English."))
     if (

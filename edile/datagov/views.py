@@ -152,7 +152,11 @@ def dataset_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     is_staff = has_role(request.user, RoleCode.SECRETARIAT, RoleCode.ADMINISTRATOR)
     publishers = _publishers_for(request.user)
-    form = DatasetForm(request.POST or None, publishers=publishers, allow_association=is_staff)
+    # A focal point of a single city publishes for it: preselect it.
+    initial = {"publisher": publishers[0]} if len(publishers) == 1 and not is_staff else {}
+    form = DatasetForm(
+        request.POST or None, publishers=publishers, allow_association=is_staff, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         try:
             dataset = services.dataset_create(
@@ -175,6 +179,7 @@ def dataset_edit(request: HttpRequest, slug: str) -> HttpResponse:
     if not request.user.has_perm("datagov.change_dataset", dataset):
         raise PermissionDenied
     form = DatasetForm(request.POST or None, instance=dataset)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             services.dataset_update(
@@ -186,10 +191,12 @@ def dataset_edit(request: HttpRequest, slug: str) -> HttpResponse:
             )
         except ServiceError as exc:
             form.add_error(None, exc.message)
+            status = exc.status_code
         else:
             messages.success(request, _("The dataset is saved."))
             return redirect(dataset.get_absolute_url())
-    status = 409 if form.non_field_errors() and request.method == "POST" else 200
+    elif request.method == "POST":
+        status = 400
     return render(
         request, "datagov/dataset_form.html", {"form": form, "dataset": dataset}, status=status
     )
@@ -399,7 +406,9 @@ def register_index(request: HttpRequest) -> HttpResponse:
             "controllers": selectors.register_controllers(),
             "policies": RetentionPolicy.objects.order_by("target"),
             "can_add_association": request.user.has_perm("datagov.change_register", None),
-            "my_cities": _publishers_for(request.user),
+            "my_cities": LocalGovernment.objects.filter(
+                pk__in=scoped_local_government_ids(request.user, RoleCode.FOCAL_POINT)
+            ).order_by("name"),
         },
     )
 

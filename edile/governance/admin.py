@@ -11,6 +11,7 @@ from edile.governance.models import (
     Meeting,
     Minutes,
     Nomination,
+    Paragraph,
     PrizeEdition,
     Proxy,
     Registration,
@@ -85,9 +86,19 @@ class ResolutionAdmin(SimpleHistoryAdmin, TranslationAdmin):
     inlines = [ResolutionLinkInline]
 
 
+class ParagraphInline(TranslationTabularInline):
+    model = Paragraph
+    extra = 3
+    fields = ["number", "text"]
+
+
 @admin.register(ResolutionVersion)
 class ResolutionVersionAdmin(TranslationAdmin):
+    """The secretariat types a resolution's tabled text here, paragraph by paragraph."""
+
     list_display = ["resolution", "number", "note"]
+    autocomplete_fields = ["resolution"]
+    inlines = [ParagraphInline]
 
 
 @admin.register(Amendment)

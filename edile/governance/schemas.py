@@ -106,10 +106,10 @@ class RegistrationIn(Schema):
     given_name: str = Field(..., min_length=1, max_length=100)
     family_name: str = Field(..., min_length=1, max_length=100)
     email: str = Field(..., min_length=3, max_length=254)
-    type: str
-    gender: str = "unknown"
+    type: str = Field(..., max_length=30)
+    gender: str = Field("unknown", max_length=10)
     local_government: str = Field("", description="Slug of the member city represented.")
-    organisation: str = ""
+    organisation: str = Field("", max_length=200)
     language: Literal["fr", "en"] = "fr"
     consent_to_list: bool = False
     sessions: list[str] = Field(default_factory=list, description="Slugs of sessions.")

@@ -150,13 +150,15 @@ def proxies_per_holder(meeting: Meeting) -> list[int]:
     return [r["n"] for r in rows]
 
 
-def default_rule(meeting: Meeting) -> DecisionRule | None:
-    """The body's default rule (`<body kind>-ordinary`), else the simple majority."""
+def default_rule(meeting: Meeting, resolution_kind: str = "") -> DecisionRule | None:
+    """The rule a body applies by default: `<body kind>-statutes` for an amendment to the
+    statutes, else `<body kind>-ordinary`, else the simple majority."""
     kind = meeting.body.kind if meeting.body_id else ""
-    return (
-        DecisionRule.objects.filter(code=f"{kind}-ordinary").first()
-        or DecisionRule.objects.filter(code="simple-majority").first()
-    )
+    codes = [f"{kind}-ordinary", "simple-majority"]
+    if resolution_kind == "statute_amendment":
+        codes.insert(0, f"{kind}-statutes")
+    rules = {r.code: r for r in DecisionRule.objects.filter(code__in=codes)}
+    return next((rules[c] for c in codes if c in rules), None)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -584,3 +586,21 @@ def jury_rows(edition: Any, user: Any) -> list[dict[str, Any]]:
         {"nomination": n, "declaration": declarations.get(n.pk), "review": reviews.get(n.pk)}
         for n in nominations
     ]
+
+
+def cities_yet_to_vote(vote: Vote) -> list[Any]:
+    """Cities present or represented that have not voted yet: the chair watches the poll."""
+    from edile.members.models import LocalGovernment
+
+    if vote.status != VoteStatus.OPEN or vote.mode == VoteMode.ANALOG:
+        return []
+    entitled = entitled_city_ids(vote.meeting)
+    present = set(
+        Attendance.objects.filter(
+            meeting=vote.meeting,
+            local_government_id__in=entitled,
+            status__in=[AttendanceStatus.PRESENT, AttendanceStatus.REPRESENTED],
+        ).values_list("local_government_id", flat=True)
+    )
+    voted = set(vote.ballots.values_list("local_government_id", flat=True))
+    return list(LocalGovernment.objects.filter(pk__in=present - voted).order_by("name"))

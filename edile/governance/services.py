@@ -194,6 +194,8 @@ def registration_create(
         raise ServiceError(_("Registration for this congress is closed."))
     if type not in RegistrationType.values:
         raise ServiceError(_("Choose a registration type."))
+    if gender not in Gender.values:
+        raise ServiceError(_("Choose a gender from the list (or “unknown”)."))
     email = (email or "").strip().lower()
     if email and Registration.objects.filter(congress=congress, email=email).exists():
         raise ServiceError(_("This e-mail address is already registered for this congress."))
@@ -609,7 +611,7 @@ def vote_open(
         raise ServiceError(_("Only a pending amendment to this resolution can be put to the vote."))
     if meeting.body_id is None:
         raise ServiceError(_("Only a session of a statutory body can vote."))
-    rule = resolution.rule or selectors.default_rule(meeting)
+    rule = resolution.rule or selectors.default_rule(meeting, resolution.kind)
     if rule is None:
         raise ServiceError(_("No decision rule applies: set one on the resolution."))
     busy = Vote.objects.filter(

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from edile.core.errors import ServiceError
+from edile.core.htmx import render_page_or_fragment
 from edile.core.pdf import pdf_response
 from edile.governance import badges, selectors, services
 from edile.governance.forms import (
@@ -63,6 +64,14 @@ def _attempt(request: HttpRequest, action: Callable[[], Any], success: str) -> A
         return None
     messages.success(request, success)
     return result
+
+
+def _posted_id(request: HttpRequest, name: str) -> int:
+    """A posted record id, or a 404: a tampered form must not become a server error."""
+    value = request.POST.get(name, "")
+    if not value.isdigit():
+        raise Http404(_("No such record."))
+    return int(value)
 
 
 def _meeting_or_404(request: HttpRequest, slug: str) -> Meeting:
@@ -293,7 +302,7 @@ def moderation(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         form = ModerationForm(request.POST)
         registration = get_object_or_404(
-            Registration, pk=request.POST.get("registration"), congress=congress
+            Registration, pk=_posted_id(request, "registration"), congress=congress
         )
         if form.is_valid():
             _attempt(
@@ -508,8 +517,11 @@ def vote_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else None,
         "close_form": CloseForm() if can_manage and is_open else None,
         "can_manage": can_manage,
+        "waiting": selectors.cities_yet_to_vote(vote) if can_manage else [],
     }
-    return render(request, "governance/vote_detail.html", context)
+    return render_page_or_fragment(
+        request, "governance/vote_detail.html", "governance/partials/vote_progress.html", context
+    )
 
 
 @login_required
@@ -674,7 +686,7 @@ def jury(request: HttpRequest, slug: str) -> HttpResponse:
         raise PermissionDenied(_("This page is for the jury and the secretariat."))
     if request.method == "POST":
         nomination = get_object_or_404(
-            Nomination, pk=request.POST.get("nomination"), edition=edition
+            Nomination, pk=_posted_id(request, "nomination"), edition=edition
         )
         action = request.POST.get("action")
         if action == "declare":

@@ -291,6 +291,11 @@ class CoFinancingStatus(models.TextChoices):
     RECEIVED = "received", _("Received")
 
 
+# Partnerships count what partners committed or paid, never what is only sought
+# (docs/decisions/grants-money-and-leverage.md).
+PARTNERSHIP_STATUSES = (CoFinancingStatus.COMMITTED, CoFinancingStatus.RECEIVED)
+
+
 class CoFinancing(TimeStampedModel):
     """A partner's contribution to a project, in its currency, with its euro equivalent."""
 

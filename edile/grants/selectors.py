@@ -19,7 +19,6 @@ from edile.grants.models import (
     ApplicationStatus,
     Call,
     CoFinancing,
-    CoFinancingStatus,
     Decision,
     Document,
     Grant,
@@ -28,10 +27,6 @@ from edile.grants.models import (
     ReviewStatus,
     Sector,
 )
-
-# Partnerships count what partners committed or paid, never what is only sought
-# (docs/decisions/grants-leverage.md).
-PARTNERSHIP_STATUSES = (CoFinancingStatus.COMMITTED, CoFinancingStatus.RECEIVED)
 
 
 def _lang() -> str:
@@ -175,19 +170,24 @@ def project_public(reference: str) -> Application:
 
 
 def programme_summary(filters: ProjectFilters | None = None) -> dict[str, Any]:
-    """Projects, euros granted, euros of partnerships, leverage and beneficiaries (2 queries)."""
+    """Projects, euros granted, euros of partnerships, leverage and beneficiaries (1 query).
+
+    Partnerships are the stored euro sum of each project's committed or received
+    co-financing (kept equal to its lines by `application_totals_refresh`)."""
     filters = filters or ProjectFilters()
-    base = projects(filters).order_by()
-    figures = base.aggregate(
-        projects=Count("pk"),
-        granted=Sum("grant__amount_eur"),
-        beneficiaries=Sum("beneficiaries"),
-        disbursed=Sum("grant__disbursed"),
+    figures = (
+        projects(filters)
+        .order_by()
+        .aggregate(
+            projects=Count("pk"),
+            granted=Sum("grant__amount_eur"),
+            partnerships=Sum("partnerships_eur"),
+            beneficiaries=Sum("beneficiaries"),
+            disbursed=Sum("grant__disbursed"),
+        )
     )
-    partnerships = CoFinancing.objects.filter(
-        status__in=PARTNERSHIP_STATUSES, application__in=base.values("pk")
-    ).aggregate(s=Sum("amount_eur"))["s"] or Decimal(0)
     granted = figures["granted"] or Decimal(0)
+    partnerships = figures["partnerships"] or Decimal(0)
     return {
         "projects": figures["projects"],
         "granted_eur": granted,
@@ -206,33 +206,26 @@ DIMENSIONS = {
 
 
 def breakdown(dimension: str, filters: ProjectFilters | None = None) -> list[dict[str, Any]]:
-    """The summary figures grouped by year, sector or country (2 queries)."""
+    """The summary figures grouped by year, sector or country (1 query)."""
     filters = filters or ProjectFilters()
     field = DIMENSIONS[dimension]
-    base = projects(filters).order_by()
-    rows = list(
-        base.values(field)
+    rows = (
+        projects(filters)
+        .order_by()
+        .values(field)
         .annotate(
             projects=Count("pk"),
             granted=Sum("grant__amount_eur"),
+            partnerships=Sum("partnerships_eur"),
             beneficiaries=Sum("beneficiaries"),
         )
         .order_by(field)
     )
-    partnerships = {
-        row[f"application__{field}"]: row["total"]
-        for row in CoFinancing.objects.filter(
-            status__in=PARTNERSHIP_STATUSES, application__in=base.values("pk")
-        )
-        .values(f"application__{field}")
-        .annotate(total=Sum("amount_eur"))
-        .order_by()
-    }
     result = []
     for row in rows:
         key = row[field]
         granted = row["granted"] or Decimal(0)
-        partners = partnerships.get(key) or Decimal(0)
+        partners = row["partnerships"] or Decimal(0)
         if dimension == "sector":
             label = str(Sector(key).label) if key in Sector.values else key
         elif dimension == "country":

@@ -25,6 +25,7 @@ from edile.core.concurrency import save_versioned
 from edile.core.errors import ServiceError
 from edile.grants import codelists
 from edile.grants.models import (
+    PARTNERSHIP_STATUSES,
     SECTOR_DAC,
     Application,
     ApplicationStatus,
@@ -358,9 +359,9 @@ def application_totals_refresh(application: Application) -> None:
     application.total_budget = application.budget_lines.aggregate(s=Sum("amount"))["s"] or 0
     application.cofinancing_eur = application.cofinancing.aggregate(s=Sum("amount_eur"))["s"] or 0
     application.partnerships_eur = (
-        application.cofinancing.filter(
-            status__in=[CoFinancingStatus.COMMITTED, CoFinancingStatus.RECEIVED]
-        ).aggregate(s=Sum("amount_eur"))["s"]
+        application.cofinancing.filter(status__in=PARTNERSHIP_STATUSES).aggregate(
+            s=Sum("amount_eur")
+        )["s"]
         or 0
     )
     application.beneficiaries = application.beneficiary_groups.aggregate(s=Sum("number"))["s"] or 0

@@ -34,6 +34,7 @@ urlpatterns = [
         views.application_line_remove,
         name="application_line_remove",
     ),
+    path("documents/<int:pk>/", views.document_download, name="document_download"),
     path("reviews/<int:pk>/", views.review_detail, name="review_detail"),
     path("grants/<int:pk>/", views.grant_detail, name="grant_detail"),
     path("grants/<int:pk>/<str:action>/", views.grant_action, name="grant_action"),

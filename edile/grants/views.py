@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import (
+    FileResponse,
     Http404,
     HttpRequest,
     HttpResponse,
@@ -30,7 +31,16 @@ from edile.core.errors import ServiceError
 from edile.core.exports import EXPORT_FORMATS, tabular_response
 from edile.governance.models import Body
 from edile.grants import exports, forms, imports, selectors, services
-from edile.grants.models import Application, Call, Grant, Partner, ProgressReport, Review, Tranche
+from edile.grants.models import (
+    Application,
+    Call,
+    Document,
+    Grant,
+    Partner,
+    ProgressReport,
+    Review,
+    Tranche,
+)
 from edile.members.models import LocalGovernment
 
 PAGE_SIZE = 50
@@ -264,6 +274,23 @@ def workspace(request: HttpRequest) -> HttpResponse:
         "late_reports": selectors.late_reports() if user.has_perm("grants.manage_call") else [],
     }
     return render(request, "grants/workspace.html", context)
+
+
+def document_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """A document, served only to those who may see its application (or to all once the
+    project is funded and the document marked public): never by a guessable media URL."""
+    document = Document.objects.select_related("application").filter(pk=pk).first()
+    if document is None:
+        raise Http404(_("No document at this address."))
+    application = document.application
+    public = document.is_public and application.status == "approved"
+    if not (public or request.user.has_perm("grants.view_application", application)):
+        raise PermissionDenied(_("You may not see this document."))
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("No document at this address.")) from None
+    return FileResponse(handle, as_attachment=True, filename=document.file.name.rsplit("/", 1)[-1])
 
 
 @login_required

@@ -11,8 +11,10 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 from django.db.models.functions import ExtractYear
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_countries import countries
 
@@ -101,7 +103,10 @@ def incident_list(user: Any, filters: IncidentFilters | None = None) -> QuerySet
     if filters.year:
         queryset = queryset.filter(date_start__year=filters.year)
     if filters.violation:
-        queryset = queryset.filter(acts__violation_types__code=filters.violation).distinct()
+        # A subquery, not a join + DISTINCT: the count stays fast on large inventories.
+        queryset = queryset.filter(
+            pk__in=Act.objects.filter(violation_types__code=filters.violation).values("incident_id")
+        )
     if filters.status and level >= CONFIDENTIAL:
         queryset = queryset.filter(verification_status=filters.status)
     if filters.q:
@@ -327,6 +332,15 @@ def report_queue(status: str = ReportStatus.NEW) -> QuerySet[IntakeReport]:
     )
 
 
+def reports_submitted_by(user: Any) -> QuerySet[IntakeReport]:
+    return (
+        IntakeReport.objects.filter(submitted_by=user)
+        .select_related("incident")
+        .prefetch_related("violation_types")
+        .order_by("-created_at")
+    )
+
+
 def report_duplicates(report: IntakeReport) -> list[Incident]:
     """Incidents that may be the same event: same victim, or same place, within the window."""
     window = dt.timedelta(days=DUPLICATE_WINDOW_DAYS)
@@ -386,13 +400,50 @@ def _scope_offices(scope: str) -> list[str]:
     return [office for office, s in OFFICE_SCOPE.items() if s == scope]
 
 
+STATS_VERSION_KEY = "observatory:statistics-version"
+STATS_CACHE_SECONDS = 600
+
+
+def statistics_cache_invalidate() -> None:
+    """Called by every write that changes what is counted: public figures are recomputed."""
+    try:
+        cache.incr(STATS_VERSION_KEY)
+    except ValueError:
+        cache.set(STATS_VERSION_KEY, 1, None)
+
+
 def statistics(user: Any, filters: StatisticsFilters | None = None) -> dict[str, Any]:
     """Counts by dimension in the chosen unit, over what `user` may see, small counts hidden.
 
     A constant number of queries (one per dimension) whatever the number of incidents.
+    Only the public figures are cached: they are the same for every public viewer and hold
+    nothing confidential (never a per-person answer in the cache).
     """
     filters = filters or StatisticsFilters()
     level = viewer_level(user)
+    if level != PUBLIC:
+        return _statistics(level, user, filters)
+    version = cache.get_or_set(STATS_VERSION_KEY, 1, None)
+    key = ":".join(
+        str(part)
+        for part in (
+            "observatory:statistics",
+            version,
+            get_language(),
+            filters.unit,
+            filters.year,
+            filters.country.upper(),
+            filters.scope,
+        )
+    )
+    result = cache.get(key)
+    if result is None:
+        result = _statistics(level, user, filters)
+        cache.set(key, result, STATS_CACHE_SECONDS)
+    return result
+
+
+def _statistics(level: int, user: Any, filters: StatisticsFilters) -> dict[str, Any]:
     unit = filters.unit if filters.unit in UNITS else "incidents"
     incidents = incident_visible(user)
     if filters.year:
@@ -404,24 +455,30 @@ def statistics(user: Any, filters: StatisticsFilters | None = None) -> dict[str,
         incidents = incidents.filter(victims__office__in=offices).distinct()
     ids = incidents.values("pk")
 
-    # Prefixes from each unit's model to the incident and to the victims / acts.
+    # Prefixes from each unit's model to the incident and to the victims / acts; `multi` are
+    # the paths that fan out (one row per victim or act), which need COUNT(DISTINCT).
+    joined = False
     if unit == "incidents":
-        base: QuerySet[Any] = Incident.objects.filter(pk__in=ids)
-        inc, vic, act, distinct = "", "victims__", "acts__", "pk"
+        base: QuerySet[Any] = Incident.objects.filter(pk__in=ids) if offices else incidents
+        inc, vic, act, multi = "", "victims__", "acts__", ("victims__", "acts__")
     elif unit == "acts":
         base = Act.objects.filter(incident__in=ids)
-        inc, vic, act, distinct = "incident__", "victims__", "", "pk"
+        inc, vic, act, multi = "incident__", "victims__", "", ("victims__",)
         if offices:
             base = base.filter(victims__office__in=offices)
+            joined = True
     else:
         base = Victim.objects.filter(incident__in=ids)
-        inc, vic, act, distinct = "incident__", "", "acts__", "pk"
+        inc, vic, act, multi = "incident__", "", "acts__", ("acts__",)
         if offices:
             base = base.filter(office__in=offices)
     counter = _Counter(level)
 
+    def count_for(key: str) -> Count:
+        return Count("pk", distinct=joined or key.startswith(multi))
+
     def group(key: str, labels: dict[str, str] | None = None) -> list[dict[str, Any]]:
-        rows = base.values(key).annotate(n=Count(distinct, distinct=True)).order_by(key)
+        rows = base.values(key).annotate(n=count_for(key)).order_by(key)
         result = []
         for row in rows:
             value = row[key]
@@ -431,16 +488,28 @@ def statistics(user: Any, filters: StatisticsFilters | None = None) -> dict[str,
             result.append({"key": value, "label": label, **counter.cell(row["n"])})
         return result
 
-    total = base.aggregate(n=Count(distinct, distinct=True))["n"]
+    total = base.aggregate(n=count_for(""))["n"]
     by_year_rows = (
         base.annotate(year=ExtractYear(f"{inc}date_start"))
         .values("year")
-        .annotate(n=Count(distinct, distinct=True))
+        .annotate(n=count_for(""))
         .order_by("year")
     )
     by_year = [
         {"key": r["year"], "label": str(r["year"]), **counter.cell(r["n"])} for r in by_year_rows
     ]
+    # Trend: the change from the previous year, only when both figures are shown.
+    previous = None
+    for row in by_year:
+        row["change"] = (
+            row["count"] - previous["count"]
+            if previous
+            and row["count"] is not None
+            and previous["count"] is not None
+            and previous["key"] == row["key"] - 1
+            else None
+        )
+        previous = row
     country_names = dict(countries)
     violations = {v.code: v.label for v in ViolationType.objects.all()}
     gender_labels = dict(Gender.choices)
@@ -481,8 +550,23 @@ def statistics(user: Any, filters: StatisticsFilters | None = None) -> dict[str,
 
 
 def map_data(user: Any, *, by: str = "country", year: int | None = None) -> list[dict[str, Any]]:
-    """Incidents counted per country (or region): positions rounded, small counts hidden."""
+    """Incidents counted per country (or region): positions rounded, small counts hidden.
+
+    Public answers are cached like the statistics (the same for every public viewer).
+    """
     level = viewer_level(user)
+    if level != PUBLIC:
+        return _map_data(user, level, by, year)
+    version = cache.get_or_set(STATS_VERSION_KEY, 1, None)
+    key = f"observatory:map:{version}:{get_language()}:{by}:{year}"
+    result = cache.get(key)
+    if result is None:
+        result = _map_data(user, level, by, year)
+        cache.set(key, result, STATS_CACHE_SECONDS)
+    return result
+
+
+def _map_data(user: Any, level: int, by: str, year: int | None) -> list[dict[str, Any]]:
     counter = _Counter(level)
     incidents = incident_visible(user)
     if year:

@@ -50,6 +50,7 @@ from edile.observatory.models import (
     ViolationType,
     Witness,
 )
+from edile.observatory.selectors import statistics_cache_invalidate
 
 # Log lines carry references and ids only: never a name, a place or a contact.
 logger = logging.getLogger(__name__)
@@ -277,6 +278,7 @@ def incident_transition(
         # Only verified incidents are published (a database constraint too).
         incident.is_published = False
     save_versioned(incident, expected_version=expected_version)
+    statistics_cache_invalidate()
     logger.info("observatory: %s is now %s", incident.reference, to)
     return incident
 
@@ -290,6 +292,7 @@ def incident_publish(
     incident.is_published = publish
     incident.published_at = timezone.now() if publish else None
     save_versioned(incident, expected_version=expected_version)
+    statistics_cache_invalidate()
     return incident
 
 
@@ -336,6 +339,7 @@ def incident_update(
         save_versioned(incident, expected_version=expected_version)
     except IntegrityError:
         raise ServiceError(_("These values are not consistent; check the dates.")) from None
+    statistics_cache_invalidate()
     return incident
 
 
@@ -346,6 +350,7 @@ def victim_update(*, actor: Any, victim: Victim, data: dict[str, Any]) -> Victim
         if name in data:
             setattr(victim, name, data[name])
     victim.save()
+    statistics_cache_invalidate()
     return victim
 
 
@@ -546,6 +551,7 @@ def incidents_import(*, actor: Any, data: bytes, filename: str) -> ImportReport:
         for values in parsed:
             _create_from_import(values)
             report.created += 1
+    statistics_cache_invalidate()
     logger.info("observatory: %s incidents imported", report.created)
     return report
 

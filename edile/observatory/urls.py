@@ -25,6 +25,7 @@ urlpatterns = [
     path("incidents/<str:reference>/follow-ups/", views.follow_up_add, name="follow_up_add"),
     path("report/", views.report_create, name="report_create"),
     path("report/thanks/", views.report_thanks, name="report_thanks"),
+    path("report/mine/", views.my_reports, name="my_reports"),
     path("triage/", views.report_queue, name="report_queue"),
     path("triage/<int:report_id>/", views.report_triage, name="report_triage"),
     path("access-log/", views.access_log, name="access_log"),

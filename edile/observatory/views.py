@@ -77,6 +77,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "years": selectors.years_with_incidents(request.user)[:5],
         "is_analyst": request.user.has_perm("observatory.change_incident"),
         "can_see_log": request.user.has_perm("observatory.view_access_log"),
+        "signed_in": request.user.is_authenticated,
     }
     return render(request, "observatory/index.html", context)
 
@@ -384,6 +385,16 @@ def report_create(request: HttpRequest) -> HttpResponse:
 
 def report_thanks(request: HttpRequest) -> HttpResponse:
     return render(request, "observatory/report_thanks.html")
+
+
+@login_required
+def my_reports(request: HttpRequest) -> HttpResponse:
+    """A partner or city follows what became of the reports they sent (their own only)."""
+    return render(
+        request,
+        "observatory/my_reports.html",
+        {"reports": selectors.reports_submitted_by(request.user)},
+    )
 
 
 def _analyst(request: HttpRequest) -> None:

@@ -25,7 +25,7 @@ LEVELS = [
 
 RETENTION = [
     ("governance.registrations", 730, "anonymise"),
-    ("observatory.anonymous_reports", 365, "delete"),
+    ("observatory.anonymous_reports", 365, "anonymise"),
     ("datagov.download_logs", 365, "delete"),
     ("datagov.access_requests", 1095, "anonymise"),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
@@ -267,3 +268,89 @@ def test_demo_is_idempotent(db):
     assert AccessRequest.objects.filter(status="pending").exists()
     assert AccessRequest.objects.filter(status="approved").exists()
     assert not Dataset.objects.exclude(dcat_errors=[]).exists()
+
+
+def test_api_refuses_a_bad_contact_address(client_as):
+    """A malformed contact e-mail address is a 400 with a message, and nothing is published."""
+    lg = LocalGovernmentFactory(slug="ville-mail")
+    body = {
+        "publisher": "ville-mail",
+        "title_fr": "T",
+        "description_fr": "D",
+        "classification": "open",
+        "licence": "cc0",
+        "contact_name": "D",
+        "contact_email": "not-an-address",
+    }
+    response = client_as("focal_point", local_government=lg).post(
+        "/api/v1/datagov/datasets", body, content_type="application/json"
+    )
+    assert response.status_code == 400 and response.json()["detail"]
+    assert not Dataset.objects.exists()
+
+
+def test_other_list_pages_run_in_constant_queries(client_as, django_assert_max_num_queries):
+    """Requests, register and roadmap pages cost a fixed number of queries with 20 rows each."""
+    from edile.datagov.models import AccessRequest, MaturityLevel
+    from edile.datagov.services import maturity_assessment_save
+    from edile.datagov.tests.factories import AccessRequestFactory
+
+    staff = client_as("secretariat")
+    requester = client_as("delegate")
+    for _ in range(20):
+        AccessRequestFactory(requester=requester.user)
+        ProcessingRecord.objects.create(
+            name_fr="T",
+            purpose_fr="P",
+            legal_basis="consent",
+            data_categories="d",
+            subject_categories="s",
+            retention_period="1 an",
+            security_measures="m",
+        )
+        lg = LocalGovernmentFactory()
+        maturity_assessment_save(
+            user=staff.user,
+            local_government=lg,
+            assessed_on=dt.date(2025, 1, 1),
+            levels={
+                d.code: MaturityLevel.objects.first().value for d in MaturityDimension.objects.all()
+            },
+        )
+    assert AccessRequest.objects.count() == 20
+    with django_assert_max_num_queries(12):
+        assert "Étude" in staff.get("/fr/data/requests/").content.decode()
+    with django_assert_max_num_queries(12):
+        assert requester.get("/fr/data/requests/").status_code == 200
+    with django_assert_max_num_queries(10):
+        assert staff.get("/fr/data/register/association/").status_code == 200
+    with django_assert_max_num_queries(10):
+        assert Client().get("/fr/data/roadmap/").status_code == 200
+
+
+def test_api_update_refuses_a_stale_version(client_as):
+    """Updating through the API with an old version is a 409; with the current one it saves."""
+    ds = DatasetFactory()
+    client = client_as("focal_point", local_government=ds.publisher)
+    body = {
+        "title_fr": "Nouveau",
+        "description_fr": "D",
+        "classification": "open",
+        "licence": "cc0",
+        "contact_name": "D",
+        "contact_email": "d@example.org",
+        "themes": ["ENVI"],
+        "version": ds.version,
+    }
+    ok = client.put(f"/api/v1/datagov/datasets/{ds.slug}", body, content_type="application/json")
+    assert ok.status_code == 200 and ok.json()["version"] == ds.version + 1
+    stale = client.put(f"/api/v1/datagov/datasets/{ds.slug}", body, content_type="application/json")
+    assert stale.status_code == 409
+    intruder = client_as("focal_point", local_government=LocalGovernmentFactory())
+    body["version"] = ds.version + 1
+    assert (
+        intruder.put(
+            f"/api/v1/datagov/datasets/{ds.slug}", body, content_type="application/json"
+        ).status_code
+        == 403
+    )

@@ -225,3 +225,16 @@ def test_check_in_endpoint(client, client_as):
     response = client_as("secretariat").post(url, payload, content_type="application/json")
     assert response.status_code == 200 and response.json()["first_scan"] is True
     assert world.session.attendances.get().local_government == world.cities[0]
+
+
+def test_registration_endpoint_bad_values_are_4xx(client):
+    """An unknown gender or an over-long organisation is refused with a reason, not a 500."""
+    make_world(1)
+    url = f"{API}/congresses/congress/registrations"
+    payload = {"given_name": "Li", "family_name": "Na", "email": "li@example.org", "type": "press"}
+    bad_gender = client.post(url, {**payload, "gender": "robot"}, content_type="application/json")
+    assert bad_gender.status_code == 400 and bad_gender.json()["detail"]
+    too_long = client.post(
+        url, {**payload, "organisation": "x" * 500}, content_type="application/json"
+    )
+    assert too_long.status_code == 422

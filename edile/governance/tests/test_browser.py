@@ -57,6 +57,8 @@ def test_register_check_in_vote_adopt_and_read_the_minutes(live_server, page, br
     assert page.get_by_role("heading", name="Programme").is_visible()
     assert_no_serious_axe_violations(page)
     page.get_by_role("link", name="S'inscrire").click()
+    page.wait_for_url(re.compile(r"/register/"))
+    assert_no_serious_axe_violations(page)
     page.get_by_label("Prénom").fill("Sophal")
     page.get_by_label("Nom de famille").fill("Kim")
     page.get_by_label("Adresse électronique").fill("sophal.kim@example.org")

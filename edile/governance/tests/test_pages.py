@@ -296,3 +296,60 @@ def test_delegate_cannot_amend_for_another_city(client_as, world):
     )
     assert response.status_code == 403
     assert not world.resolution.amendments.exists()
+
+
+def test_roll_call_page_constant_queries(client, make_user, django_assert_max_num_queries):
+    """The roll call of a vote lists every city's ballot without a query per city."""
+    from edile.governance.models import Ballot
+
+    world = make_world(25)
+    vote = services.vote_open(
+        user=make_user("secretariat"), resolution=world.resolution, meeting=world.session
+    )
+    Ballot.objects.bulk_create(
+        Ballot(vote=vote, local_government=lg, option="yes") for lg in world.cities
+    )
+    with django_assert_max_num_queries(6):
+        response = client.get(reverse("governance:vote_detail", args=[vote.pk]))
+    assert response.content.decode().count('<th scope="row">') == 25
+
+
+def test_chair_watches_who_has_not_voted(client_as, world, make_user):
+    """The secretariat sees the cities present that have not voted; htmx gets the fragment."""
+    vote = services.vote_open(
+        user=make_user("secretariat"), resolution=world.resolution, meeting=world.session
+    )
+    lg = world.cities[0]
+    services.ballot_cast(
+        user=make_user("delegate", local_government=lg),
+        vote=vote,
+        local_government=lg,
+        option="yes",
+    )
+    staff = client_as("secretariat")
+    fragment = staff.get(
+        reverse("governance:vote_detail", args=[vote.pk]), HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert "<html" not in fragment
+    assert "1 bulletin reçu" in fragment
+    assert f"<li>{world.cities[1].name}</li>" in fragment
+    assert f"<li>{lg.name}</li>" not in fragment
+
+
+def test_tampered_forms_answer_4xx_not_500(client_as, world):
+    """A forged record id in a staff form is a 404, never a server error."""
+    staff = client_as("secretariat")
+    response = staff.post(
+        reverse("governance:moderation", args=[world.congress.slug]),
+        {"registration": "abc", "approve": "1"},
+    )
+    assert response.status_code == 404
+
+
+def test_admin_enters_a_text_paragraph_by_paragraph(client, make_user, world):
+    """The version form in the back office carries the paragraph inline."""
+    client.force_login(make_user("administrator", is_staff=True, is_superuser=True))
+    version = world.resolution.versions.get()
+    response = client.get(reverse("admin:governance_resolutionversion_change", args=[version.pk]))
+    assert response.status_code == 200
+    assert "Les villes agissent pour la nature." in response.content.decode()

@@ -324,3 +324,28 @@ def test_weighted_vote_counts_seat_weights(staff, make_user):
         )
     vote = services.vote_close(user=staff, vote=vote)
     assert (vote.yes, vote.no, vote.result) == (5, 2, "pass")
+
+
+def test_statute_amendment_takes_the_two_thirds_rule(staff):
+    """Without a rule of its own, an amendment to the statutes gets the body's statutes rule."""
+    from edile.governance.models import DecisionRule
+
+    world = make_world(6)
+    DecisionRule.objects.create(
+        code="general_assembly-statutes",
+        label="Deux tiers",
+        label_fr="Deux tiers",
+        majority_base="present_and_represented",
+        threshold_numerator=2,
+        threshold_denominator=3,
+        comparator="at_least",
+    )
+    world.resolution.rule = None
+    world.resolution.kind = "statute_amendment"
+    world.resolution.save()
+    vote = services.vote_open(
+        user=staff, resolution=world.resolution, meeting=world.session, mode=VoteMode.ANALOG
+    )
+    assert vote.rule_snapshot["code"] == "general_assembly-statutes"
+    services.vote_record_counts(user=staff, vote=vote, yes=3, no=0, abstain=3)
+    assert services.vote_close(user=staff, vote=vote).result == "fail"

@@ -11,13 +11,14 @@ pytestmark = pytest.mark.django_db
 
 
 def _grants(n):
+    from edile.grants.services import application_totals_refresh
+
     grants = [make_grant() for _ in range(n)]
     for grant in grants:
         CoFinancing.objects.filter(application=grant.application).update(
             amount_eur=Decimal("200000")
         )
-        grant.application.cofinancing_eur = Decimal("200000")
-        grant.application.save()
+        application_totals_refresh(grant.application)
     return grants
 
 

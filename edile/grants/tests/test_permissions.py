@@ -125,3 +125,29 @@ def test_draft_editable_only_by_its_focal_points(client_as):
         {"budget-label": "x", "budget-amount": "10"},
     )
     assert application.budget_lines.count() == 1
+
+
+def test_documents_served_only_to_those_who_may_see_them(client_as, settings, tmp_path):
+    """An application's document is served to its city's focal points and staff, to the public
+    only once the project is funded and the document marked public."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from edile.grants.models import Document
+
+    settings.MEDIA_ROOT = tmp_path
+    application = make_application(status=ApplicationStatus.SUBMITTED)
+    document = Document.objects.create(
+        application=application,
+        title="Plan",
+        file=SimpleUploadedFile("plan.pdf", b"%PDF-1.4"),
+        is_public=True,
+    )
+    url = f"/fr/grants/documents/{document.pk}/"
+    assert _client(client_as, "focal_point", application).get(url).status_code == 200
+    assert _client(client_as, "secretariat", application).get(url).status_code == 200
+    assert _client(client_as, "other_focal_point", application).get(url).status_code == 403
+    assert client_as(None).get(url).status_code == 403
+    application.status = ApplicationStatus.APPROVED
+    application.save()
+    assert client_as(None).get(url).status_code == 200
+    assert client_as(None).get("/fr/grants/documents/999999/").status_code == 404

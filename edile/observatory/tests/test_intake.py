@@ -192,3 +192,14 @@ def test_purge_erases_old_anonymous_reporters_only(client):
     assert IntakeReport.objects.get(reporter_name="Récent").reporter_contact
     assert not old.history.exclude(reporter_name="").exists()
     assert services.anonymous_report_purge_expired(before=dt.date(2021, 1, 1)) == 0
+
+
+def test_reporters_follow_only_their_own_reports(client_as):
+    """A partner sees the status of the reports they sent, and not other people's."""
+    partner, other = client_as("observatory_partner"), client_as("focal_point")
+    partner.post("/en/observatory/report/", report_data(place="Partnerville"))
+    other.post("/en/observatory/report/", report_data(place="Othertown", country="SN"))
+    body = partner.get("/en/observatory/report/mine/").content.decode()
+    assert "Burkina Faso" in body and "Waiting for triage" in body
+    assert "Senegal" not in body
+    assert client_as(None).get("/en/observatory/report/mine/").status_code == 302

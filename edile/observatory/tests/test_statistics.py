@@ -123,3 +123,33 @@ def test_annual_report_page_and_pdf_in_both_languages(client, incidents):
         pdf = client.get(f"/{lang}/observatory/annual-report/2023.pdf")
         assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     assert client.get("/fr/observatory/annual-report/1800/").status_code == 404
+
+
+def test_trend_is_the_change_from_the_previous_year(client_as):
+    """By-year rows carry the change from the previous year (the trend)."""
+    for year, count in ((2022, 3), (2023, 5)):
+        for day in range(count):
+            make_incident(country="ML", date=dt.date(year, 1, day + 1))
+    stats = client_as("observatory_analyst").get("/api/v1/observatory/statistics").json()
+    assert [(r["key"], r["count"], r["change"]) for r in stats["by_year"]] == [
+        (2022, 3, None),
+        (2023, 5, 2),
+    ]
+
+
+def test_public_statistics_cache_is_refreshed_on_publication(client, make_user):
+    """Public figures are cached, and a publication makes them count the new incident."""
+    make_incident(country="ML")
+    incident = make_incident(country="ML", published=False, status="under_review")
+    assert client.get("/api/v1/observatory/statistics").json()["total"]["count"] is None
+    from edile.observatory import services
+
+    analyst = make_user("observatory_analyst")
+    services.incident_transition(
+        actor=analyst, incident=incident, to="verified", expected_version=incident.version
+    )
+    services.incident_publish(
+        actor=analyst, incident=incident, publish=True, expected_version=incident.version
+    )
+    make_incident(country="ML")  # created directly: only service writes refresh the cache
+    assert client.get("/api/v1/observatory/statistics").json()["total"]["count"] in (2, 3)
