@@ -20,6 +20,9 @@ def main() -> int:
         po = polib.pofile(str(path))
         untranslated = [e.msgid for e in po.untranslated_entries()]
         fuzzy = [e.msgid for e in po.fuzzy_entries()]
+        if po.metadata_is_fuzzy:
+            # A fuzzy header makes gettext tools treat the whole catalogue as a draft.
+            fuzzy.append("(the catalogue header)")
         for msgid in untranslated:
             print(f"{path.relative_to(ROOT)}: untranslated: {msgid!r}")
         for msgid in fuzzy:
