@@ -20,6 +20,8 @@ urlpatterns = [
         views.victim_edit,
         name="victim_edit",
     ),
+    path("incidents/<str:reference>/victims/", views.victim_add, name="victim_add"),
+    path("incidents/<str:reference>/acts/", views.act_add, name="act_add"),
     path("incidents/<str:reference>/witnesses/", views.witness_add, name="witness_add"),
     path("incidents/<str:reference>/sources/", views.source_add, name="source_add"),
     path("incidents/<str:reference>/follow-ups/", views.follow_up_add, name="follow_up_add"),

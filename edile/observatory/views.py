@@ -23,6 +23,7 @@ from edile.core.errors import ServiceError
 from edile.core.htmx import render_page_or_fragment
 from edile.observatory import reports, selectors, services
 from edile.observatory.forms import (
+    ActForm,
     FollowUpForm,
     ImportForm,
     IncidentFilterForm,
@@ -179,6 +180,9 @@ def _edit_context(incident: Incident, **forms: Any) -> dict[str, Any]:
             )
             for v in victims
         ],
+        "new_victim_form": forms.get("new_victim_form") or VictimForm(prefix="newvictim"),
+        "act_form": forms.get("act_form") or ActForm(prefix="act", incident=incident),
+        "acts": list(incident.acts.prefetch_related("violation_types", "victims", "perpetrators")),
         "witness_form": forms.get("witness_form") or WitnessForm(prefix="witness"),
         "source_form": forms.get("source_form") or SourceForm(prefix="source"),
         "follow_up_form": forms.get("follow_up_form") or FollowUpForm(prefix="followup"),
@@ -304,8 +308,14 @@ def _add(
 ) -> HttpResponse:
     incident = _editable(request, reference)
     # Prefixes keep the ids of the several forms on the edit page unique.
-    prefix = {"witness_form": "witness", "source_form": "source"}.get(key, "followup")
-    form = form_class(request.POST, prefix=prefix)
+    prefix = {
+        "witness_form": "witness",
+        "source_form": "source",
+        "new_victim_form": "newvictim",
+        "act_form": "act",
+    }.get(key, "followup")
+    extra = {"incident": incident} if form_class is ActForm else {}
+    form = form_class(request.POST, prefix=prefix, **extra)
     if form.is_valid():
         service(actor=request.user, incident=incident, data=form.cleaned_data)
         return _done(request, incident, message)
@@ -314,6 +324,27 @@ def _add(
         "observatory/incident_edit.html",
         _edit_context(incident, **{key: form}),
         status=400,
+    )
+
+
+@login_required
+@require_POST
+def victim_add(request: HttpRequest, reference: str) -> HttpResponse:
+    return _add(
+        request,
+        reference,
+        VictimForm,
+        services.victim_add,
+        "new_victim_form",
+        _("The victim has been added."),
+    )
+
+
+@login_required
+@require_POST
+def act_add(request: HttpRequest, reference: str) -> HttpResponse:
+    return _add(
+        request, reference, ActForm, services.act_add, "act_form", _("The act has been added.")
     )
 
 
