@@ -267,6 +267,10 @@ class StatisticsForm(forms.Form):
     )
 
 
+class CountryForm(forms.Form):
+    country = CountryField().formfield(label=_("Country to assess"))
+
+
 class ScoreForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"),

@@ -618,6 +618,27 @@ def score_update(*, actor: Any, score: Score, data: dict[str, Any], expected_ver
 
 
 @transaction.atomic
+def benchmark_country_add(*, actor: Any, country: str) -> int:
+    """Open a country for coding: every criterion, de jure and de facto, starts as unknown."""
+    from edile.observatory.models import Criterion
+
+    _require(actor, "observatory.change_score")
+    if country.upper() not in dict(countries):
+        raise ServiceError(_("unknown country code “%(value)s”") % {"value": country})
+    created = 0
+    for criterion in Criterion.objects.all():
+        for dimension in ("de_jure", "de_facto"):
+            _score, was_created = Score.objects.get_or_create(
+                country=country.upper(),
+                criterion=criterion,
+                dimension=dimension,
+                defaults={"status": ScoreStatus.UNKNOWN, "value": None},
+            )
+            created += was_created
+    return created
+
+
+@transaction.atomic
 def benchmark_snapshot_take(*, actor: Any, year: int) -> int:
     """Freeze this year's computed scores of every country; returns how many countries."""
     from edile.observatory.selectors import benchmark

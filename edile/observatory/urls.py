@@ -36,6 +36,7 @@ urlpatterns = [
     path("annual-report/<int:year>/", views.annual_report, name="annual_report"),
     path("annual-report/<int:year>.pdf", views.annual_report_pdf, name="annual_report_pdf"),
     path("legal-benchmark/", views.benchmark, name="benchmark"),
+    path("legal-benchmark/countries/", views.benchmark_country_add, name="benchmark_country_add"),
     path("legal-benchmark/<str:country>/", views.benchmark_country, name="benchmark_country"),
     path("legal-benchmark/scores/<int:score_id>/edit/", views.score_edit, name="score_edit"),
 ]

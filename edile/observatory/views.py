@@ -24,6 +24,7 @@ from edile.core.htmx import render_page_or_fragment
 from edile.observatory import reports, selectors, services
 from edile.observatory.forms import (
     ActForm,
+    CountryForm,
     FollowUpForm,
     ImportForm,
     IncidentFilterForm,
@@ -600,6 +601,7 @@ def benchmark(request: HttpRequest) -> HttpResponse:
         "error": error,
         "criteria": selectors.criteria(),
         "can_edit": request.user.has_perm("observatory.change_score"),
+        "country_form": CountryForm(),
     }
     return render(request, "observatory/benchmark.html", context, status=400 if error else 200)
 
@@ -619,6 +621,20 @@ def benchmark_country(request: HttpRequest, country: str) -> HttpResponse:
         "can_edit": request.user.has_perm("observatory.change_score"),
     }
     return render(request, "observatory/benchmark_country.html", context)
+
+
+@login_required
+@require_POST
+def benchmark_country_add(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("observatory.change_score"):
+        raise PermissionDenied(_("Only observatory analysts may edit scores."))
+    country = request.POST.get("country", "").upper()
+    try:
+        services.benchmark_country_add(actor=request.user, country=country)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return redirect("observatory:benchmark")
+    return redirect("observatory:benchmark_country", country=country)
 
 
 @login_required
