@@ -114,3 +114,13 @@ def test_pages_load_no_script_or_stylesheet_from_another_host(client, url):
     assert assets, "the page should load its own assets"
     external = [a for a in assets if a.startswith(("http:", "https:", "//"))]
     assert not external
+
+
+def test_home_page_shows_every_modules_figures_from_the_demo(client):
+    """Projects, beneficiaries, resolutions, incidents and datasets are counted from records."""
+    call_command("load_demo", stdout=io.StringIO())
+    figures = {f["label"]: f["value"] for f in client.get("/en/").context["module_figures"]}
+    assert figures["City projects supported"] == "14"
+    assert figures["Resolutions and decisions adopted"] == "4"
+    assert int(figures["Datasets in the catalogue"].replace(",", "")) >= 40
+    assert int(figures["Beneficiaries of the projects"].replace(",", "")) > 3_000_000
