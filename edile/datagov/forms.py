@@ -58,6 +58,13 @@ class DatasetForm(forms.ModelForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    steward_email = forms.EmailField(
+        label=_("Steward's e-mail address"),
+        required=False,
+        help_text=_(
+            "The person, with an account here, who decides on access requests. Empty: the people who manage the dataset."
+        ),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -116,7 +123,21 @@ class DatasetForm(forms.ModelForm):
             self.fields["publisher"].required = not allow_association
         if self.instance.pk:
             self.fields["themes"].initial = [t.code for t in self.instance.themes.all()]
+            self.fields["steward_email"].initial = (
+                self.instance.steward.email if self.instance.steward else ""
+            )
             self.fields["version"].initial = self.instance.version
+
+    def clean_steward_email(self) -> Any:
+        from edile.accounts.models import User
+
+        email = self.cleaned_data.get("steward_email")
+        if not email:
+            return None
+        user = User.objects.filter(email__iexact=email, is_active=True).first()
+        if user is None:
+            raise forms.ValidationError(_("Nobody has an account with this address."))
+        return user
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

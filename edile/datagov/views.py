@@ -141,9 +141,10 @@ def _publishers_for(user: Any) -> Any:
 
 
 def _dataset_data(form: DatasetForm) -> dict[str, Any]:
-    return {
-        k: v for k, v in form.cleaned_data.items() if k not in {"themes", "version", "publisher"}
-    }
+    skip = {"themes", "version", "publisher", "steward_email"}
+    data = {k: v for k, v in form.cleaned_data.items() if k not in skip}
+    data["steward"] = form.cleaned_data.get("steward_email")
+    return data
 
 
 @login_required

@@ -186,6 +186,8 @@ def registration_create(
     Beyond the congress's or a session's capacity, the place goes to the waiting list.
     """
     now = now or timezone.now()
+    # Lock the congress first, and decide from its stored settings, not the caller's copy.
+    congress = Meeting.objects.select_for_update().get(pk=congress.pk)
     if not congress.is_congress:
         raise ServiceError(_("Registration is open for congresses only."))
     if congress.registration_opens and now < congress.registration_opens:
@@ -202,14 +204,13 @@ def registration_create(
     sessions = sessions or []
     if any(s.parent_id != congress.pk for s in sessions):
         raise ServiceError(_("A chosen session does not belong to this congress."))
-    locked = Meeting.objects.select_for_update().get(pk=congress.pk)
     if congress.moderation_required:
         status = RegistrationStatus.PENDING
     else:
         confirmed = Registration.objects.filter(
             congress=congress, status=RegistrationStatus.CONFIRMED
         ).count()
-        full = locked.capacity is not None and confirmed >= locked.capacity
+        full = congress.capacity is not None and confirmed >= congress.capacity
         status = RegistrationStatus.WAITLISTED if full else RegistrationStatus.CONFIRMED
     try:
         with transaction.atomic():

@@ -16,9 +16,11 @@ from edile.observatory.models import (
     DatePrecision,
     FollowUpKind,
     Incident,
+    PerpetratorType,
     Reliability,
     SourceType,
     VerificationStatus,
+    Victim,
     VictimOffice,
     VictimScope,
     ViolationType,
@@ -170,6 +172,38 @@ class VictimForm(forms.Form):
     )
 
 
+class ActForm(forms.Form):
+    violation_types = forms.ModelMultipleChoiceField(
+        label=_("Violation types"),
+        queryset=ViolationType.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        to_field_name="code",
+    )
+    victims = forms.ModelMultipleChoiceField(
+        label=_("Victims of this act"),
+        queryset=Victim.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    perpetrator_type = forms.ChoiceField(
+        label=_("Alleged perpetrator"), choices=PerpetratorType.choices, initial="unknown"
+    )
+    perpetrator_description = forms.CharField(
+        label=_("Description of the alleged perpetrator"), required=False, max_length=300
+    )
+    description = forms.CharField(
+        label=_("Description of the act"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=5000,
+    )
+
+    def __init__(self, *args: Any, incident: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Only this incident's victims can be chosen (the service checks it too).
+        self.fields["victims"].queryset = incident.victims.all()
+        self.fields["victims"].label_from_instance = lambda v: v.display_name or str(v.pk)
+
+
 class WitnessForm(forms.Form):
     name = forms.CharField(label=_("Name of the witness"), max_length=200)
     contact = forms.CharField(label=_("Contact details"), required=False, max_length=1000)
@@ -231,6 +265,10 @@ class StatisticsForm(forms.Form):
     scope = forms.ChoiceField(
         label=_("Victims"), choices=[("", _("All")), *VictimScope.choices], required=False
     )
+
+
+class CountryForm(forms.Form):
+    country = CountryField().formfield(label=_("Country to assess"))
 
 
 class ScoreForm(forms.Form):

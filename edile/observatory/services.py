@@ -355,6 +355,39 @@ def victim_update(*, actor: Any, victim: Victim, data: dict[str, Any]) -> Victim
 
 
 @transaction.atomic
+def victim_add(*, actor: Any, incident: Incident, data: dict[str, Any]) -> Victim:
+    _require(actor, "observatory.change_incident", incident)
+    victim = Victim.objects.create(
+        incident=incident,
+        **{k: data.get(k, "") for k in ("name", "mandate", "contact")},
+        gender=data["gender"],
+        office=data["office"],
+        identity_confidentiality=data["identity_confidentiality"],
+    )
+    statistics_cache_invalidate()
+    return victim
+
+
+@transaction.atomic
+def act_add(*, actor: Any, incident: Incident, data: dict[str, Any]) -> Act:
+    """Record one more act: its violation types, victims and one alleged perpetrator."""
+    _require(actor, "observatory.change_incident", incident)
+    victims = list(data["victims"])
+    if any(v.incident_id != incident.pk for v in victims):
+        raise ServiceError(_("A victim of another incident cannot be part of this act."))
+    act = Act.objects.create(incident=incident, description=data.get("description", ""))
+    act.violation_types.set(data["violation_types"])
+    act.victims.set(victims)
+    Perpetrator.objects.create(
+        act=act,
+        perpetrator_type=data["perpetrator_type"],
+        description=data.get("perpetrator_description", ""),
+    )
+    statistics_cache_invalidate()
+    return act
+
+
+@transaction.atomic
 def witness_add(*, actor: Any, incident: Incident, data: dict[str, Any]) -> Witness:
     _require(actor, "observatory.change_incident", incident)
     return Witness.objects.create(
@@ -582,6 +615,27 @@ def score_update(*, actor: Any, score: Score, data: dict[str, Any], expected_ver
         raise ServiceError(_("A scored criterion needs a value from 0 to 3."))
     save_versioned(score, expected_version=expected_version)
     return score
+
+
+@transaction.atomic
+def benchmark_country_add(*, actor: Any, country: str) -> int:
+    """Open a country for coding: every criterion, de jure and de facto, starts as unknown."""
+    from edile.observatory.models import Criterion
+
+    _require(actor, "observatory.change_score")
+    if country.upper() not in dict(countries):
+        raise ServiceError(_("unknown country code “%(value)s”") % {"value": country})
+    created = 0
+    for criterion in Criterion.objects.all():
+        for dimension in ("de_jure", "de_facto"):
+            _score, was_created = Score.objects.get_or_create(
+                country=country.upper(),
+                criterion=criterion,
+                dimension=dimension,
+                defaults={"status": ScoreStatus.UNKNOWN, "value": None},
+            )
+            created += was_created
+    return created
 
 
 @transaction.atomic

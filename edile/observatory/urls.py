@@ -20,6 +20,8 @@ urlpatterns = [
         views.victim_edit,
         name="victim_edit",
     ),
+    path("incidents/<str:reference>/victims/", views.victim_add, name="victim_add"),
+    path("incidents/<str:reference>/acts/", views.act_add, name="act_add"),
     path("incidents/<str:reference>/witnesses/", views.witness_add, name="witness_add"),
     path("incidents/<str:reference>/sources/", views.source_add, name="source_add"),
     path("incidents/<str:reference>/follow-ups/", views.follow_up_add, name="follow_up_add"),
@@ -34,6 +36,7 @@ urlpatterns = [
     path("annual-report/<int:year>/", views.annual_report, name="annual_report"),
     path("annual-report/<int:year>.pdf", views.annual_report_pdf, name="annual_report_pdf"),
     path("legal-benchmark/", views.benchmark, name="benchmark"),
+    path("legal-benchmark/countries/", views.benchmark_country_add, name="benchmark_country_add"),
     path("legal-benchmark/<str:country>/", views.benchmark_country, name="benchmark_country"),
     path("legal-benchmark/scores/<int:score_id>/edit/", views.score_edit, name="score_edit"),
 ]

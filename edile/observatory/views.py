@@ -23,6 +23,8 @@ from edile.core.errors import ServiceError
 from edile.core.htmx import render_page_or_fragment
 from edile.observatory import reports, selectors, services
 from edile.observatory.forms import (
+    ActForm,
+    CountryForm,
     FollowUpForm,
     ImportForm,
     IncidentFilterForm,
@@ -179,6 +181,9 @@ def _edit_context(incident: Incident, **forms: Any) -> dict[str, Any]:
             )
             for v in victims
         ],
+        "new_victim_form": forms.get("new_victim_form") or VictimForm(prefix="newvictim"),
+        "act_form": forms.get("act_form") or ActForm(prefix="act", incident=incident),
+        "acts": list(incident.acts.prefetch_related("violation_types", "victims", "perpetrators")),
         "witness_form": forms.get("witness_form") or WitnessForm(prefix="witness"),
         "source_form": forms.get("source_form") or SourceForm(prefix="source"),
         "follow_up_form": forms.get("follow_up_form") or FollowUpForm(prefix="followup"),
@@ -304,8 +309,14 @@ def _add(
 ) -> HttpResponse:
     incident = _editable(request, reference)
     # Prefixes keep the ids of the several forms on the edit page unique.
-    prefix = {"witness_form": "witness", "source_form": "source"}.get(key, "followup")
-    form = form_class(request.POST, prefix=prefix)
+    prefix = {
+        "witness_form": "witness",
+        "source_form": "source",
+        "new_victim_form": "newvictim",
+        "act_form": "act",
+    }.get(key, "followup")
+    extra = {"incident": incident} if form_class is ActForm else {}
+    form = form_class(request.POST, prefix=prefix, **extra)
     if form.is_valid():
         service(actor=request.user, incident=incident, data=form.cleaned_data)
         return _done(request, incident, message)
@@ -314,6 +325,27 @@ def _add(
         "observatory/incident_edit.html",
         _edit_context(incident, **{key: form}),
         status=400,
+    )
+
+
+@login_required
+@require_POST
+def victim_add(request: HttpRequest, reference: str) -> HttpResponse:
+    return _add(
+        request,
+        reference,
+        VictimForm,
+        services.victim_add,
+        "new_victim_form",
+        _("The victim has been added."),
+    )
+
+
+@login_required
+@require_POST
+def act_add(request: HttpRequest, reference: str) -> HttpResponse:
+    return _add(
+        request, reference, ActForm, services.act_add, "act_form", _("The act has been added.")
     )
 
 
@@ -569,6 +601,7 @@ def benchmark(request: HttpRequest) -> HttpResponse:
         "error": error,
         "criteria": selectors.criteria(),
         "can_edit": request.user.has_perm("observatory.change_score"),
+        "country_form": CountryForm(),
     }
     return render(request, "observatory/benchmark.html", context, status=400 if error else 200)
 
@@ -588,6 +621,20 @@ def benchmark_country(request: HttpRequest, country: str) -> HttpResponse:
         "can_edit": request.user.has_perm("observatory.change_score"),
     }
     return render(request, "observatory/benchmark_country.html", context)
+
+
+@login_required
+@require_POST
+def benchmark_country_add(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("observatory.change_score"):
+        raise PermissionDenied(_("Only observatory analysts may edit scores."))
+    country = request.POST.get("country", "").upper()
+    try:
+        services.benchmark_country_add(actor=request.user, country=country)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return redirect("observatory:benchmark")
+    return redirect("observatory:benchmark_country", country=country)
 
 
 @login_required

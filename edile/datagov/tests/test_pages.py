@@ -354,3 +354,35 @@ def test_api_update_refuses_a_stale_version(client_as):
         ).status_code
         == 403
     )
+
+
+def test_publisher_names_a_steward_by_address(client_as, make_user):
+    """The edit form names the steward by e-mail address; an unknown address is an error."""
+    ds = DatasetFactory()
+    client = client_as("focal_point", local_government=ds.publisher)
+    steward = make_user("public", email="steward@example.org")
+    form = {
+        "title_fr": "T",
+        "description_fr": "D",
+        "classification": "restricted",
+        "licence": "cc0",
+        "contact_name": "D",
+        "contact_email": "d@example.org",
+        "frequency": "ANNUAL",
+        "issued": "2021-01-01",
+        "modified": "2025-01-01",
+        "version": ds.version,
+        "steward_email": "nobody@example.org",
+    }
+    assert client.post(f"/fr/data/datasets/{ds.slug}/edit/", form).status_code == 400
+    form["steward_email"] = "steward@example.org"
+    assert client.post(f"/fr/data/datasets/{ds.slug}/edit/", form).status_code == 302
+    ds.refresh_from_db()
+    assert ds.steward == steward
+
+
+def test_search_answers_a_fragment_to_htmx(many, client):
+    """With htmx, the catalogue answers only the results fragment, not the whole page."""
+    response = client.get("/fr/data/?q=eau", HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert "<html" not in body and 'class="dataset-list"' in body

@@ -130,3 +130,37 @@ def test_snapshot_freezes_yearly_scores(scores, make_user):
     snap = BenchmarkSnapshot.objects.get(country="SN", year=2026)
     assert snap.data["index_de_jure"] == round(200 / 3, 1)
     assert Decimal(str(snap.data["index_de_jure"])) > 0
+
+
+def test_analyst_opens_a_country_for_coding(client_as):
+    """An analyst adds a country: every criterion starts as unknown, de jure and de facto."""
+    analyst = client_as("observatory_analyst")
+    response = analyst.post("/en/observatory/legal-benchmark/countries/", {"country": "TD"})
+    assert response.status_code == 302
+    scores = Score.objects.filter(country="TD")
+    assert scores.count() == 2 * Criterion.objects.count()
+    assert set(scores.values_list("status", flat=True)) == {"unknown"}
+    analyst.post("/en/observatory/legal-benchmark/countries/", {"country": "TD"})
+    assert Score.objects.filter(country="TD").count() == scores.count()
+    assert (
+        client_as("observatory_partner")
+        .post("/en/observatory/legal-benchmark/countries/", {"country": "ML"})
+        .status_code
+        == 403
+    )
+    assert not Score.objects.filter(country="ML").exists()
+
+
+def test_snapshot_command(scores):
+    """`manage.py benchmark_snapshot 2025` freezes the year; running it again updates it."""
+    import io
+
+    from django.core.management import call_command
+
+    from edile.observatory.models import BenchmarkSnapshot
+
+    out = io.StringIO()
+    call_command("benchmark_snapshot", "2025", stdout=out)
+    call_command("benchmark_snapshot", "2025", stdout=out)
+    assert "2 countries frozen for 2025" in out.getvalue()
+    assert BenchmarkSnapshot.objects.filter(year=2025).count() == 2

@@ -200,3 +200,50 @@ def test_analyst_adds_source_and_follow_up(client_as):
     )
     assert incident.sources.filter(title="Jugement").exists()
     assert incident.follow_ups.filter(description="Lettre").exists()
+
+
+def test_analyst_adds_a_victim_and_an_act(client_as):
+    """An incident can hold several acts against several victims by several perpetrators."""
+    incident = make_incident()
+    analyst = client_as("observatory_analyst")
+    base = f"/en/observatory/incidents/{incident.reference}"
+    analyst.post(
+        base + "/victims/",
+        {
+            "newvictim-name": "Second Victim",
+            "newvictim-gender": "male",
+            "newvictim-office": "relative",
+            "newvictim-identity_confidentiality": "confidential",
+        },
+    )
+    second = incident.victims.get(name="Second Victim")
+    response = analyst.post(
+        base + "/acts/",
+        {
+            "act-violation_types": ["physical_assault", "threat"],
+            "act-victims": [second.pk],
+            "act-perpetrator_type": "state_agent",
+            "act-description": "Coups",
+        },
+    )
+    assert response.status_code == 302
+    act = incident.acts.get(description="Coups")
+    assert list(act.victims.all()) == [second]
+    assert act.perpetrators.get().perpetrator_type == "state_agent"
+    assert incident.acts.count() == 2 and incident.victims.count() == 2
+
+
+def test_act_cannot_take_a_victim_of_another_incident(client_as):
+    """Choosing another incident's victim is refused with a message."""
+    incident, other = make_incident(), make_incident()
+    foreign = other.victims.get()
+    response = client_as("observatory_analyst").post(
+        f"/en/observatory/incidents/{incident.reference}/acts/",
+        {
+            "act-violation_types": ["threat"],
+            "act-victims": [foreign.pk],
+            "act-perpetrator_type": "unknown",
+        },
+    )
+    assert response.status_code == 400
+    assert not incident.acts.filter(victims=foreign).exists()
