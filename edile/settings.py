@@ -220,6 +220,8 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Édile] "
 ACCOUNT_ADAPTER = "edile.accounts.adapters.AccountAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Édile"
+# Accept the codes of the neighbouring 30-second windows: phones drift, and people type slowly.
+MFA_TOTP_TOLERANCE = 1
 # Which roles require TOTP is data: Role.requires_mfa, editable in the admin.
 
 LANGUAGE_CODE = "fr"
