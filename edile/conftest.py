@@ -28,6 +28,18 @@ def _fresh_caches() -> Iterator[None]:
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Each test starts in the default language: a test that activated English must not make
+    the next test's `reverse()` produce /en/ URLs."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def make_user(db: Any) -> Callable[..., Any]:
     from edile.accounts.tests.factories import make_user as _make_user

@@ -84,6 +84,10 @@ ALLOWED_HOSTS = _env_list(
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS is empty: list the host names Édile answers to.")
 CSRF_TRUSTED_ORIGINS = _env_list("CSRF_TRUSTED_ORIGINS", [])
+# The public address of the site, for links in e-mails (which have no request to build them from).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+if not SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(f"SITE_URL={SITE_URL!r} must start with https:// (or http://).")
 
 # Key for the fields encrypted at rest (victims' contact details). A Fernet key: 32 url-safe
 # base64-encoded bytes. Development and tests derive one from SECRET_KEY.
@@ -216,6 +220,8 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Édile] "
 ACCOUNT_ADAPTER = "edile.accounts.adapters.AccountAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Édile"
+# Accept the codes of the neighbouring 30-second windows: phones drift, and people type slowly.
+MFA_TOTP_TOLERANCE = 1
 # Which roles require TOTP is data: Role.requires_mfa, editable in the admin.
 
 LANGUAGE_CODE = "fr"
@@ -322,6 +328,10 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
     },
 }
+
+# Open-data identifiers of the association (grants exports).
+EDILE_IATI_REPORTING_ORG = os.environ.get("EDILE_IATI_REPORTING_ORG", "XI-IATI-EDILE")
+EDILE_360GIVING_PREFIX = os.environ.get("EDILE_360GIVING_PREFIX", "360G-edile")
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500

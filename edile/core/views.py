@@ -10,8 +10,8 @@ from django.shortcuts import render
 from edile.members.selectors import registry_key_figures
 
 
-def module_figures() -> list[dict[str, Any]]:
-    """Key figures each domain module offers the home page (`selectors.home_figures()`).
+def module_figures(user: Any) -> list[dict[str, Any]]:
+    """Key figures each domain module offers the home page (`figures.home_figures(user)`).
 
     Each is {"label", "value", "url"}, counted from records; a module without the function
     simply adds nothing.
@@ -19,15 +19,15 @@ def module_figures() -> list[dict[str, Any]]:
     figures: list[dict[str, Any]] = []
     for app in settings.EDILE_DOMAIN_APPS:
         try:
-            module = importlib.import_module(f"edile.{app}.selectors")
+            module = importlib.import_module(f"edile.{app}.figures")
         except ModuleNotFoundError:
             continue
         home_figures = getattr(module, "home_figures", None)
         if home_figures is not None:
-            figures.extend(home_figures())
+            figures.extend(home_figures(user))
     return figures
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    context = {"figures": registry_key_figures(), "module_figures": module_figures()}
+    context = {"figures": registry_key_figures(), "module_figures": module_figures(request.user)}
     return render(request, "core/home.html", context)

@@ -524,9 +524,9 @@ def _load_congress(bodies: dict[str, Body]) -> tuple[Meeting, dict[str, Meeting]
         slug=CONGRESS,
         defaults={
             "kind": MeetingKind.CONGRESS,
-            "title": "39e Congrès de l'AIMF, Phnom Penh",
-            "title_fr": "39e Congrès de l'AIMF, Phnom Penh",
-            "title_en": "39th AIMF Congress, Phnom Penh",
+            "title": "Congrès de l'AIMF, Phnom Penh 2019 — les 40 ans de l'association",
+            "title_fr": "Congrès de l'AIMF, Phnom Penh 2019 — les 40 ans de l'association",
+            "title_en": "AIMF Congress, Phnom Penh 2019 — the association's 40th anniversary",
             "description_fr": "Congrès annuel de l'association, accueilli par la Ville de Phnom "
             "Penh, sur le thème des villes résilientes.",
             "description_en": "The association's annual congress, hosted by the City of Phnom "

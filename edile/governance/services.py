@@ -10,6 +10,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -141,7 +142,8 @@ def _send_registration_mail(registration: Registration) -> None:
             "registration": registration,
             "congress": registration.congress,
             "status": registration.get_status_display(),
-            "url": reverse("governance:registration_detail", kwargs={"token": registration.token}),
+            "url": settings.SITE_URL
+            + reverse("governance:registration_detail", kwargs={"token": registration.token}),
         }
         subject = _("Your registration for %(congress)s") % {"congress": registration.congress}
         body = render_to_string("governance/email/registration.txt", context)

@@ -47,7 +47,8 @@ def test_openapi_document_is_valid_openapi_3(client):
     assert "/api/v1/members/local-governments" in document["paths"]
 
 
-def test_demo_loads_the_2019_association_and_twice_changes_nothing():
+def test_demo_loads_the_2019_association_and_twice_changes_nothing(client):
+    """One load of the whole demo (it is slow), then every foundation promise about it."""
     call_command("load_demo", stdout=io.StringIO())
     counts = (LocalGovernment.objects.count(), Mandate.objects.count())
     countries = LocalGovernment.objects.values("country").distinct().count()
@@ -56,12 +57,6 @@ def test_demo_loads_the_2019_association_and_twice_changes_nothing():
     assert {"phnom-penh", "siem-reap", "nantes", "montreal", "district-de-bamako"} <= slugs
     bamako_mayor = Mandate.objects.get(local_government__slug="district-de-bamako", end=None).person
     assert str(bamako_mayor) == "Adama Sangaré" and not bamako_mayor.is_fictional
-    call_command("load_demo", stdout=io.StringIO())
-    assert (LocalGovernment.objects.count(), Mandate.objects.count()) == counts
-
-
-def test_demo_bodies_have_their_chairs():
-    call_command("load_demo", stdout=io.StringIO())
     from edile.governance.models import Seat
 
     chairs = {
@@ -71,6 +66,16 @@ def test_demo_bodies_have_their_chairs():
     assert chairs["commission-villes-innovantes"] == "nantes"
     assert chairs["commission-vivre-ensemble"] == "montreal"
     assert "bureau" in chairs
+
+    # The home page's figures of every module are counted from the demo's records.
+    figures = {f["label"]: f["value"] for f in client.get("/en/").context["module_figures"]}
+    assert figures["City projects supported"] == "14"
+    assert figures["Resolutions and decisions adopted"] == "4"
+    assert int(figures["Datasets in the catalogue"].replace(",", "")) >= 40
+    assert int(figures["Beneficiaries of the projects"].replace(",", "")) > 3_000_000
+
+    call_command("load_demo", stdout=io.StringIO())
+    assert (LocalGovernment.objects.count(), Mandate.objects.count()) == counts
 
 
 def test_unknown_page_is_a_friendly_404_in_the_right_language(client):
