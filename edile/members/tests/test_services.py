@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import IntegrityError
+from django.utils import translation
 
 from edile.core.errors import ConflictError, ServiceError
 from edile.members import selectors, services
@@ -18,6 +19,13 @@ from edile.members.tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are checked in English; the French ones are in the catalogue tests."""
+    with translation.override("en"):
+        yield
 
 
 def test_database_refuses_two_current_mayors():
@@ -113,3 +121,9 @@ def test_every_change_is_kept_in_history_with_who(client_as):
     assert last.history_user == c.user
     body = c.get(f"/en/members/{lg.slug}/").content.decode()
     assert "History of changes" in body and str(c.user) in body
+
+
+def test_service_messages_are_in_french_for_french_readers():
+    membership = MembershipFactory()
+    with translation.override("fr"), pytest.raises(ServiceError, match="ne peut pas être négatif"):
+        services.dues_record(membership=membership, year=2019, amount=Decimal("-1"))
