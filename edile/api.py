@@ -58,9 +58,7 @@ def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 @api.exception_handler(PermissionDenied)
 def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-    return api.create_response(
-        request, {"detail": str(exc) or "You may not do this."}, status=403
-    )
+    return api.create_response(request, {"detail": str(exc) or "You may not do this."}, status=403)
 
 
 @api.exception_handler(AuthenticationError)

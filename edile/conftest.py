@@ -74,7 +74,9 @@ def browser() -> Iterator[Any]:
     if not _browser_available():
         if os.environ.get("EDILE_REQUIRE_BROWSER") == "1":
             pytest.fail(f"Chromium is required for browser tests but {CHROMIUM} is missing.")
-        pytest.skip(f"{CHROMIUM} is missing: browser tests skipped (set EDILE_REQUIRE_BROWSER=1 to fail).")
+        pytest.skip(
+            f"{CHROMIUM} is missing: browser tests skipped (set EDILE_REQUIRE_BROWSER=1 to fail)."
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -100,7 +102,14 @@ def browser() -> Iterator[Any]:
 def page(browser: Any, live_server: Any) -> Iterator[Any]:
     context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
     # Map tiles are external: never fetch them in tests.
-    context.route("**/*", lambda route: route.abort() if not route.request.url.startswith(live_server.url) else route.continue_())
+    context.route(
+        "**/*",
+        lambda route: (
+            route.abort()
+            if not route.request.url.startswith(live_server.url)
+            else route.continue_()
+        ),
+    )
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page

@@ -310,9 +310,7 @@ SESSION_COOKIE_HTTPONLY = True
 
 LEAFLET_CONFIG = {
     # Tiles are map data, not code; set EDILE_MAP_TILES to your own tile server if needed.
-    "TILES": os.environ.get(
-        "EDILE_MAP_TILES", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
-    ),
+    "TILES": os.environ.get("EDILE_MAP_TILES", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
     "ATTRIBUTION_PREFIX": "",
 }
 EDILE_MAP_TILES = LEAFLET_CONFIG["TILES"]

@@ -26,9 +26,23 @@ DEMO_USERS: list[tuple[str, str, str, str, list[str], str]] = [
     ("secretariat@demo.edile.org", "Samuel Secrétariat", "fr", RoleCode.SECRETARIAT, [], ""),
     ("bureau@demo.edile.org", "Béatrice Bureau", "fr", RoleCode.BUREAU_MEMBER, ["nantes"], ""),
     ("delegate@demo.edile.org", "Dara Délégué", "en", RoleCode.DELEGATE, ["phnom-penh"], ""),
-    ("focal@demo.edile.org", "Sophea Focal", "en", RoleCode.FOCAL_POINT, ["phnom-penh", "siem-reap"], ""),
+    (
+        "focal@demo.edile.org",
+        "Sophea Focal",
+        "en",
+        RoleCode.FOCAL_POINT,
+        ["phnom-penh", "siem-reap"],
+        "",
+    ),
     ("analyst@demo.edile.org", "Aïssa Analyste", "fr", RoleCode.OBSERVATORY_ANALYST, [], ""),
-    ("partner@demo.edile.org", "Paul Partenaire", "fr", RoleCode.OBSERVATORY_PARTNER, [], "Avocats sans frontières (fictional)"),
+    (
+        "partner@demo.edile.org",
+        "Paul Partenaire",
+        "fr",
+        RoleCode.OBSERVATORY_PARTNER,
+        [],
+        "Avocats sans frontières (fictional)",
+    ),
     ("public@demo.edile.org", "Pat Public", "en", RoleCode.PUBLIC, [], ""),
 ]
 
@@ -54,9 +68,10 @@ def load(out: TextIO) -> None:
                     role_grant(user=user, code=code, local_government=lg, organisation=organisation)
             else:
                 role_grant(user=user, code=code, organisation=organisation)
-        if code in MFA_ROLES and not Authenticator.objects.filter(
-            user=user, type=Authenticator.Type.TOTP
-        ).exists():
+        if (
+            code in MFA_ROLES
+            and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+        ):
             TOTP.activate(user, DEMO_TOTP_SECRET)
         mfa = f"  (TOTP secret {DEMO_TOTP_SECRET})" if code in MFA_ROLES else ""
         out.write(f"  {code:<20} {email}{mfa}\n")

@@ -49,7 +49,9 @@ def token_create(request: HttpRequest) -> HttpResponse:
         )
     # The secret is shown once, on this response only; it is never stored in clear.
     return render(
-        request, "accounts/profile.html", _profile_context(request, new_token=raw, new_token_obj=token)
+        request,
+        "accounts/profile.html",
+        _profile_context(request, new_token=raw, new_token_obj=token),
     )
 
 
@@ -61,7 +63,9 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     except ServiceError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("The token “%(name)s” has been revoked.") % {"name": token.name})
+        messages.success(
+            request, _("The token “%(name)s” has been revoked.") % {"name": token.name}
+        )
     return redirect("accounts:profile")
 
 

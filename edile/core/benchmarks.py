@@ -14,7 +14,12 @@ from django.test.utils import CaptureQueriesContext
 
 
 def measure(
-    out: TextIO, label: str, url: str, *, client: Client | None = None, repeat: int = 5,
+    out: TextIO,
+    label: str,
+    url: str,
+    *,
+    client: Client | None = None,
+    repeat: int = 5,
     stream: bool = False,
 ) -> dict[str, Any]:
     """GET `url` `repeat` times; print and return median milliseconds and queries of one run."""

@@ -16,9 +16,9 @@ def save_versioned(instance: VersionedModel, *, expected_version: int) -> Versio
     """
     model = type(instance)
     with transaction.atomic():
-        updated = model._default_manager.filter(
-            pk=instance.pk, version=expected_version
-        ).update(version=F("version") + 1)
+        updated = model._default_manager.filter(pk=instance.pk, version=expected_version).update(
+            version=F("version") + 1
+        )
         if updated != 1:
             raise ConflictError()
         instance.version = expected_version + 1

@@ -32,9 +32,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         if url_name == "admin:index" and not getattr(user, "is_staff", False):
             continue
         url = reverse(url_name)
-        items.append(
-            {"label": label, "url": url, "current": request.path.startswith(url)}
-        )
+        items.append({"label": label, "url": url, "current": request.path.startswith(url)})
     return {"navigation": items, "user_roles": codes, "my_cities": _my_cities(user, codes)}
 
 

@@ -84,7 +84,9 @@ def _read_xlsx(data: bytes) -> list[tuple[int, dict[str, str]]]:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a broken file
-        raise ImportFileError(_("The spreadsheet cannot be read: is it a valid .xlsx file?")) from None
+        raise ImportFileError(
+            _("The spreadsheet cannot be read: is it a valid .xlsx file?")
+        ) from None
     sheet = workbook.worksheets[0]
     lines = sheet.iter_rows(values_only=True)
     try:

@@ -35,9 +35,7 @@ def table(rows: list[list[str]], col_widths: list[float] | None = None) -> Table
 
 def build_pdf(title: str, flowables: Iterable[Flowable], *, language: str = "fr") -> bytes:
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer, pagesize=A4, title=title, leftMargin=2 * cm, rightMargin=2 * cm
-    )
+    doc = SimpleDocTemplate(buffer, pagesize=A4, title=title, leftMargin=2 * cm, rightMargin=2 * cm)
     story: list[Flowable] = [paragraph(title, "Title"), Spacer(1, 0.4 * cm), *flowables]
     doc.build(story)
     return buffer.getvalue()

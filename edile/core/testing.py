@@ -12,7 +12,14 @@ def totp_now(secret: str) -> str:
     return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
 
 
-def browser_login(page: Any, live_server: Any, email: str, password: str, totp_secret: str | None = None, language: str = "fr") -> None:
+def browser_login(
+    page: Any,
+    live_server: Any,
+    email: str,
+    password: str,
+    totp_secret: str | None = None,
+    language: str = "fr",
+) -> None:
     """Sign in through the real login form (and the TOTP step when the user has one)."""
     page.goto(f"{live_server.url}/{language}/accounts/login/")
     page.fill("input[name=login]", email)

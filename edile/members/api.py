@@ -1,6 +1,5 @@
 """The members API: an adapter over the same selectors as the pages."""
 
-
 from typing import Any
 
 from django.http import Http404, HttpRequest
@@ -49,9 +48,7 @@ def _local_government(lg: LocalGovernment) -> dict[str, Any]:
 
 @router.get("/local-governments", response=list[LocalGovernmentOut])
 @paginate(LimitOffsetPagination)
-def list_local_governments(
-    request: HttpRequest, filters: Query[LocalGovernmentFilters]
-) -> Any:
+def list_local_governments(request: HttpRequest, filters: Query[LocalGovernmentFilters]) -> Any:
     """Member local governments, filtered like the member list page. `{"items", "count"}`."""
     query = selectors.MemberFilters(
         q=filters.q,
@@ -81,11 +78,7 @@ class _LazyRows:
 
 @router.get("/local-governments/{int:local_government_id}", response=LocalGovernmentDetailOut)
 def get_local_government(request: HttpRequest, local_government_id: int) -> dict[str, Any]:
-    lg = (
-        LocalGovernment.objects.select_related("membership")
-        .filter(pk=local_government_id)
-        .first()
-    )
+    lg = LocalGovernment.objects.select_related("membership").filter(pk=local_government_id).first()
     if lg is None:
         raise Http404(f"No local government with id {local_government_id}.")
     data = _local_government(lg)

@@ -23,15 +23,23 @@ def generate() -> None:
     codes = [code for code, _name in list(countries)[:60]]
     LocalGovernment.objects.bulk_create(
         LocalGovernment(
-            name=f"Ville {i}", name_fr=f"Ville {i}", name_en=f"City {i}", slug=f"bench-{i}",
-            country=rng.choice(codes), region=f"Région {i % 40}", region_fr=f"Région {i % 40}",
-            region_en=f"Region {i % 40}", population=rng.randint(1_000, 5_000_000),
+            name=f"Ville {i}",
+            name_fr=f"Ville {i}",
+            name_en=f"City {i}",
+            slug=f"bench-{i}",
+            country=rng.choice(codes),
+            region=f"Région {i % 40}",
+            region_fr=f"Région {i % 40}",
+            region_en=f"Region {i % 40}",
+            population=rng.randint(1_000, 5_000_000),
             latitude=Decimal(rng.uniform(-60, 60)).quantize(Decimal("0.000001")),
             longitude=Decimal(rng.uniform(-170, 170)).quantize(Decimal("0.000001")),
         )
         for i in range(LOCAL_GOVERNMENTS)
     )
-    lgs = list(LocalGovernment.objects.filter(slug__startswith="bench-").values_list("pk", flat=True))
+    lgs = list(
+        LocalGovernment.objects.filter(slug__startswith="bench-").values_list("pk", flat=True)
+    )
     Membership.objects.bulk_create(
         Membership(local_government_id=pk, joined_on=dt.date(2000, 1, 1)) for pk in lgs
     )
@@ -39,7 +47,9 @@ def generate() -> None:
         Person(given_name=f"Prénom{i}", family_name=f"Nom{i}", is_fictional=True)
         for i in range(MANDATES)
     )
-    people = list(Person.objects.filter(given_name__startswith="Prénom").values_list("pk", flat=True))
+    people = list(
+        Person.objects.filter(given_name__startswith="Prénom").values_list("pk", flat=True)
+    )
     mandates = []
     for i, person in enumerate(people):
         lg = lgs[i % len(lgs)]
@@ -47,8 +57,13 @@ def generate() -> None:
         start = dt.date(2000 + 4 * round_, 1, 1)
         current = round_ == MANDATES // len(lgs) - 1
         mandates.append(
-            Mandate(person_id=person, local_government_id=lg, office=Office.MAYOR, start=start,
-                    end=None if current else start + dt.timedelta(days=4 * 365 - 1))
+            Mandate(
+                person_id=person,
+                local_government_id=lg,
+                office=Office.MAYOR,
+                start=start,
+                end=None if current else start + dt.timedelta(days=4 * 365 - 1),
+            )
         )
     Mandate.objects.bulk_create(mandates, batch_size=5000)
 

@@ -11,11 +11,13 @@ class MemberFilterForm(forms.Form):
     country = forms.ChoiceField(label=_("Country"), required=False)
     region = forms.ChoiceField(label=_("Region"), required=False)
     kind = forms.ChoiceField(
-        label=_("Kind"), required=False,
+        label=_("Kind"),
+        required=False,
         choices=[("", _("All kinds")), *LocalGovernmentKind.choices],
     )
     status = forms.ChoiceField(
-        label=_("Membership status"), required=False,
+        label=_("Membership status"),
+        required=False,
         choices=[("", _("All statuses")), *MembershipStatus.choices],
     )
 
@@ -33,8 +35,14 @@ class LocalGovernmentForm(forms.ModelForm):
     class Meta:
         model = LocalGovernment
         fields = [
-            "name_fr", "name_en", "region_fr", "region_en", "population", "latitude",
-            "longitude", "website",
+            "name_fr",
+            "name_en",
+            "region_fr",
+            "region_en",
+            "population",
+            "latitude",
+            "longitude",
+            "website",
         ]
         labels = {
             "name_fr": _("Name in French"),

@@ -27,7 +27,9 @@ class LocalGovernment(VersionedModel):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     kind = models.CharField(
-        _("kind"), max_length=30, choices=LocalGovernmentKind.choices,
+        _("kind"),
+        max_length=30,
+        choices=LocalGovernmentKind.choices,
         default=LocalGovernmentKind.MUNICIPALITY,
     )
     country = CountryField(_("country"), db_index=True)
@@ -36,11 +38,19 @@ class LocalGovernment(VersionedModel):
     )
     population = models.PositiveBigIntegerField(_("population"), null=True, blank=True)
     latitude = models.DecimalField(
-        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(-90), MaxValueValidator(90)],
     )
     longitude = models.DecimalField(
-        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
     website = models.URLField(_("website"), blank=True)
@@ -84,7 +94,8 @@ class Person(VersionedModel):
     )
     email = models.EmailField(_("e-mail address"), blank=True)
     is_fictional = models.BooleanField(
-        _("fictional"), default=False,
+        _("fictional"),
+        default=False,
         help_text=_("Demo data: a person invented for the demonstration."),
     )
     history = HistoricalRecords()
@@ -117,7 +128,9 @@ class Mandate(TimeStampedModel):
     )
     office = models.CharField(_("office"), max_length=30, choices=Office.choices)
     local_government = models.ForeignKey(
-        LocalGovernment, on_delete=models.CASCADE, related_name="mandates",
+        LocalGovernment,
+        on_delete=models.CASCADE,
+        related_name="mandates",
         verbose_name=_("local government"),
     )
     start = models.DateField(_("start"))
@@ -165,16 +178,23 @@ class MembershipStatus(models.TextChoices):
 
 class Membership(VersionedModel):
     local_government = models.OneToOneField(
-        LocalGovernment, on_delete=models.CASCADE, related_name="membership",
+        LocalGovernment,
+        on_delete=models.CASCADE,
+        related_name="membership",
         verbose_name=_("local government"),
     )
     category = models.CharField(
-        _("category"), max_length=30, choices=MembershipCategory.choices,
+        _("category"),
+        max_length=30,
+        choices=MembershipCategory.choices,
         default=MembershipCategory.FULL,
     )
     status = models.CharField(
-        _("status"), max_length=20, choices=MembershipStatus.choices,
-        default=MembershipStatus.ACTIVE, db_index=True,
+        _("status"),
+        max_length=20,
+        choices=MembershipStatus.choices,
+        default=MembershipStatus.ACTIVE,
+        db_index=True,
     )
     joined_on = models.DateField(_("joined on"))
     history = HistoricalRecords()
@@ -204,7 +224,9 @@ class Dues(TimeStampedModel):
         verbose_name_plural = _("dues")
         ordering = ["-year"]
         constraints = [
-            models.UniqueConstraint(fields=["membership", "year"], name="members_dues_one_per_year"),
+            models.UniqueConstraint(
+                fields=["membership", "year"], name="members_dues_one_per_year"
+            ),
             models.CheckConstraint(condition=Q(amount__gte=0), name="members_dues_amount_positive"),
         ]
 

@@ -12,8 +12,17 @@ class LocalGovernmentResource(resources.ModelResource):
         model = LocalGovernment
         import_id_fields = ["slug"]
         fields = [
-            "slug", "name_fr", "name_en", "kind", "country", "region_fr", "region_en",
-            "population", "latitude", "longitude", "website",
+            "slug",
+            "name_fr",
+            "name_en",
+            "kind",
+            "country",
+            "region_fr",
+            "region_en",
+            "population",
+            "latitude",
+            "longitude",
+            "website",
         ]
         skip_unchanged = True
         use_transactions = True

@@ -104,9 +104,7 @@ def is_in_good_standing(local_government: LocalGovernment | int, year: int | Non
 
 def filter_choices() -> dict[str, list[Any]]:
     """Countries and regions that actually occur, for the filter drop-downs."""
-    countries = (
-        LocalGovernment.objects.order_by().values_list("country", flat=True).distinct()
-    )
+    countries = LocalGovernment.objects.order_by().values_list("country", flat=True).distinct()
     region_field = "region_en" if (get_language() or "fr").startswith("en") else "region_fr"
     regions = (
         LocalGovernment.objects.exclude(**{region_field: ""})
@@ -135,9 +133,7 @@ def members_by_country() -> list[dict[str, Any]]:
     )
     from django_countries import countries as country_names
 
-    return [
-        {**row, "name": country_names.name(row["country"])} for row in rows
-    ]
+    return [{**row, "name": country_names.name(row["country"])} for row in rows]
 
 
 def members_by_region() -> list[dict[str, Any]]:

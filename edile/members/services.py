@@ -16,7 +16,13 @@ from edile.core.formatting import is_known_currency
 from edile.members.models import Dues, LocalGovernment, Mandate, Membership, Office, Person
 
 EDITABLE_PROFILE_FIELDS = (
-    "name_fr", "name_en", "region_fr", "region_en", "population", "latitude", "longitude",
+    "name_fr",
+    "name_en",
+    "region_fr",
+    "region_en",
+    "population",
+    "latitude",
+    "longitude",
     "website",
 )
 

@@ -45,8 +45,16 @@ def local_government_export(request: HttpRequest, fmt: str) -> HttpResponse:
         return HttpResponseBadRequest(_("Unknown format: use csv or xlsx."))
     _form, filters = _filters(request)
     headers = [
-        _("Name (French)"), _("Name (English)"), _("Kind"), _("Country"), _("Region"),
-        _("Population"), _("Latitude"), _("Longitude"), _("Website"), _("Membership status"),
+        _("Name (French)"),
+        _("Name (English)"),
+        _("Kind"),
+        _("Country"),
+        _("Region"),
+        _("Population"),
+        _("Latitude"),
+        _("Longitude"),
+        _("Website"),
+        _("Membership status"),
         _("Current mayor"),
     ]
 
@@ -55,8 +63,15 @@ def local_government_export(request: HttpRequest, fmt: str) -> HttpResponse:
             mayor = selectors.current_mayor(lg)
             membership = getattr(lg, "membership", None)
             yield [
-                lg.name_fr, lg.name_en, lg.get_kind_display(), lg.country.code, lg.region,
-                lg.population, lg.latitude, lg.longitude, lg.website,
+                lg.name_fr,
+                lg.name_en,
+                lg.get_kind_display(),
+                lg.country.code,
+                lg.region,
+                lg.population,
+                lg.latitude,
+                lg.longitude,
+                lg.website,
                 membership.get_status_display() if membership else "",
                 str(mayor) if mayor else "",
             ]
@@ -110,7 +125,9 @@ def local_government_edit(request: HttpRequest, slug: str) -> HttpResponse:
     else:
         form = LocalGovernmentForm(instance=lg, initial={"version": lg.version})
     status = 409 if form.non_field_errors() else (400 if form.errors else 200)
-    return render(request, "members/local_government_edit.html", {"lg": lg, "form": form}, status=status)
+    return render(
+        request, "members/local_government_edit.html", {"lg": lg, "form": form}, status=status
+    )
 
 
 def members_map(request: HttpRequest) -> HttpResponse:

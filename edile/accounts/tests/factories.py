@@ -27,11 +27,15 @@ class UserFactory(factory.django.DjangoModelFactory):
             obj.save()
 
 
-def make_user(role: str | None = None, *, local_government=None, organisation: str = "", **kwargs) -> User:
+def make_user(
+    role: str | None = None, *, local_government=None, organisation: str = "", **kwargs
+) -> User:
     """A user holding `role` (scoped to `local_government` if given), with TOTP where required."""
     user = UserFactory(**kwargs)
     if role and role != "public":
-        role_grant(user=user, code=role, local_government=local_government, organisation=organisation)
+        role_grant(
+            user=user, code=role, local_government=local_government, organisation=organisation
+        )
         if role in MFA_ROLES and not Authenticator.objects.filter(user=user).exists():
             TOTP.activate(user, TEST_TOTP_SECRET)
     return user

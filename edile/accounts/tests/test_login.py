@@ -11,9 +11,7 @@ pytestmark = pytest.mark.django_db
 
 def test_login_with_email_and_password(client):
     user = make_user("focal_point")
-    response = client.post(
-        "/en/accounts/login/", {"login": user.email, "password": TEST_PASSWORD}
-    )
+    response = client.post("/en/accounts/login/", {"login": user.email, "password": TEST_PASSWORD})
     assert response.status_code == 302
     assert client.get("/en/accounts/profile/").status_code == 200
 
@@ -32,9 +30,7 @@ def test_staff_role_without_totp_is_sent_to_activate_it(client):
 def test_staff_role_with_totp_is_asked_for_a_code_at_login(client):
     user = make_user("secretariat")
     assert Authenticator.objects.filter(user=user).exists()
-    response = client.post(
-        "/en/accounts/login/", {"login": user.email, "password": TEST_PASSWORD}
-    )
+    response = client.post("/en/accounts/login/", {"login": user.email, "password": TEST_PASSWORD})
     assert response.status_code == 302
     assert "/accounts/2fa/authenticate" in response["Location"]
     # Not signed in until the code is given.
@@ -51,9 +47,7 @@ def test_repeated_failed_logins_are_rate_limited(client):
     user = make_user("focal_point")
     for _ in range(5):
         client.post("/en/accounts/login/", {"login": user.email, "password": "wrong"})
-    response = client.post(
-        "/en/accounts/login/", {"login": user.email, "password": TEST_PASSWORD}
-    )
+    response = client.post("/en/accounts/login/", {"login": user.email, "password": TEST_PASSWORD})
     # Even the right password is refused while the limit holds.
     assert response.status_code in (200, 429)
     assert client.get("/en/accounts/profile/").status_code == 302

@@ -34,7 +34,9 @@ def test_focal_point_and_secretariat_sign_in(page, live_server):
     page.wait_for_load_state()
 
     staff = make_user("secretariat", email="staff@example.org")
-    browser_login(page, live_server, staff.email, TEST_PASSWORD, totp_secret=TEST_TOTP_SECRET, language="en")
+    browser_login(
+        page, live_server, staff.email, TEST_PASSWORD, totp_secret=TEST_TOTP_SECRET, language="en"
+    )
     page.goto(f"{live_server.url}/en/accounts/profile/")
     assert "Secretariat" in page.content()
     assert "Two-factor authentication is on." in page.content()

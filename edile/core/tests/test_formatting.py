@@ -7,7 +7,9 @@ from edile.core import formatting
 
 
 def test_money_in_french_and_english():
-    assert formatting.format_money(Decimal("1480000.5"), "EUR", "fr") == "1\u202f480\u202f000,50\xa0€"
+    assert (
+        formatting.format_money(Decimal("1480000.5"), "EUR", "fr") == "1\u202f480\u202f000,50\xa0€"
+    )
     assert formatting.format_money(Decimal("1480000.5"), "EUR", "en") == "€1,480,000.50"
 
 

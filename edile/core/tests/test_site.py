@@ -61,7 +61,9 @@ def test_demo_loads_the_2019_association_and_twice_changes_nothing(client):
 
     chairs = {
         s.body.slug: s.local_government.slug
-        for s in Seat.objects.filter(role="chair", end=None).select_related("body", "local_government")
+        for s in Seat.objects.filter(role="chair", end=None).select_related(
+            "body", "local_government"
+        )
     }
     assert chairs["commission-villes-innovantes"] == "nantes"
     assert chairs["commission-vivre-ensemble"] == "montreal"

@@ -64,7 +64,9 @@ def test_detail_shows_current_mayor_and_past_mandates(client):
     lg = LocalGovernmentFactory(name="Siem Reap", name_fr="Siem Reap")
     MembershipFactory(local_government=lg)
     past = PersonFactory(given_name="Ancien", family_name="Maire")
-    MandateFactory(local_government=lg, person=past, start=dt.date(2010, 1, 1), end=dt.date(2015, 12, 31))
+    MandateFactory(
+        local_government=lg, person=past, start=dt.date(2010, 1, 1), end=dt.date(2015, 12, 31)
+    )
     current = PersonFactory(given_name="Nouvelle", family_name="Mairesse")
     MandateFactory(local_government=lg, person=current, start=dt.date(2016, 1, 1))
     body = client.get(f"/en/members/{lg.slug}/").content.decode()

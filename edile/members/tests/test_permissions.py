@@ -7,8 +7,16 @@ from edile.members.tests.factories import make_member
 pytestmark = pytest.mark.django_db
 
 ROLES = [
-    None, "public", "focal_point_other", "focal_point", "bureau_member", "delegate",
-    "observatory_analyst", "observatory_partner", "secretariat", "administrator",
+    None,
+    "public",
+    "focal_point_other",
+    "focal_point",
+    "bureau_member",
+    "delegate",
+    "observatory_analyst",
+    "observatory_partner",
+    "secretariat",
+    "administrator",
 ]
 # action -> roles allowed
 ALLOWED = {

@@ -56,7 +56,9 @@ def test_new_mayor_cannot_start_before_the_current_one():
     MandateFactory(local_government=lg, start=dt.date(2020, 1, 1))
     with pytest.raises(ServiceError, match="must start after"):
         services.mandate_start(
-            person=PersonFactory(), office=Office.MAYOR, local_government=lg,
+            person=PersonFactory(),
+            office=Office.MAYOR,
+            local_government=lg,
             start=dt.date(2019, 1, 1),
         )
     assert Mandate.objects.filter(local_government=lg).count() == 1
