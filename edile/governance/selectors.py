@@ -87,6 +87,11 @@ def current_seats(body: Body, on: dt.date | None = None) -> list[Seat]:
     ]
 
 
+def body_by_slug(slug: str) -> Body | None:
+    """The body with this slug, or None (for other modules: grants finds the Bureau)."""
+    return Body.objects.filter(slug=slug).first()
+
+
 def body_list() -> QuerySet[Body]:
     return Body.objects.annotate(
         seat_count=Count("seats", filter=Q(seats__end__isnull=True))

@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from edile.accounts.selectors import has_role
@@ -47,6 +48,7 @@ from edile.governance.models import (
     RegistrationType,
     Resolution,
     ResolutionEvent,
+    ResolutionKind,
     ResolutionState,
     ResolutionVersion,
     SessionSignup,
@@ -475,6 +477,85 @@ def resolution_version_create(
         for i, (fr, en) in enumerate(paragraphs, start=1)
     )
     return version
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """A pasted text split into paragraphs: blank lines separate them; lines inside one are
+    joined with a space."""
+    blocks = []
+    for block in (text or "").replace("\r\n", "\n").replace("\r", "\n").split("\n\n"):
+        joined = " ".join(line.strip() for line in block.split("\n") if line.strip())
+        if joined:
+            blocks.append(joined)
+    return blocks
+
+
+def aligned_paragraphs(text_fr: str, text_en: str) -> list[tuple[str, str]]:
+    """French and English texts split into paragraphs that must correspond one to one."""
+    fr, en = split_paragraphs(text_fr), split_paragraphs(text_en)
+    if not fr:
+        raise ServiceError(_("Give the text in French (the authentic language)."))
+    if en and len(en) != len(fr):
+        raise ServiceError(
+            _(
+                "The French text has %(fr)d paragraphs and the English text %(en)d: they must "
+                "correspond one to one (separate paragraphs with a blank line)."
+            )
+            % {"fr": len(fr), "en": len(en)}
+        )
+    return list(zip(fr, en or [""] * len(fr), strict=True))
+
+
+@transaction.atomic
+def decision_record(
+    *,
+    meeting: Meeting,
+    title_fr: str,
+    title_en: str,
+    text_fr: str,
+    text_en: str,
+    actor: Any,
+    decided_on: dt.date | None = None,
+) -> Resolution:
+    """Record a decision a statutory meeting took (for example the Bureau deciding a grant):
+    a resolution of kind *decision*, adopted, with its text as version 1.
+
+    Other modules call this (grants links its decisions to Bureau meetings); the actor needs
+    the secretariat's role or a seat on the Bureau.
+    """
+    if not actor.has_perm("governance.record_decision", meeting):
+        raise PermissionDenied(_("Only the secretariat or the Bureau records decisions."))
+    if meeting.body_id is None:
+        raise ServiceError(_("Only a session of a statutory body takes decisions."))
+    if not (title_fr or "").strip():
+        raise ServiceError(_("Give the decision's title in French."))
+    rows = aligned_paragraphs(text_fr, text_en)
+    base = slugify(f"{meeting.slug}-decision-{title_fr}")[:100].strip("-") or "decision"
+    slug, n = base, 1
+    while Resolution.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base[:95]}-{n}"
+    resolution = Resolution.objects.create(
+        slug=slug,
+        kind=ResolutionKind.DECISION,
+        title=title_fr.strip(),
+        title_fr=title_fr.strip(),
+        title_en=(title_en or "").strip() or title_fr.strip(),
+        body_id=meeting.body_id,
+        meeting=meeting,
+        state=ResolutionState.ADOPTED,
+        decided_on=decided_on or timezone.localdate(meeting.start),
+    )
+    resolution_version_create(resolution=resolution, paragraphs=rows)
+    ResolutionEvent.objects.create(
+        resolution=resolution,
+        at=timezone.now(),
+        from_state="",
+        to_state=ResolutionState.ADOPTED,
+        actor=actor if getattr(actor, "pk", None) else None,
+        note="decision_record",
+    )
+    return resolution
 
 
 @transaction.atomic
