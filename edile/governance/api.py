@@ -11,13 +11,14 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from edile.accounts.api_auth import required_user
 from edile.core.errors import ServiceError
-from edile.governance import exports, selectors, services
+from edile.governance import evaluation, exports, selectors, services
 from edile.governance.models import Meeting, Resolution, Vote
 from edile.governance.schemas import (
     BallotIn,
     BallotOut,
     CheckInIn,
     CheckInOut,
+    ErrorOut,
     MeetingFilters,
     MeetingOut,
     RegistrationIn,
@@ -25,6 +26,8 @@ from edile.governance.schemas import (
     ResolutionDetailOut,
     ResolutionFilters,
     ResolutionOut,
+    RuleEvaluateIn,
+    RuleEvaluateOut,
     VoteFilters,
     VoteOut,
 )
@@ -245,3 +248,11 @@ def check_in(request: HttpRequest, payload: CheckInIn) -> Any:
         if registration.local_government_id
         else None,
     }
+
+
+@router.post("/rules/evaluate", response={200: RuleEvaluateOut, 400: ErrorOut, 422: ErrorOut})
+def evaluate_rule(request: HttpRequest, payload: RuleEvaluateIn) -> Any:
+    """Evaluate a decision rule on counts with the one function every vote goes through:
+    quorum reached, tie, adopted, the fewest yes votes that would have adopted it, and the
+    explanation in French and English. Anyone may call it."""
+    return evaluation.evaluate_payload(payload.dict()).as_api()

@@ -139,6 +139,10 @@ class CloseForm(forms.Form):
         required=False,
         choices=[("", _("None")), (BallotOption.YES, _("Yes")), (BallotOption.NO, _("No"))],
     )
+    confirm_missing = forms.BooleanField(
+        label=_("Close even though some cities present or represented have not voted"),
+        required=False,
+    )
 
 
 class AttendanceForm(forms.Form):

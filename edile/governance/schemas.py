@@ -2,7 +2,7 @@
 
 import datetime as dt
 import uuid
-from typing import Literal
+from typing import Any, Literal
 
 from ninja import Field, Schema
 
@@ -129,3 +129,45 @@ class CheckInOut(Schema):
     registration: str
     first_scan: bool
     local_government: str | None
+
+
+class RuleEvaluateIn(Schema):
+    """A rule and counts to evaluate; every field is checked by the evaluation itself, so a
+    bad rule or impossible counts answer 400 with a message."""
+
+    quorum: Any = Field(
+        None,
+        description='`{"base": "members", "fraction": "1/2", "comparison": "at_least", '
+        '"count_represented": true}` or null for no quorum.',
+    )
+    majority: Any = Field(
+        None,
+        description='`{"base": "votes_cast" | "votes_cast_and_abstentions" | "attending" | '
+        '"members", "fraction": "1/2", "comparison": "at_least" | "more_than"}`.',
+    )
+    tie: Any = Field("rejected", description="`rejected`, `chair_decides` or `casting_vote`.")
+    counts: Any = Field(
+        None,
+        description="`members`, `present`, `represented`, `yes`, `no`, `abstain` (weights "
+        "when weighted).",
+    )
+    chair_vote: Any = Field(None, description="`yes`, `no` or null.")
+
+
+class Explanation(Schema):
+    fr: str
+    en: str
+
+
+class RuleEvaluateOut(Schema):
+    quorum_reached: bool
+    tie: bool
+    adopted: bool
+    required: int | None = Field(
+        ..., description="The fewest yes votes that would have adopted it (null: none would)."
+    )
+    explanation: Explanation
+
+
+class ErrorOut(Schema):
+    detail: str

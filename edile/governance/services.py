@@ -14,17 +14,19 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from edile.accounts.selectors import has_role
 from edile.core.concurrency import save_versioned
 from edile.core.errors import ServiceError
 from edile.governance import selectors
-from edile.governance.evaluation import Tally, evaluate
+from edile.governance.evaluation import Counts, evaluate, rule_from_snapshot
 from edile.governance.models import (
     Amendment,
     AmendmentOperation,
@@ -34,6 +36,7 @@ from edile.governance.models import (
     AttendanceStatus,
     Ballot,
     BallotOption,
+    BallotReceipt,
     ConflictDeclaration,
     JuryReview,
     Meeting,
@@ -51,6 +54,7 @@ from edile.governance.models import (
     ResolutionKind,
     ResolutionState,
     ResolutionVersion,
+    SecretTally,
     SessionSignup,
     SignupStatus,
     Vote,
@@ -461,21 +465,35 @@ def resolution_transition(
 def resolution_version_create(
     *,
     resolution: Resolution,
-    paragraphs: list[tuple[str, str]],
+    paragraphs: list[tuple[str, str]] | list[tuple[str, str, int]],
     note_fr: str = "",
     note_en: str = "",
 ) -> ResolutionVersion:
-    """A new text version from (French, English) paragraphs, numbered from 1."""
+    """A new text version from (French, English[, key]) paragraphs, numbered from 1.
+
+    A paragraph without a key is new: it gets the next key of the resolution.
+    """
     number = (
         resolution.versions.order_by("-number").values_list("number", flat=True).first() or 0
     ) + 1
     version = ResolutionVersion.objects.create(
         resolution=resolution, number=number, note=note_fr, note_fr=note_fr, note_en=note_en
     )
-    Paragraph.objects.bulk_create(
-        Paragraph(version=version, number=i, text=fr, text_fr=fr, text_en=en)
-        for i, (fr, en) in enumerate(paragraphs, start=1)
-    )
+    next_key = (
+        Paragraph.objects.filter(version__resolution=resolution)
+        .order_by("-key")
+        .values_list("key", flat=True)
+        .first()
+        or 0
+    ) + 1
+    rows = []
+    for i, row in enumerate(paragraphs, start=1):
+        fr, en = row[0], row[1]
+        key = row[2] if len(row) > 2 and row[2] else None
+        if key is None:
+            key, next_key = next_key, next_key + 1
+        rows.append(Paragraph(version=version, number=i, key=key, text=fr, text_fr=fr, text_en=en))
+    Paragraph.objects.bulk_create(rows)
     return version
 
 
@@ -571,8 +589,11 @@ def amendment_submit(
     justification_en: str = "",
     submitter: LocalGovernment | None = None,
     parent: Amendment | None = None,
+    version: int | None = None,
 ) -> Amendment:
-    """Propose a change to a paragraph of the current text, or to another amendment."""
+    """Propose a change to a paragraph (its number in `version`, by default the current text),
+    or to another amendment. The paragraph's identity is recorded, so the change lands on the
+    paragraph meant whatever is adopted before it."""
     if submitter is not None:
         _require(user, "governance.act_for_city", submitter)
     else:
@@ -581,29 +602,48 @@ def amendment_submit(
     if resolution.state not in VOTABLE_STATES:
         raise ServiceError(_("Amendments can be submitted only to a tabled resolution."))
     if operation not in AmendmentOperation.values:
-        raise ServiceError(_("Choose what the amendment does."))
+        raise ServiceError(_("Choose what the amendment does: replace, delete or insert_after."))
     if operation != AmendmentOperation.DELETE and not text_fr.strip():
         raise ServiceError(_("Give the proposed text in French (the authentic language)."))
-    current = selectors.current_version(resolution)
-    numbers = set(current.paragraphs.values_list("number", flat=True)) if current else set()
-    if paragraph_number not in numbers:
+    if version is None:
+        base = selectors.current_version(resolution)
+    else:
+        base = resolution.versions.filter(number=version).first()
+        if base is None:
+            raise ServiceError(
+                _("This resolution has no version %(number)d.") % {"number": version}
+            )
+    paragraph = (
+        base.paragraphs.filter(number=paragraph_number).first() if base is not None else None
+    )
+    if parent is None and paragraph is None:
         raise ServiceError(
-            _("The current text has no paragraph %(number)d.") % {"number": paragraph_number}
+            _("Version %(version)d has no paragraph %(number)d.")
+            % {"version": base.number if base else 0, "number": paragraph_number}
+        )
+    if parent is None and paragraph.key not in selectors.current_keys(resolution):
+        raise ServiceError(
+            _("Paragraph %(number)d of version %(version)d is no longer in the text.")
+            % {"number": paragraph_number, "version": base.number}
         )
     if parent is not None:
         if parent.resolution_id != resolution.pk or parent.state != AmendmentState.SUBMITTED:
             raise ServiceError(_("Only a pending amendment to this resolution can be amended."))
         paragraph_number = parent.paragraph_number
+        base = parent.base_version
+        key = parent.paragraph_key
         count = parent.sub_amendments.count() + 1
         number = f"{parent.number}.{count}"
     else:
+        key = paragraph.key
         number = f"A{resolution.amendments.filter(parent__isnull=True).count() + 1}"
     return Amendment.objects.create(
         resolution=resolution,
-        base_version=current,
+        base_version=base,
         parent=parent,
         number=number,
         paragraph_number=paragraph_number,
+        paragraph_key=key,
         operation=operation,
         text=text_fr,
         text_fr=text_fr,
@@ -613,6 +653,17 @@ def amendment_submit(
         justification_en=justification_en,
         submitter=submitter,
     )
+
+
+def _amendment_key(amendment: Amendment) -> int | None:
+    """The identity of the paragraph an amendment targets (older rows: from its base version)."""
+    if amendment.paragraph_key:
+        return amendment.paragraph_key
+    version = amendment.base_version or selectors.current_version(amendment.resolution)
+    paragraph = (
+        version.paragraphs.filter(number=amendment.paragraph_number).first() if version else None
+    )
+    return paragraph.key if paragraph else None
 
 
 def _apply_amendment(amendment: Amendment, user: Any, vote: Vote | None) -> None:
@@ -625,15 +676,27 @@ def _apply_amendment(amendment: Amendment, user: Any, vote: Vote | None) -> None
         return
     resolution = amendment.resolution
     current = selectors.current_version(resolution)
-    rows: list[tuple[str, str]] = []
+    key = _amendment_key(amendment)
+    rows: list[tuple[str, str, int | None]] = []
+    found = False
     for p in current.paragraphs.order_by("number"):
-        if p.number == amendment.paragraph_number:
+        if p.key == key:
+            found = True
             if amendment.operation == AmendmentOperation.REPLACE:
-                rows.append((amendment.text_fr, amendment.text_en))
+                rows.append((amendment.text_fr, amendment.text_en or "", p.key))
             elif amendment.operation == AmendmentOperation.INSERT_AFTER:
-                rows.extend([(p.text_fr, p.text_en), (amendment.text_fr, amendment.text_en)])
+                rows.append((p.text_fr or "", p.text_en or "", p.key))
+                rows.append((amendment.text_fr, amendment.text_en or "", None))
             continue
-        rows.append((p.text_fr or "", p.text_en or ""))
+        rows.append((p.text_fr or "", p.text_en or "", p.key))
+    if not found:
+        raise ServiceError(
+            _(
+                "The paragraph amendment %(number)s changes is no longer in the text: the "
+                "amendment has lapsed."
+            )
+            % {"number": amendment.number}
+        )
     resolution_version_create(
         resolution=resolution,
         paragraphs=rows,
@@ -648,6 +711,75 @@ def _apply_amendment(amendment: Amendment, user: Any, vote: Vote | None) -> None
         note=f"{amendment.number}",
         system=True,
     )
+
+
+@transaction.atomic
+def amendment_decide(
+    *,
+    user: Any,
+    amendment: Amendment,
+    adopted: bool | None = None,
+    vote: Vote | None = None,
+    system: bool = False,
+) -> Amendment:
+    """Adopt or reject a pending amendment: by the secretariat, or from a closed vote on it.
+
+    Adopting changes the paragraph it was written against (by identity) and makes the other
+    pending amendments that replace or delete that paragraph lapse: their authors re-submit
+    against the new text if they still wish.
+    """
+    if not system:
+        _require(user, "governance.manage", amendment.resolution.meeting)
+    amendment = Amendment.objects.select_for_update().get(pk=amendment.pk)
+    if amendment.state != AmendmentState.SUBMITTED:
+        raise ServiceError(
+            _("Amendment %(number)s is already decided (%(state)s).")
+            % {"number": amendment.number, "state": amendment.get_state_display()}
+        )
+    if vote is not None:
+        if vote.amendment_id != amendment.pk or vote.status != VoteStatus.CLOSED:
+            raise ServiceError(_("Give a closed vote on this amendment."))
+        if vote.result == VoteResult.NO_QUORUM:
+            raise ServiceError(_("The vote had no quorum: it decides nothing."))
+        from_vote = vote.result == VoteResult.PASSED
+        if adopted is not None and adopted != from_vote:
+            raise ServiceError(_("The decision must follow the vote's result."))
+        adopted = from_vote
+    else:
+        closed = amendment.votes.filter(status=VoteStatus.CLOSED).order_by("-closed_at").first()
+        if closed is not None and closed.result != VoteResult.NO_QUORUM:
+            raise ServiceError(_("A vote decided this amendment: its result cannot be typed in."))
+    if adopted is None:
+        raise ServiceError(_("decision: use “adopted” or “rejected”."))
+    if not adopted:
+        amendment.state = AmendmentState.REJECTED
+        amendment.save(update_fields=["state", "updated_at"])
+        return amendment
+    resolution = Resolution.objects.select_for_update().get(pk=amendment.resolution_id)
+    if resolution.state not in VOTABLE_STATES:
+        raise ServiceError(_("Only a tabled resolution can be amended."))
+    amendment.state = AmendmentState.ADOPTED
+    amendment.save(update_fields=["state", "updated_at"])
+    _apply_amendment(amendment, user, vote)
+    if not amendment.parent_id:
+        key = _amendment_key(amendment)
+        touched = [
+            other
+            for other in resolution.amendments.filter(
+                state=AmendmentState.SUBMITTED, parent__isnull=True
+            ).exclude(pk=amendment.pk)
+            if _amendment_key(other) == key
+        ]
+        for other in touched:
+            replaced = amendment.operation != AmendmentOperation.INSERT_AFTER
+            if (
+                replaced
+                and other.operation != AmendmentOperation.INSERT_AFTER
+                or (amendment.operation == AmendmentOperation.DELETE)
+            ):
+                other.state = AmendmentState.LAPSED
+                other.save(update_fields=["state", "updated_at"])
+    return amendment
 
 
 @transaction.atomic
@@ -669,6 +801,27 @@ def amendment_withdraw(*, user: Any, amendment: Amendment) -> Amendment:
 
 def _is_weighted(vote: Vote) -> bool:
     return vote.rule_snapshot.get("voting_unit") == VotingUnit.WEIGHTED
+
+
+def _rule_cap(vote: Vote) -> int | None:
+    cap = vote.rule_snapshot.get("max_proxies_per_holder")
+    return int(cap) if cap is not None else None
+
+
+class VoteNotCompleteError(ServiceError):
+    """Closing a poll while cities present or represented have not voted: confirm first."""
+
+    def __init__(self, missing: int) -> None:
+        self.missing = missing
+        super().__init__(
+            ngettext(
+                "%(count)d city present or represented has not voted yet. Close the vote anyway?",
+                "%(count)d cities present or represented have not voted yet. Close the vote "
+                "anyway?",
+                missing,
+            )
+            % {"count": missing}
+        )
 
 
 @transaction.atomic
@@ -704,7 +857,9 @@ def vote_open(
     if busy:
         raise ServiceError(_("A vote on this text is already open."))
     weighted = rule.voting_unit == VotingUnit.WEIGHTED
-    present, represented = selectors.presence_counts(meeting, weighted=weighted)
+    present, represented = selectors.presence_counts(
+        meeting, weighted=weighted, rule_cap=rule.max_proxies_per_holder
+    )
     weights = selectors.entitled_weights(meeting)
     return Vote.objects.create(
         resolution=resolution,
@@ -721,8 +876,16 @@ def vote_open(
 
 
 @transaction.atomic
-def ballot_cast(*, user: Any, vote: Vote, local_government: LocalGovernment, option: str) -> Ballot:
-    """A city's vote, cast by its delegate, or by a delegate of the city holding its proxy."""
+def ballot_cast(
+    *, user: Any, vote: Vote, local_government: LocalGovernment, option: str
+) -> BallotReceipt:
+    """A city's vote, cast by its own delegate while the city attends the session, or by a
+    delegate of the city holding its proxy while that holder attends (within the cap).
+
+    Only delegates vote: the secretariat records attendance and proxies, never a ballot. A
+    secret ballot's choice goes to the vote's tally alone; the receipt says only that the
+    city has voted.
+    """
     vote = Vote.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=vote.pk)
     if vote.status != VoteStatus.OPEN:
         raise ServiceError(_("This vote is closed: no more ballots are accepted."))
@@ -730,41 +893,66 @@ def ballot_cast(*, user: Any, vote: Vote, local_government: LocalGovernment, opt
         raise ServiceError(_("This vote is counted in the room: no ballots are recorded."))
     if option not in BallotOption.values:
         raise ServiceError(_("Choose yes, no or abstain."))
-    by_proxy = False
-    if not user.has_perm("governance.act_for_city", local_government):
-        proxy = Proxy.objects.filter(meeting=vote.meeting, grantor=local_government).first()
-        if proxy is None or not user.has_perm("governance.act_for_city", proxy.holder):
-            raise PermissionDenied(
-                _("You may vote only for your own city or a city whose proxy your city holds.")
-            )
-        by_proxy = True
-    elif Proxy.objects.filter(meeting=vote.meeting, grantor=local_government).exists():
-        by_proxy = True
     weights = selectors.entitled_weights(vote.meeting)
     if local_government.pk not in weights:
         raise ServiceError(_("This city is not entitled to vote in this body."))
-    attendance = Attendance.objects.filter(
-        meeting=vote.meeting,
-        local_government=local_government,
-        status__in=[AttendanceStatus.PRESENT, AttendanceStatus.REPRESENTED],
-    ).first()
-    if attendance is None:
-        raise ServiceError(_("This city is not recorded as present or represented."))
-    if Ballot.objects.filter(vote=vote, local_government=local_government).exists():
-        raise ServiceError(_("This city has already voted."))
+    own = user.has_perm("governance.vote_for_city", local_government)
+    present = set(
+        Attendance.objects.filter(
+            meeting=vote.meeting, status=AttendanceStatus.PRESENT
+        ).values_list("local_government_id", flat=True)
+    )
+    by_proxy = False
+    if own and local_government.pk in present:
+        pass
+    else:
+        proxy = Proxy.objects.filter(meeting=vote.meeting, grantor=local_government).first()
+        if proxy is None or not user.has_perm("governance.vote_for_city", proxy.holder):
+            if own:
+                raise ServiceError(_("This city is not recorded as present at this session."))
+            raise PermissionDenied(
+                _(
+                    "Only a city's voting delegate, or the delegate of the city holding its "
+                    "proxy, votes for it."
+                )
+            )
+        if proxy.holder_id not in present:
+            raise ServiceError(
+                _(
+                    "%(holder)s holds this proxy but is not recorded as present at this "
+                    "session: the proxy does not count."
+                )
+                % {"holder": proxy.holder}
+            )
+        if local_government.pk not in selectors.valid_proxy_grantors(
+            vote.meeting, present_ids=present, rule_cap=_rule_cap(vote)
+        ):
+            raise ServiceError(
+                _("This proxy is beyond the number a city may hold at this session.")
+            )
+        by_proxy = True
     weight = weights[local_government.pk] if _is_weighted(vote) else 1
     try:
         with transaction.atomic():
-            return Ballot.objects.create(
-                vote=vote,
-                local_government=local_government,
-                option=option,
-                weight=weight,
-                cast_by=user,
-                by_proxy=by_proxy,
+            receipt = BallotReceipt.objects.create(
+                vote=vote, local_government=local_government, cast_by=user, by_proxy=by_proxy
             )
     except IntegrityError:
         raise ServiceError(_("This city has already voted.")) from None
+    if vote.mode == VoteMode.SECRET:
+        tally, _created = SecretTally.objects.get_or_create(vote=vote)
+        SecretTally.objects.filter(pk=tally.pk).update(**{option: F(option) + weight})
+    else:
+        Ballot.objects.create(
+            vote=vote,
+            local_government=local_government,
+            option=option,
+            weight=weight,
+            cast_by=user,
+            by_proxy=by_proxy,
+        )
+    receipt.option = option
+    return receipt
 
 
 @transaction.atomic
@@ -793,11 +981,54 @@ def vote_record_counts(*, user: Any, vote: Vote, yes: int, no: int, abstain: int
     return vote
 
 
+def vote_counts(vote: Vote) -> dict[str, int]:
+    """The yes/no/abstain of a vote: typed in for a vote in the room, else from the ballots
+    (named) or the secret tally."""
+    if vote.mode == VoteMode.ANALOG:
+        return {"yes": vote.yes, "no": vote.no, "abstain": vote.abstain}
+    if vote.mode == VoteMode.SECRET:
+        tally = SecretTally.objects.filter(vote=vote).first()
+        if tally is None:
+            return dict.fromkeys(BallotOption.values, 0)
+        return {"yes": tally.yes, "no": tally.no, "abstain": tally.abstain}
+    counts = dict.fromkeys(BallotOption.values, 0)
+    for option, weight in vote.ballots.values_list("option", "weight"):
+        counts[option] += weight
+    return counts
+
+
+def vote_evaluate(vote: Vote, *, chair_vote: str = "", present: int, represented: int) -> Any:
+    """The vote's result through the one evaluation function, with the rule as it stood."""
+    counts = vote_counts(vote)
+    return evaluate(
+        rule_from_snapshot(vote.rule_snapshot, convocation=vote.meeting.convocation),
+        Counts(
+            members=vote.entitled,
+            present=present,
+            represented=represented,
+            yes=counts["yes"],
+            no=counts["no"],
+            abstain=counts["abstain"],
+            chair_vote=chair_vote or None,
+            convocation=vote.meeting.convocation,
+        ),
+    )
+
+
 @transaction.atomic
 def vote_close(
-    *, user: Any, vote: Vote, chair_vote: str = "", now: dt.datetime | None = None
+    *,
+    user: Any,
+    vote: Vote,
+    chair_vote: str = "",
+    confirm_missing: bool = False,
+    now: dt.datetime | None = None,
 ) -> Vote:
-    """Close the poll, compute the result with the rule as it stood, and apply it to the text."""
+    """Close the poll, compute the result with the rule as it stood, and apply it to the text.
+
+    When cities present or represented have not voted yet, the chair must confirm
+    (`confirm_missing`): the refusal says how many.
+    """
     _require(user, "governance.manage", vote.meeting)
     vote = (
         Vote.objects.select_for_update(of=("self",))
@@ -808,28 +1039,21 @@ def vote_close(
         raise ServiceError(_("This vote is already closed."))
     if chair_vote and chair_vote not in (BallotOption.YES, BallotOption.NO):
         raise ServiceError(_("The chair's casting vote is yes or no."))
-    present, represented = selectors.presence_counts(vote.meeting, weighted=_is_weighted(vote))
-    if vote.mode != VoteMode.ANALOG:
-        counts = dict.fromkeys(BallotOption.values, 0)
-        for option, weight in vote.ballots.values_list("option", "weight"):
-            counts[option] += weight
-        vote.yes, vote.no, vote.abstain = counts["yes"], counts["no"], counts["abstain"]
-    # Proxies are capped when granted; in weighted votes the cap is in cities, not weights.
-    proxies = [] if _is_weighted(vote) else selectors.proxies_per_holder(vote.meeting)
-    outcome = evaluate(
-        vote.rule_snapshot,
-        Tally(
-            entitled=vote.entitled,
-            present=present,
-            represented=represented,
-            yes=vote.yes,
-            no=vote.no,
-            abstain=vote.abstain,
-            convocation=vote.meeting.convocation,
-            chair_vote=chair_vote,
-            proxies_per_holder=tuple(proxies),
-        ),
+    if vote.mode != VoteMode.ANALOG and not confirm_missing:
+        missing = len(selectors.cities_yet_to_vote(vote))
+        if missing:
+            raise VoteNotCompleteError(missing)
+    present, represented = selectors.presence_counts(
+        vote.meeting, weighted=_is_weighted(vote), rule_cap=_rule_cap(vote)
     )
+    outcome = vote_evaluate(vote, chair_vote=chair_vote, present=present, represented=represented)
+    tie_rule = rule_from_snapshot(vote.rule_snapshot).tie
+    if outcome.tie and outcome.quorum_reached and tie_rule == "chair_decides" and not chair_vote:
+        raise ServiceError(
+            _("The vote is a tie: under this rule the chair decides. Give the chair's choice.")
+        )
+    counts = vote_counts(vote)
+    vote.yes, vote.no, vote.abstain = counts["yes"], counts["no"], counts["abstain"]
     vote.present, vote.represented = present, represented
     vote.chair_vote = chair_vote
     vote.result = outcome.result
@@ -837,16 +1061,13 @@ def vote_close(
     vote.status = VoteStatus.CLOSED
     vote.closed_at = now or timezone.now()
     vote.save()
-    if vote.amendment_id:
+    if vote.amendment_id and vote.amendment.state == AmendmentState.SUBMITTED:
         amendment = vote.amendment
         if outcome.result == VoteResult.PASSED:
-            amendment.state = AmendmentState.ADOPTED
-            amendment.save(update_fields=["state", "updated_at"])
-            _apply_amendment(amendment, user, vote)
+            amendment_decide(user=user, amendment=amendment, adopted=True, vote=vote, system=True)
         elif outcome.result == VoteResult.FAILED:
-            amendment.state = AmendmentState.REJECTED
-            amendment.save(update_fields=["state", "updated_at"])
-    elif outcome.result in (VoteResult.PASSED, VoteResult.FAILED):
+            amendment_decide(user=user, amendment=amendment, adopted=False, vote=vote, system=True)
+    elif not vote.amendment_id and outcome.result in (VoteResult.PASSED, VoteResult.FAILED):
         to_state = (
             ResolutionState.ADOPTED
             if outcome.result == VoteResult.PASSED

@@ -510,7 +510,7 @@ def vote_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "vote": vote,
         "ballots": selectors.named_ballots(vote),
-        "ballot_count": vote.ballots.count(),
+        "ballot_count": vote.receipts.count(),
         "ballot_form": BallotForm(cities=cities) if cities else None,
         "counts_form": CountsForm()
         if can_manage and is_open and vote.mode == VoteMode.ANALOG
@@ -562,10 +562,14 @@ def vote_counts(request: HttpRequest, pk: int) -> HttpResponse:
 def vote_close(request: HttpRequest, pk: int) -> HttpResponse:
     vote = _vote_or_404(request, pk)
     form = CloseForm(request.POST)
-    chair_vote = form.cleaned_data["chair_vote"] if form.is_valid() else ""
+    valid = form.is_valid()
+    chair_vote = form.cleaned_data["chair_vote"] if valid else ""
+    confirm = bool(form.cleaned_data["confirm_missing"]) if valid else False
     _attempt(
         request,
-        lambda: services.vote_close(user=request.user, vote=vote, chair_vote=chair_vote),
+        lambda: services.vote_close(
+            user=request.user, vote=vote, chair_vote=chair_vote, confirm_missing=confirm
+        ),
         _("The vote is closed and its result computed."),
     )
     return redirect("governance:vote_detail", pk=pk)

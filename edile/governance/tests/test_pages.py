@@ -209,7 +209,7 @@ def test_minutes_draft_then_approved_and_public(client, client_as, world, make_u
     staff.post(reverse("governance:minutes_generate", args=[world.session.slug]))
     assert client.get(url).status_code == 404
     page = staff.get(url).content.decode()
-    assert "Quorum atteint : 4 sur 4" in page
+    assert "Quorum atteint\u00a0: 4 sur 4" in page
     minutes = world.session.minutes
     staff.post(
         reverse("governance:minutes_approve", args=[world.session.slug]),
@@ -299,8 +299,8 @@ def test_delegate_cannot_amend_for_another_city(client_as, world):
 
 
 def test_roll_call_page_constant_queries(client, make_user, django_assert_max_num_queries):
-    """The roll call of a vote lists every city's ballot without a query per city."""
-    from edile.governance.models import Ballot
+    """The roll call of a closed vote lists every city's ballot without a query per city."""
+    from edile.governance.models import Ballot, Vote
 
     world = make_world(25)
     vote = services.vote_open(
@@ -309,6 +309,7 @@ def test_roll_call_page_constant_queries(client, make_user, django_assert_max_nu
     Ballot.objects.bulk_create(
         Ballot(vote=vote, local_government=lg, option="yes") for lg in world.cities
     )
+    Vote.objects.filter(pk=vote.pk).update(status="closed", closed_at=vote.opened_at)
     with django_assert_max_num_queries(6):
         response = client.get(reverse("governance:vote_detail", args=[vote.pk]))
     assert response.content.decode().count('<th scope="row">') == 25
