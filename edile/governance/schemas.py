@@ -56,14 +56,57 @@ class ResolutionOut(Schema):
 
 class ParagraphOut(Schema):
     number: int
+    key: int = Field(..., description="The paragraph's identity across versions.")
     text_fr: str | None
     text_en: str | None
 
 
 class ResolutionDetailOut(ResolutionOut):
     authentic_language: str
+    version: int = Field(..., description="The current text's version number.")
     paragraphs: list[ParagraphOut]
     votes: list[int]
+    amendments: list[int] = Field(default_factory=list, description="Amendment ids.")
+
+
+class ResolutionIn(Schema):
+    meeting: str = Field(..., max_length=120, description="Slug of the session.")
+    title_fr: str = Field(..., min_length=1, max_length=300)
+    title_en: str = Field("", max_length=300)
+    text_fr: str = Field(..., min_length=1, description="Paragraphs separated by a blank line.")
+    text_en: str = Field("", description="The same paragraphs in English.")
+    number: str = Field("", max_length=40)
+    kind: Literal["resolution", "decision", "declaration", "statute_amendment"] = "resolution"
+
+
+class AmendmentIn(Schema):
+    version: int = Field(..., ge=1, le=10000, description="The version it is written against.")
+    paragraph: int = Field(..., ge=1, le=10000, description="Its number in that version.")
+    action: Literal["replace", "delete", "insert_after"]
+    text_fr: str = ""
+    text_en: str = ""
+    justification_fr: str = ""
+    justification_en: str = ""
+    local_government: str = Field("", description="Slug of the submitting city (delegates).")
+
+
+class AmendmentOut(Schema):
+    id: int
+    number: str
+    resolution: str
+    version: int | None
+    paragraph: int
+    paragraph_key: int | None
+    action: str
+    state: str
+    text_fr: str
+    text_en: str
+    conflicts_with: list[int]
+
+
+class AmendmentDecisionIn(Schema):
+    decision: Literal["adopted", "rejected"] | None = None
+    vote: int | None = Field(None, ge=1, description="A closed vote on this amendment.")
 
 
 class VoteFilters(Schema):

@@ -525,6 +525,53 @@ def aligned_paragraphs(text_fr: str, text_en: str) -> list[tuple[str, str]]:
 
 
 @transaction.atomic
+def resolution_create(
+    *,
+    user: Any,
+    meeting: Meeting,
+    title_fr: str,
+    title_en: str,
+    text_fr: str,
+    text_en: str,
+    number: str = "",
+    kind: str = ResolutionKind.RESOLUTION,
+    state: str = ResolutionState.TABLED,
+) -> Resolution:
+    """Table a text at a statutory session: paragraphs split from the pasted texts, French and
+    English aligned one to one, as version 1."""
+    _require(user, "governance.manage", meeting)
+    if meeting.body_id is None:
+        raise ServiceError(_("Only a session of a statutory body adopts texts."))
+    if kind not in ResolutionKind.values:
+        raise ServiceError(_("Choose the kind of text."))
+    if not (title_fr or "").strip():
+        raise ServiceError(_("Give the title in French."))
+    rows = aligned_paragraphs(text_fr, text_en)
+    base = slugify(f"{meeting.slug}-{number or title_fr}")[:100].strip("-") or "resolution"
+    slug, n = base, 1
+    while Resolution.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base[:95]}-{n}"
+    resolution = Resolution.objects.create(
+        slug=slug,
+        number=(number or "").strip(),
+        kind=kind,
+        title=title_fr.strip(),
+        title_fr=title_fr.strip(),
+        title_en=(title_en or "").strip() or title_fr.strip(),
+        body_id=meeting.body_id,
+        meeting=meeting,
+        state=ResolutionState.DRAFT,
+    )
+    resolution_version_create(
+        resolution=resolution, paragraphs=rows, note_fr="Texte déposé", note_en="Tabled text"
+    )
+    if state == ResolutionState.TABLED:
+        resolution_transition(user=user, resolution=resolution, to_state=ResolutionState.TABLED)
+    return resolution
+
+
+@transaction.atomic
 def decision_record(
     *,
     meeting: Meeting,
