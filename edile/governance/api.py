@@ -357,10 +357,26 @@ def register(request: HttpRequest, slug: str, payload: RegistrationIn) -> Any:
     )
 
 
-@router.post("/check-in", response=CheckInOut, auth=required_user)
+@router.post(
+    "/check-in",
+    response={200: CheckInOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    auth=required_user,
+)
 def check_in(request: HttpRequest, payload: CheckInIn) -> Any:
-    """Scan a badge (the secretariat): marks the person, and their city, present."""
-    registration, first = services.registration_check_in(user=request.user, token=payload.code)
+    """Scan a badge (the secretariat): at the congress desk (`congress`) it records arrival;
+    at a session's door (`session`) it makes the delegate's city present at that session."""
+    congress = session = None
+    if payload.congress:
+        congress = Meeting.objects.filter(slug=payload.congress, kind="congress").first()
+        if congress is None:
+            raise Http404(_("No congress with this slug."))
+    if payload.session:
+        session = Meeting.objects.filter(slug=payload.session).first()
+        if session is None:
+            raise Http404(_("meeting: no session with this slug."))
+    registration, first = services.registration_check_in(
+        user=request.user, token=payload.code, congress=congress, session=session
+    )
     return {
         "registration": str(registration),
         "first_scan": first,

@@ -165,7 +165,11 @@ class RegistrationOut(Schema):
 
 
 class CheckInIn(Schema):
-    code: str
+    code: str = Field(..., max_length=200)
+    congress: str = Field("", max_length=120, description="Slug of the congress (the desk).")
+    session: str = Field(
+        "", max_length=120, description="Slug of the session whose door scans the badge."
+    )
 
 
 class CheckInOut(Schema):

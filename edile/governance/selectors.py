@@ -269,15 +269,100 @@ def attendance_list(meeting: Meeting) -> QuerySet[Attendance]:
 
 
 def attendance_summary(meeting: Meeting) -> dict[str, int]:
-    counts = Counter(meeting.attendances.values_list("status", flat=True))
+    """Present, represented, excused and absent among the entitled members; a member with no
+    attendance row is absent (so the figures always add up to the members entitled)."""
+    weights = entitled_weights(meeting)
+    rows = dict(
+        meeting.attendances.filter(local_government_id__in=weights).values_list(
+            "local_government_id", "status"
+        )
+    )
     present, represented = presence_counts(meeting) if meeting.body_id else (0, 0)
+    excused = sum(1 for status in rows.values() if status == AttendanceStatus.EXCUSED)
     return {
-        "entitled": len(entitled_city_ids(meeting)),
+        "entitled": len(weights),
         "present": present,
         "represented": represented,
-        "excused": counts.get(AttendanceStatus.EXCUSED, 0),
-        "absent": counts.get(AttendanceStatus.ABSENT, 0),
+        "excused": excused,
+        "absent": max(len(weights) - present - represented - excused, 0),
     }
+
+
+def session_roll(meeting: Meeting, *, q: str = "") -> list[dict[str, Any]]:
+    """Every entitled city with its attendance at this session (searchable by name), and the
+    proxy it gave or holds: the list the desk works from (three queries)."""
+    from edile.members.models import LocalGovernment
+
+    weights = entitled_weights(meeting)
+    cities = LocalGovernment.objects.filter(pk__in=weights).order_by("name")
+    if q:
+        cities = cities.filter(Q(name_fr__icontains=q) | Q(name_en__icontains=q))
+    rows = {
+        a.local_government_id: a
+        for a in meeting.attendances.filter(local_government_id__in=weights)
+    }
+    proxies = {
+        p.grantor_id: p for p in Proxy.objects.filter(meeting=meeting).select_related("holder")
+    }
+    valid = valid_proxy_grantors(meeting)
+    out = []
+    for lg in cities:
+        attendance = rows.get(lg.pk)
+        status = attendance.status if attendance else AttendanceStatus.ABSENT
+        proxy = proxies.get(lg.pk)
+        if status == AttendanceStatus.REPRESENTED and lg.pk not in valid:
+            status = AttendanceStatus.ABSENT  # its holder is not here: the proxy counts for nothing
+        out.append(
+            {
+                "city": lg,
+                "status": status,
+                "label": AttendanceStatus(status).label,
+                "source": attendance.get_source_display() if attendance else "",
+                "proxy_holder": proxy.holder if proxy else None,
+            }
+        )
+    return out
+
+
+def live_quorum(meeting: Meeting) -> dict[str, Any] | None:
+    """The quorum now, under the rule the body applies by default, through the one
+    evaluation function (None for a meeting without a convening body or rule)."""
+    from edile.governance.evaluation import Counts, evaluate, rule_from_snapshot
+
+    if meeting.body_id is None:
+        return None
+    rule = default_rule(meeting)
+    if rule is None:
+        return None
+    present, represented = presence_counts(meeting, rule_cap=rule.max_proxies_per_holder)
+    members = len(entitled_city_ids(meeting))
+    result = evaluate(
+        rule_from_snapshot(rule.snapshot(), convocation=meeting.convocation),
+        Counts(
+            members=members,
+            present=present,
+            represented=represented,
+            convocation=meeting.convocation,
+        ),
+    )
+    return {
+        "rule": rule,
+        "members": members,
+        "present": present,
+        "represented": represented,
+        "counted": result.quorum_counted,
+        "required": result.quorum_required,
+        "reached": result.quorum_reached,
+    }
+
+
+def earlier_sessions(meeting: Meeting) -> QuerySet[Meeting]:
+    """Statutory sessions of the same congress before this one (to carry a roll over)."""
+    if meeting.parent_id is None:
+        return Meeting.objects.none()
+    return Meeting.objects.filter(
+        parent_id=meeting.parent_id, body__isnull=False, start__lt=meeting.start
+    ).order_by("-start")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -328,16 +328,25 @@ def registration_moderate(*, user: Any, registration: Registration, approve: boo
 
 @transaction.atomic
 def registration_check_in(
-    *, user: Any, token: str, now: dt.datetime | None = None
+    *,
+    user: Any,
+    token: str,
+    congress: Meeting | None = None,
+    session: Meeting | None = None,
+    now: dt.datetime | None = None,
 ) -> tuple[Registration, bool]:
-    """Scan a badge: mark the registrant present, and their city present at the statutory
-    sessions they signed up for (which is what the quorum counts).
+    """Scan a badge at the congress desk (arrival at the congress) or at a session's door.
 
-    Returns the registration and whether this scan was the first one.
+    At a statutory session's door, a mayor's or delegation member's badge makes their city
+    present at *that* session, which is what its quorum counts; the desk records arrival only.
+    A badge of another congress is refused before anything is written.
+
+    Returns the registration and whether this scan was the first one (at the desk: the first
+    arrival; at a door: the city's first entry to that session).
     """
     _require(user, "governance.check_in")
     try:
-        code = uuid.UUID(str(token).strip())
+        code = uuid.UUID(str(token).strip().rsplit("/", 1)[-1])
         registration = (
             Registration.objects.select_for_update(of=("self",))
             .select_related("congress", "local_government")
@@ -345,6 +354,10 @@ def registration_check_in(
         )
     except (Registration.DoesNotExist, ValueError):
         raise ServiceError(_("No registration has this badge code.")) from None
+    if session is not None and session.parent_id != registration.congress_id:
+        raise ServiceError(_("This badge is for another congress."))
+    if congress is not None and registration.congress_id != congress.pk:
+        raise ServiceError(_("This badge is for another congress."))
     if registration.status != RegistrationStatus.CONFIRMED:
         raise ServiceError(
             _("This registration is not confirmed (%(status)s): send the person to the desk.")
@@ -354,19 +367,87 @@ def registration_check_in(
     if first:
         registration.checked_in_at = now or timezone.now()
         registration.save(update_fields=["checked_in_at", "updated_at"])
-    if registration.local_government_id and registration.type in VOTING_TYPES:
-        sessions = Meeting.objects.filter(
-            signups__registration=registration,
-            signups__status=SignupStatus.CONFIRMED,
-            body__isnull=False,
-        )
-        for session in sessions:
-            Attendance.objects.update_or_create(
-                meeting=session,
-                local_government_id=registration.local_government_id,
-                defaults={"status": AttendanceStatus.PRESENT, "source": AttendanceSource.CHECK_IN},
+    if session is None:
+        return registration, first
+    if session.body_id is None:
+        return registration, first
+    if not registration.local_government_id or registration.type not in VOTING_TYPES:
+        raise ServiceError(
+            _(
+                "%(name)s is welcome, but is not a mayor or delegation member: the city's "
+                "attendance is unchanged."
             )
-    return registration, first
+            % {"name": registration}
+        )
+    if registration.local_government_id not in selectors.entitled_city_ids(session):
+        raise ServiceError(
+            _("%(city)s does not hold a seat in the body that meets.")
+            % {"city": registration.local_government}
+        )
+    attendance = Attendance.objects.filter(
+        meeting=session, local_government_id=registration.local_government_id
+    ).first()
+    entered = attendance is None or attendance.status != AttendanceStatus.PRESENT
+    Attendance.objects.update_or_create(
+        meeting=session,
+        local_government_id=registration.local_government_id,
+        defaults={
+            "status": AttendanceStatus.PRESENT,
+            "source": AttendanceSource.CHECK_IN,
+            "person": None,
+        },
+    )
+    return registration, entered
+
+
+@transaction.atomic
+def attendance_check_out(
+    *, user: Any, meeting: Meeting, local_government: LocalGovernment
+) -> Attendance:
+    """A city leaves the session: it is no longer present (nor do the proxies it holds count)."""
+    _require(user, "governance.manage", meeting)
+    attendance = Attendance.objects.filter(
+        meeting=meeting, local_government=local_government
+    ).first()
+    if attendance is None or attendance.status != AttendanceStatus.PRESENT:
+        raise ServiceError(
+            _("%(city)s is not recorded as present at this session.") % {"city": local_government}
+        )
+    attendance.status = AttendanceStatus.ABSENT
+    attendance.source = AttendanceSource.MANUAL
+    attendance.save(update_fields=["status", "source", "updated_at"])
+    return attendance
+
+
+@transaction.atomic
+def attendance_carry_over(*, user: Any, meeting: Meeting, source: Meeting) -> int:
+    """The chair carries over the roll of an earlier session of the same congress: the cities
+    present there, and entitled here, become present here (an explicit action, never
+    implied). Returns how many were added."""
+    _require(user, "governance.manage", meeting)
+    if source.pk == meeting.pk or source.parent_id != meeting.parent_id or source.body_id is None:
+        raise ServiceError(_("Choose an earlier statutory session of the same congress."))
+    if source.start >= meeting.start:
+        raise ServiceError(_("Choose an earlier statutory session of the same congress."))
+    entitled = selectors.entitled_city_ids(meeting)
+    already = set(meeting.attendances.values_list("local_government_id", flat=True))
+    ids = [
+        lg_id
+        for lg_id in source.attendances.filter(status=AttendanceStatus.PRESENT).values_list(
+            "local_government_id", flat=True
+        )
+        if lg_id in entitled and lg_id not in already
+    ]
+    Attendance.objects.bulk_create(
+        Attendance(
+            meeting=meeting,
+            local_government_id=lg_id,
+            status=AttendanceStatus.PRESENT,
+            source=AttendanceSource.MANUAL,
+        )
+        for lg_id in ids
+    )
+    return len(ids)
 
 
 @transaction.atomic
