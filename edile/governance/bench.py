@@ -165,7 +165,10 @@ def run(out: TextIO) -> None:
     _timed(
         out,
         "check-in of one badge (service)",
-        [(lambda t=t: services.registration_check_in(user=staff, token=str(t))) for t in tokens],
+        [
+            (lambda t=t: services.registration_check_in(user=staff, token=str(t), session=session))
+            for t in tokens
+        ],
     )
 
     def close_one(resolution: Resolution) -> Callable[[], Any]:
@@ -176,7 +179,7 @@ def run(out: TextIO) -> None:
             Ballot(vote=vote, local_government=lg, option=("yes", "no", "abstain")[i % 3])
             for i, lg in enumerate(world["cities"])
         )
-        return lambda: services.vote_close(user=staff, vote=vote)
+        return lambda: services.vote_close(user=staff, vote=vote, confirm_missing=True)
 
     _timed(
         out,
@@ -186,3 +189,144 @@ def run(out: TextIO) -> None:
     vote = Vote.objects.filter(meeting=session).first()
     measure(out, "vote page (roll call of all cities)", f"/fr/governance/votes/{vote.pk}/")
     measure(out, "API votes list", "/api/v1/governance/votes?meeting=gov-bench-ga")
+    run_burst(out)
+
+
+# ---------------------------------------------------------------------------------------------
+# Votes under a burst: 300 delegates cast their ballots within 10 seconds.
+
+BURST_BALLOTS = int(os.environ.get("EDILE_BENCH_BURST", "300"))
+BURST_WORKERS = int(os.environ.get("EDILE_BENCH_BURST_WORKERS", "30"))
+
+
+def burst_world(n: int, *, prefix: str = "gov-burst") -> dict[str, Any]:
+    """`n` member cities seated and present at a General Assembly, one delegate each, and a
+    secret vote and a roll-call vote open (committed: the burst's threads must see them)."""
+    from edile.accounts.models import Role, RoleAssignment, RoleCode, User
+
+    with transaction.atomic():
+        LocalGovernment.objects.bulk_create(
+            LocalGovernment(
+                name=f"Ville B{i}",
+                name_fr=f"Ville B{i}",
+                name_en=f"City B{i}",
+                slug=f"{prefix}-{i}",
+                country="FR",
+            )
+            for i in range(n)
+        )
+        cities = list(LocalGovernment.objects.filter(slug__startswith=f"{prefix}-").order_by("pk"))
+        Membership.objects.bulk_create(
+            Membership(local_government=lg, joined_on=dt.date(2000, 1, 1)) for lg in cities
+        )
+        body = Body.objects.create(
+            slug=f"{prefix}-assembly", name="AG", name_fr="AG", kind=BodyKind.GENERAL_ASSEMBLY
+        )
+        Seat.objects.bulk_create(
+            Seat(body=body, local_government=lg, start=dt.date(2000, 1, 1)) for lg in cities
+        )
+        session = Meeting.objects.create(
+            slug=f"{prefix}-ga",
+            kind=MeetingKind.GENERAL_ASSEMBLY,
+            body=body,
+            title="AG",
+            title_fr="AG",
+            start=START,
+            end=START + dt.timedelta(hours=4),
+        )
+        Attendance.objects.bulk_create(
+            Attendance(meeting=session, local_government=lg, status="present") for lg in cities
+        )
+        rule = DecisionRule.objects.create(
+            code=f"{prefix}-rule", label="Majorité", label_fr="Majorité"
+        )
+        User.objects.bulk_create(
+            User(email=f"{prefix}-{i}@example.org", password="!") for i in range(n)
+        )
+        users = list(User.objects.filter(email__startswith=f"{prefix}-").order_by("pk"))
+        delegate = Role.objects.get(code=RoleCode.DELEGATE)
+        RoleAssignment.objects.bulk_create(
+            RoleAssignment(user=u, role=delegate, local_government=lg)
+            for u, lg in zip(users, cities, strict=True)
+        )
+        staff = User.objects.create_user(email=f"{prefix}-staff@example.org", password=None)
+        RoleAssignment.objects.create(user=staff, role=Role.objects.get(code=RoleCode.SECRETARIAT))
+        votes = {}
+        for mode in (VoteMode.SECRET, VoteMode.ROLL_CALL):
+            resolution = Resolution.objects.create(
+                slug=f"{prefix}-{mode}",
+                title=f"R {mode}",
+                title_fr=f"R {mode}",
+                body=body,
+                meeting=session,
+                rule=rule,
+                state="tabled",
+            )
+            votes[mode] = services.vote_open(
+                user=staff, resolution=resolution, meeting=session, mode=mode
+            )
+    return {"cities": cities, "users": users, "votes": votes, "staff": staff, "session": session}
+
+
+def burst(vote: Vote, users: list[Any], cities: list[Any], *, workers: int) -> dict[str, Any]:
+    """Every delegate casts their city's ballot at once, `workers` at a time (each thread its
+    own database connection). Returns the elapsed time, the errors by kind and what was
+    counted."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connections
+
+    options = ("yes", "no", "abstain")
+
+    def cast(i: int) -> str:
+        try:
+            services.ballot_cast(
+                user=users[i], vote=vote, local_government=cities[i], option=options[i % 3]
+            )
+            return "ok"
+        except Exception as exc:  # noqa: BLE001 — a benchmark counts every failure
+            return f"{type(exc).__name__}: {str(exc)[:60]}"
+        finally:
+            connections.close_all()
+
+    start = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        outcomes = list(pool.map(cast, range(len(users))))
+    elapsed = time.perf_counter() - start
+    errors: dict[str, int] = {}
+    for outcome in outcomes:
+        if outcome != "ok":
+            errors[outcome] = errors.get(outcome, 0) + 1
+    counts = services.vote_counts(Vote.objects.get(pk=vote.pk))
+    return {
+        "elapsed": elapsed,
+        "errors": errors,
+        "ok": outcomes.count("ok"),
+        "receipts": vote.receipts.count(),
+        "counted": counts["yes"] + counts["no"] + counts["abstain"],
+        "expected": {o: sum(1 for i in range(len(users)) if options[i % 3] == o) for o in options},
+        "counts": counts,
+    }
+
+
+def run_burst(out: TextIO, *, n: int = BURST_BALLOTS, workers: int = BURST_WORKERS) -> list:
+    vendor = connection.vendor
+    out.write(
+        f"  burst: {n} delegates vote at once, {workers} at a time ({vendor}"
+        f"{', ' + str(connection.settings_dict.get('OPTIONS', {})) if vendor == 'sqlite' else ''})\n"
+    )
+    world = burst_world(n)
+    results = []
+    for mode, vote in world["votes"].items():
+        r = burst(vote, world["users"], world["cities"], workers=workers)
+        errors = sum(r["errors"].values())
+        out.write(
+            f"  burst {mode:<10} {n} ballots in {r['elapsed']:5.2f} s: {errors} errors, "
+            f"{r['receipts']} receipts, {r['counted']} counted "
+            f"(yes {r['counts']['yes']}, no {r['counts']['no']}, "
+            f"abstain {r['counts']['abstain']})\n"
+        )
+        for kind, count in sorted(r["errors"].items()):
+            out.write(f"      {count:4d} × {kind}\n")
+        results.append((mode, r))
+    return results

@@ -57,13 +57,17 @@ def _lang() -> str:
 # Bodies and seats
 
 
-def current_seats(body: Body, on: dt.date | None = None) -> list[Seat]:
+def current_seats(
+    body: Body, on: dt.date | None = None, *, local_government_id: int | None = None
+) -> list[Seat]:
     """The seats of `body` on `on`: a seat held by a person on behalf of a city lapses when
     that person's mandate in the city has ended (unless the seat says otherwise)."""
     on = on or timezone.localdate()
+    seats = Seat.objects.filter(body=body, start__lte=on)
+    if local_government_id is not None:
+        seats = seats.filter(local_government_id=local_government_id)
     seats = (
-        Seat.objects.filter(body=body, start__lte=on)
-        .filter(Q(end__isnull=True) | Q(end__gte=on))
+        seats.filter(Q(end__isnull=True) | Q(end__gte=on))
         .annotate(
             mandate_current=Exists(
                 Mandate.objects.filter(
@@ -116,6 +120,22 @@ def entitled_weights(meeting: Meeting) -> dict[int, int]:
         ).values_list("local_government_id", flat=True)
     )
     return {lg_id: w for lg_id, w in weights.items() if lg_id in active}
+
+
+def entitled_weight(meeting: Meeting, local_government_id: int) -> int | None:
+    """One city's vote weight at this meeting, or None if it is not entitled (two queries,
+    whatever the size of the body: what a ballot needs under a burst)."""
+    if meeting.body_id is None:
+        return None
+    on = timezone.localdate(meeting.start)
+    seats = current_seats(meeting.body, on, local_government_id=local_government_id)
+    if not seats:
+        return None
+    if not Membership.objects.filter(
+        local_government_id=local_government_id, status=MembershipStatus.ACTIVE
+    ).exists():
+        return None
+    return max(seat.votes for seat in seats)
 
 
 def entitled_city_ids(meeting: Meeting) -> set[int]:

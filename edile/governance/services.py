@@ -931,6 +931,12 @@ def _is_weighted(vote: Vote) -> bool:
     return vote.rule_snapshot.get("voting_unit") == VotingUnit.WEIGHTED
 
 
+def _is_present(meeting: Meeting, local_government_id: int) -> bool:
+    return Attendance.objects.filter(
+        meeting=meeting, local_government_id=local_government_id, status=AttendanceStatus.PRESENT
+    ).exists()
+
+
 def _rule_cap(vote: Vote) -> int | None:
     cap = vote.rule_snapshot.get("max_proxies_per_holder")
     return int(cap) if cap is not None else None
@@ -989,7 +995,7 @@ def vote_open(
         meeting, weighted=weighted, rule_cap=rule.max_proxies_per_holder
     )
     weights = selectors.entitled_weights(meeting)
-    return Vote.objects.create(
+    vote = Vote.objects.create(
         resolution=resolution,
         amendment=amendment,
         meeting=meeting,
@@ -1001,6 +1007,9 @@ def vote_open(
         present=present,
         represented=represented,
     )
+    if mode == VoteMode.SECRET:
+        SecretTally.objects.create(vote=vote)
+    return vote
 
 
 @transaction.atomic
@@ -1021,19 +1030,19 @@ def ballot_cast(
         raise ServiceError(_("This vote is counted in the room: no ballots are recorded."))
     if option not in BallotOption.values:
         raise ServiceError(_("Choose yes, no or abstain."))
-    weights = selectors.entitled_weights(vote.meeting)
-    if local_government.pk not in weights:
+    city_weight = selectors.entitled_weight(vote.meeting, local_government.pk)
+    if city_weight is None:
         raise ServiceError(_("This city is not entitled to vote in this body."))
     own = user.has_perm("governance.vote_for_city", local_government)
-    present = set(
-        Attendance.objects.filter(
-            meeting=vote.meeting, status=AttendanceStatus.PRESENT
-        ).values_list("local_government_id", flat=True)
-    )
     by_proxy = False
-    if own and local_government.pk in present:
+    if own and _is_present(vote.meeting, local_government.pk):
         pass
     else:
+        present = set(
+            Attendance.objects.filter(
+                meeting=vote.meeting, status=AttendanceStatus.PRESENT
+            ).values_list("local_government_id", flat=True)
+        )
         proxy = Proxy.objects.filter(meeting=vote.meeting, grantor=local_government).first()
         if proxy is None or not user.has_perm("governance.vote_for_city", proxy.holder):
             if own:
@@ -1059,7 +1068,7 @@ def ballot_cast(
                 _("This proxy is beyond the number a city may hold at this session.")
             )
         by_proxy = True
-    weight = weights[local_government.pk] if _is_weighted(vote) else 1
+    weight = city_weight if _is_weighted(vote) else 1
     try:
         with transaction.atomic():
             receipt = BallotReceipt.objects.create(
