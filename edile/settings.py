@@ -116,7 +116,6 @@ INSTALLED_APPS = [
     "rules",
     "simple_history",
     "django_countries",
-    "import_export",
     "django_tasks",
     "django_tasks_db",
     "django_htmx",
