@@ -166,6 +166,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "edile.accounts.middleware.RequireMfaMiddleware",
+    "edile.core.middleware.ApiErrorsAsJsonMiddleware",
 ]
 
 ROOT_URLCONF = "edile.urls"
@@ -280,8 +281,28 @@ STATICFILES_DIRS = (
     if _leaflet_spec and _leaflet_spec.submodule_search_locations
     else []
 )
+# Uploaded files: random names, served only by `core.files.serve_file` after a permission
+# check. On disk under MEDIA_ROOT, or in an S3-compatible bucket (django-storages, the
+# `production` extra) when STORAGE_BUCKET is set; the bucket stays private.
+STORAGE_BUCKET = os.environ.get("STORAGE_BUCKET", "")
+if STORAGE_BUCKET:
+    _default_storage = {
+        "BACKEND": "edile.core.files.RandomNameS3Storage",
+        "OPTIONS": {
+            "bucket_name": STORAGE_BUCKET,
+            "endpoint_url": os.environ.get("STORAGE_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("STORAGE_REGION") or None,
+            "access_key": os.environ.get("STORAGE_ACCESS_KEY") or None,
+            "secret_key": os.environ.get("STORAGE_SECRET_KEY") or None,
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
+else:
+    _default_storage = {"BACKEND": "edile.core.files.RandomNameStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

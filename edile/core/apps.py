@@ -1,4 +1,4 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -22,4 +22,14 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_create_cache_table, sender=self, dispatch_uid="edile-cache-table")
-        from edile.core import signals  # noqa: F401  (control characters, versions)
+        # Each app's `files.py` registers who may read its uploaded files (core.files).
+        import importlib
+        import importlib.util
+
+        from edile.core import signals  # noqa: F401  (control characters)
+
+        for config in apps.get_app_configs():
+            if config.name.startswith("edile.") and importlib.util.find_spec(
+                f"{config.name}.files"
+            ):
+                importlib.import_module(f"{config.name}.files")

@@ -9,6 +9,8 @@ from typing import Any
 import tablib
 from django.http import HttpResponse, StreamingHttpResponse
 
+from edile.core.text import xml_safe
+
 EXPORT_FORMATS = ("csv", "xlsx")
 
 
@@ -18,9 +20,13 @@ class _Echo:
 
 
 def _clean(value: Any) -> Any:
-    # Spreadsheet programs run cells starting with these as formulas (CSV injection).
-    if isinstance(value, str) and value[:1] in {"=", "+", "-", "@", "\t", "\r"}:
-        return "'" + value
+    if isinstance(value, str):
+        # XLSX (XML) cannot hold control characters: data stored before they were stripped
+        # on save must not break the file.
+        value = xml_safe(value)
+        # Spreadsheet programs run cells starting with these as formulas (CSV injection).
+        if value[:1] in {"=", "+", "-", "@", "\t", "\r"}:
+            return "'" + value
     return "" if value is None else value
 
 
