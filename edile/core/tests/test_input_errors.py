@@ -125,7 +125,7 @@ def test_the_members_xlsx_export_survives_a_control_character_already_in_the_dat
     LocalGovernment.objects.filter(pk=lg.pk).update(name_fr="Ka\x0byes")
     response = Client().get("/fr/members/export.xlsx")
     assert response.status_code == 200
-    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     names = [row[0].value for row in book.active.iter_rows(min_row=2)]
     assert "Kayes" in names
 
