@@ -69,7 +69,7 @@ def test_backup_then_restore_into_an_empty_database_brings_everything_back(
     assert restored.returncode == 0, restored.stderr
     after = _json(manage(target, "shell", "-c", READ, **KEYS))
     assert after["victims"] == ["+223 555 0101"]
-    assert after["local_governments"] >= 2
+    assert after["local_governments"] == 1
     assert after["history"] >= after["local_governments"]
     assert after["document"] == seeded["document"]
     assert after["content"] == "%PDF-1.4 etude de faisabilite"
