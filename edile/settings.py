@@ -314,7 +314,12 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 EDILE_MAX_UPLOAD_BYTES = _env_int("EDILE_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# E-mails go through the task worker: EMAIL_BACKEND (the real one, SMTP in production) is
+# used by the task `core.tasks.email_send`; the site itself only enqueues.
+EMAIL_DELIVERY_BACKEND = os.environ.get(
+    "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_BACKEND = "edile.core.mail.TaskEmailBackend"
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = _env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
@@ -324,6 +329,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Édile <noreply@local
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 if TESTING:
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    EMAIL_DELIVERY_BACKEND = EMAIL_BACKEND
 
 # One cache shared by every worker process, so that invalidations (the observatory's
 # statistics and map) and rate limits are the same in all of them: Redis when REDIS_URL is set
