@@ -338,3 +338,8 @@ FORMS_URLFIELD_ASSUME_HTTPS = True
 # Serve static files straight from the apps in development and tests (no collectstatic).
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
+
+# --- Accounts: tokens, sign-in limits (docs/accounts.md, docs/decisions/accounts-sign-in-limits.md)
+# Lifetimes (days) offered when a personal API token is created; the default is preselected.
+EDILE_API_TOKEN_LIFETIMES_DAYS = [30, 90, 180, 365]
+EDILE_API_TOKEN_DEFAULT_LIFETIME_DAYS = _env_int("EDILE_API_TOKEN_DEFAULT_LIFETIME_DAYS", 90)

@@ -8,7 +8,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from ninja.errors import AuthenticationError
 
-from edile.accounts.services import api_token_authenticate
+from edile.accounts.services import api_token_check
 
 
 def optional_user(request: HttpRequest) -> Any:
@@ -18,11 +18,11 @@ def optional_user(request: HttpRequest) -> Any:
         scheme, _, raw = header.partition(" ")
         if scheme.lower() != "bearer" or not raw.strip():
             raise AuthenticationError(message="Use 'Authorization: Bearer <token>'.")
-        user = api_token_authenticate(raw.strip())
-        if user is None:
-            raise AuthenticationError(message="This token is unknown or has been revoked.")
-        request.user = user
-        return user
+        check = api_token_check(raw.strip())
+        if check.user is None:
+            raise AuthenticationError(message=check.refusal)
+        request.user = check.user
+        return check.user
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return user

@@ -20,7 +20,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from allauth.account.internal.flows.login import get_authentication_records
-from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
@@ -28,7 +27,9 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from edile.accounts.models import RoleAssignment
+from edile.accounts.selectors import has_totp, requires_mfa
+
+__all__ = ["RequireMfaMiddleware", "has_totp", "requires_mfa", "session_passed_mfa"]
 
 # URL names a person may reach before their session has passed MFA: to set it up (allauth
 # asks for the password again before activation), to give the code, and to sign out.
@@ -40,17 +41,6 @@ MFA_OPEN_URL_NAMES = frozenset(
         "account_logout",
     }
 )
-
-
-def requires_mfa(user: object) -> bool:
-    """True when one of the person's current roles requires TOTP (or they are superuser)."""
-    if getattr(user, "is_superuser", False):
-        return True
-    return RoleAssignment.objects.filter(user=user, role__requires_mfa=True).exists()
-
-
-def has_totp(user: object) -> bool:
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
 def session_passed_mfa(request: HttpRequest, user: object) -> bool:
