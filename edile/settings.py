@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -343,3 +344,24 @@ WHITENOISE_USE_FINDERS = DEBUG or TESTING
 # Lifetimes (days) offered when a personal API token is created; the default is preselected.
 EDILE_API_TOKEN_LIFETIMES_DAYS = [30, 90, 180, 365]
 EDILE_API_TOKEN_DEFAULT_LIFETIME_DAYS = _env_int("EDILE_API_TOKEN_DEFAULT_LIFETIME_DAYS", 90)
+# Sign-in limits, in allauth's notation "amount/period/scope" (scope: key = the e-mail address
+# typed, ip = the client address). Chosen so that 300 delegates behind one venue address sign in
+# within two minutes while guessing stays slow: see docs/decisions/accounts-sign-in-limits.md.
+EDILE_LOGIN_FAILURES_PER_ACCOUNT = os.environ.get(
+    "EDILE_LOGIN_FAILURES_PER_ACCOUNT", "5/5m/key,20/h/key"
+)
+EDILE_LOGIN_FAILURES_PER_ADDRESS = os.environ.get(
+    "EDILE_LOGIN_FAILURES_PER_ADDRESS", "100/5m/ip,1000/d/ip"
+)
+EDILE_LOGINS_PER_ADDRESS = os.environ.get("EDILE_LOGINS_PER_ADDRESS", "300/m/ip")
+ACCOUNT_RATE_LIMITS = {
+    **ACCOUNT_RATE_LIMITS,
+    "login_failed": f"{EDILE_LOGIN_FAILURES_PER_ACCOUNT},{EDILE_LOGIN_FAILURES_PER_ADDRESS}",
+    "login": EDILE_LOGINS_PER_ADDRESS,
+}
+for _action, _rates in ACCOUNT_RATE_LIMITS.items():
+    for _rate in _rates.split(","):
+        if not re.fullmatch(r"\d+/\d*[smhd]/(ip|key|user)", _rate.strip()):
+            raise ImproperlyConfigured(
+                f"Sign-in limit {_rate!r} ({_action}) is not amount/period/scope, e.g. 5/5m/key."
+            )
