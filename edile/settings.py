@@ -209,7 +209,10 @@ LOGOUT_REDIRECT_URL = "core:home"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
-ACCOUNT_EMAIL_VERIFICATION = os.environ.get("ACCOUNT_EMAIL_VERIFICATION", "optional")
+# Mandatory, so that sign-up never tells whether an address already has an account (with
+# ACCOUNT_PREVENT_ENUMERATION, the owner of an existing address gets an e-mail instead).
+ACCOUNT_EMAIL_VERIFICATION = os.environ.get("ACCOUNT_EMAIL_VERIFICATION", "mandatory")
+ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "5/5m/ip,5/5m/key",
@@ -365,3 +368,49 @@ for _action, _rates in ACCOUNT_RATE_LIMITS.items():
             raise ImproperlyConfigured(
                 f"Sign-in limit {_rate!r} ({_action}) is not amount/period/scope, e.g. 5/5m/key."
             )
+
+# --- Headers: Content-Security-Policy (django-csp) and Permissions-Policy (docs/accounts.md)
+from urllib.parse import urlsplit as _urlsplit  # noqa: E402
+
+from csp.constants import NONCE, NONE, SELF  # noqa: E402
+
+_tiles = _urlsplit(EDILE_MAP_TILES.replace("{s}", "a"))
+_tile_origin = f"{_tiles.scheme}://{_tiles.netloc}" if _tiles.netloc else ""
+_security_index = MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1
+MIDDLEWARE[_security_index:_security_index] = [
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+]
+INSTALLED_APPS.append("csp")
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("csp.context_processors.nonce")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        # No inline script: every script is a static file; a nonce is there for any that must
+        # stay inline ({{ CSP_NONCE }} in templates). JSON data blocks are not executed.
+        "script-src": [SELF, NONCE],
+        # Inline style attributes remain in a few templates and htmx adds its indicator style.
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:", *([_tile_origin] if _tile_origin else [])],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "media-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# Off unless a page needs it: the camera scans badges at the congress door.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    "accelerometer": [],
+    "autoplay": [],
+    "camera": ["self"],
+    "display-capture": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "payment": [],
+    "usb": [],
+}
