@@ -140,5 +140,15 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
     )
     page = context.new_page()
     page.set_default_timeout(15_000)
+    # The Content-Security-Policy is active in every browser test: a page that breaks it
+    # (an inline script, a foreign source) fails the test that visited it.
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     yield page
     context.close()
+    assert not violations, "Content-Security-Policy violations:\n" + "\n".join(violations)
