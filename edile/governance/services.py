@@ -40,6 +40,7 @@ from edile.governance.models import (
     ConflictDeclaration,
     JuryReview,
     Meeting,
+    MeetingKind,
     Minutes,
     MinutesStatus,
     Nomination,
@@ -1012,7 +1013,6 @@ def vote_open(
     return vote
 
 
-@transaction.atomic
 def ballot_cast(
     *, user: Any, vote: Vote, local_government: LocalGovernment, option: str
 ) -> BallotReceipt:
@@ -1022,8 +1022,12 @@ def ballot_cast(
     Only delegates vote: the secretariat records attendance and proxies, never a ballot. A
     secret ballot's choice goes to the vote's tally alone; the receipt says only that the
     city has voted.
+
+    The checks that do not change during a poll (seat, role, proxy) are read before the
+    write transaction; inside it, only the poll's status and the voter's presence are read
+    again, so that 300 delegates voting at once hold the database's write lock briefly.
     """
-    vote = Vote.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=vote.pk)
+    vote = Vote.objects.select_related("meeting").get(pk=vote.pk)
     if vote.status != VoteStatus.OPEN:
         raise ServiceError(_("This vote is closed: no more ballots are accepted."))
     if vote.mode == VoteMode.ANALOG:
@@ -1035,9 +1039,8 @@ def ballot_cast(
         raise ServiceError(_("This city is not entitled to vote in this body."))
     own = user.has_perm("governance.vote_for_city", local_government)
     by_proxy = False
-    if own and _is_present(vote.meeting, local_government.pk):
-        pass
-    else:
+    attending_id = local_government.pk  # the city whose presence makes the ballot count
+    if not (own and _is_present(vote.meeting, local_government.pk)):
         present = set(
             Attendance.objects.filter(
                 meeting=vote.meeting, status=AttendanceStatus.PRESENT
@@ -1068,26 +1071,38 @@ def ballot_cast(
                 _("This proxy is beyond the number a city may hold at this session.")
             )
         by_proxy = True
+        attending_id = proxy.holder_id
     weight = city_weight if _is_weighted(vote) else 1
-    try:
-        with transaction.atomic():
-            receipt = BallotReceipt.objects.create(
-                vote=vote, local_government=local_government, cast_by=user, by_proxy=by_proxy
+    with transaction.atomic():
+        # The poll's row lock orders ballots and the closing: a ballot is counted before the
+        # close, or refused after it — never lost, never counted twice.
+        status = (
+            Vote.objects.select_for_update().filter(pk=vote.pk).values_list("status", flat=True)
+        )[0]
+        if status != VoteStatus.OPEN:
+            raise ServiceError(_("This vote is closed: no more ballots are accepted."))
+        if not _is_present(vote.meeting, attending_id):
+            raise ServiceError(_("This city is not recorded as present at this session."))
+        try:
+            with transaction.atomic():
+                receipt = BallotReceipt.objects.create(
+                    vote=vote, local_government=local_government, cast_by=user, by_proxy=by_proxy
+                )
+        except IntegrityError:
+            raise ServiceError(_("This city has already voted.")) from None
+        if vote.mode == VoteMode.SECRET:
+            updated = SecretTally.objects.filter(vote=vote).update(**{option: F(option) + weight})
+            if not updated:
+                SecretTally.objects.create(vote=vote, **{option: weight})
+        else:
+            Ballot.objects.create(
+                vote=vote,
+                local_government=local_government,
+                option=option,
+                weight=weight,
+                cast_by=user,
+                by_proxy=by_proxy,
             )
-    except IntegrityError:
-        raise ServiceError(_("This city has already voted.")) from None
-    if vote.mode == VoteMode.SECRET:
-        tally, _created = SecretTally.objects.get_or_create(vote=vote)
-        SecretTally.objects.filter(pk=tally.pk).update(**{option: F(option) + weight})
-    else:
-        Ballot.objects.create(
-            vote=vote,
-            local_government=local_government,
-            option=option,
-            weight=weight,
-            cast_by=user,
-            by_proxy=by_proxy,
-        )
     receipt.option = option
     return receipt
 
@@ -1340,3 +1355,159 @@ def laureate_designate(*, user: Any, nomination: Nomination) -> Nomination:
     nomination.status = NominationStatus.LAUREATE
     nomination.save(update_fields=["status", "updated_at"])
     return nomination
+
+
+# ---------------------------------------------------------------------------------------------
+# Setup: congresses, sessions, agenda, decision rules (the pages, not the admin)
+
+
+def _unique_slug(model: Any, base: str, *, exclude: int | None = None) -> str:
+    base = slugify(base)[:100].strip("-") or "item"
+    slug, n = base, 1
+    qs = model.objects.all() if exclude is None else model.objects.exclude(pk=exclude)
+    while qs.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base[:95]}-{n}"
+    return slug
+
+
+@transaction.atomic
+def meeting_save(
+    *,
+    user: Any,
+    meeting: Meeting | None = None,
+    congress: Meeting | None = None,
+    kind: str,
+    title_fr: str,
+    title_en: str = "",
+    start: dt.datetime,
+    end: dt.datetime,
+    timezone_name: str,
+    venue: str = "",
+    body: Any = None,
+    capacity: int | None = None,
+    proxy_cap: int | None = None,
+    convocation: int | None = None,
+) -> Meeting:
+    """Create or change a congress (no `congress`) or one of its sessions. `start` and `end`
+    are aware datetimes in the venue's zone: they are stored as instants, shown back in it."""
+    import zoneinfo
+
+    _require(user, "governance.manage", meeting)
+    try:
+        zoneinfo.ZoneInfo(timezone_name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ServiceError(_("Choose a time zone from the list.")) from None
+    if start.tzinfo is None or end.tzinfo is None:
+        raise ServiceError(_("Give the times with their time zone."))
+    if end <= start:
+        raise ServiceError(_("The meeting must end after it starts."))
+    if congress is not None and not congress.is_congress:
+        raise ServiceError(_("A session belongs to a congress."))
+    if (kind == MeetingKind.CONGRESS) != (congress is None):
+        raise ServiceError(_("A congress has sessions; a session belongs to a congress."))
+    fields: dict[str, Any] = {
+        "kind": kind,
+        "title": title_fr.strip(),
+        "title_fr": title_fr.strip(),
+        "title_en": (title_en or "").strip() or title_fr.strip(),
+        "start": start,
+        "end": end,
+        "timezone": timezone_name,
+        "venue": venue or "",
+        "venue_fr": venue or "",
+        "parent": congress,
+        "body": body,
+        "capacity": capacity,
+    }
+    if proxy_cap is not None:
+        fields["proxy_cap"] = proxy_cap
+    if convocation is not None:
+        fields["convocation"] = convocation
+    if meeting is None:
+        base = f"{congress.slug}-{title_fr}" if congress else f"{title_fr}-{start.year}"
+        return Meeting.objects.create(slug=_unique_slug(Meeting, base), **fields)
+    for name, value in fields.items():
+        setattr(meeting, name, value)
+    meeting.save()
+    return meeting
+
+
+@transaction.atomic
+def agenda_item_add(
+    *,
+    user: Any,
+    meeting: Meeting,
+    number: str,
+    title_fr: str,
+    title_en: str = "",
+    parent: Any = None,
+) -> Any:
+    """Add an item to a meeting's agenda (a tree: an item may sit under another)."""
+    from edile.governance.models import AgendaItem
+
+    _require(user, "governance.manage", meeting)
+    number = (number or "").strip().rstrip(".")
+    if not number or not (title_fr or "").strip():
+        raise ServiceError(_("Give the item's number and title."))
+    if parent is not None and parent.meeting_id != meeting.pk:
+        raise ServiceError(_("The parent item belongs to another meeting."))
+    if AgendaItem.objects.filter(meeting=meeting, number=number).exists():
+        raise ServiceError(_("This agenda already has an item %(number)s.") % {"number": number})
+    order = (
+        AgendaItem.objects.filter(meeting=meeting)
+        .order_by("-order")
+        .values_list("order", flat=True)
+        .first()
+        or 0
+    ) + 1
+    return AgendaItem.objects.create(
+        meeting=meeting,
+        parent=parent,
+        number=number,
+        title=title_fr.strip(),
+        title_fr=title_fr.strip(),
+        title_en=(title_en or "").strip() or title_fr.strip(),
+        order=order,
+    )
+
+
+@transaction.atomic
+def decision_rule_save(*, user: Any, rule: Any = None, **fields: Any) -> Any:
+    """Create or change a decision rule. Votes already opened keep the rule as it stood
+    (their snapshot); the rule must make sense to the evaluation function."""
+    from fractions import Fraction
+
+    from edile.governance.evaluation import describe, rule_from_snapshot
+    from edile.governance.models import DecisionRule
+
+    _require(user, "governance.manage")
+    quorum: Fraction = fields.pop("quorum_fraction")
+    majority: Fraction = fields.pop("majority_fraction")
+    values = {
+        **fields,
+        "label": fields["label_fr"],
+        "quorum_numerator": quorum.numerator,
+        "quorum_denominator": quorum.denominator,
+        "threshold_numerator": majority.numerator,
+        "threshold_denominator": majority.denominator,
+    }
+    if values["comparator"] == "more_than" and majority == 1:
+        raise ServiceError(
+            _("“More than 1/1” can never be reached; use “at least 1/1” for unanimity.")
+        )
+    if not values.get("label_en"):
+        values["label_en"] = values["label_fr"]
+    other = DecisionRule.objects.filter(code=values["code"])
+    if rule is not None:
+        other = other.exclude(pk=rule.pk)
+    if other.exists():
+        raise ServiceError(_("Another rule already has this code."))
+    if rule is None:
+        rule = DecisionRule(**values)
+    else:
+        for name, value in values.items():
+            setattr(rule, name, value)
+    describe(rule_from_snapshot({**rule.snapshot(), **values}))  # it evaluates
+    rule.save()
+    return rule

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from edile.governance import views
+from edile.governance import views, views_setup
 
 app_name = "governance"
 urlpatterns = [
@@ -54,6 +54,18 @@ urlpatterns = [
     path("votes/<int:pk>/ballot/", views.ballot_cast, name="ballot_cast"),
     path("votes/<int:pk>/counts/", views.vote_counts, name="vote_counts"),
     path("votes/<int:pk>/close/", views.vote_close, name="vote_close"),
+    path("setup/", views_setup.setup_index, name="setup"),
+    path("setup/congresses/new/", views_setup.meeting_edit, name="setup_congress_new"),
+    path(
+        "setup/congresses/<slug:congress_slug>/sessions/new/",
+        views_setup.meeting_edit,
+        name="setup_session_new",
+    ),
+    path("setup/meetings/<slug:slug>/", views_setup.meeting_edit, name="setup_meeting"),
+    path("setup/meetings/<slug:slug>/agenda/", views_setup.agenda_edit, name="setup_agenda"),
+    path("setup/rules/new/", views_setup.rule_edit, name="setup_rule_new"),
+    path("setup/rules/<slug:code>/", views_setup.rule_edit, name="setup_rule"),
+    path("setup/texts/new/", views_setup.resolution_new, name="setup_resolution_new"),
     path("prize/", views.laureates, name="laureates"),
     path("prize/<slug:slug>/jury/", views.jury, name="jury"),
 ]

@@ -104,6 +104,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "congresses": selectors.congress_list(request.user),
         "bodies": selectors.body_list(),
         "resolutions": selectors.resolution_list(request.user)[:10],
+        "can_manage": request.user.has_perm("governance.manage"),
     }
     return render(request, "governance/index.html", context)
 
