@@ -252,81 +252,105 @@ def burst_world(n: int, *, prefix: str = "gov-burst") -> dict[str, Any]:
         staff = User.objects.create_user(email=f"{prefix}-staff@example.org", password=None)
         RoleAssignment.objects.create(user=staff, role=Role.objects.get(code=RoleCode.SECRETARIAT))
         votes = {}
-        for mode in (VoteMode.SECRET, VoteMode.ROLL_CALL):
+        for key, mode in (
+            (VoteMode.SECRET, VoteMode.SECRET),
+            (VoteMode.ROLL_CALL, VoteMode.ROLL_CALL),
+            ("at_once", VoteMode.SECRET),
+        ):
             resolution = Resolution.objects.create(
-                slug=f"{prefix}-{mode}",
-                title=f"R {mode}",
-                title_fr=f"R {mode}",
+                slug=f"{prefix}-{key}",
+                title=f"R {key}",
+                title_fr=f"R {key}",
                 body=body,
                 meeting=session,
                 rule=rule,
                 state="tabled",
             )
-            votes[mode] = services.vote_open(
+            votes[key] = services.vote_open(
                 user=staff, resolution=resolution, meeting=session, mode=mode
             )
     return {"cities": cities, "users": users, "votes": votes, "staff": staff, "session": session}
 
 
-def burst(vote: Vote, users: list[Any], cities: list[Any], *, workers: int) -> dict[str, Any]:
-    """Every delegate casts their city's ballot at once, `workers` at a time (each thread its
-    own database connection). Returns the elapsed time, the errors by kind and what was
-    counted."""
+def burst(
+    vote: Vote, users: list[Any], cities: list[Any], *, workers: int, window: float = 0.0
+) -> dict[str, Any]:
+    """Every delegate casts their city's ballot, `workers` threads at a time (each thread its
+    own database connection). With `window` > 0 the ballots arrive evenly within that many
+    seconds (300 in 10 s: one every 33 ms); with 0 they all arrive at once. Returns the time
+    to the last answer, latencies, the errors by kind and what was counted."""
     from concurrent.futures import ThreadPoolExecutor
 
     from django.db import connections
 
     options = ("yes", "no", "abstain")
+    n = len(users)
+    start = time.perf_counter()
 
-    def cast(i: int) -> str:
+    def cast(i: int) -> tuple[str, float]:
+        due = start + window * i / n
+        delay = due - time.perf_counter()
+        if delay > 0:
+            time.sleep(delay)
+        began = time.perf_counter()
         try:
             services.ballot_cast(
                 user=users[i], vote=vote, local_government=cities[i], option=options[i % 3]
             )
-            return "ok"
+            return "ok", time.perf_counter() - began
         except Exception as exc:  # noqa: BLE001 — a benchmark counts every failure
-            return f"{type(exc).__name__}: {str(exc)[:60]}"
+            return f"{type(exc).__name__}: {str(exc)[:60]}", time.perf_counter() - began
         finally:
             connections.close_all()
 
-    start = time.perf_counter()
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        outcomes = list(pool.map(cast, range(len(users))))
+        outcomes = list(pool.map(cast, range(n)))
     elapsed = time.perf_counter() - start
     errors: dict[str, int] = {}
-    for outcome in outcomes:
+    for outcome, _latency in outcomes:
         if outcome != "ok":
             errors[outcome] = errors.get(outcome, 0) + 1
+    latencies = sorted(latency for _o, latency in outcomes)
     counts = services.vote_counts(Vote.objects.get(pk=vote.pk))
     return {
+        "window": window,
         "elapsed": elapsed,
+        "p50_ms": 1000 * latencies[len(latencies) // 2],
+        "p95_ms": 1000 * latencies[int(len(latencies) * 0.95) - 1],
         "errors": errors,
-        "ok": outcomes.count("ok"),
+        "ok": sum(1 for o, _l in outcomes if o == "ok"),
         "receipts": vote.receipts.count(),
         "counted": counts["yes"] + counts["no"] + counts["abstain"],
-        "expected": {o: sum(1 for i in range(len(users)) if options[i % 3] == o) for o in options},
+        "expected": {o: sum(1 for i in range(n) if options[i % 3] == o) for o in options},
         "counts": counts,
     }
 
 
-def run_burst(out: TextIO, *, n: int = BURST_BALLOTS, workers: int = BURST_WORKERS) -> list:
+def run_burst(
+    out: TextIO, *, n: int = BURST_BALLOTS, workers: int = BURST_WORKERS, window: float = 10.0
+) -> list:
+    """Three polls: a secret ballot and a named roll call with the ballots arriving within
+    `window` seconds, and a secret ballot with all of them at once."""
     vendor = connection.vendor
-    out.write(
-        f"  burst: {n} delegates vote at once, {workers} at a time ({vendor}"
-        f"{', ' + str(connection.settings_dict.get('OPTIONS', {})) if vendor == 'sqlite' else ''})\n"
-    )
+    out.write(f"  burst: {n} delegates, {workers} threads, {vendor}\n")
     world = burst_world(n)
     results = []
-    for mode, vote in world["votes"].items():
-        r = burst(vote, world["users"], world["cities"], workers=workers)
+    runs = [
+        ("secret", world["votes"][VoteMode.SECRET], window),
+        ("roll_call", world["votes"][VoteMode.ROLL_CALL], window),
+        ("at_once", world["votes"]["at_once"], 0.0),
+    ]
+    for label, vote, win in runs:
+        r = burst(vote, world["users"], world["cities"], workers=workers, window=win)
         errors = sum(r["errors"].values())
+        arrival = f"within {win:.0f} s" if win else "all at once"
         out.write(
-            f"  burst {mode:<10} {n} ballots in {r['elapsed']:5.2f} s: {errors} errors, "
+            f"  burst {label:<9} {n} ballots {arrival:<12}: last answer at {r['elapsed']:5.2f} s, "
+            f"p50 {r['p50_ms']:6.0f} ms, p95 {r['p95_ms']:6.0f} ms, {errors} errors, "
             f"{r['receipts']} receipts, {r['counted']} counted "
-            f"(yes {r['counts']['yes']}, no {r['counts']['no']}, "
-            f"abstain {r['counts']['abstain']})\n"
+            f"(yes {r['counts']['yes']}, no {r['counts']['no']}, abstain {r['counts']['abstain']})\n"
         )
         for kind, count in sorted(r["errors"].items()):
             out.write(f"      {count:4d} × {kind}\n")
-        results.append((mode, r))
+        results.append((label, r))
     return results

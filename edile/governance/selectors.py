@@ -740,7 +740,23 @@ def minutes_context(meeting: Meeting) -> dict[str, Any]:
     import zoneinfo
 
     tz = zoneinfo.ZoneInfo(meeting.timezone or "UTC")
+    adopted_texts = []
+    for r in adopted:
+        version = current_version(r)
+        adopted_texts.append(
+            {"resolution": r, "paragraphs": list(version.paragraphs.all()) if version else []}
+        )
+    lang = _lang()
+    for v in votes:
+        v.roll = list(named_ballots(v))
+        v.rule_label = (v.rule_snapshot or {}).get(f"label_{lang}") or (v.rule_snapshot or {}).get(
+            "label_fr", ""
+        )
     return {
+        "LANGUAGE_CODE": lang,
+        "officers": officers(meeting),
+        "quorum": live_quorum(meeting) if meeting.body_id else None,
+        "adopted_texts": adopted_texts,
         "meeting": meeting,
         "local_start": meeting.start.astimezone(tz),
         "local_end": meeting.end.astimezone(tz),
@@ -755,6 +771,40 @@ def minutes_context(meeting: Meeting) -> dict[str, Any]:
         "votes": votes,
         "adopted": adopted,
     }
+
+
+def officers(meeting: Meeting) -> dict[str, Any]:
+    """The chair and the secretary of the convening body on the meeting's day (their seats)."""
+    out: dict[str, Any] = {"chair": None, "secretary": None}
+    if meeting.body_id is None:
+        return out
+    for seat in current_seats(meeting.body, timezone.localdate(meeting.start)):
+        if seat.role in out and out[seat.role] is None:
+            out[seat.role] = seat.person or seat.local_government
+    return out
+
+
+def minutes_blocks(text: str) -> list[tuple[str, Any]]:
+    """The minutes' plain text as blocks for the page: "## " headings, "- " list items
+    grouped, other lines paragraphs (never shown as raw markup)."""
+    blocks: list[tuple[str, Any]] = []
+    for line in (text or "").splitlines():
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if stripped.startswith("## "):
+            blocks.append(("h2", stripped[3:]))
+        elif stripped.startswith("### "):
+            blocks.append(("h3", stripped[4:]))
+        elif stripped.startswith("- ") or (line.startswith("   ") and blocks):
+            item = stripped[2:] if stripped.startswith("- ") else stripped
+            if blocks and blocks[-1][0] == "ul":
+                blocks[-1][1].append(item)
+            else:
+                blocks.append(("ul", [item]))
+        else:
+            blocks.append(("p", stripped))
+    return blocks
 
 
 def minutes_for(user: Any, meeting: Meeting) -> Minutes | None:

@@ -724,6 +724,7 @@ def minutes(request: HttpRequest, slug: str) -> HttpResponse:
             "meeting": meeting,
             "minutes": record,
             "text": record.text(language) if record else "",
+            "blocks": selectors.minutes_blocks(record.text(language) if record else ""),
             "form": form,
             "can_manage": can_manage,
         },
