@@ -158,3 +158,17 @@ def test_static_files_stay_open(client):
     role_grant(user=user, code="secretariat")
     client.force_login(user)
     assert client.get("/static/edile/css/site.css").status_code == 200
+
+
+def test_role_requiring_mfa_cannot_switch_totp_off(client):
+    """The deactivation form refuses for the secretariat, and TOTP stays."""
+    from allauth.mfa.models import Authenticator
+
+    user = make_user("secretariat")
+    client.force_login(user)
+    # Deactivation asks to confirm the code first (allauth's re-authentication).
+    client.post("/en/accounts/2fa/reauthenticate/", {"code": totp_now(TEST_TOTP_SECRET)})
+    response = client.post("/en/accounts/2fa/totp/deactivate/", {})
+    assert response.status_code == 200
+    assert "You cannot deactivate two-factor authentication." in response.content.decode()
+    assert Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
