@@ -15,6 +15,12 @@ class AccountAdapter(DefaultAccountAdapter):
         # roles are granted by staff, never chosen at sign-up.
         return getattr(settings, "EDILE_OPEN_SIGNUP", True)
 
+    def get_client_ip(self, request: HttpRequest) -> str:
+        # The same client address as every other rate limit: behind the trusted proxies.
+        from edile.core.http import client_ip
+
+        return client_ip(request)
+
 
 class MfaAdapter(DefaultMFAAdapter):
     def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
