@@ -172,3 +172,18 @@ def test_role_requiring_mfa_cannot_switch_totp_off(client):
     assert response.status_code == 200
     assert "You cannot deactivate two-factor authentication." in response.content.decode()
     assert Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def test_profile_counts_the_recovery_codes_left(client):
+    """With TOTP and no codes the profile offers to create them; with codes it says how many
+    are left and links to the page that shows them."""
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+
+    user = make_user("secretariat")
+    client.force_login(user)
+    html = client.get("/en/accounts/profile/").content.decode()
+    assert "You have no recovery codes" in html
+    RecoveryCodes.activate(user)
+    html = client.get("/en/accounts/profile/").content.decode()
+    assert "10 unused recovery codes left" in html
+    assert 'href="/en/accounts/2fa/recovery-codes/"' in html
