@@ -64,7 +64,7 @@ def test_session_without_second_factor_is_sent_to_give_the_code(client):
     admin_response = client.get("/admin/")
     assert admin_response.status_code == 302
     assert "/2fa/reauthenticate/" in admin_response["Location"]
-    api = client.get("/api/v1/members/local-governments")
+    api = client.get("/api/v1/members/local-governments", HTTP_ACCEPT_LANGUAGE="en")
     assert api.status_code == 403
     assert api["Content-Type"] == "application/json"
     assert "two-factor" in api.json()["detail"]
@@ -95,7 +95,7 @@ def test_analyst_without_totp_cannot_read_the_api_with_the_session_cookie(client
     role_grant(user=user, code="observatory_analyst")
     client.force_login(user)
     for url in ("/api/v1/observatory/incidents", "/api/v1/observatory/incidents.csv"):
-        response = client.get(url)
+        response = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
         assert response.status_code == 403, url
         assert response.json() == {
             "detail": "Activate two-factor authentication on your profile before using the API."
