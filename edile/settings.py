@@ -259,6 +259,7 @@ ACCOUNT_RATE_LIMITS = {
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Édile] "
 ACCOUNT_ADAPTER = "edile.accounts.adapters.AccountAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_ADAPTER = "edile.accounts.adapters.MfaAdapter"
 MFA_TOTP_ISSUER = "Édile"
 # Accept the codes of the neighbouring 30-second windows: phones drift, and people type slowly.
 MFA_TOTP_TOLERANCE = 1
