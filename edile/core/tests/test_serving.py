@@ -54,17 +54,27 @@ def _get_json(url: str) -> dict:
 
 
 def _failed_login(port: int) -> str:
-    """One wrong password on the server at `port`; returns the page it answers."""
+    """One wrong password on the server at `port`; returns the page it answers.
+
+    Both servers are asked as one site (`Host: 127.0.0.1`, as behind a proxy): allauth's
+    per-account limit is keyed on the site's domain and the address typed."""
     jar = CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     base = f"http://127.0.0.1:{port}"
-    page = opener.open(f"{base}/en/accounts/login/", timeout=30).read().decode()
+    host = {"Host": "127.0.0.1"}
+    page = (
+        opener.open(urllib.request.Request(f"{base}/en/accounts/login/", headers=host), timeout=30)
+        .read()
+        .decode()
+    )
     token = page.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
     data = urlencode(
         {"csrfmiddlewaretoken": token, "login": "victim@example.org", "password": "wrong"}
     ).encode()
     request = urllib.request.Request(
-        f"{base}/en/accounts/login/", data=data, headers={"Referer": f"{base}/en/accounts/login/"}
+        f"{base}/en/accounts/login/",
+        data=data,
+        headers={**host, "Referer": "http://127.0.0.1/en/accounts/login/"},
     )
     try:
         return opener.open(request, timeout=30).read().decode()
@@ -100,8 +110,10 @@ def test_two_server_processes_see_the_same_cache(tmp_path: Path, file_database: 
         tmp_path,
         "shell",
         "-c",
+        "from edile.accounts.tests.factories import UserFactory\n"
         "from edile.observatory.tests.factories import make_incident\n"
-        "for _ in range(4): make_incident()\n",
+        "for _ in range(4): make_incident()\n"
+        "UserFactory(email='victim@example.org')\n",
     )
     assert seed.returncode == 0, seed.stderr
     servers = []
