@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 import urllib.request
+import uuid
 from http.cookiejar import CookieJar
 from pathlib import Path
 from urllib.parse import urlencode
@@ -105,7 +106,8 @@ def test_two_server_processes_see_the_same_cache(tmp_path: Path, file_database: 
     if cache == "redis":
         if not _redis_available():
             pytest.skip(f"no Redis at {REDIS_TEST_URL}")
-        extra = {"REDIS_URL": REDIS_TEST_URL, "CACHE_KEY_PREFIX": f"edile-test-{tmp_path.name}"}
+        # A prefix of its own, so that no earlier run's keys are read.
+        extra = {"REDIS_URL": REDIS_TEST_URL, "CACHE_KEY_PREFIX": f"edile-test-{uuid.uuid4().hex}"}
     seed = manage(
         tmp_path,
         "shell",
@@ -155,6 +157,12 @@ def test_two_server_processes_see_the_same_cache(tmp_path: Path, file_database: 
         for proc in servers:
             proc.terminate()
             proc.wait(timeout=30)
+        if extra:
+            import redis
+
+            client = redis.Redis.from_url(REDIS_TEST_URL)
+            for key in client.scan_iter(f"{extra['CACHE_KEY_PREFIX']}:*"):
+                client.delete(key)
 
 
 @override_settings(TRUSTED_PROXIES=["10.0.0.0/8"])
