@@ -11,7 +11,6 @@ from edile.grants import codelists
 from edile.grants.models import (
     BeneficiaryGroup,
     CoFinancingStatus,
-    DecisionOutcome,
     GrantStatus,
     Indicator,
     Partner,
@@ -152,14 +151,8 @@ class ScoreForm(forms.Form):
         }
 
 
-class DecisionForm(forms.Form):
-    outcome = forms.ChoiceField(label=_("Decision"), choices=DecisionOutcome.choices)
-    amount = _money(_("Amount granted (approval only)"), required=False)
-    meeting_date = forms.DateField(label=_("Date of the Bureau meeting"), widget=DATE)
-    meeting_reference = forms.CharField(
-        label=_("Meeting reference"), max_length=200, required=False
-    )
-    reasons = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 2}))
+class DecidedOnForm(forms.Form):
+    decided_on = forms.DateField(label=_("Date of the decisions"), widget=DATE, required=False)
 
 
 class AgreementForm(forms.Form):
@@ -169,20 +162,86 @@ class AgreementForm(forms.Form):
     agreement_reference = forms.CharField(
         label=_("Agreement reference"), max_length=100, required=False
     )
+    agreement_file = forms.FileField(label=_("Signed agreement (PDF)"), required=False)
     status = forms.ChoiceField(label=_("Status"), choices=GrantStatus.choices)
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class TrancheForm(forms.Form):
+    """A tranche and the conditions that gate its payment request, chosen from the grant's
+    reports and the project's co-financing."""
+
     amount = _money(_("Amount"))
     due_on = forms.DateField(label=_("Due on"), widget=DATE)
-    condition = forms.CharField(label=_("Condition"), max_length=250, required=False)
+    condition = forms.CharField(label=_("Condition (in words)"), max_length=250, required=False)
+    reports = forms.MultipleChoiceField(
+        label=_("Reports that must be accepted first"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    cofinancing_received = forms.BooleanField(
+        label=_("Partners' co-financing received first"), required=False
+    )
+    not_before = forms.DateField(label=_("Not before"), widget=DATE, required=False)
+
+    def __init__(self, *args: Any, grant: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if grant is not None:
+            self.fields["reports"].choices = [(r.pk, r.title) for r in grant.reports.all()]
+
+    def service_data(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        conditions: list[dict[str, Any]] = [
+            {"kind": "report_accepted", "report": int(pk)} for pk in data.get("reports") or []
+        ]
+        if data.get("cofinancing_received"):
+            conditions.append({"kind": "cofinancing_received"})
+        if data.get("not_before"):
+            conditions.append({"kind": "date_reached", "on": data["not_before"].isoformat()})
+        return {
+            "amount": data["amount"],
+            "due_on": data["due_on"],
+            "condition": data["condition"],
+            "conditions": conditions,
+        }
+
+
+class PaymentRequestForm(forms.Form):
+    tranche = forms.IntegerField(widget=forms.HiddenInput)
+    overdue_override = forms.CharField(
+        label=_("Reason for paying although a report is overdue"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=2000,
+    )
+
+
+class PaymentDecisionForm(forms.Form):
+    payment_request = forms.IntegerField(widget=forms.HiddenInput)
+    approve = forms.TypedChoiceField(
+        choices=[("yes", _("Approve")), ("no", _("Refuse"))],
+        coerce=lambda v: v == "yes",
+        widget=forms.HiddenInput,
+    )
+    comment = forms.CharField(
+        label=_("Comment (required to refuse)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class DisbursementForm(forms.Form):
-    tranche = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    amount = _money(_("Amount"), required=False)
+    payment_request = forms.IntegerField(widget=forms.HiddenInput)
     paid_on = forms.DateField(label=_("Paid on"), widget=DATE)
+
+
+class ReportReturnForm(forms.Form):
+    comment = forms.CharField(
+        label=_("What should the city change?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+    )
 
 
 class ReportScheduleForm(forms.Form):

@@ -61,7 +61,14 @@ def applications_visible_to(user: Any) -> QuerySet[Application]:
         ).values("application_id")
     )
     if has_role(user, RoleCode.BUREAU_MEMBER):
-        condition |= Q(status__in=[ApplicationStatus.APPROVED, ApplicationStatus.REJECTED])
+        condition |= Q(
+            status__in=[
+                ApplicationStatus.SUBMITTED,
+                ApplicationStatus.DEFERRED,
+                ApplicationStatus.APPROVED,
+                ApplicationStatus.REJECTED,
+            ]
+        )
     return qs.filter(condition).order_by("-created_at")
 
 
@@ -87,6 +94,9 @@ def reviews_visible_to(user: Any, application: Application) -> list[Review]:
     if has_role(user, RoleCode.SECRETARIAT, RoleCode.ADMINISTRATOR):
         return reviews
     own = [r for r in reviews if r.reviewer_id == getattr(user, "pk", None)]
+    if not own and has_role(user, RoleCode.BUREAU_MEMBER) and application.status != "draft":
+        # The Bureau decides on the file with every submitted review and its scores.
+        return [r for r in reviews if r.status == ReviewStatus.SUBMITTED]
     if own and own[0].status == ReviewStatus.SUBMITTED:
         return [r for r in reviews if r.status == ReviewStatus.SUBMITTED or r is own[0]]
     return own
@@ -360,10 +370,41 @@ def timeline(grant: Grant) -> list[dict[str, Any]]:
 
 def late_reports(today: dt.date | None = None) -> QuerySet[ProgressReport]:
     today = today or dt.date.today()
-    return ProgressReport.objects.filter(status="due", due_on__lt=today).select_related(
-        "grant__application__local_government"
+    from django.db.models import Exists, OuterRef
+
+    from edile.accounts.models import RoleAssignment
+
+    reachable = RoleAssignment.objects.filter(
+        role__code=RoleCode.FOCAL_POINT,
+        local_government_id=OuterRef("grant__application__local_government_id"),
+        user__is_active=True,
+    )
+    return (
+        ProgressReport.objects.filter(status__in=["due", "returned"], due_on__lt=today)
+        .select_related("grant__application__local_government")
+        .annotate(has_recipient=Exists(reachable))
     )
 
 
 def decisions_of(application: Application) -> QuerySet[Decision]:
     return application.decisions.select_related("body")
+
+
+def tranche_rows(grant: Grant) -> list[dict[str, Any]]:
+    """Each tranche with its unmet conditions and its open payment request, for the grant page."""
+    from edile.grants.services import tranche_unmet_conditions
+
+    open_requests = {
+        r.tranche_id: r
+        for r in grant.payment_requests.filter(status__in=["requested", "approved"]).select_related(
+            "requested_by", "decided_by"
+        )
+    }
+    return [
+        {
+            "tranche": t,
+            "unmet": tranche_unmet_conditions(t) if t.status == "planned" else [],
+            "request": open_requests.get(t.pk),
+        }
+        for t in grant.tranches.all()
+    ]

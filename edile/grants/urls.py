@@ -13,6 +13,7 @@ urlpatterns = [
     path("calls/<slug:slug>/", views.call_detail, name="call_detail"),
     path("calls/<slug:slug>/apply/", views.application_new, name="application_new"),
     path("calls/<slug:slug>/ranking/", views.call_ranking, name="call_ranking"),
+    path("calls/<slug:slug>/decisions/", views.call_decide, name="call_decide"),
     path("partners/export.<str:fmt>", views.partner_export, name="partner_export"),
     path("open-data/check/", views.iati_problems, name="iati_problems"),
     path("workspace/", views.workspace, name="workspace"),
@@ -23,7 +24,6 @@ urlpatterns = [
         "applications/<slug:reference>/submit/", views.application_submit, name="application_submit"
     ),
     path("applications/<slug:reference>/reviewers/", views.review_assign, name="review_assign"),
-    path("applications/<slug:reference>/decision/", views.decision_record, name="decision_record"),
     path(
         "applications/<slug:reference>/<str:kind>/add/",
         views.application_line_add,
@@ -37,7 +37,14 @@ urlpatterns = [
     path("documents/<int:pk>/", views.document_download, name="document_download"),
     path("reviews/<int:pk>/", views.review_detail, name="review_detail"),
     path("grants/<int:pk>/", views.grant_detail, name="grant_detail"),
+    path("grants/<int:pk>/agreement.pdf", views.grant_agreement, name="grant_agreement"),
+    path(
+        "grants/<int:pk>/agreement-signed/",
+        views.grant_agreement_signed,
+        name="grant_agreement_signed",
+    ),
     path("grants/<int:pk>/<str:action>/", views.grant_action, name="grant_action"),
     path("reports/<int:pk>/", views.report_submit, name="report_submit"),
     path("reports/<int:pk>/accept/", views.report_accept, name="report_accept"),
+    path("reports/<int:pk>/return/", views.report_return, name="report_return"),
 ]

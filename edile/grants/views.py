@@ -21,7 +21,7 @@ from django.http import (
 )
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -29,14 +29,16 @@ from edile.accounts.models import RoleCode
 from edile.accounts.selectors import scoped_local_government_ids
 from edile.core.errors import ServiceError
 from edile.core.exports import EXPORT_FORMATS, tabular_response
-from edile.governance.models import Body
+from edile.governance.models import Meeting
 from edile.grants import exports, forms, imports, selectors, services
 from edile.grants.models import (
     Application,
     Call,
+    DecisionOutcome,
     Document,
     Grant,
     Partner,
+    PaymentRequest,
     ProgressReport,
     Review,
     Tranche,
@@ -401,7 +403,6 @@ def application_detail(request: HttpRequest, reference: str) -> HttpResponse:
         if can_edit
         else {},
         "assign_form": forms.AssignReviewerForm() if can_assign else None,
-        "decision_form": forms.DecisionForm(),
         "grant": getattr(application, "grant", None) if application.status == "approved" else None,
     }
     return render(request, "grants/application_detail.html", context)
@@ -635,47 +636,98 @@ def call_ranking(request: HttpRequest, slug: str) -> HttpResponse:
             for i, r in enumerate(rows, 1)
         )
         return tabular_response(fmt, headers, data, f"ranking-{call.slug}")
+    can_decide = request.user.has_perm("grants.decide", call)
+    own_cities = {
+        lg for code in RoleCode.values for lg in scoped_local_government_ids(request.user, code)
+    }
+    needed = services.min_reviews(call)
     context = {
         "call": call,
-        "rows": rows,
+        "rows": [
+            {
+                "r": r,
+                "recused": r.application.local_government_id in own_cities,
+                "short": r.reviews < needed,
+            }
+            for r in rows
+        ],
         "envelope_left": services.envelope_left(call),
-        "decision_form": forms.DecisionForm(),
-        "can_decide": request.user.has_perm("grants.decide", call),
+        "meetings": list(_decision_meetings(call)[:20]) if can_decide else [],
+        "min_reviews": services.min_reviews(call),
+        "outcomes": DecisionOutcome.choices,
+        "can_decide": can_decide,
     }
     return render(request, "grants/ranking.html", context)
 
 
+def _decision_meetings(call: Call) -> Any:
+    """Meetings of the bodies allowed to decide the call's grants, most recent first."""
+    return (
+        Meeting.objects.filter(body__slug__in=services.deciding_bodies(call))
+        .select_related("body")
+        .order_by("-start")
+    )
+
+
 @login_required
 @require_POST
-def decision_record(request: HttpRequest, reference: str) -> HttpResponse:
+def call_decide(request: HttpRequest, slug: str) -> HttpResponse:
+    """The Bureau decides the ranking in one batch, at one of its meetings: each row left
+    without an outcome is not decided now; every decided row is recorded, or none."""
     try:
-        application = Application.objects.select_related("call").get(reference=reference)
-    except Application.DoesNotExist:
-        raise Http404(_("No application at this address.")) from None
-    if not request.user.has_perm("grants.decide", application):
+        call = selectors.call_by_slug(slug)
+    except Call.DoesNotExist:
+        raise Http404(_("No call for projects at this address.")) from None
+    if not request.user.has_perm("grants.decide", call):
         raise PermissionDenied(_("Only the Bureau or the secretariat records decisions."))
-    form = forms.DecisionForm(request.POST)
-    back = reverse("grants:call_ranking", kwargs={"slug": application.call.slug})
-    if not form.is_valid():
-        for field, errors in form.errors.items():
-            for error in errors:
-                messages.error(
-                    request,
-                    f"{form.fields[field].label}: {error}" if field in form.fields else error,
-                )
+    back = reverse("grants:call_ranking", kwargs={"slug": call.slug})
+    meeting = _decision_meetings(call).filter(slug=request.POST.get("meeting") or "").first()
+    if meeting is None:
+        messages.error(request, _("Choose the Bureau meeting that takes these decisions."))
         return redirect(back)
-    body = Body.objects.filter(slug=request.POST.get("body") or "bureau").first()
-    if body is None:
-        messages.error(request, _("The Bureau is not recorded in the governance module."))
+    decided_on = None
+    if request.POST.get("decided_on"):
+        form = forms.DecidedOnForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Give the date of the decisions as a date."))
+            return redirect(back)
+        decided_on = form.cleaned_data["decided_on"]
+    rows = []
+    for application in call.applications.filter(status__in=("submitted", "deferred")):
+        outcome = request.POST.get(f"outcome-{application.pk}") or ""
+        if not outcome:
+            continue
+        rows.append(
+            {
+                "application": application,
+                "outcome": outcome,
+                "amount": request.POST.get(f"amount-{application.pk}") or None,
+                "reasons": request.POST.get(f"reasons-{application.pk}") or "",
+                "review_override": request.POST.get(f"override-{application.pk}") or "",
+            }
+        )
+    if not rows:
+        messages.error(request, _("Choose a decision for at least one application."))
         return redirect(back)
     try:
-        services.decision_record(
-            actor=request.user, application=application, body=body, **form.cleaned_data
+        decisions = services.decisions_record_batch(
+            actor=request.user, meeting=meeting, rows=rows, decided_on=decided_on
         )
     except ServiceError as exc:
-        _service_errors(request, exc)
+        messages.error(request, exc.message)
+        for error in exc.errors:
+            if error != exc.message:
+                messages.error(request, error)
     else:
-        messages.success(request, _("The decision has been recorded and the city notified."))
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s decision recorded at “%(meeting)s”; the city is notified.",
+                "%(count)s decisions recorded at “%(meeting)s”; the cities are notified.",
+                len(decisions),
+            )
+            % {"count": len(decisions), "meeting": meeting.title},
+        )
     return redirect(back)
 
 
@@ -711,14 +763,113 @@ def grant_detail(request: HttpRequest, pk: int) -> HttpResponse:
             },
             prefix="agreement",
         ),
-        "tranche_form": forms.TrancheForm(prefix="tranche"),
-        "disbursement_form": forms.DisbursementForm(prefix="disburse"),
+        "tranche_form": forms.TrancheForm(prefix="tranche", grant=grant),
+        "tranches": selectors.tranche_rows(grant),
+        "payment_requests": grant.payment_requests.select_related(
+            "tranche", "requested_by", "decided_by"
+        ),
+        "overdue": services.overdue_reports(grant),
+        "return_form": forms.ReportReturnForm(),
         "schedule_form": forms.ReportScheduleForm(prefix="report"),
         "visit_form": forms.VisitForm(prefix="visit"),
         "risk_form": forms.RiskForm(prefix="risk"),
         "left_to_pay": grant.amount - grant.disbursed,
     }
     return render(request, "grants/grant_detail.html", context)
+
+
+@login_required
+def grant_agreement(request: HttpRequest, pk: int) -> HttpResponse:
+    """The grant agreement to sign, generated from the decision in the city's language."""
+    from django.utils import translation
+
+    from edile.core import formatting, pdf
+
+    grant = _grant_for(request, pk, "grants.manage_grant")
+    application = grant.application
+    language = application.language or "fr"
+    decision = grant.decision
+    with translation.override(language):
+        title = _("Grant agreement %(reference)s") % {
+            "reference": grant.agreement_reference or application.reference
+        }
+        rows = [
+            [_("Beneficiary"), application.local_government.name],
+            [_("Project"), application.title],
+            [_("Call for projects"), application.call.title],
+            [
+                _("Decision"),
+                _("%(body)s, meeting of %(date)s")
+                % {
+                    "body": decision.body.name,
+                    "date": formatting.format_date(decision.meeting_date, language),
+                },
+            ],
+            [_("Amount granted"), formatting.format_money(grant.amount, grant.currency, language)],
+            [
+                _("Project period"),
+                f"{formatting.format_date(application.start, language)} – "
+                f"{formatting.format_date(application.end, language)}",
+            ],
+        ]
+        tranches = [[_("Tranche"), _("Amount"), _("Due on"), _("Condition")]] + [
+            [
+                str(t.number),
+                formatting.format_money(t.amount, grant.currency, language),
+                formatting.format_date(t.due_on, language),
+                t.condition,
+            ]
+            for t in grant.tranches.all()
+        ]
+        flowables = [
+            pdf.table(rows),
+            pdf.paragraph(_("Payment plan"), "Heading2"),
+            pdf.table(tranches),
+            pdf.paragraph(
+                _(
+                    "The beneficiary reports on the use of the grant at the dates set by the "
+                    "secretariat; each tranche is paid once its conditions are met."
+                )
+            ),
+            pdf.paragraph(_("Signed for the association:") + " ____________________"),
+            pdf.paragraph(_("Signed for the beneficiary:") + " ____________________"),
+        ]
+        content = pdf.build_pdf(title, flowables, language=language)
+    return pdf.pdf_response(content, f"agreement-{application.reference}")
+
+
+@login_required
+def grant_agreement_signed(request: HttpRequest, pk: int) -> HttpResponse:
+    """The signed copy, to those who may see the grant: never by a public media URL."""
+    grant = _grant_for(request, pk)
+    if not grant.agreement_file:
+        raise Http404(_("No signed agreement has been uploaded."))
+    try:
+        handle = grant.agreement_file.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("No signed agreement has been uploaded.")) from None
+    return FileResponse(handle, as_attachment=True, filename=f"agreement-{grant.pk}.pdf")
+
+
+def _payment_request_of(grant: Grant, pk: int) -> PaymentRequest:
+    request = PaymentRequest.objects.filter(grant=grant, pk=pk).first()
+    if request is None:
+        raise Http404(_("No payment request at this address."))
+    return request
+
+
+def _tranche_of(grant: Grant, pk: int) -> Tranche:
+    tranche = Tranche.objects.filter(grant=grant, pk=pk).first()
+    if tranche is None:
+        raise Http404(_("No tranche at this address."))
+    return tranche
+
+
+def _decide_payment(g: Grant, u: Any, d: dict[str, Any]) -> Any:
+    request = _payment_request_of(g, d["payment_request"])
+    if d["approve"]:
+        return services.payment_request_approve(actor=u, payment_request=request)
+    return services.payment_request_refuse(actor=u, payment_request=request, comment=d["comment"])
 
 
 GRANT_ACTIONS: dict[str, tuple[type, Callable[..., Any]]] = {
@@ -731,19 +882,30 @@ GRANT_ACTIONS: dict[str, tuple[type, Callable[..., Any]]] = {
             status=d["status"],
             agreement_signed_on=d["agreement_signed_on"],
             agreement_reference=d["agreement_reference"],
+            agreement_file=d.get("agreement_file"),
         ),
     ),
-    "tranche": (forms.TrancheForm, lambda g, u, d: services.tranche_add(actor=u, grant=g, **d)),
+    "tranche": (
+        forms.TrancheForm,
+        lambda g, u, d, form: services.tranche_add(actor=u, grant=g, **form.service_data()),
+    ),
+    "request": (
+        forms.PaymentRequestForm,
+        lambda g, u, d: services.payment_request_create(
+            actor=u,
+            grant=g,
+            tranche=_tranche_of(g, d["tranche"]),
+            overdue_override=d["overdue_override"],
+        ),
+    ),
+    "approve": (forms.PaymentDecisionForm, _decide_payment),
     "disburse": (
         forms.DisbursementForm,
         lambda g, u, d: services.disbursement_record(
             actor=u,
             grant=g,
             paid_on=d["paid_on"],
-            amount=d["amount"],
-            tranche=Tranche.objects.filter(grant=g, pk=d["tranche"]).first()
-            if d["tranche"]
-            else None,
+            payment_request=_payment_request_of(g, d["payment_request"]),
         ),
     ),
     "report": (
@@ -762,12 +924,21 @@ def grant_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in GRANT_ACTIONS:
         raise Http404(_("Unknown action."))
     form_class, run = GRANT_ACTIONS[action]
-    form = form_class(request.POST, request.FILES, prefix=action)
+    extra = {"grant": grant} if form_class is forms.TrancheForm else {}
+    form = form_class(request.POST, request.FILES, prefix=action, **extra)
     if form.is_valid():
         try:
-            run(grant, request.user, form.cleaned_data)
+            if form_class is forms.TrancheForm:
+                run(grant, request.user, form.cleaned_data, form)
+            else:
+                run(grant, request.user, form.cleaned_data)
         except ServiceError as exc:
-            _service_errors(request, exc)
+            messages.error(request, exc.message)
+            for error in exc.errors:
+                if error != exc.message:
+                    messages.error(request, error)
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
         else:
             messages.success(request, _("Saved."))
     else:
@@ -810,10 +981,35 @@ def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
                 status = exc.status_code
             else:
                 messages.success(request, _("Your report has been received."))
+                report.refresh_from_db()
+                for warning in report.warnings:
+                    messages.warning(request, warning)
                 return redirect("grants:grant_detail", pk=report.grant_id)
     return render(
         request, "grants/report_form.html", {"form": form, "report": report}, status=status
     )
+
+
+@login_required
+@require_POST
+def report_return(request: HttpRequest, pk: int) -> HttpResponse:
+    """Staff send a submitted report back to the city with what to change."""
+    report = ProgressReport.objects.select_related("grant").filter(pk=pk).first()
+    if report is None:
+        raise Http404(_("No report at this address."))
+    form = forms.ReportReturnForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say what the city should change in its report."))
+    else:
+        try:
+            services.report_return(
+                actor=request.user, report=report, comment=form.cleaned_data["comment"]
+            )
+        except ServiceError as exc:
+            _service_errors(request, exc)
+        else:
+            messages.success(request, _("The report has been returned to the city."))
+    return redirect("grants:grant_detail", pk=report.grant_id)
 
 
 @login_required

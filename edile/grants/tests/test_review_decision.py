@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from edile.core.errors import ServiceError
 from edile.grants import selectors, services
 from edile.grants.models import ApplicationStatus, Grant, ReviewStatus
-from edile.grants.tests.factories import TODAY, bureau, make_application
+from edile.grants.tests.factories import TODAY, bureau_meeting, make_application
 from edile.members.tests.factories import make_member
 
 pytestmark = pytest.mark.django_db
@@ -129,8 +129,7 @@ def test_approval_never_above_envelope_left(make_user, submitted):
     services.decision_record(
         actor=bureau_member,
         application=other,
-        body=bureau(),
-        meeting_date=TODAY,
+        meeting=bureau_meeting(TODAY),
         outcome="approved",
         amount="150000",
         reasons="Good",
@@ -142,8 +141,7 @@ def test_approval_never_above_envelope_left(make_user, submitted):
         services.decision_record(
             actor=bureau_member,
             application=submitted,
-            body=bureau(),
-            meeting_date=TODAY,
+            meeting=bureau_meeting(TODAY),
             outcome="approved",
             amount="60000",
             reasons="Good",
@@ -152,8 +150,7 @@ def test_approval_never_above_envelope_left(make_user, submitted):
     decision = services.decision_record(
         actor=bureau_member,
         application=submitted,
-        body=bureau(),
-        meeting_date=TODAY,
+        meeting=bureau_meeting(TODAY),
         outcome="approved",
         amount="50000",
         reasons="Good",
@@ -168,8 +165,7 @@ def test_deferred_then_rejected_with_reasons(make_user, submitted):
     services.decision_record(
         actor=actor,
         application=submitted,
-        body=bureau(),
-        meeting_date=TODAY,
+        meeting=bureau_meeting(TODAY),
         outcome="deferred",
         reasons="Budget unclear",
         notify=False,
@@ -179,8 +175,7 @@ def test_deferred_then_rejected_with_reasons(make_user, submitted):
     services.decision_record(
         actor=actor,
         application=submitted,
-        body=bureau(),
-        meeting_date=TODAY,
+        meeting=bureau_meeting(TODAY),
         outcome="rejected",
         reasons="Still unclear",
         notify=False,
@@ -195,8 +190,7 @@ def test_deferred_then_rejected_with_reasons(make_user, submitted):
         services.decision_record(
             actor=actor,
             application=submitted,
-            body=bureau(),
-            meeting_date=TODAY,
+            meeting=bureau_meeting(TODAY),
             outcome="approved",
             amount="1000",
             reasons="x",
@@ -210,8 +204,7 @@ def test_focal_point_cannot_decide(make_user, submitted):
         services.decision_record(
             actor=make_user("focal_point", local_government=submitted.local_government),
             application=submitted,
-            body=bureau(),
-            meeting_date=TODAY,
+            meeting=bureau_meeting(TODAY),
             outcome="rejected",
             reasons="x",
         )
@@ -227,8 +220,7 @@ def test_applicants_notified_in_their_language(
         services.decision_record(
             actor=make_user("secretariat"),
             application=submitted,
-            body=bureau(),
-            meeting_date=dt.date(2026, 6, 20),
+            meeting=bureau_meeting(dt.date(2026, 6, 20)),
             outcome="approved",
             amount="90000",
             reasons="Strong project",
