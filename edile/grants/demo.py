@@ -132,7 +132,7 @@ PROJECTS = [
         "Structuration d'un système de gestion des boues de vidange à Siem Reap",
         "Structuring a faecal sludge management system in Siem Reap",
         D("150000"),
-        {"residents": 245000},
+        {"residents": 245000, "women": 125000, "men": 120000},
         [
             ("fondation-gates", D("1200000"), "USD", CoFinancingStatus.COMMITTED),
             ("afd", D("400000"), "EUR", CoFinancingStatus.RECEIVED),
@@ -181,7 +181,7 @@ PROJECTS = [
         "Incubateur pour jeunes entrepreneurs",
         "Incubator for young entrepreneurs",
         D("100000"),
-        {"entrepreneurs": 1500, "youth": 20000},
+        {"entrepreneurs": 1500, "youth": (20000, False)},
         [
             ("afd", D("500000"), "EUR", CoFinancingStatus.COMMITTED),
             ("union-europeenne", D("250000"), "EUR", CoFinancingStatus.RECEIVED),
@@ -266,7 +266,7 @@ PROJECTS = [
         "Santé maternelle dans les centres municipaux",
         "Maternal health in municipal centres",
         D("115000"),
-        {"women": 260000, "children": 140000},
+        {"residents": 400000, "women": 260000, "children": 140000},
         [
             ("fondation-gates", D("600000"), "USD", CoFinancingStatus.COMMITTED),
             ("unicef", D("200000"), "USD", CoFinancingStatus.RECEIVED),
@@ -334,7 +334,7 @@ PROJECTS = [
         "Pépinière d'artisans de Battambang",
         "Battambang craft business nursery",
         D("100000"),
-        {"entrepreneurs": 900, "women": 45000},
+        {"entrepreneurs": 900, "women": (45000, False)},
         [("jica", D("45000000"), "JPY", CoFinancingStatus.COMMITTED)],
         ("Artisans accompagnés", "Craftspeople supported", "artisans / craftspeople", 0, 400, 150),
         True,
@@ -488,9 +488,18 @@ def load(out: TextIO) -> None:
             label="Études, suivi et formation / Studies, monitoring and training",
             defaults={"amount": total - (total * D("0.8")).quantize(D("0.01"))},
         )
-        for group, number in groups.items():
+        for group, value in groups.items():
+            # (number, is_breakdown) when the default (groups by sex or age are breakdowns of
+            # the total) does not hold: the women of the craft markets are other people.
+            number, is_breakdown = (
+                value
+                if isinstance(value, tuple)
+                else (value, group in BeneficiaryGroup.BREAKDOWN_GROUPS)
+            )
             BeneficiaryGroup.objects.update_or_create(
-                application=application, group=group, defaults={"number": number}
+                application=application,
+                group=group,
+                defaults={"number": number, "is_breakdown": is_breakdown},
             )
         name_fr, name_en, unit, baseline, target, actual = indicator
         ind, _created = Indicator.objects.update_or_create(
@@ -560,7 +569,7 @@ def load(out: TextIO) -> None:
                 "submitted_on": dt.date(2019, 12, 10),
                 "narrative": "Travaux lancés, premiers résultats mesurés.",
                 "spending": first,
-                "beneficiaries_reached": sum(groups.values()) // 3,
+                "beneficiaries_reached": application.beneficiaries // 3,
             },
         )
         IndicatorValue.objects.update_or_create(

@@ -84,7 +84,18 @@ class CoFinancingForm(forms.Form):
 
 class BeneficiaryForm(forms.Form):
     group = forms.ChoiceField(label=_("Group"), choices=BeneficiaryGroup.Group.choices)
-    number = forms.IntegerField(label=_("Number of people"), min_value=1)
+    number = forms.IntegerField(label=_("Number of people"), min_value=1, max_value=10**10)
+    is_breakdown = forms.TypedChoiceField(
+        label=_("Are these people already counted in another group?"),
+        choices=[
+            ("", _("Women, men, children and young people: yes; others: no")),
+            ("yes", _("Yes, a breakdown of the total (by sex or age)")),
+            ("no", _("No, other people: add them to the total")),
+        ],
+        coerce=lambda v: {"yes": True, "no": False}.get(v),
+        empty_value=None,
+        required=False,
+    )
 
 
 class IndicatorForm(forms.Form):
@@ -245,7 +256,8 @@ class ReportReturnForm(forms.Form):
 
 
 class ReportScheduleForm(forms.Form):
-    title = forms.CharField(label=_("Report"), max_length=200)
+    title = forms.CharField(label=_("Report (French title)"), max_length=200)
+    title_en = forms.CharField(label=_("Report (English title)"), max_length=200, required=False)
     due_on = forms.DateField(label=_("Due on"), widget=DATE)
 
 

@@ -371,6 +371,11 @@ class BeneficiaryGroup(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
+        if self.is_breakdown:
+            return _("%(group)s: %(number)s (already counted in the total)") % {
+                "group": self.get_group_display(),
+                "number": self.number,
+            }
         return f"{self.get_group_display()}: {self.number}"
 
 
@@ -755,7 +760,7 @@ class ProgressReport(VersionedModel):
     staff_comment = models.TextField(_("comments of the secretariat"), blank=True)
     warnings = models.JSONField(_("warnings"), default=list, blank=True)
     last_reminder_on = models.DateField(_("last reminder on"), null=True, blank=True)
-    history = HistoricalRecords()
+    # history: registered in translation.py, after the translated title exists.
 
     class Meta:
         verbose_name = _("progress report")

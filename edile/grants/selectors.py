@@ -173,10 +173,59 @@ def project_public(reference: str) -> Application:
             "grant__visits",
             "grant__disbursements",
             "grant__tranches",
+            "grant__reports",
             Prefetch("documents", queryset=Document.objects.filter(is_public=True)),
         )
         .get(reference=reference)
     )
+
+
+def results(application: Application) -> list[dict[str, Any]]:
+    """Each indicator with its baseline, target and the actual value of every submitted or
+    accepted report (one per period), oldest first; the last is the latest actual value."""
+    from edile.grants.models import IndicatorValue
+
+    values = (
+        IndicatorValue.objects.filter(
+            indicator__application=application,
+            report__status__in=["submitted", "accepted"],
+        )
+        .select_related("report")
+        .order_by("report__due_on", "report__pk")
+    )
+    by_indicator: dict[int, list[Any]] = {}
+    for value in values:
+        by_indicator.setdefault(value.indicator_id, []).append(value)
+    rows = []
+    for indicator in application.indicators.all():
+        periods = [
+            {"period": v.report.title, "date": v.report.due_on, "value": v.value}
+            for v in by_indicator.get(indicator.pk, [])
+        ]
+        rows.append(
+            {
+                "indicator": indicator,
+                "periods": periods,
+                "actual": periods[-1]["value"] if periods else None,
+                "chart_id": f"indicator-chart-{indicator.pk}",
+                "chart": [(_baseline_label(), indicator.baseline)]
+                + [(p["period"], p["value"]) for p in periods]
+                + [(_target_label(), indicator.target)],
+            }
+        )
+    return rows
+
+
+def _baseline_label() -> str:
+    from django.utils.translation import gettext as _
+
+    return _("Baseline")
+
+
+def _target_label() -> str:
+    from django.utils.translation import gettext as _
+
+    return _("Target")
 
 
 def programme_summary(filters: ProjectFilters | None = None) -> dict[str, Any]:
@@ -318,9 +367,12 @@ def grant_detail(pk: int) -> Grant:
     )
 
 
-def timeline(grant: Grant) -> list[dict[str, Any]]:
-    """The project's story from records: decision, agreement, payments, reports, visits, risks."""
+def timeline(grant: Grant, *, public: bool = False) -> list[dict[str, Any]]:
+    """The project's story from records: decision, agreement, payments, reports, visits and,
+    for staff only (`public=False`), risks. Money and dates in the reader's language."""
     from django.utils.translation import gettext as _
+
+    from edile.core.formatting import format_money
 
     application = grant.application
     events: list[dict[str, Any]] = []
@@ -335,8 +387,8 @@ def timeline(grant: Grant) -> list[dict[str, Any]]:
         events.append(
             {
                 "date": payment.paid_on,
-                "label": _("Payment of %(amount)s %(currency)s")
-                % {"amount": payment.amount, "currency": grant.currency},
+                "label": _("Payment of %(amount)s")
+                % {"amount": format_money(payment.amount, grant.currency)},
             }
         )
     for report in grant.reports.all():
@@ -357,7 +409,7 @@ def timeline(grant: Grant) -> list[dict[str, Any]]:
             )
     for visit in grant.visits.all():
         events.append({"date": visit.date, "label": _("Monitoring visit")})
-    for risk in grant.risks.all():
+    for risk in [] if public else grant.risks.all():
         events.append(
             {
                 "date": risk.raised_on,

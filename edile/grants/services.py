@@ -368,7 +368,7 @@ def application_totals_refresh(application: Application) -> None:
         )["s"]
         or 0
     )
-    application.beneficiaries = application.beneficiary_groups.aggregate(s=Sum("number"))["s"] or 0
+    application.beneficiaries = beneficiaries_counted_once(application.beneficiary_groups.all())
     application.save(
         update_fields=[
             "total_budget",
@@ -424,17 +424,43 @@ def cofinancing_add(
     return line
 
 
+def beneficiaries_counted_once(groups: Iterable[BeneficiaryGroup]) -> int:
+    """People reached, each counted once (docs/decisions/grants-beneficiaries.md).
+
+    Groups that are a total (residents, entrepreneurs…) add up; a breakdown by sex or age
+    never adds to them. With no total group, the people are the larger of women + men and
+    the largest single breakdown group (children and young people may overlap)."""
+    groups = list(groups)
+    totals = sum(g.number for g in groups if not g.is_breakdown)
+    if totals:
+        return totals
+    by_group = {g.group: g.number for g in groups if g.is_breakdown}
+    by_sex = by_group.get("women", 0) + by_group.get("men", 0)
+    return max([by_sex, *by_group.values()], default=0)
+
+
 @transaction.atomic
 def beneficiary_group_set(
-    *, actor: Any, application: Application, group: str, number: int
+    *,
+    actor: Any,
+    application: Application,
+    group: str,
+    number: int,
+    is_breakdown: bool | None = None,
 ) -> BeneficiaryGroup:
+    """Set a group's number; `is_breakdown` (by default: true for groups by sex or age) says
+    that these people are already counted in a total group."""
     _require_editable(actor, application)
     if group not in BeneficiaryGroup.Group.values:
         raise ServiceError(_("Choose one of the beneficiary groups."))
     if number is None or int(number) <= 0:
         raise ServiceError(_("The number of beneficiaries must be more than zero."))
+    if is_breakdown is None:
+        is_breakdown = group in BeneficiaryGroup.BREAKDOWN_GROUPS
     row, _created = BeneficiaryGroup.objects.update_or_create(
-        application=application, group=group, defaults={"number": int(number)}
+        application=application,
+        group=group,
+        defaults={"number": int(number), "is_breakdown": bool(is_breakdown)},
     )
     application_totals_refresh(application)
     return row
@@ -1447,11 +1473,20 @@ def disbursement_record(
 
 
 @transaction.atomic
-def report_schedule(*, actor: Any, grant: Grant, title: str, due_on: dt.date) -> ProgressReport:
+def report_schedule(
+    *, actor: Any, grant: Grant, title: str, due_on: dt.date, title_en: str = ""
+) -> ProgressReport:
+    """Schedule a report; `title` is French (or the only one), `title_en` its English title."""
     _require_manager(actor, grant)
     if not title.strip():
         raise ServiceError(_("Give the report a title."))
-    return ProgressReport.objects.create(grant=grant, title=title.strip(), due_on=due_on)
+    return ProgressReport.objects.create(
+        grant=grant,
+        title=title.strip(),
+        title_fr=title.strip(),
+        title_en=(title_en or title).strip(),
+        due_on=due_on,
+    )
 
 
 # A report's spending above the project's total budget gets a warning; above this many times

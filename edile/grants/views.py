@@ -21,14 +21,15 @@ from django.http import (
 )
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language, ngettext, pgettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from edile.accounts.models import RoleCode
 from edile.accounts.selectors import scoped_local_government_ids
+from edile.core import formatting
 from edile.core.errors import ServiceError
-from edile.core.exports import EXPORT_FORMATS, tabular_response
+from edile.core.exports import EXPORT_FORMATS
 from edile.governance.models import Meeting
 from edile.grants import exports, forms, imports, selectors, services
 from edile.grants.models import (
@@ -37,12 +38,14 @@ from edile.grants.models import (
     DecisionOutcome,
     Document,
     Grant,
+    MonitoringVisit,
     Partner,
     PaymentRequest,
     ProgressReport,
     Review,
     Tranche,
 )
+from edile.grants.tables import table_response
 from edile.members.models import LocalGovernment
 
 PAGE_SIZE = 50
@@ -102,6 +105,7 @@ def call_detail(request: HttpRequest, slug: str) -> HttpResponse:
     cities = LocalGovernment.objects.filter(
         pk__in=scoped_local_government_ids(request.user, RoleCode.FOCAL_POINT)
     )
+    rules = call.rules or {}
     context = {
         "call": call,
         "envelope_left": services.envelope_left(call),
@@ -111,6 +115,12 @@ def call_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "criteria": [
             (c.get(f"label_{_lang()}") or c["code"], c["weight"], c["max"]) for c in call.criteria
         ],
+        "max_grant": formatting.format_money(Decimal(str(rules["max_grant"])), call.currency)
+        if rules.get("max_grant")
+        else "",
+        "min_share": formatting.format_percent(Decimal(str(rules["min_cofinancing_share"])))
+        if rules.get("min_cofinancing_share")
+        else "",
         "can_apply": call.is_open() and cities.exists(),
         "can_rank": request.user.has_perm("grants.view_ranking", call),
     }
@@ -171,10 +181,11 @@ def project_export(request: HttpRequest, fmt: str) -> HttpResponse:
                 grant.disbursed,
                 a.partnerships_eur,
                 a.beneficiaries,
-                _("yes") if a.is_fictional else _("no"),
+                # "yes"/"no" as answers, not the voting words of the governance catalogue.
+                pgettext("boolean", "yes") if a.is_fictional else pgettext("boolean", "no"),
             ]
 
-    return tabular_response(fmt, headers, rows(), "grants-projects")
+    return table_response(fmt, headers, rows(), "grants-projects", sheet=_("Projects"))
 
 
 def call_export(request: HttpRequest, fmt: str) -> HttpResponse:
@@ -205,7 +216,7 @@ def call_export(request: HttpRequest, fmt: str) -> HttpResponse:
         ]
         for c in selectors.call_list()
     )
-    return tabular_response(fmt, headers, rows, "grants-calls")
+    return table_response(fmt, headers, rows, "grants-calls", sheet=_("Calls for projects"))
 
 
 def partner_export(request: HttpRequest, fmt: str) -> HttpResponse:
@@ -220,7 +231,7 @@ def partner_export(request: HttpRequest, fmt: str) -> HttpResponse:
     rows = (
         [p.name_fr, p.name_en, p.iati_ref, p.org_type] for p in Partner.objects.order_by("name")
     )
-    return tabular_response(fmt, headers, rows, "grants-partners")
+    return table_response(fmt, headers, rows, "grants-partners", sheet=_("Partners"))
 
 
 def project_detail(request: HttpRequest, reference: str) -> HttpResponse:
@@ -236,7 +247,11 @@ def project_detail(request: HttpRequest, reference: str) -> HttpResponse:
         if grant.amount_eur
         else None,
         "partnerships": [c for c in project.cofinancing.all() if c.status != "sought"],
-        "timeline": selectors.timeline(grant),
+        # The public page never shows risk flags or internal notes (staff see them on the
+        # grant's own page).
+        "timeline": selectors.timeline(grant, public=True),
+        "results": selectors.results(project),
+        "photos": [v for v in grant.visits.all() if v.photo],
         "points": [
             {
                 "lat": float(project.latitude),
@@ -251,6 +266,22 @@ def project_detail(request: HttpRequest, reference: str) -> HttpResponse:
         "dac_label": services.codelists.label("Sector", project.dac_code, _lang()),
     }
     return render(request, "grants/project_detail.html", context)
+
+
+def visit_photo(request: HttpRequest, pk: int) -> HttpResponse:
+    """A monitoring visit's photo: public once its project is funded, served by this view with
+    caching headers (never by a /media/ URL)."""
+    visit = MonitoringVisit.objects.select_related("grant__application").filter(pk=pk).first()
+    if visit is None or not visit.photo or visit.grant.application.status != "approved":
+        raise Http404(_("No photo at this address."))
+    try:
+        handle = visit.photo.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("No photo at this address.")) from None
+    response = FileResponse(handle)
+    response["Cache-Control"] = "public, max-age=86400"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def iati_problems(request: HttpRequest) -> HttpResponse:
@@ -333,7 +364,7 @@ def application_export(request: HttpRequest, fmt: str) -> HttpResponse:
         ]
         for a in selectors.applications_visible_to(request.user).iterator(chunk_size=2000)
     )
-    return tabular_response(fmt, headers, rows, "grants-applications")
+    return table_response(fmt, headers, rows, "grants-applications", sheet=_("Applications"))
 
 
 def _application_for(
@@ -635,7 +666,7 @@ def call_ranking(request: HttpRequest, slug: str) -> HttpResponse:
             ]
             for i, r in enumerate(rows, 1)
         )
-        return tabular_response(fmt, headers, data, f"ranking-{call.slug}")
+        return table_response(fmt, headers, data, f"ranking-{call.slug}", sheet=_("Ranked list"))
     can_decide = request.user.has_perm("grants.decide", call)
     own_cities = {
         lg for code in RoleCode.values for lg in scoped_local_government_ids(request.user, code)

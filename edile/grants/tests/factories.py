@@ -158,7 +158,9 @@ def make_application(
             amount_eur=Decimal("80000.00"),
             rate_date=TODAY,
         )
-        BeneficiaryGroup.objects.create(application=application, group="women", number=5000)
+        BeneficiaryGroup.objects.create(
+            application=application, group="women", number=5000, is_breakdown=True
+        )
         Indicator.objects.create(
             application=application,
             name="Latrines",
