@@ -155,6 +155,26 @@ class Call(VersionedModel):
         on = on or dt.date.today()
         return self.opens_on <= on <= self.closes_on
 
+    def clean(self) -> None:
+        """The admin checks rules, grid and sectors against the same JSON Schemas as the API."""
+        from django.core.exceptions import ValidationError
+
+        from edile.grants import call_schema
+
+        errors = {}
+        for field, check in (
+            ("rules", call_schema.rules_problems),
+            ("criteria", call_schema.criteria_problems),
+            ("sectors", call_schema.sectors_problems),
+        ):
+            problems = check(getattr(self, field))
+            if problems:
+                errors[field] = problems
+        if self.envelope is not None and self.envelope <= 0:
+            errors["envelope"] = [_("The envelope must be more than zero.")]
+        if errors:
+            raise ValidationError(errors)
+
 
 class ApplicationStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")

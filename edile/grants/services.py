@@ -142,75 +142,209 @@ def exchange_rate_set(
     return rate
 
 
+IATI_ORG_ID = r"^[A-Za-z0-9]{2,}-[A-Za-z0-9._-]+$"
+
+
+@transaction.atomic
+def partner_save(*, actor: Any, data: dict[str, Any], partner: Partner | None = None) -> Partner:
+    """Create or change a partner: any organisation (a donor, a city's own government or own
+    funds), with its IATI organisation identifier when known and its IATI type."""
+    import re
+
+    if not actor.has_perm("grants.manage_call"):
+        raise PermissionDenied(_("Only the secretariat keeps the partners."))
+    name_fr = (data.get("name_fr") or "").strip()
+    if not name_fr:
+        raise ServiceError(_("Give the partner's name in French."))
+    iati_ref = (data.get("iati_ref") or "").strip()
+    if iati_ref and not re.match(IATI_ORG_ID, iati_ref):
+        raise ServiceError(
+            _(
+                "“%(ref)s” is not an IATI organisation identifier: it is a registration agency "
+                "prefix, a hyphen and a number, e.g. XM-DAC-44000 or FR-RCS-123456789."
+            )
+            % {"ref": iati_ref}
+        )
+    org_type = str(data.get("org_type") or "")
+    if not codelists.is_active("OrganisationType", org_type):
+        raise ServiceError(_("Choose an IATI organisation type."))
+    partner = partner or Partner()
+    if partner.pk is None:
+        partner.slug = data.get("slug") or slugify(data.get("name_en") or name_fr)[:100]
+    partner.name = name_fr
+    partner.name_fr = name_fr
+    partner.name_en = (data.get("name_en") or "").strip() or name_fr
+    partner.iati_ref = iati_ref
+    partner.org_type = org_type
+    partner.is_fictional = bool(data.get("is_fictional"))
+    try:
+        with transaction.atomic():
+            partner.save()
+    except IntegrityError:
+        raise ServiceError(_("A partner with this address already exists.")) from None
+    return partner
+
+
+def _ecb_date(text: str) -> dt.date:
+    text = text.strip()
+    for fmt in ("%Y-%m-%d", "%d %B %Y"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+@transaction.atomic
+def exchange_rates_import(*, actor: Any, data: bytes, source: str = "") -> int:
+    """Import the ECB's euro reference rates (eurofxref.csv or eurofxref-hist.csv): units of
+    each currency for one euro, kept as euros per unit. All rows or none."""
+    import csv
+    import io
+
+    if not actor.has_perm("grants.manage_call"):
+        raise PermissionDenied(_("Only the secretariat keeps exchange rates."))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ServiceError(_("The file is not a CSV file in UTF-8.")) from None
+    rows = list(csv.reader(io.StringIO(text)))
+    if not rows or rows[0][:1] != ["Date"]:
+        raise ServiceError(
+            _("This is not the ECB reference rates file: its first column must be “Date”.")
+        )
+    currencies = [c.strip() for c in rows[0][1:]]
+    source = source or _("ECB euro foreign exchange reference rates")
+    count, errors = 0, []
+    for line, row in enumerate(rows[1:], start=2):
+        if not row or not row[0].strip():
+            continue
+        try:
+            date = _ecb_date(row[0])
+        except ValueError:
+            errors.append(
+                _("Line %(line)s: “%(value)s” is not a date.") % {"line": line, "value": row[0]}
+            )
+            continue
+        for currency, cell in zip(currencies, row[1:], strict=False):
+            cell = cell.strip()
+            if not currency or not cell or cell == "N/A":
+                continue
+            if not codelists.is_active("Currency", currency):
+                continue
+            try:
+                per_euro = Decimal(cell)
+            except InvalidOperation:
+                errors.append(
+                    _("Line %(line)s, %(currency)s: “%(value)s” is not a rate.")
+                    % {"line": line, "currency": currency, "value": cell}
+                )
+                continue
+            if per_euro <= 0:
+                errors.append(
+                    _("Line %(line)s, %(currency)s: a rate must be more than zero.")
+                    % {"line": line, "currency": currency}
+                )
+                continue
+            ExchangeRate.objects.update_or_create(
+                currency=currency,
+                date=date,
+                defaults={
+                    "eur_per_unit": (Decimal(1) / per_euro).quantize(Decimal("0.00000001")),
+                    "source": source,
+                },
+            )
+            count += 1
+    if errors:
+        transaction.set_rollback(True)
+        raise ServiceError(_("Nothing was imported: correct the file."), errors=errors[:20])
+    if not count:
+        raise ServiceError(_("The file holds no rate."))
+    return count
+
+
 # --- calls ---------------------------------------------------------------------------------
 
 
-def _rules_clean(rules: dict[str, Any]) -> dict[str, Any]:
-    clean = dict(rules or {})
-    for key in ("max_grant",):
-        if clean.get(key) not in (None, ""):
-            clean[key] = str(money_clean(clean[key], label=_("Maximum grant")))
-    share = clean.get("min_cofinancing_share")
-    if share not in (None, ""):
-        try:
-            value = Decimal(str(share))
-        except InvalidOperation:
-            raise ServiceError(
-                _("The minimum co-financing share must be a number between 0 and 1.")
-            ) from None
-        if not (0 <= value < 1):
-            raise ServiceError(
-                _("The minimum co-financing share must be a number between 0 and 1.")
-            )
-        clean["min_cofinancing_share"] = str(value)
-    return clean
+def call_settings_clean(
+    *, rules: Any, criteria: Any, sectors: Any
+) -> tuple[dict[str, Any], list[dict[str, Any]], list[str]]:
+    """Rules, scoring grid and sectors checked against their JSON Schemas (call_schema)."""
+    from edile.grants import call_schema
+
+    problems = (
+        call_schema.rules_problems(rules if rules is not None else {})
+        + call_schema.criteria_problems(criteria if criteria is not None else [])
+        + call_schema.sectors_problems(sectors if sectors is not None else [])
+    )
+    if problems:
+        raise ServiceError(problems[0], errors=problems)
+    return call_schema.rules_normalise(rules or {}), list(criteria or []), list(sectors or [])
 
 
-def _criteria_clean(criteria: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    codes = set()
-    for criterion in criteria:
-        code = criterion.get("code")
-        if not code or code in codes:
-            raise ServiceError(_("Each scoring criterion needs its own code."))
-        codes.add(code)
-        if int(criterion.get("weight", 0)) <= 0 or int(criterion.get("max", 0)) <= 0:
-            raise ServiceError(_("Each scoring criterion needs a positive weight and maximum."))
-    return criteria
+CALL_FIELDS = (
+    "title_fr",
+    "title_en",
+    "description_fr",
+    "description_en",
+    "year",
+    "opens_on",
+    "closes_on",
+)
+
+
+def _call_apply(call: Call, data: dict[str, Any]) -> Call:
+    if not (data.get("title_fr") or "").strip():
+        raise ServiceError(_("Give the call a title in French."))
+    if data["closes_on"] < data["opens_on"]:
+        raise ServiceError(_("A call cannot close before it opens."))
+    rules, criteria, sectors = call_settings_clean(
+        rules=data.get("rules", {}),
+        criteria=data.get("criteria", []),
+        sectors=data.get("sectors", []),
+    )
+    for field in CALL_FIELDS:
+        if field in data:
+            setattr(call, field, data[field])
+    call.title = data["title_fr"]
+    call.title_en = data.get("title_en") or data["title_fr"]
+    call.description_fr = data.get("description_fr", "") or ""
+    call.description_en = data.get("description_en", "") or ""
+    call.envelope = money_clean(data["envelope"], label=_("Envelope"))
+    call.currency = currency_clean(data.get("currency", "EUR"))
+    call.rules, call.criteria, call.sectors = rules, criteria, sectors
+    return call
 
 
 @transaction.atomic
 def call_create(*, actor: Any, data: dict[str, Any]) -> Call:
-    """Open a call for projects: envelope, dates, DAC sectors, rules and scoring grid as data."""
+    """Open a call for projects: envelope, dates, DAC sectors, rules and scoring grid as data,
+    the rules and grid validated against their JSON Schemas."""
     if not actor.has_perm("grants.manage_call"):
         raise PermissionDenied(_("Only the secretariat opens calls for projects."))
-    if data["closes_on"] < data["opens_on"]:
-        raise ServiceError(_("A call cannot close before it opens."))
-    for code in data.get("sectors", []):
-        if not codelists.is_active("Sector", code):
-            raise ServiceError(
-                _("“%(code)s” is not an active DAC 5-digit purpose code.") % {"code": code}
-            )
-    call = Call(
-        slug=data.get("slug") or slugify(data["title_en"] or data["title_fr"])[:100],
-        title_fr=data["title_fr"],
-        title_en=data.get("title_en") or data["title_fr"],
-        description_fr=data.get("description_fr", ""),
-        description_en=data.get("description_en", ""),
-        year=data["year"],
-        envelope=money_clean(data["envelope"], label=_("Envelope")),
-        currency=currency_clean(data.get("currency", "EUR")),
-        opens_on=data["opens_on"],
-        closes_on=data["closes_on"],
-        sectors=list(data.get("sectors", [])),
-        rules=_rules_clean(data.get("rules", {})),
-        criteria=_criteria_clean(data.get("criteria", [])),
-    )
+    call = _call_apply(Call(), data)
+    call.slug = data.get("slug") or slugify(data.get("title_en") or data["title_fr"])[:100]
     try:
         with transaction.atomic():
             call.save()
     except IntegrityError:
         raise ServiceError(_("A call with this address already exists.")) from None
     return call
+
+
+@transaction.atomic
+def call_update(*, actor: Any, call: Call, data: dict[str, Any], expected_version: int) -> Call:
+    """Change a call; its envelope never drops below what is already granted."""
+    if not actor.has_perm("grants.manage_call"):
+        raise PermissionDenied(_("Only the secretariat changes calls for projects."))
+    call = _call_apply(call, data)
+    granted = call.envelope - envelope_left(call)
+    if call.envelope < granted:
+        raise ServiceError(
+            _("The envelope cannot be less than what is already granted (%(granted)s).")
+            % {"granted": formatting.format_money(granted, call.currency)}
+        )
+    return save_versioned(call, expected_version=expected_version)
 
 
 # --- applications --------------------------------------------------------------------------
@@ -498,13 +632,58 @@ DOCUMENT_EXTENSIONS = (".pdf", ".odt", ".docx", ".xlsx", ".ods", ".csv", ".jpg",
 PHOTO_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp")
 
 
+# What each accepted kind of file starts with: a file is judged by its content, not its name
+# (an HTML page renamed .pdf is refused). Office files are ZIP containers.
+_SIGNATURES: dict[str, tuple[bytes, ...]] = {
+    ".pdf": (b"%PDF-",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+    ".png": (b"\x89PNG\r\n\x1a\n",),
+    ".webp": (b"RIFF",),
+    ".docx": (b"PK\x03\x04",),
+    ".xlsx": (b"PK\x03\x04",),
+    ".odt": (b"PK\x03\x04",),
+    ".ods": (b"PK\x03\x04",),
+}
+_MARKUP = (b"<!doctype", b"<html", b"<script", b"<svg", b"<?xml", b"<body", b"<iframe")
+
+
+def _content_matches(head: bytes, extension: str) -> bool:
+    if extension == ".csv":
+        try:
+            text = head.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            try:
+                text = head.decode("latin-1")
+            except UnicodeDecodeError:  # pragma: no cover - latin-1 decodes every byte
+                return False
+        lowered = text.lstrip().lower().encode()
+        return "\x00" not in text and not any(marker in lowered for marker in _MARKUP)
+    if extension == ".webp":
+        return head.startswith(b"RIFF") and head[8:12] == b"WEBP"
+    return head.startswith(_SIGNATURES.get(extension, (b"\x00\x00never",)))
+
+
 def _check_upload(file: Any, extensions: tuple[str, ...]) -> None:
+    """Refuse a file too large, of a kind not accepted, or whose content is not what its name
+    says. Uses `edile.core.uploads` when the platform provides it."""
     if file.size > settings.EDILE_MAX_UPLOAD_BYTES:
         raise ServiceError(_("The file is too large."))
-    if not file.name.lower().endswith(extensions):
+    name = (file.name or "").lower()
+    extension = next((e for e in extensions if name.endswith(e)), None)
+    if extension is None:
         raise ServiceError(
             _("This kind of file is not accepted: use %(extensions)s.")
             % {"extensions": ", ".join(extensions)}
+        )
+    position = file.tell() if hasattr(file, "tell") else 0
+    file.seek(0)
+    head = file.read(2048)
+    file.seek(position)
+    if not _content_matches(head, extension):
+        raise ServiceError(
+            _("The content of “%(name)s” is not a %(kind)s file: choose the right file.")
+            % {"name": file.name, "kind": extension.lstrip(".").upper()}
         )
 
 

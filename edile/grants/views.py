@@ -37,6 +37,7 @@ from edile.grants.models import (
     Call,
     DecisionOutcome,
     Document,
+    ExchangeRate,
     Grant,
     MonitoringVisit,
     Partner,
@@ -1078,5 +1079,154 @@ def project_import(request: HttpRequest) -> HttpResponse:
         request,
         "grants/import.html",
         {"form": form, "report": report, "columns": imports.COLUMNS},
+        status=status,
+    )
+
+
+# --- staff pages: calls -----------------------------------------------------------------------
+
+
+def _require_staff(request: HttpRequest) -> None:
+    if not request.user.has_perm("grants.manage_call"):
+        raise PermissionDenied(_("These pages are for the secretariat."))
+
+
+@login_required
+def staff_calls(request: HttpRequest) -> HttpResponse:
+    """The secretariat's list of calls, with links to open and edit them."""
+    _require_staff(request)
+    return render(request, "grants/staff_calls.html", {"calls": selectors.call_list()})
+
+
+@login_required
+def call_form(request: HttpRequest, slug: str | None = None) -> HttpResponse:
+    """Open or edit a call: envelope, currency, dates, sectors, rules and scoring grid."""
+    _require_staff(request)
+    call = None
+    if slug is not None:
+        try:
+            call = selectors.call_by_slug(slug)
+        except Call.DoesNotExist:
+            raise Http404(_("No call for projects at this address.")) from None
+    initial = forms.CallForm.initial_for(call) if call else None
+    form = forms.CallForm(request.POST or None, initial=initial)
+    criteria = forms.CriterionFormSet(
+        request.POST or None,
+        prefix="criteria",
+        initial=[
+            {k: c.get(k, "") for k in ("code", "label_fr", "label_en", "weight", "max")}
+            for c in (call.criteria if call else [])
+        ],
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid() and criteria.is_valid():
+            data = {**form.service_data(), "criteria": forms.criteria_from(criteria)}
+            try:
+                if call is None:
+                    call = services.call_create(actor=request.user, data=data)
+                    messages.success(request, _("The call has been opened."))
+                else:
+                    data.pop("slug", None)
+                    services.call_update(
+                        actor=request.user,
+                        call=call,
+                        data=data,
+                        expected_version=form.cleaned_data["version"] or 0,
+                    )
+                    messages.success(request, _("The call has been saved."))
+            except ServiceError as exc:
+                for error in exc.errors:
+                    form.add_error(None, error)
+                status = exc.status_code
+            else:
+                return redirect("grants:staff_calls")
+    return render(
+        request,
+        "grants/call_form.html",
+        {"form": form, "criteria": criteria, "call": call},
+        status=status,
+    )
+
+
+# --- staff pages: partners and exchange rates -------------------------------------------------
+
+
+@login_required
+def staff_partners(request: HttpRequest, slug: str | None = None) -> HttpResponse:
+    """Partners: the list, and a form to add one or change the one at `slug`."""
+    _require_staff(request)
+    partner = None
+    if slug is not None:
+        partner = Partner.objects.filter(slug=slug).first()
+        if partner is None:
+            raise Http404(_("No partner at this address."))
+    initial = (
+        {
+            "name_fr": partner.name_fr,
+            "name_en": partner.name_en,
+            "slug": partner.slug,
+            "iati_ref": partner.iati_ref,
+            "org_type": partner.org_type,
+            "is_fictional": partner.is_fictional,
+        }
+        if partner
+        else {"org_type": "40"}
+    )
+    form = forms.PartnerForm(request.POST or None, initial=initial, language=_lang())
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.partner_save(actor=request.user, data=form.cleaned_data, partner=partner)
+            except ServiceError as exc:
+                for error in exc.errors:
+                    form.add_error(None, error)
+            else:
+                messages.success(request, _("The partner has been saved."))
+                return redirect("grants:staff_partners")
+    return render(
+        request,
+        "grants/staff_partners.html",
+        {"form": form, "partner": partner, "partners": Partner.objects.order_by("name")},
+        status=status,
+    )
+
+
+@login_required
+def staff_rates(request: HttpRequest) -> HttpResponse:
+    """Exchange rates by date: add one, or import the ECB's reference rates file."""
+    _require_staff(request)
+    form = forms.ExchangeRateForm(request.POST if "add" in request.POST else None)
+    upload = forms.RatesImportForm(
+        request.POST if "import" in request.POST else None,
+        request.FILES if "import" in request.POST else None,
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        try:
+            if "add" in request.POST and form.is_valid():
+                services.exchange_rate_set(actor=request.user, **form.cleaned_data)
+                messages.success(request, _("The rate has been saved."))
+                return redirect("grants:staff_rates")
+            if "import" in request.POST and upload.is_valid():
+                count = services.exchange_rates_import(
+                    actor=request.user, data=upload.cleaned_data["file"].read()
+                )
+                messages.success(request, _("%(count)s rates imported.") % {"count": count})
+                return redirect("grants:staff_rates")
+        except ServiceError as exc:
+            target = upload if "import" in request.POST else form
+            for error in exc.errors:
+                target.add_error(None, error)
+    rates = ExchangeRate.objects.order_by("currency", "-date")
+    page = Paginator(rates, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "grants/staff_rates.html",
+        {"form": form, "upload": upload, "page": page},
         status=status,
     )

@@ -285,5 +285,43 @@ def test_visit_photo_and_documents_must_be_of_an_accepted_kind(make_user, settin
         actor=focal,
         application=application,
         title="Plan",
-        file=SimpleUploadedFile("plan.pdf", b"%PDF"),
+        file=SimpleUploadedFile("plan.pdf", b"%PDF-1.4\n"),
+    ).pk
+
+
+def test_upload_judged_by_content_not_name(make_user, settings, tmp_path):
+    """An HTML page named .pdf, or a script named .jpg, is refused; the real thing passes."""
+    settings.MEDIA_ROOT = tmp_path
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from edile.grants.tests.factories import make_application
+
+    application = make_application(complete=False)
+    focal = make_user("focal_point", local_government=application.local_government)
+    for name, content in (
+        ("etude.pdf", b"<!DOCTYPE html><html><script>alert(1)</script></html>"),
+        ("photo.jpg", b"<svg onload=alert(1)>"),
+        ("budget.csv", b"<html><body>x</body></html>"),
+    ):
+        with pytest.raises(ServiceError, match="is not a"):
+            services.document_add(
+                actor=focal,
+                application=application,
+                title="x",
+                file=SimpleUploadedFile(name, content),
+            )
+    staff = make_user("secretariat")
+    grant = make_grant(signed=False)
+    with pytest.raises(ServiceError, match="is not a PDF file"):
+        services.grant_update(
+            actor=staff,
+            grant=grant,
+            expected_version=grant.version,
+            agreement_file=SimpleUploadedFile("signed.pdf", b"<html></html>"),
+        )
+    assert services.document_add(
+        actor=focal,
+        application=application,
+        title="Budget",
+        file=SimpleUploadedFile("budget.csv", b"poste;montant\nTravaux;100\n"),
     ).pk
