@@ -11,7 +11,6 @@ from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import IntegrityError, OperationalError, transaction
@@ -632,59 +631,12 @@ DOCUMENT_EXTENSIONS = (".pdf", ".odt", ".docx", ".xlsx", ".ods", ".csv", ".jpg",
 PHOTO_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp")
 
 
-# What each accepted kind of file starts with: a file is judged by its content, not its name
-# (an HTML page renamed .pdf is refused). Office files are ZIP containers.
-_SIGNATURES: dict[str, tuple[bytes, ...]] = {
-    ".pdf": (b"%PDF-",),
-    ".jpg": (b"\xff\xd8\xff",),
-    ".jpeg": (b"\xff\xd8\xff",),
-    ".png": (b"\x89PNG\r\n\x1a\n",),
-    ".webp": (b"RIFF",),
-    ".docx": (b"PK\x03\x04",),
-    ".xlsx": (b"PK\x03\x04",),
-    ".odt": (b"PK\x03\x04",),
-    ".ods": (b"PK\x03\x04",),
-}
-_MARKUP = (b"<!doctype", b"<html", b"<script", b"<svg", b"<?xml", b"<body", b"<iframe")
-
-
-def _content_matches(head: bytes, extension: str) -> bool:
-    if extension == ".csv":
-        try:
-            text = head.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            try:
-                text = head.decode("latin-1")
-            except UnicodeDecodeError:  # pragma: no cover - latin-1 decodes every byte
-                return False
-        lowered = text.lstrip().lower().encode()
-        return "\x00" not in text and not any(marker in lowered for marker in _MARKUP)
-    if extension == ".webp":
-        return head.startswith(b"RIFF") and head[8:12] == b"WEBP"
-    return head.startswith(_SIGNATURES.get(extension, (b"\x00\x00never",)))
-
-
 def _check_upload(file: Any, extensions: tuple[str, ...]) -> None:
     """Refuse a file too large, of a kind not accepted, or whose content is not what its name
-    says. Uses `edile.core.uploads` when the platform provides it."""
-    if file.size > settings.EDILE_MAX_UPLOAD_BYTES:
-        raise ServiceError(_("The file is too large."))
-    name = (file.name or "").lower()
-    extension = next((e for e in extensions if name.endswith(e)), None)
-    if extension is None:
-        raise ServiceError(
-            _("This kind of file is not accepted: use %(extensions)s.")
-            % {"extensions": ", ".join(extensions)}
-        )
-    position = file.tell() if hasattr(file, "tell") else 0
-    file.seek(0)
-    head = file.read(2048)
-    file.seek(position)
-    if not _content_matches(head, extension):
-        raise ServiceError(
-            _("The content of “%(name)s” is not a %(kind)s file: choose the right file.")
-            % {"name": file.name, "kind": extension.lstrip(".").upper()}
-        )
+    says (an HTML page renamed .pdf): the platform's one upload check."""
+    from edile.core.uploads import upload_check
+
+    upload_check(file, extensions=extensions)
 
 
 @transaction.atomic

@@ -41,7 +41,6 @@ urlpatterns = [
         name="application_line_remove",
     ),
     path("documents/<int:pk>/", views.document_download, name="document_download"),
-    path("visits/<int:pk>/photo/", views.visit_photo, name="visit_photo"),
     path("reviews/<int:pk>/", views.review_detail, name="review_detail"),
     path("grants/<int:pk>/", views.grant_detail, name="grant_detail"),
     path("grants/<int:pk>/agreement.pdf", views.grant_agreement, name="grant_agreement"),

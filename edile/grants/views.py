@@ -21,7 +21,7 @@ from django.http import (
 )
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language, ngettext, pgettext
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -39,7 +39,6 @@ from edile.grants.models import (
     Document,
     ExchangeRate,
     Grant,
-    MonitoringVisit,
     Partner,
     PaymentRequest,
     ProgressReport,
@@ -182,8 +181,9 @@ def project_export(request: HttpRequest, fmt: str) -> HttpResponse:
                 grant.disbursed,
                 a.partnerships_eur,
                 a.beneficiaries,
-                # "yes"/"no" as answers, not the voting words of the governance catalogue.
-                pgettext("boolean", "yes") if a.is_fictional else pgettext("boolean", "no"),
+                # A boolean: the exporter writes "oui"/"non" (pgettext "boolean value"), not the
+                # voting words "pour"/"contre" of the governance catalogue.
+                a.is_fictional,
             ]
 
     return table_response(fmt, headers, rows(), "grants-projects", sheet=_("Projects"))
@@ -267,22 +267,6 @@ def project_detail(request: HttpRequest, reference: str) -> HttpResponse:
         "dac_label": services.codelists.label("Sector", project.dac_code, _lang()),
     }
     return render(request, "grants/project_detail.html", context)
-
-
-def visit_photo(request: HttpRequest, pk: int) -> HttpResponse:
-    """A monitoring visit's photo: public once its project is funded, served by this view with
-    caching headers (never by a /media/ URL)."""
-    visit = MonitoringVisit.objects.select_related("grant__application").filter(pk=pk).first()
-    if visit is None or not visit.photo or visit.grant.application.status != "approved":
-        raise Http404(_("No photo at this address."))
-    try:
-        handle = visit.photo.open("rb")
-    except FileNotFoundError:
-        raise Http404(_("No photo at this address.")) from None
-    response = FileResponse(handle)
-    response["Cache-Control"] = "public, max-age=86400"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 def iati_problems(request: HttpRequest) -> HttpResponse:

@@ -110,7 +110,7 @@ def test_xlsx_sheet_is_named(client):
     make_grant()
     for language, name in (("fr", "Projets"), ("en", "Projects")):
         response = client.get(f"/{language}/grants/projects/export.xlsx")
-        book = openpyxl.load_workbook(io.BytesIO(response.content))
+        book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
         assert book.sheetnames == [name]
 
 
