@@ -559,3 +559,25 @@ class RatesImportForm(forms.Form):
             "eurofxref.csv (one day) or eurofxref-hist.csv (history), as published by the ECB."
         ),
     )
+
+
+class BulkReviewersForm(forms.Form):
+    reviewers = forms.CharField(
+        label=_("Reviewers' e-mail addresses"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Separated by commas or new lines."),
+    )
+
+    def clean_reviewers(self) -> list[str]:
+        from django.core.validators import validate_email
+
+        raw = self.cleaned_data["reviewers"].replace("\n", ",").replace(";", ",")
+        emails = sorted({e.strip().lower() for e in raw.split(",") if e.strip()})
+        for email in emails:
+            try:
+                validate_email(email)
+            except forms.ValidationError:
+                raise forms.ValidationError(
+                    _("“%(email)s” is not an e-mail address.") % {"email": email}
+                ) from None
+        return emails

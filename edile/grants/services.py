@@ -806,6 +806,64 @@ def review_assign(*, actor: Any, application: Application, reviewer: Any) -> Rev
 
 
 @transaction.atomic
+def reviews_assign_bulk(
+    *, actor: Any, call: Call, reviewers: Iterable[Any], notify: bool = True
+) -> tuple[int, list[str]]:
+    """Assign each reviewer to every submitted application of the call they have no conflict
+    with, and e-mail each reviewer (in their language) the list. Returns the number of new
+    assignments and, for each pair left out, why."""
+    if not actor.has_perm("grants.assign_reviewer"):
+        raise PermissionDenied(_("Only the secretariat assigns reviewers."))
+    applications = list(
+        call.applications.filter(
+            status__in=(ApplicationStatus.SUBMITTED, ApplicationStatus.DEFERRED)
+        ).select_related("local_government")
+    )
+    if not applications:
+        raise ServiceError(_("This call has no submitted application to review."))
+    assigned, skipped = 0, []
+    per_reviewer: dict[int, list[Application]] = {}
+    for reviewer in reviewers:
+        for application in applications:
+            reasons = conflict_reasons(reviewer, application)
+            if reasons:
+                skipped.append(
+                    _("%(reviewer)s, %(reference)s: %(reason)s")
+                    % {
+                        "reviewer": reviewer,
+                        "reference": application.reference,
+                        "reason": reasons[0],
+                    }
+                )
+                continue
+            _review, created = Review.objects.get_or_create(
+                application=application, reviewer=reviewer
+            )
+            if created:
+                assigned += 1
+                per_reviewer.setdefault(reviewer.pk, []).append(application)
+    if notify and per_reviewer:
+        users = {u.pk: u for u in reviewers}
+
+        def send() -> None:
+            for pk, assigned_applications in per_reviewer.items():
+                user = users[pk]
+                language = user.preferred_language or "fr"
+                with translation.override(language):
+                    subject = _("Applications to review: %(call)s") % {"call": call.title}
+                    lines = [
+                        _(
+                            "You are asked to review these applications. Declare first whether "
+                            "you have a conflict of interest with each one."
+                        )
+                    ] + [f"- {a.title} ({a.local_government.name})" for a in assigned_applications]
+                    send_mail(subject, "\n".join(lines), None, [user.email])
+
+        transaction.on_commit(send)
+    return assigned, skipped
+
+
+@transaction.atomic
 def review_declare(
     *, actor: Any, review: Review, has_conflict: bool, declaration: str = ""
 ) -> Review:

@@ -14,6 +14,7 @@ urlpatterns = [
     path("calls/<slug:slug>/apply/", views.application_new, name="application_new"),
     path("calls/<slug:slug>/ranking/", views.call_ranking, name="call_ranking"),
     path("calls/<slug:slug>/decisions/", views.call_decide, name="call_decide"),
+    path("calls/<slug:slug>/reviewers/", views.reviews_assign_bulk, name="reviews_assign_bulk"),
     path("partners/export.<str:fmt>", views.partner_export, name="partner_export"),
     path("open-data/check/", views.iati_problems, name="iati_problems"),
     path("workspace/", views.workspace, name="workspace"),

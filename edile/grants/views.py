@@ -672,6 +672,7 @@ def call_ranking(request: HttpRequest, slug: str) -> HttpResponse:
         "min_reviews": services.min_reviews(call),
         "outcomes": DecisionOutcome.choices,
         "can_decide": can_decide,
+        "can_assign": request.user.has_perm("grants.assign_reviewer"),
     }
     return render(request, "grants/ranking.html", context)
 
@@ -1214,3 +1215,44 @@ def staff_rates(request: HttpRequest) -> HttpResponse:
         {"form": form, "upload": upload, "page": page},
         status=status,
     )
+
+
+@login_required
+@require_POST
+def reviews_assign_bulk(request: HttpRequest, slug: str) -> HttpResponse:
+    """Assign reviewers (their e-mail addresses) to every submitted application of the call."""
+    try:
+        call = selectors.call_by_slug(slug)
+    except Call.DoesNotExist:
+        raise Http404(_("No call for projects at this address.")) from None
+    back = reverse("grants:call_ranking", kwargs={"slug": call.slug})
+    form = forms.BulkReviewersForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(back)
+    emails = form.cleaned_data["reviewers"]
+    users = list(get_user_model().objects.filter(email__in=emails, is_active=True))
+    unknown = sorted(set(emails) - {u.email for u in users})
+    for email in unknown:
+        messages.error(request, _("No user with the e-mail address %(email)s.") % {"email": email})
+    try:
+        assigned, skipped = services.reviews_assign_bulk(
+            actor=request.user, call=call, reviewers=users
+        )
+    except ServiceError as exc:
+        _service_errors(request, exc)
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s review assigned; each reviewer is notified by e-mail.",
+                "%(count)s reviews assigned; each reviewer is notified by e-mail.",
+                assigned,
+            )
+            % {"count": assigned},
+        )
+        for reason in skipped:
+            messages.warning(request, reason)
+    return redirect(back)

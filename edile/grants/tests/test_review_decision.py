@@ -229,3 +229,40 @@ def test_applicants_notified_in_their_language(
     assert len(subjects) == 2
     assert any(s.startswith("Decision on your application") for s in subjects)
     assert any(s.startswith("Décision sur votre candidature") for s in subjects)
+
+
+def test_reviewers_assigned_in_bulk_with_an_email_each(
+    client_as, make_user, django_capture_on_commit_callbacks
+):
+    """The secretariat assigns reviewers to every submitted application of a call at once;
+    each reviewer gets one e-mail in their language; conflicts are left out with the reason."""
+    from edile.grants.models import Review
+    from edile.grants.tests.factories import make_call
+
+    call = make_call()
+    first, second = (
+        make_application(call=call, status=ApplicationStatus.SUBMITTED) for _ in range(2)
+    )
+    fr = make_user(
+        "bureau_member", local_government=make_member(country="FR"), preferred_language="fr"
+    )
+    conflicted = make_user("bureau_member", local_government=first.local_government)
+    staff = client_as("secretariat")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff.post(
+            f"/en/grants/calls/{call.slug}/reviewers/",
+            {"reviewers": f"{fr.email}\n{conflicted.email}"},
+        )
+    assert response.status_code == 302
+    assert Review.objects.filter(reviewer=fr).count() == 2
+    # A role for a city of the applicants' country (SN): a conflict with both, so none.
+    assert Review.objects.filter(reviewer=conflicted).count() == 0
+    subjects = sorted(m.subject for m in mail.outbox)
+    assert any(s.startswith("Candidatures à évaluer") for s in subjects)
+    assert [m.to for m in mail.outbox if m.to == [fr.email]] == [[fr.email]]
+    assert (
+        client_as("focal_point")
+        .post(f"/en/grants/calls/{call.slug}/reviewers/", {"reviewers": fr.email})
+        .status_code
+        == 403
+    )
