@@ -146,6 +146,15 @@ class IncidentForm(forms.ModelForm):
         self.fields["title_fr"].required = True
 
 
+class IncidentCreateForm(IncidentForm):
+    """A new incident recorded directly by an analyst (no report, no import)."""
+
+    version = None  # type: ignore[assignment]
+
+    class Meta(IncidentForm.Meta):
+        exclude = ["version"]
+
+
 class TransitionForm(forms.Form):
     to = forms.ChoiceField(label=_("New status"), choices=VerificationStatus.choices)
     version = forms.IntegerField(widget=forms.HiddenInput)

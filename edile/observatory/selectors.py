@@ -7,6 +7,8 @@ for the rows and `incident_view` for the fields: one place decides what leaks, s
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -16,6 +18,7 @@ from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 from django.db.models.functions import ExtractYear
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django_countries import countries
 
 from edile.members.models import Gender
@@ -318,6 +321,163 @@ def incident_view(incident: Incident, level: int, *, full: bool = True) -> dict[
                 revealed.append("private notes")
     data["revealed"] = sorted(set(revealed))
     return data
+
+
+# ---- Publication check ---------------------------------------------------------------------
+
+
+def normalise_text(value: str) -> str:
+    """Lower case, accents and punctuation removed: "Bafila-Nord" and "bafila nord" match."""
+    decomposed = unicodedata.normalize("NFKD", value or "")
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", plain).split())
+
+
+HIDDEN_KINDS = {
+    "place": _lazy("place"),
+    "victim_name": _lazy("victim's name"),
+    "witness_name": _lazy("witness's name"),
+}
+
+
+def _field_label(field: str) -> str:
+    name, _sep, number = field.partition(":")
+    labels = {
+        "title_fr": _("The French title"),
+        "title_en": _("The English title"),
+        "summary_fr": _("The French summary"),
+        "summary_en": _("The English summary"),
+        "source_title": _("The title of source %(n)s"),
+        "source_url": _("The link of source %(n)s"),
+        "follow_up": _("Follow-up %(n)s"),
+        "act": _("The description of act %(n)s"),
+        "perpetrator": _("The perpetrator of act %(n)s"),
+    }
+    label = labels.get(name, name)
+    return label % {"n": number} if number else label
+
+
+@dataclass(frozen=True)
+class PublicationProblem:
+    """A text an audience will read that names a value hidden from that audience."""
+
+    field: str  # "title_en", "summary_fr", "source_title:2", "follow_up:1", "act:1"…
+    hidden: str  # a key of HIDDEN_KINDS
+    audience: int  # PUBLIC or RESTRICTED
+
+    def message(self) -> str:
+        audience = _("the public") if self.audience == PUBLIC else _("observatory members")
+        return _("%(field)s names a %(hidden)s hidden from %(audience)s.") % {
+            "field": _field_label(self.field),
+            "hidden": HIDDEN_KINDS[self.hidden],
+            "audience": audience,
+        }
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"field": self.field, "hidden": self.hidden, "audience": self.audience}
+
+
+def _hidden_terms(incident: Incident, audience: int) -> list[tuple[str, str]]:
+    """(kind, normalised text) of every value hidden from `audience` that a text could name.
+
+    Whole values, and each word of four letters or more of a name or place (a surname alone
+    identifies), except numbers and words the audience may see anyway (country, region).
+    """
+    seen = normalise_text(f"{incident.country.name} {incident.region}").split()
+    terms: list[tuple[str, str]] = []
+
+    def add(kind: str, value: str) -> None:
+        text = normalise_text(value)
+        if not text:
+            return
+        terms.append((kind, text))
+        for word in text.split():
+            if len(word) >= 4 and not word.isdigit() and word not in seen and word != text:
+                terms.append((kind, word))
+
+    if audience < level_of(incident.location_confidentiality):
+        add("place", incident.place)
+        if incident.local_government_id:
+            add("place", incident.local_government.name)
+    for victim in incident.victims.all():
+        if audience < level_of(victim.identity_confidentiality):
+            add("victim_name", victim.name)
+            if victim.person_id:
+                add("victim_name", str(victim.person))
+            if victim.local_government_id:
+                add("place", victim.local_government.name)
+    for witness in incident.witnesses.all():
+        add("witness_name", witness.name)
+    return terms
+
+
+def _public_texts(incident: Incident, audience: int) -> list[tuple[str, str]]:
+    """(field code, text) of every text of the incident that `audience` will read."""
+    texts = [
+        ("title_fr", incident.title_fr or ""),
+        ("title_en", incident.title_en or ""),
+        ("summary_fr", incident.summary_fr or ""),
+        ("summary_en", incident.summary_en or ""),
+    ]
+    for n, source in enumerate(incident.sources.all(), start=1):
+        if audience >= level_of(source.confidentiality):
+            texts.append((f"source_title:{n}", source.title))
+            texts.append((f"source_url:{n}", source.url))
+    for n, follow_up in enumerate(incident.follow_ups.all(), start=1):
+        if audience >= level_of(follow_up.confidentiality):
+            for name in ("description", "description_fr", "description_en"):
+                value = getattr(follow_up, name, None)
+                if value:
+                    texts.append((f"follow_up:{n}", value))
+    if audience >= RESTRICTED:
+        for n, act in enumerate(incident.acts.all(), start=1):
+            texts.append((f"act:{n}", act.description))
+            for perpetrator in act.perpetrators.all():
+                texts.append((f"perpetrator:{n}", perpetrator.description))
+    return texts
+
+
+def publication_problems(incident: Incident) -> list[PublicationProblem]:
+    """What publishing `incident` would betray: hidden values named in texts its audiences read.
+
+    Every audience that will see the incident once published is checked: the public when the
+    incident is public, observatory members when it is public or restricted. A text already
+    reported for the public is not reported again for members.
+    """
+    problems: list[PublicationProblem] = []
+    found: set[tuple[str, str]] = set()
+    audiences = [lvl for lvl in (PUBLIC, RESTRICTED) if lvl >= level_of(incident.confidentiality)]
+    for audience in audiences:
+        terms = _hidden_terms(incident, audience)
+        if not terms:
+            continue
+        for field_code, text in _public_texts(incident, audience):
+            padded = f" {normalise_text(text)} "
+            for kind, term in terms:
+                if f" {term} " in padded and (field_code, kind) not in found:
+                    found.add((field_code, kind))
+                    problems.append(PublicationProblem(field_code, kind, audience))
+    return problems
+
+
+def public_copy(incident: Incident) -> dict[str, Any]:
+    """Exactly what each audience will get once `incident` is published, for the preview.
+
+    The incident is read as if published (a preview may come before publication); each
+    audience that will not see it at all is said so.
+    """
+    published = incident.is_published
+    incident.is_published = True
+    try:
+        copies = {}
+        for name, level in (("public", PUBLIC), ("partner", RESTRICTED)):
+            if level >= level_of(incident.confidentiality):
+                copies[name] = incident_view(incident, level)
+            else:
+                copies[name] = None
+    finally:
+        incident.is_published = published
+    return copies
 
 
 # ---- Intake and triage ---------------------------------------------------------------------
