@@ -151,9 +151,6 @@ class IncidentCreateForm(IncidentForm):
 
     version = None  # type: ignore[assignment]
 
-    class Meta(IncidentForm.Meta):
-        exclude = ["version"]
-
 
 class TransitionForm(forms.Form):
     to = forms.ChoiceField(label=_("New status"), choices=VerificationStatus.choices)
