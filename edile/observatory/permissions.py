@@ -60,7 +60,9 @@ def can(user: Any, perm: str, obj: Any = None) -> bool:
     would open the analysts' pages (victims' names, witnesses, private notes) to an
     administrator. The rules below decide from explicit roles.
     """
-    if user is None or not getattr(user, "is_active", False):
+    if user is None:
+        return False
+    if getattr(user, "is_authenticated", False) and not user.is_active:
         return False
     return rules.has_perm(perm, user, obj)
 
