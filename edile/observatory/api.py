@@ -4,7 +4,7 @@ Anonymous callers get public fields only; an analyst's token shows more, and tha
 logged like on the pages.
 """
 
-from typing import Any
+from typing import Any, Literal
 
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Query, Router
@@ -48,8 +48,16 @@ def list_incidents(request: HttpRequest, filters: Query[IncidentFilters]) -> dic
 
 
 @router.get("/incidents.csv")
-def incidents_csv(request: HttpRequest, filters: Query[IncidentFilters]) -> HttpResponse:
-    """The same incidents as a CSV file (public fields only for the public)."""
+def incidents_csv(
+    request: HttpRequest, filters: Query[IncidentFilters], audience: Literal["", "public"] = ""
+) -> HttpResponse:
+    """The same incidents as a CSV file, at the caller's level.
+
+    `audience=public` gives the public file (published public incidents, public fields)
+    whoever asks, a signed-in analyst included. An analyst's own file is named and marked
+    as confidential and internal, and its read is logged."""
+    if audience == "public":
+        return exports.incidents_csv(None, _filters(filters))
     if level_for(request) >= CONFIDENTIAL:
         services.confidential_read_log(
             user=request.user, what="API incident CSV export", path=request.get_full_path()

@@ -679,13 +679,29 @@ def _year(value: int) -> int:
     return value
 
 
+def _log_report_read(request: HttpRequest, year: int, what: str) -> None:
+    if level_for(request) >= CONFIDENTIAL:
+        services.confidential_read_log(
+            user=request.user,
+            what=f"{what} {year} (internal: every incident)",
+            path=request.get_full_path(),
+        )
+
+
 def annual_report(request: HttpRequest, year: int) -> HttpResponse:
-    context = reports.annual_report_context(request.user, _year(year))
+    year = _year(year)
+    context = reports.annual_report_context(request.user, year, level_for(request))
+    context["method"] = reports.method_note(context["level"])
+    context["list_note"] = reports.list_note(context)
+    _log_report_read(request, year, "annual report page")
     return render(request, "observatory/annual_report.html", context)
 
 
 def annual_report_pdf(request: HttpRequest, year: int) -> HttpResponse:
-    return reports.annual_report_pdf(request.user, _year(year))
+    year = _year(year)
+    response = reports.annual_report_pdf(request.user, year, level_for(request))
+    _log_report_read(request, year, "annual report PDF")
+    return response
 
 
 # ---- Legal benchmark -----------------------------------------------------------------------
