@@ -122,6 +122,8 @@ def benchmark_json(params: Any) -> dict[str, Any]:
                 "index_de_jure": c["index_de_jure"],
                 "index_de_facto": c["index_de_facto"],
                 "verified_incidents": c["verified_incidents"],
+                "coverage": c["coverage"],
+                "history": c["history"],
                 "pillars": [
                     {"code": p["code"], "de_jure": p["de_jure"], "de_facto": p["de_facto"]}
                     for p in c["pillars"]

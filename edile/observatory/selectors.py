@@ -23,6 +23,7 @@ from django_countries import countries
 from edile.members.models import Gender
 from edile.observatory.models import (
     LEVELS,
+    BenchmarkSnapshot,
     OFFICE_SCOPE,
     Act,
     Confidentiality,
@@ -912,10 +913,23 @@ def benchmark(
             verification_status=VerificationStatus.VERIFIED,
             country__in=list(by_country),
         )
+        # order_by(): the model's default ordering would join the GROUP BY (one row per
+        # incident, and dict() would keep the last: "Mexico: 1" for 29).
+        .order_by()
         .values("country")
         .annotate(n=Count("pk"))
         .values_list("country", "n")
     )
+    criteria_count = Criterion.objects.count()
+    snapshots: dict[str, list[dict[str, Any]]] = {}
+    for snapshot in BenchmarkSnapshot.objects.filter(country__in=list(by_country)).order_by("year"):
+        snapshots.setdefault(snapshot.country.code, []).append(
+            {
+                "year": snapshot.year,
+                "index_de_jure": snapshot.data.get("index_de_jure"),
+                "index_de_facto": snapshot.data.get("index_de_facto"),
+            }
+        )
     result = []
     for code, entry in sorted(by_country.items(), key=lambda kv: kv[1]["name"]):
         pillar_rows = []
@@ -947,6 +961,19 @@ def benchmark(
                 "index_de_jure": index["de_jure"],
                 "index_de_facto": index["de_facto"],
                 "verified_incidents": verified.get(code, 0),
+                # Coverage: how many criteria are scored (not unknown, not N/A) of all.
+                "coverage": {
+                    dimension: {
+                        "scored": sum(
+                            1
+                            for sc in entry["scores"]
+                            if sc.dimension == dimension and sc.status == ScoreStatus.SCORED
+                        ),
+                        "criteria": criteria_count,
+                    }
+                    for dimension in Dimension.values
+                },
+                "history": snapshots.get(code, []),
                 "scores": entry["scores"],
             }
         )

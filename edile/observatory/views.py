@@ -741,6 +741,11 @@ def benchmark_country(request: HttpRequest, country: str) -> HttpResponse:
     )
     context = {
         "entry": entry,
+        "history_chart": [
+            (str(h["year"]), h["index_de_jure"])
+            for h in entry["history"]
+            if h["index_de_jure"] is not None
+        ],
         "scores": scores,
         "can_edit": can(request.user, "observatory.change_score"),
     }
