@@ -23,9 +23,9 @@ from django_countries import countries
 from edile.members.models import Gender
 from edile.observatory.models import (
     LEVELS,
-    BenchmarkSnapshot,
     OFFICE_SCOPE,
     Act,
+    BenchmarkSnapshot,
     Confidentiality,
     Context,
     Criterion,
