@@ -47,6 +47,13 @@ class IncidentFilterForm(forms.Form):
             del self.fields["status"]
 
 
+class AccessLogFilterForm(forms.Form):
+    person = forms.CharField(label=_("Person (e-mail)"), required=False, max_length=200)
+    incident = forms.CharField(label=_("Incident reference"), required=False, max_length=20)
+    since = forms.DateField(label=_("From"), required=False, widget=DATE_INPUT)
+    until = forms.DateField(label=_("To"), required=False, widget=DATE_INPUT)
+
+
 class ReportForm(forms.Form):
     """The intake form: anyone may use it; `website` is a honeypot people never see."""
 

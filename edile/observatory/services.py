@@ -83,10 +83,22 @@ def confidential_read_log(
     incident: Incident | None = None,
     report: IntakeReport | None = None,
 ) -> ConfidentialAccess:
-    """Record that a person read confidential data (who, what, when)."""
+    """Record that a person read confidential data (who, what, when): the one place it is
+    written. One row per read: the same person re-reading the same thing of the same
+    incident within `READ_LOG_WINDOW` (an analyst saving a case section by section, each
+    save showing the edit page again) is the same read, not a new row."""
+    since = timezone.now() - READ_LOG_WINDOW
+    recent = ConfidentialAccess.objects.filter(
+        user=user, incident=incident, report=report, what=what[:200], accessed_at__gte=since
+    ).first()
+    if recent is not None:
+        return recent
     return ConfidentialAccess.objects.create(
         user=user, incident=incident, report=report, what=what[:200], path=path[:500]
     )
+
+
+READ_LOG_WINDOW = dt.timedelta(minutes=10)
 
 
 # ---- Intake --------------------------------------------------------------------------------

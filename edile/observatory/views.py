@@ -24,6 +24,7 @@ from edile.core.htmx import render_page_or_fragment
 from edile.core.http import client_ip
 from edile.observatory import reports, selectors, services
 from edile.observatory.forms import (
+    AccessLogFilterForm,
     ActForm,
     CountryForm,
     FollowUpForm,
@@ -626,10 +627,48 @@ def incident_import(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def access_log(request: HttpRequest) -> HttpResponse:
+    """The log of confidential reads: filters (person, incident, dates), pages, CSV export."""
     if not can(request.user, "observatory.view_access_log"):
         raise PermissionDenied(_("Only administrators may read this log."))
-    entries = ConfidentialAccess.objects.select_related("user", "incident", "report")[:500]
-    return render(request, "observatory/access_log.html", {"entries": entries})
+    form = AccessLogFilterForm(request.GET or None)
+    entries = ConfidentialAccess.objects.select_related("user", "incident", "report")
+    status = 200
+    if form.is_bound and not form.is_valid():
+        status = 400
+    elif form.is_bound:
+        data = form.cleaned_data
+        if data.get("person"):
+            entries = entries.filter(user__email__icontains=data["person"])
+        if data.get("incident"):
+            entries = entries.filter(incident__reference__iexact=data["incident"])
+        if data.get("since"):
+            entries = entries.filter(accessed_at__date__gte=data["since"])
+        if data.get("until"):
+            entries = entries.filter(accessed_at__date__lte=data["until"])
+    if request.GET.get("format") == "csv" and status == 200:
+        from edile.core.exports import csv_response
+
+        rows = (
+            [
+                e.accessed_at.isoformat(),
+                e.user.email,
+                e.what,
+                e.incident.reference if e.incident else "",
+                e.path,
+            ]
+            for e in entries.iterator(chunk_size=1000)
+        )
+        return csv_response(["when", "who", "what", "incident", "address"], rows, "read-log")
+    page = Paginator(entries, 100).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    query["format"] = "csv"
+    return render(
+        request,
+        "observatory/access_log.html",
+        {"entries": page.object_list, "page": page, "form": form, "csv_query": query.urlencode()},
+        status=status,
+    )
 
 
 # ---- Statistics, map, annual report --------------------------------------------------------

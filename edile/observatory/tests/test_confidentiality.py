@@ -262,3 +262,33 @@ def test_victim_contact_is_encrypted_at_rest(world):
         cursor.execute("SELECT contact FROM observatory_victim")
         stored = [row[0] for row in cursor.fetchall()]
     assert stored and all(SECRET_CONTACT not in value for value in stored)
+
+
+def test_saving_a_case_section_by_section_is_one_read(world, client_as):
+    """Fourteen saves that each show the edit page again write one row, not fourteen."""
+    client = client_as("observatory_analyst")
+    url = f"/fr/observatory/incidents/{world['secret'].reference}/edit/"
+    for _ in range(14):
+        assert client.get(url).status_code == 200
+    assert ConfidentialAccess.objects.filter(incident=world["secret"]).count() == 1
+
+
+def test_the_read_log_filters_and_exports(world, client_as):
+    """Administrators filter the log by person and incident, and download it as CSV."""
+    analyst = client_as("observatory_analyst")
+    analyst.get(f"/fr/observatory/incidents/{world['secret'].reference}/")
+    analyst.get(f"/fr/observatory/incidents/{world['hidden'].reference}/edit/")
+    admin = client_as("administrator")
+    ref = world["secret"].reference
+    page = admin.get(f"/en/observatory/access-log/?incident={ref}")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert body.count(f"<td>{ref}</td>") == 1
+    assert world["hidden"].reference not in body
+    nobody = admin.get("/en/observatory/access-log/?person=nobody@example.org").content.decode()
+    assert "No read recorded." in nobody
+    response = admin.get(f"/en/observatory/access-log/?incident={ref}&format=csv")
+    lines = b"".join(response.streaming_content).decode("utf-8-sig").strip().splitlines()
+    assert lines[0] == "when,who,what,incident,address"
+    assert len(lines) == 2 and ref in lines[1] and analyst.user.email in lines[1]
+    assert admin.get("/en/observatory/access-log/?since=not-a-date").status_code == 400
