@@ -143,7 +143,9 @@ def test_two_server_processes_see_the_same_cache(tmp_path: Path, file_database: 
             "-c",
             "from edile.observatory.models import Incident\n"
             "from edile.observatory.selectors import statistics_cache_invalidate\n"
-            "Incident.objects.filter(pk=Incident.objects.first().pk).update(is_published=False)\n"
+            # Back to review (the public statistics count every verified incident).
+            "Incident.objects.filter(pk=Incident.objects.first().pk)"
+            ".update(is_published=False, verification_status='under_review')\n"
             "statistics_cache_invalidate()\n",
             **extra,
         )
