@@ -24,6 +24,7 @@ from edile.datagov.models import (
     DataTheme,
     Distribution,
     DistributionFormat,
+    HarvestSource,
     Licence,
     MaturityAssessment,
     MaturityDimension,
@@ -57,7 +58,8 @@ def visibility_q(user: Any) -> Q:
 
 
 def dataset_visible(user: Any) -> QuerySet[Dataset]:
-    return Dataset.objects.filter(visibility_q(user))
+    """Withdrawn datasets (gone from their harvest source) are kept but listed nowhere."""
+    return Dataset.objects.filter(visibility_q(user), withdrawn_at__isnull=True)
 
 
 @dataclass(frozen=True)
@@ -432,3 +434,11 @@ def maturity_history(local_government: LocalGovernment) -> dict[str, Any]:
 
 def themes() -> QuerySet[Theme]:
     return Theme.objects.order_by("code")
+
+
+def harvest_sources_for(user: Any) -> QuerySet[HarvestSource]:
+    """The harvest sources of the cities `user` may harvest for (all of them for staff)."""
+    qs = HarvestSource.objects.select_related("publisher")
+    if has_role(user, RoleCode.SECRETARIAT, RoleCode.ADMINISTRATOR):
+        return qs
+    return qs.filter(publisher_id__in=scoped_local_government_ids(user, RoleCode.FOCAL_POINT))

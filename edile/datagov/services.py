@@ -93,13 +93,13 @@ def _apply_fields(dataset: Dataset, data: dict[str, Any]) -> None:
             )
     # Only the per-language columns are written: assigning `title` would write the active
     # language's column (modeltranslation), and reading it falls back from one to the other.
-    if not (dataset.title_fr or dataset.title_en):
+    if not (dataset.title_fr or dataset.title_en or dataset.title_other):
         raise ServiceError(_("Give the dataset a title, in French or in English."))
     try:
         validate_email(dataset.contact_email)
     except ValidationError:
         raise ServiceError(_("Give a valid contact e-mail address.")) from None
-    if not (dataset.description_fr or dataset.description_en):
+    if not (dataset.description_fr or dataset.description_en or dataset.description_other):
         raise ServiceError(_("Describe the dataset, in French or in English."))
     if (
         dataset.temporal_start
@@ -146,7 +146,15 @@ def dataset_update(
     if not user.has_perm("datagov.change_dataset", dataset):
         raise PermissionDenied(_("You may not change this dataset."))
     with transaction.atomic():
+        before = {name: getattr(dataset, name) for name in DATASET_FIELDS}
+        before_themes = sorted(dataset.themes.values_list("code", flat=True))
         _apply_fields(dataset, data)
+        if dataset.source_hash:
+            # A harvested dataset: what the steward changes is local, and a re-harvest keeps it.
+            changed = [n for n in DATASET_FIELDS if getattr(dataset, n) != before[n]]
+            if themes is not None and sorted(themes) != before_themes:
+                changed.append("themes")
+            dataset.local_fields = sorted(set(dataset.local_fields or []) | set(changed))
         save_versioned(dataset, expected_version=expected_version)
         if themes is not None:
             dataset.themes.set(Theme.objects.filter(code__in=themes))

@@ -21,6 +21,9 @@ urlpatterns = [
     ),
     path("licences/", views.licences, name="licences"),
     path("harvest/", views.harvest_upload, name="harvest"),
+    path("harvest/sources/", views.harvest_sources, name="harvest_sources"),
+    path("harvest/sources/<int:pk>/", views.harvest_source_detail, name="harvest_source_detail"),
+    path("harvest/sources/<int:pk>/run/", views.harvest_source_run, name="harvest_source_run"),
     path("register/", views.register_index, name="register_index"),
     path("register/<slug:controller>/", views.register_detail, name="register_detail"),
     path(

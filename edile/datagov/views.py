@@ -31,6 +31,7 @@ from edile.datagov.forms import (
     DistributionFileForm,
     DistributionLinkForm,
     HarvestForm,
+    HarvestSourceForm,
     MaturityAssessmentForm,
     ProcessingRecordForm,
     SearchForm,
@@ -624,10 +625,8 @@ def harvest_upload(request: HttpRequest) -> HttpResponse:
                 publisher=form.cleaned_data["publisher"],
                 data=upload.read(),
                 filename=upload.name or "",
+                defaults=form.defaults(),
             )
-        except harvest.HarvestRefused as exc:
-            errors = [exc.message, *[str(e) for e in exc.report.errors]]
-            status = 400
         except ServiceError as exc:
             errors = [exc.message]
             status = 400
@@ -637,3 +636,69 @@ def harvest_upload(request: HttpRequest) -> HttpResponse:
         {"form": form, "report": report, "errors": errors},
         status=status,
     )
+
+
+@login_required
+def harvest_sources(request: HttpRequest) -> HttpResponse:
+    """The sources the user may harvest for, and a form to add one."""
+    publishers = _publishers_for(request.user)
+    if not publishers.exists():
+        raise PermissionDenied
+    form = HarvestSourceForm(request.POST or None, publishers=publishers)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if k != "publisher"}
+            try:
+                source = harvest.harvest_source_create(
+                    user=request.user, publisher=form.cleaned_data["publisher"], **data
+                )
+            except ServiceError as exc:
+                form.add_error(None, exc.message)
+                status = 400
+            else:
+                messages.success(request, _("Source added: run it to see its report."))
+                return redirect(source)
+        else:
+            status = 400
+    sources = selectors.harvest_sources_for(request.user)
+    return render(
+        request,
+        "datagov/harvest_sources.html",
+        {"form": form, "sources": sources},
+        status=status,
+    )
+
+
+def _source_or_404(request: HttpRequest, pk: int) -> Any:
+    source = selectors.harvest_sources_for(request.user).filter(pk=pk).first()
+    if source is None:
+        raise Http404
+    return source
+
+
+@login_required
+def harvest_source_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    source = _source_or_404(request, pk)
+    runs = list(source.runs.all()[:20])
+    return render(
+        request,
+        "datagov/harvest_source_detail.html",
+        {"source": source, "runs": runs, "last": runs[0] if runs else None},
+    )
+
+
+@login_required
+@require_POST
+def harvest_source_run(request: HttpRequest, pk: int) -> HttpResponse:
+    source = _source_or_404(request, pk)
+    try:
+        run = harvest.harvest_run_start(user=request.user, source=source)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        if run.status in {"done", "failed"}:
+            messages.success(request, _("Harvest finished: its report is below."))
+        else:
+            messages.success(request, _("Harvest queued: its report appears here when it is done."))
+    return redirect(source)
