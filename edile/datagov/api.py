@@ -21,6 +21,10 @@ from edile.datagov.schemas import (
     DatasetPage,
     DatasetUpdateIn,
     DecisionIn,
+    Detail,
+    HarvestReportOut,
+    HarvestSourceIn,
+    HarvestSourceOut,
 )
 from edile.members.models import LocalGovernment
 
@@ -236,3 +240,84 @@ def decide_access(request: HttpRequest, request_id: int, payload: DecisionIn) ->
         reason=payload.reason,
     )
     return _request_out(r)
+
+
+# ------------------------------------------------------------------------------- harvesting
+
+
+def _source_out(source: Any) -> dict[str, Any]:
+    return {
+        "id": source.pk,
+        "name": source.name,
+        "url": source.url,
+        "kind": source.kind,
+        "city": source.publisher.slug,
+        "schedule": source.schedule,
+        "default_licence": source.default_licence,
+        "default_contact_email": source.default_contact_email,
+        "default_language": source.default_language,
+        "last_run_at": source.last_run_at,
+    }
+
+
+def _run_out(run: Any) -> dict[str, Any]:
+    return {
+        "run": run.pk,
+        "status": run.status,
+        **run.report(),
+        "flagged": run.flagged,
+    }
+
+
+@router.get("/harvest-sources", response={200: list[HarvestSourceOut]}, auth=required_user)
+def list_harvest_sources(request: HttpRequest) -> list[dict[str, Any]]:
+    """The sources of the cities the caller may harvest for."""
+    return [_source_out(s) for s in selectors.harvest_sources_for(request.user)]
+
+
+@router.post(
+    "/harvest-sources",
+    response={201: HarvestSourceOut, 400: Detail, 403: Detail, 404: Detail},
+    auth=required_user,
+)
+def create_harvest_source(request: HttpRequest, payload: HarvestSourceIn) -> Status:
+    """Add a source: a catalogue's address, its kind (`ckan` or `dcat`) and the city (slug)."""
+    from edile.datagov import harvest
+
+    city = LocalGovernment.objects.filter(slug=payload.city).first()
+    if city is None:
+        raise Http404(f"No member city with slug {payload.city!r}.")
+    source = harvest.harvest_source_create(
+        user=request.user, publisher=city, **payload.dict(exclude={"city"})
+    )
+    return Status(201, _source_out(source))
+
+
+@router.post(
+    "/harvest-sources/{int:source_id}/run",
+    response={200: HarvestReportOut, 202: HarvestReportOut, 400: Detail, 403: Detail, 404: Detail},
+    auth=required_user,
+)
+def run_harvest_source(request: HttpRequest, source_id: int) -> Status:
+    """Run the source in the background; 200 with the report when the run is already done
+    (the immediate task backend), 202 while it is queued (poll the runs endpoint)."""
+    from edile.datagov import harvest
+
+    source = selectors.harvest_sources_for(request.user).filter(pk=source_id).first()
+    if source is None:
+        raise Http404("No such harvest source, or you may not harvest it.")
+    run = harvest.harvest_run_start(user=request.user, source=source)
+    return Status(200 if run.status in {"done", "failed"} else 202, _run_out(run))
+
+
+@router.get(
+    "/harvest-sources/{int:source_id}/runs/{int:run_id}",
+    response={200: HarvestReportOut, 404: Detail},
+    auth=required_user,
+)
+def get_harvest_run(request: HttpRequest, source_id: int, run_id: int) -> dict[str, Any]:
+    source = selectors.harvest_sources_for(request.user).filter(pk=source_id).first()
+    run = source.runs.filter(pk=run_id).first() if source else None
+    if run is None:
+        raise Http404("No such harvest run.")
+    return _run_out(run)

@@ -146,3 +146,48 @@ class AccessRequestOut(Schema):
     refusal_reason: str
     expires_on: dt.date | None
     active: bool
+
+
+class HarvestSourceIn(Schema):
+    url: str = Field(..., max_length=500, description="For CKAN: the portal's root address.")
+    kind: Literal["ckan", "dcat"]
+    city: str = Field(..., max_length=200, description="The publishing member city's slug.")
+    name: str = Field("", max_length=200)
+    schedule: Literal["manual", "daily", "weekly", "monthly"] = "weekly"
+    default_licence: LicenceCode | Literal[""] = ""  # type: ignore[valid-type]
+    default_contact_name: str = Field("", max_length=200)
+    default_contact_email: str = Field("", max_length=254)
+    default_language: Literal["fr", "en", ""] = "fr"
+
+
+class HarvestSourceOut(Schema):
+    id: int
+    name: str
+    url: str
+    kind: str
+    city: str
+    schedule: str
+    default_licence: str
+    default_contact_email: str
+    default_language: str
+    last_run_at: dt.datetime | None
+
+
+class RefusedRecordOut(Schema):
+    record: str
+    reason: str
+
+
+class HarvestReportOut(Schema):
+    run: int
+    status: str
+    created: int
+    updated: int
+    unchanged: int
+    withdrawn: int
+    refused: list[RefusedRecordOut]
+    flagged: list[RefusedRecordOut]
+
+
+class Detail(Schema):
+    detail: str

@@ -104,7 +104,7 @@ def fetch(url: str, *, accept: str = ACCEPT) -> Fetched:
                         )
                     chunks: list[bytes] = []
                     size = 0
-                    for chunk in response.iter_bytes(64 * 1024):
+                    for chunk in response.iter_bytes():
                         size += len(chunk)
                         if size > max_bytes:
                             raise HarvestRefused(
