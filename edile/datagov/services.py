@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import importlib
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
@@ -21,6 +19,7 @@ from django.utils.crypto import get_random_string
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from edile.core import retention
 from edile.core.concurrency import save_versioned
 from edile.core.errors import ServiceError
 from edile.datagov.models import (
@@ -39,7 +38,6 @@ from edile.datagov.models import (
     ProcessingRecord,
     RetentionAction,
     RetentionPolicy,
-    RetentionTarget,
     RoadmapAction,
     Theme,
 )
@@ -553,24 +551,8 @@ def maturity_assessment_save(
 
 # -------------------------------------------------------------------------------- retention
 
-# Targets owned by other apps, by dotted path: imported when the job runs, skipped with a
-# warning while that app has not built its function yet.
-EXTERNAL_TARGETS = {
-    RetentionTarget.CONGRESS_REGISTRATIONS: "edile.governance.services.registration_anonymise_expired",
-    RetentionTarget.ANONYMOUS_REPORTS: "edile.observatory.services.anonymous_report_purge_expired",
-}
 
-
-def _resolve(path: str) -> Callable[..., int] | None:
-    module_name, _dot, name = path.rpartition(".")
-    try:
-        module = importlib.import_module(module_name)
-    except ImportError:
-        return None
-    return getattr(module, name, None)
-
-
-def _purge_download_logs(*, before: dt.date, action: str) -> int:
+def purge_download_logs(*, before: dt.date, action: str) -> int:
     cutoff = timezone.make_aware(dt.datetime.combine(before, dt.time.min))
     expired = DownloadLog.objects.filter(at__lt=cutoff)
     if action == RetentionAction.ANONYMISE:
@@ -579,7 +561,7 @@ def _purge_download_logs(*, before: dt.date, action: str) -> int:
     return count
 
 
-def _purge_access_requests(*, before: dt.date, action: str) -> int:
+def purge_access_requests(*, before: dt.date, action: str) -> int:
     """Closed requests (refused, withdrawn, or approved and lapsed) older than the period."""
     closed = (
         AccessRequest.objects.filter(updated_at__date__lt=before)
@@ -603,12 +585,6 @@ def _purge_access_requests(*, before: dt.date, action: str) -> int:
     return count
 
 
-OWN_TARGETS: dict[str, Callable[..., int]] = {
-    RetentionTarget.DOWNLOAD_LOGS: _purge_download_logs,
-    RetentionTarget.ACCESS_REQUESTS: _purge_access_requests,
-}
-
-
 @dataclass
 class RetentionOutcome:
     target: str
@@ -623,22 +599,13 @@ def retention_apply(*, today: dt.date | None = None) -> list[RetentionOutcome]:
     outcomes: list[RetentionOutcome] = []
     for policy in RetentionPolicy.objects.filter(is_active=True).order_by("target"):
         before = today - dt.timedelta(days=policy.period_days)
-        if policy.target in OWN_TARGETS:
-            with transaction.atomic():
-                count = OWN_TARGETS[policy.target](before=before, action=policy.action)
-        else:
-            path = EXTERNAL_TARGETS.get(policy.target, "")
-            func = _resolve(path) if path else None
-            if func is None:
-                logger.warning(
-                    "Retention: %s is not available yet; %s skipped.", path, policy.target
-                )
-                outcomes.append(
-                    RetentionOutcome(policy.target, before, None, f"{path} not available")
-                )
-                continue
-            with transaction.atomic():
-                count = int(func(before=before))
+        handler = retention.handler_for(policy.target)
+        if handler is None:  # the system check datagov.E001 stops start-up before this
+            logger.error("Retention: no handler for %s; skipped.", policy.target)
+            outcomes.append(RetentionOutcome(policy.target, before, None, "no handler"))
+            continue
+        with transaction.atomic():
+            count = handler(before=before, action=policy.action)
         RetentionPolicy.objects.filter(pk=policy.pk).update(
             last_run_at=timezone.now(), last_run_count=count
         )

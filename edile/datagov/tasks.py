@@ -13,11 +13,14 @@ logger = logging.getLogger(__name__)
 
 
 @task()
-def apply_retention() -> list[dict[str, object]]:
+def apply_retention(today: str | None = None) -> list[dict[str, object]]:
     """The scheduled retention job (cron runs `manage.py apply_retention`, which enqueues this)."""
+    import datetime as dt
+
+    day = dt.date.fromisoformat(today) if today else None
     return [
         {"target": o.target, "before": o.before.isoformat(), "count": o.count, "message": o.message}
-        for o in services.retention_apply()
+        for o in services.retention_apply(today=day)
     ]
 
 
