@@ -18,6 +18,7 @@ $(STAMP): $(BIN)/python pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+	@$(BIN)/python scripts/write_dotenv.py
 	DEBUG=true $(BIN)/python manage.py compile_catalogues
 
 run: install

@@ -6,6 +6,7 @@ A bad value stops start-up with a message that says which variable and why.
 
 from __future__ import annotations
 
+import base64
 import importlib.util
 import os
 from pathlib import Path
@@ -30,7 +31,8 @@ def _read_dotenv(path: Path) -> None:
         os.environ.setdefault(key.strip(), value.strip().strip("'\""))
 
 
-_read_dotenv(PROJECT_DIR / ".env")
+# EDILE_ENV_FILE points elsewhere (tests, several instances on one machine).
+_read_dotenv(Path(os.environ.get("EDILE_ENV_FILE") or PROJECT_DIR / ".env"))
 VAR_DIR = Path(os.environ.get("EDILE_VAR_DIR", PROJECT_DIR / "var"))
 
 
@@ -91,12 +93,29 @@ if not SITE_URL.startswith(("http://", "https://")):
 
 # Key for the fields encrypted at rest (victims' contact details). A Fernet key: 32 url-safe
 # base64-encoded bytes. Development and tests derive one from SECRET_KEY.
+# Key rotation: FIELD_ENCRYPTION_KEYS lists several keys, comma-separated, newest first; new
+# values are encrypted with the first, old ones are still read with any of them.
+FIELD_ENCRYPTION_KEYS = _env_list("FIELD_ENCRYPTION_KEYS", [])
 FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY", "")
-if not FIELD_ENCRYPTION_KEY and not (DEBUG or TESTING):
+if not FIELD_ENCRYPTION_KEYS and FIELD_ENCRYPTION_KEY:
+    FIELD_ENCRYPTION_KEYS = [FIELD_ENCRYPTION_KEY]
+if not FIELD_ENCRYPTION_KEYS and not (DEBUG or TESTING):
     raise ImproperlyConfigured(
-        "FIELD_ENCRYPTION_KEY is not set. Generate one with "
+        "FIELD_ENCRYPTION_KEY is not set (nor FIELD_ENCRYPTION_KEYS). Generate one with "
         '`python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`.'
     )
+for _key in FIELD_ENCRYPTION_KEYS:
+    try:
+        if len(base64.urlsafe_b64decode(_key.encode())) != 32:
+            raise ValueError
+    except ValueError:
+        raise ImproperlyConfigured(
+            "FIELD_ENCRYPTION_KEYS holds a value that is not a Fernet key "
+            "(32 url-safe base64-encoded bytes)."
+        ) from None
+FIELD_ENCRYPTION_KEY = FIELD_ENCRYPTION_KEYS[0] if FIELD_ENCRYPTION_KEYS else ""
+# The key of `manage.py backup` / `restore`: keep it somewhere else than the backups.
+BACKUP_KEY = os.environ.get("BACKUP_KEY", "")
 
 INSTALLED_APPS = [
     # modeltranslation must come before the admin.
@@ -116,7 +135,6 @@ INSTALLED_APPS = [
     "rules",
     "simple_history",
     "django_countries",
-    "import_export",
     "django_tasks",
     "django_tasks_db",
     "django_htmx",
@@ -147,6 +165,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "edile.accounts.middleware.RequireMfaMiddleware",
+    "edile.core.middleware.ApiErrorsAsJsonMiddleware",
 ]
 
 ROOT_URLCONF = "edile.urls"
@@ -182,7 +201,24 @@ except ValueError as exc:
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Concurrent writers wait for each other instead of failing with "database is locked":
+    # WAL lets readers go on while one writes, IMMEDIATE takes the write lock when the
+    # transaction starts (no deadlock on upgrading a read lock), and a writer waits up to
+    # `timeout` seconds for the lock.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": _env_int("SQLITE_TIMEOUT", 30),
+            "transaction_mode": "IMMEDIATE",
+            "init_command": (
+                "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA foreign_keys=ON;"
+            ),
+        }
+    )
+else:
+    # A dropped connection costs at most the request in flight: Django checks a persistent
+    # connection before reusing it and opens a new one if the server closed it.
+    DATABASES["default"]["CONN_MAX_AGE"] = _env_int("CONN_MAX_AGE", 60)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -244,8 +280,28 @@ STATICFILES_DIRS = (
     if _leaflet_spec and _leaflet_spec.submodule_search_locations
     else []
 )
+# Uploaded files: random names, served only by `core.files.serve_file` after a permission
+# check. On disk under MEDIA_ROOT, or in an S3-compatible bucket (django-storages, the
+# `production` extra) when STORAGE_BUCKET is set; the bucket stays private.
+STORAGE_BUCKET = os.environ.get("STORAGE_BUCKET", "")
+if STORAGE_BUCKET:
+    _default_storage = {
+        "BACKEND": "edile.core.files.RandomNameS3Storage",
+        "OPTIONS": {
+            "bucket_name": STORAGE_BUCKET,
+            "endpoint_url": os.environ.get("STORAGE_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("STORAGE_REGION") or None,
+            "access_key": os.environ.get("STORAGE_ACCESS_KEY") or None,
+            "secret_key": os.environ.get("STORAGE_SECRET_KEY") or None,
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
+else:
+    _default_storage = {"BACKEND": "edile.core.files.RandomNameStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -269,12 +325,40 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 if TESTING:
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "edile",
+# One cache shared by every worker process, so that invalidations (the observatory's
+# statistics and map) and rate limits are the same in all of them: Redis when REDIS_URL is set
+# (production), else a table in the database (created by `migrate`). Per-process memory only in
+# tests.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(f"REDIS_URL={REDIS_URL!r} must start with redis:// or rediss://.")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "edile"),
+        }
     }
-}
+elif TESTING and not _env_bool("EDILE_SHARED_CACHE", False):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "edile",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "edile_cache",
+        }
+    }
+
+# The client's address behind a reverse proxy: with TRUSTED_PROXIES (addresses or networks,
+# comma-separated) the address is read from X-Forwarded-For, skipping the trusted hops from the
+# right; without it, REMOTE_ADDR. Used by every rate limit and log (`core.http.client_ip`).
+TRUSTED_PROXIES = _env_list("TRUSTED_PROXIES", [])
 
 # Background jobs: the database backend in production (run `manage.py db_worker`),
 # the immediate backend in tests and, unless told otherwise, in development.

@@ -1,10 +1,8 @@
 from django.contrib import admin
-from import_export.admin import ImportExportModelAdmin
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from edile.members.models import Dues, LocalGovernment, Mandate, Membership, Person
-from edile.members.resources import LocalGovernmentResource
 
 
 class MandateInline(admin.TabularInline):
@@ -14,8 +12,7 @@ class MandateInline(admin.TabularInline):
 
 
 @admin.register(LocalGovernment)
-class LocalGovernmentAdmin(ImportExportModelAdmin, SimpleHistoryAdmin, TranslationAdmin):
-    resource_classes = [LocalGovernmentResource]
+class LocalGovernmentAdmin(SimpleHistoryAdmin, TranslationAdmin):
     list_display = ["name", "kind", "country", "region", "population"]
     list_filter = ["kind", "country", "membership__status"]
     search_fields = ["name_fr", "name_en", "region_fr", "region_en"]
