@@ -17,6 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, XSD
 
@@ -82,8 +83,28 @@ FILE_TYPES = {
     DistributionFormat.ZIP: "ZIP",
     DistributionFormat.SHP: "SHP",
     DistributionFormat.API: "REST",
+    DistributionFormat.XLS: "XLS",
+    DistributionFormat.GML: "GML",
+    DistributionFormat.KML: "KML",
+    DistributionFormat.KMZ: "KMZ",
+    DistributionFormat.GPKG: "GPKG",
+    DistributionFormat.WMS: "WMS_SRVC",
+    DistributionFormat.WFS: "WFS_SRVC",
+    DistributionFormat.RDF_XML: "RDF_XML",
+    DistributionFormat.TURTLE: "RDF_TURTLE",
+    DistributionFormat.JSON_LD: "JSON_LD",
+    DistributionFormat.HTML: "HTML",
+    DistributionFormat.TXT: "TXT",
+    DistributionFormat.DOCX: "DOCX",
+    DistributionFormat.ODT: "ODT",
+    DistributionFormat.TIFF: "TIFF",
+    DistributionFormat.PNG: "PNG",
+    DistributionFormat.JPEG: "JPEG",
+    DistributionFormat.PARQUET: "PARQUET",
     DistributionFormat.OTHER: "BIN",
 }
+GSP = Namespace("http://www.opengis.net/ont/geosparql#")
+LOCN = Namespace("http://www.w3.org/ns/locn#")
 
 Triple = tuple[Any, Any, Any]
 
@@ -106,8 +127,21 @@ def association_iri(base: str) -> URIRef:
 
 @lru_cache(maxsize=64)
 def licence_uri(base: str, code: str) -> URIRef:
-    uri = LICENCE_URIS.get(code) or f"{base}{reverse('datagov:licences')}#{code}"
+    # IRIs never depend on the reader's language: our pages are named in the site's language.
+    with translation.override(settings.LANGUAGE_CODE):
+        uri = LICENCE_URIS.get(code) or f"{base}{reverse('datagov:licences')}#{code}"
     return URIRef(uri)
+
+
+def _dataset_licence(base: str, ds: Dataset) -> URIRef:
+    if ds.licence == Licence.OTHER and ds.licence_uri:
+        return URIRef(ds.licence_uri)
+    return licence_uri(base, ds.licence)
+
+
+def _main_language(ds: Dataset) -> str:
+    """The language of untagged text of a dataset (keywords, file titles): French first."""
+    return "fr" if ds.title_fr or not ds.title_en else "en"
 
 
 @lru_cache(maxsize=4096)
@@ -127,11 +161,13 @@ class TripleWriter:
     def __init__(self, base: str) -> None:
         self.base = base
         self.emitted: set[Any] = set()
-        # reverse() once, then fill in: it is the slowest step when done per dataset.
-        self.page_url = base + reverse("datagov:dataset_detail", kwargs={"slug": "SLUG"})
-        self.download_url = base + reverse(
-            "datagov:download", kwargs={"slug": "SLUG", "pk": 999999999}
-        )
+        # reverse() once, then fill in: it is the slowest step when done per dataset. In the
+        # site's language, never the reader's: a harvester must get the same IRIs in any.
+        with translation.override(settings.LANGUAGE_CODE):
+            self.page_url = base + reverse("datagov:dataset_detail", kwargs={"slug": "SLUG"})
+            self.download_url = base + reverse(
+                "datagov:download", kwargs={"slug": "SLUG", "pk": 999999999}
+            )
 
     def _once(self, node: Any, triples: list[Triple]) -> list[Triple]:
         if node in self.emitted:
@@ -186,6 +222,10 @@ class TripleWriter:
         return self._once(node, triples)
 
     def dataset(self, ds: Dataset) -> list[Triple]:
+        with translation.override("en"):  # labels tagged @en are English
+            return self._dataset(ds)
+
+    def _dataset(self, ds: Dataset) -> list[Triple]:
         base = self.base
         node = dataset_iri(base, ds.slug)
         page = URIRef(self.page_url.replace("SLUG", ds.slug))
@@ -203,6 +243,17 @@ class TripleWriter:
             (node, DCT.description, lit)
             for lit in _text({"fr": ds.description_fr, "en": ds.description_en})
         ]
+        # Titles and descriptions harvested in other languages keep their own tags.
+        t += [(node, DCT.title, lit) for lit in _text(ds.title_other or {})]
+        t += [(node, DCT.description, lit) for lit in _text(ds.description_other or {})]
+        for code in ds.languages or []:
+            language = URIRef(f"{EU_AUTHORITY}language/{code}")
+            t.append((node, DCT.language, language))
+            t += self._concept(language, DCT.LinguisticSystem)
+        for category in ds.hvd_categories or []:
+            concept = URIRef(category)
+            t.append((node, DCATAP.hvdCategory, concept))
+            t += self._concept(concept, SKOS.Concept)
         # Publisher
         if ds.publisher_id:
             lg = ds.publisher
@@ -242,14 +293,28 @@ class TripleWriter:
                     (concept, SKOS.inScheme, DATA_THEME_SCHEME),
                 ],
             )
+        main = _main_language(ds)
         for keyword in ds.keyword_list:
-            t.append((node, DCAT.keyword, Literal(keyword)))
+            t.append((node, DCAT.keyword, Literal(keyword, lang=main)))
+        for lang, keywords in (ds.keywords_other or {}).items():
+            t += [(node, DCAT.keyword, Literal(k, lang=lang)) for k in keywords]
         if ds.spatial_local_government_id:
             place = URIRef(
                 f"{base}/api/v1/members/local-governments/{ds.spatial_local_government_id}#place"
             )
             t.append((node, DCT.spatial, place))
             t += self._concept(place, DCT.Location)
+        if ds.spatial_uri or ds.spatial_geometry:
+            place = URIRef(ds.spatial_uri or f"{node}#place")
+            t.append((node, DCT.spatial, place))
+            t += self._concept(place, DCT.Location)
+            if ds.spatial_geometry:
+                kind = (
+                    GSP.geoJSONLiteral
+                    if ds.spatial_geometry.lstrip()[:1] == "{"
+                    else (GSP.wktLiteral)
+                )
+                t.append((place, LOCN.geometry, Literal(ds.spatial_geometry, datatype=kind)))
         if ds.spatial_country:
             place = URIRef(f"{EU_AUTHORITY}country/{ds.spatial_country.alpha3}")
             t.append((node, DCT.spatial, place))
@@ -273,9 +338,11 @@ class TripleWriter:
             (node, RDF.type, DCAT.Distribution),
             (node, DCAT.accessURL, page),
         ]
+        lang = dist.language or _main_language(ds)
         if dist.title:
-            t.append((node, DCT.title, Literal(dist.title)))
-        t.append((node, DCT.description, Literal(dist.title or f"{dist.format}: {ds.title}")))
+            t.append((node, DCT.title, Literal(dist.title, lang=lang)))
+        if dist.description:
+            t.append((node, DCT.description, Literal(dist.description, lang=lang)))
         availability = URIRef(f"{EU_AUTHORITY}planned-availability/STABLE")
         t.append((node, DCATAP.availability, availability))
         t += self._concept(availability, SKOS.Concept, "stable")
@@ -295,7 +362,7 @@ class TripleWriter:
             media_node = URIRef(f"https://www.iana.org/assignments/media-types/{media}")
             t.append((node, DCAT.mediaType, media_node))
             t += self._concept(media_node, DCT.MediaType)
-        licence = licence_uri(self.base, ds.licence)
+        licence = _dataset_licence(self.base, ds)
         t.append((node, DCT.license, licence))
         t += self._concept(licence, DCT.LicenseDocument)
         if dist.byte_size is not None:
@@ -307,7 +374,7 @@ class TripleWriter:
             t += [
                 (node, SPDX.checksum, checksum),
                 (checksum, RDF.type, SPDX.Checksum),
-                (checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256),
+                (checksum, SPDX.algorithm, SPDX[f"checksumAlgorithm_{dist.checksum_algorithm}"]),
                 (checksum, SPDX.checksumValue, Literal(dist.checksum, datatype=XSD.hexBinary)),
             ]
         return t
