@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from edile.datagov.models import (
     AccessRequest,
@@ -37,6 +38,15 @@ class SearchForm(forms.Form):
     )
     classification = forms.ChoiceField(
         label=_("Classification"), required=False, choices=[("", "—"), *Classification.choices]
+    )
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[
+            ("", _("Relevance")),
+            ("title", pgettext_lazy("sort by", "Title")),
+            ("modified", _("Last modified")),
+        ],
     )
 
 

@@ -244,6 +244,9 @@ class Dataset(VersionedModel):
         blank=True,
         help_text=_("Gone from its harvest source: kept, but no longer listed."),
     )
+    # Search terms (search.py): folded, stemmed French and English words, kept up to date on save.
+    search_title = models.TextField(_("search terms of the title"), blank=True, editable=False)
+    search_text = models.TextField(_("search terms"), blank=True, editable=False)
     # The DCAT-AP check run when the dataset is saved (errors block nothing but are shown).
     dcat_errors = models.JSONField(_("DCAT-AP errors"), default=list, blank=True)
     dcat_warnings = models.JSONField(_("DCAT-AP warnings"), default=list, blank=True)
@@ -281,6 +284,28 @@ class Dataset(VersionedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("datagov:dataset_detail", kwargs={"slug": self.slug})
+
+    def refresh_search(self) -> None:
+        from edile.datagov.search import index_text
+
+        titles = [self.title_fr, self.title_en, *(self.title_other or {}).values()]
+        self.search_title = index_text(*titles)
+        others = [" ".join(words) for words in (self.keywords_other or {}).values()]
+        self.search_text = index_text(
+            *titles,
+            self.description_fr,
+            self.description_en,
+            *(self.description_other or {}).values(),
+            self.keywords,
+            *others,
+        )
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.refresh_search()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search_title", "search_text"}  # type: ignore[misc]
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     @property
     def display_title(self) -> str:

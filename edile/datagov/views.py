@@ -56,7 +56,7 @@ PAGE_SIZE = 20
 def _filters(form: SearchForm) -> selectors.DatasetFilters:
     data = form.cleaned_data if form.is_valid() else {}
     return selectors.DatasetFilters(
-        **{k: (data.get(k) or "") for k in selectors.FACET_NAMES + ("q",)}
+        **{k: (data.get(k) or "") for k in selectors.FACET_NAMES + ("q", "sort")}
     )
 
 
