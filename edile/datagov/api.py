@@ -68,6 +68,7 @@ def list_datasets(request: HttpRequest, filters: Query[DatasetFilters]) -> dict[
         format=filters.format or "",
         licence=filters.licence or "",
         classification=filters.classification or "",
+        sort=filters.sort,
     )
     results = selectors.dataset_search(request.user, query)
     page = results[filters.offset : filters.offset + filters.limit]

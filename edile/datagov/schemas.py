@@ -28,6 +28,7 @@ class DatasetFilters(Schema):
     country: str = Field("", max_length=2, description="ISO 3166-1 alpha-2 code of the publisher.")
     theme: ThemeCode | None = None
     format: FormatCode | None = None
+    sort: Literal["", "relevance", "title", "modified"] = ""
     licence: LicenceCode | None = None
     classification: ClassificationCode | None = None
     limit: int = Field(20, ge=1, le=100)
