@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import importlib.util
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -244,7 +245,10 @@ LOGOUT_REDIRECT_URL = "core:home"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
-ACCOUNT_EMAIL_VERIFICATION = os.environ.get("ACCOUNT_EMAIL_VERIFICATION", "optional")
+# Mandatory, so that sign-up never tells whether an address already has an account (with
+# ACCOUNT_PREVENT_ENUMERATION, the owner of an existing address gets an e-mail instead).
+ACCOUNT_EMAIL_VERIFICATION = os.environ.get("ACCOUNT_EMAIL_VERIFICATION", "mandatory")
+ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "5/5m/ip,5/5m/key",
@@ -314,7 +318,12 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 EDILE_MAX_UPLOAD_BYTES = _env_int("EDILE_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# E-mails go through the task worker: EMAIL_BACKEND (the real one, SMTP in production) is
+# used by the task `core.tasks.email_send`; the site itself only enqueues.
+EMAIL_DELIVERY_BACKEND = os.environ.get(
+    "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_BACKEND = "edile.core.mail.TaskEmailBackend"
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = _env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
@@ -324,6 +333,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Édile <noreply@local
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 if TESTING:
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    EMAIL_DELIVERY_BACKEND = EMAIL_BACKEND
 
 # One cache shared by every worker process, so that invalidations (the observatory's
 # statistics and map) and rate limits are the same in all of them: Redis when REDIS_URL is set
@@ -422,3 +432,75 @@ FORMS_URLFIELD_ASSUME_HTTPS = True
 # Serve static files straight from the apps in development and tests (no collectstatic).
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
+
+# --- Accounts: tokens, sign-in limits (docs/accounts.md, docs/decisions/accounts-sign-in-limits.md)
+# Lifetimes (days) offered when a personal API token is created; the default is preselected.
+EDILE_API_TOKEN_LIFETIMES_DAYS = [30, 90, 180, 365]
+EDILE_API_TOKEN_DEFAULT_LIFETIME_DAYS = _env_int("EDILE_API_TOKEN_DEFAULT_LIFETIME_DAYS", 90)
+# Sign-in limits, in allauth's notation "amount/period/scope" (scope: key = the e-mail address
+# typed, ip = the client address). Chosen so that 300 delegates behind one venue address sign in
+# within two minutes while guessing stays slow: see docs/decisions/accounts-sign-in-limits.md.
+EDILE_LOGIN_FAILURES_PER_ACCOUNT = os.environ.get(
+    "EDILE_LOGIN_FAILURES_PER_ACCOUNT", "5/5m/key,20/h/key"
+)
+EDILE_LOGIN_FAILURES_PER_ADDRESS = os.environ.get(
+    "EDILE_LOGIN_FAILURES_PER_ADDRESS", "100/5m/ip,1000/d/ip"
+)
+EDILE_LOGINS_PER_ADDRESS = os.environ.get("EDILE_LOGINS_PER_ADDRESS", "300/m/ip")
+ACCOUNT_RATE_LIMITS = {
+    **ACCOUNT_RATE_LIMITS,
+    "login_failed": f"{EDILE_LOGIN_FAILURES_PER_ACCOUNT},{EDILE_LOGIN_FAILURES_PER_ADDRESS}",
+    "login": EDILE_LOGINS_PER_ADDRESS,
+}
+for _action, _rates in ACCOUNT_RATE_LIMITS.items():
+    for _rate in _rates.split(","):
+        if not re.fullmatch(r"\d+/\d*[smhd]/(ip|key|user)", _rate.strip()):
+            raise ImproperlyConfigured(
+                f"Sign-in limit {_rate!r} ({_action}) is not amount/period/scope, e.g. 5/5m/key."
+            )
+
+# --- Headers: Content-Security-Policy (django-csp) and Permissions-Policy (docs/accounts.md)
+from urllib.parse import urlsplit as _urlsplit  # noqa: E402
+
+from csp.constants import NONCE, NONE, SELF  # noqa: E402
+
+_tiles = _urlsplit(EDILE_MAP_TILES.replace("{s}", "a"))
+_tile_origin = f"{_tiles.scheme}://{_tiles.netloc}" if _tiles.netloc else ""
+_security_index = MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1
+MIDDLEWARE[_security_index:_security_index] = [
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+]
+INSTALLED_APPS.append("csp")
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("csp.context_processors.nonce")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        # No inline script: every script is a static file; a nonce is there for any that must
+        # stay inline ({{ CSP_NONCE }} in templates). JSON data blocks are not executed.
+        "script-src": [SELF, NONCE],
+        # Inline style attributes remain in a few templates and htmx adds its indicator style.
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:", *([_tile_origin] if _tile_origin else [])],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "media-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# Off unless a page needs it: the camera scans badges at the congress door.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    "accelerometer": [],
+    "autoplay": [],
+    "camera": ["self"],
+    "display-capture": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "payment": [],
+    "usb": [],
+}

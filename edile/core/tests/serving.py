@@ -19,7 +19,17 @@ def process_env(tmp: Path, **extra: str) -> dict[str, str]:
     env = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DEBUG", "SECRET_KEY", "EDILE_TESTING", "DATABASE_URL", "REDIS_URL"}
+        if k
+        not in {
+            "DEBUG",
+            "SECRET_KEY",
+            "EDILE_TESTING",
+            "DATABASE_URL",
+            "REDIS_URL",
+            "FIELD_ENCRYPTION_KEY",
+            "FIELD_ENCRYPTION_KEYS",
+            "BACKUP_KEY",
+        }
         and not k.startswith("PYTEST")
     }
     env.update(

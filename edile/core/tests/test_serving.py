@@ -72,12 +72,30 @@ def _failed_login(port: int) -> str:
         return f"{exc.code} " + exc.read().decode()
 
 
+def _redis_available() -> bool:
+    try:
+        import redis
+
+        return bool(redis.Redis.from_url(REDIS_TEST_URL, socket_timeout=1).ping())
+    except Exception:  # noqa: BLE001 - no Redis here: that case is skipped
+        return False
+
+
+REDIS_TEST_URL = "redis://127.0.0.1:6379/5"
+
+
 @pytest.mark.serving
-def test_two_server_processes_see_the_same_cache(tmp_path: Path, file_database: Path):
-    """Two servers on one database and the database cache (what a development or
-    single-machine production gets without Redis): the observatory statistics cached by both
-    follow an unpublished incident at once in both, and five failed logins on one server
-    lock the sixth attempt on the other."""
+@pytest.mark.parametrize("cache", ["database", "redis"])
+def test_two_server_processes_see_the_same_cache(tmp_path: Path, file_database: Path, cache):
+    """Two servers on one database, with the database cache (what development or a
+    single-machine production gets without Redis) and with Redis: the observatory statistics
+    cached by both follow an unpublished incident at once in both, and five failed logins on
+    one server lock the sixth attempt on the other."""
+    extra = {}
+    if cache == "redis":
+        if not _redis_available():
+            pytest.skip(f"no Redis at {REDIS_TEST_URL}")
+        extra = {"REDIS_URL": REDIS_TEST_URL, "CACHE_KEY_PREFIX": f"edile-test-{tmp_path.name}"}
     seed = manage(
         tmp_path,
         "shell",
@@ -94,7 +112,7 @@ def test_two_server_processes_see_the_same_cache(tmp_path: Path, file_database: 
             proc = subprocess.Popen(
                 [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
                 cwd=ROOT,
-                env=process_env(tmp_path),
+                env=process_env(tmp_path, **extra),
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.PIPE,
                 text=True,
@@ -113,6 +131,7 @@ def test_two_server_processes_see_the_same_cache(tmp_path: Path, file_database: 
             "from edile.observatory.selectors import statistics_cache_invalidate\n"
             "Incident.objects.filter(pk=Incident.objects.first().pk).update(is_published=False)\n"
             "statistics_cache_invalidate()\n",
+            **extra,
         )
         assert unpublish.returncode == 0, unpublish.stderr
         assert [_get_json(u)["total"]["count"] for u in stats] == [3, 3]

@@ -22,7 +22,16 @@ def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
         k: v
         for k, v in os.environ.items()
         if k
-        not in {"DEBUG", "SECRET_KEY", "EDILE_TESTING", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+        not in {
+            "DEBUG",
+            "SECRET_KEY",
+            "EDILE_TESTING",
+            "DATABASE_URL",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+            "FIELD_ENCRYPTION_KEYS",
+            "BACKUP_KEY",
+            "REDIS_URL",
+        }
     }
     # A developer's .env (written by `make install`) must not fill in what the test leaves out.
     clean["EDILE_ENV_FILE"] = os.devnull
