@@ -80,10 +80,16 @@ def list_datasets(request: HttpRequest, filters: Query[DatasetFilters]) -> dict[
 
 
 @router.get("/datasets/{slug}", response=DatasetDetailOut)
-def get_dataset(request: HttpRequest, slug: str) -> dict[str, Any]:
+def get_dataset(request: HttpRequest, slug: str) -> Any:
+    """The dataset (JSON), or its DCAT-AP by content negotiation (`Accept: text/turtle`,
+    `application/ld+json`, `application/rdf+xml`, `application/n-triples`): this is the
+    dataset's IRI in the export."""
     ds = selectors.dataset_detail(request.user, slug)
     if ds is None:
         raise Http404("No such dataset, or you may not see it.")
+    rdf = exports.dataset_rdf_response(request, ds, "application/json")
+    if rdf is not None:
+        return rdf
     access = request.user.has_perm("datagov.access_data", ds)
     manages = request.user.has_perm("datagov.change_dataset", ds)
     base = _base(request)

@@ -457,6 +457,31 @@ def dataset_graph(ds: Dataset, base: str | None = None) -> Graph:
     return graph
 
 
+RDF_TYPES = {
+    "text/turtle": "turtle",
+    "application/ld+json": "json-ld",
+    "application/rdf+xml": "xml",
+    "application/n-triples": "nt",
+}
+
+
+def dataset_rdf_response(request: Any, ds: Dataset, default: str) -> Any:
+    """The dataset's DCAT-AP in the RDF syntax the client prefers, or None when it prefers
+    `default` (JSON for the API, HTML for the page): content negotiation on one IRI."""
+    from django.http import HttpResponse
+
+    preferred = request.get_preferred_type([default, *RDF_TYPES])
+    if preferred not in RDF_TYPES:
+        return None
+    base = request.build_absolute_uri("/").rstrip("/")
+    body = dataset_graph(ds, base).serialize(format=RDF_TYPES[preferred])
+    response = HttpResponse(body, content_type=f"{preferred}; charset=utf-8")
+    from django.utils.cache import patch_vary_headers
+
+    patch_vary_headers(response, ["Accept"])
+    return response
+
+
 # ------------------------------------------------------------------------------ validation
 
 SHAPES_DIR = Path(__file__).resolve().parent / "fixtures" / "shacl"

@@ -22,7 +22,7 @@ from edile.core.errors import ServiceError
 from edile.core.exports import tabular_response
 from edile.core.htmx import render_page_or_fragment
 from edile.core.pdf import build_pdf, paragraph, pdf_response
-from edile.datagov import harvest, selectors, services
+from edile.datagov import exports, harvest, selectors, services
 from edile.datagov.forms import (
     AccessRequestForm,
     ActionForm,
@@ -114,6 +114,9 @@ def _visible_dataset(request: HttpRequest, slug: str) -> Dataset:
 
 def dataset_detail(request: HttpRequest, slug: str) -> HttpResponse:
     dataset = _visible_dataset(request, slug)
+    rdf = exports.dataset_rdf_response(request, dataset, "text/html")
+    if rdf is not None:  # content negotiation: the same page answers DCAT-AP to harvesters
+        return rdf
     user = request.user
     my_requests = []
     if user.is_authenticated:

@@ -190,3 +190,34 @@ def test_every_literal_is_language_tagged_and_harvested_data_is_exported(harvest
     )
     wfs = URIRef("http://publications.europa.eu/resource/authority/file-type/WFS_SRVC")
     assert wfs in set(graph.objects(None, _dct("format")))
+
+
+@pytest.mark.parametrize(
+    ("accept", "fmt"),
+    [
+        ("text/turtle", "turtle"),
+        ("application/ld+json", "json-ld"),
+        ("application/rdf+xml", "xml"),
+    ],
+)
+def test_per_dataset_rdf_by_content_negotiation(catalogue_data, accept, fmt):
+    """The dataset's IRI (API) and its page answer its DCAT-AP to a client that asks for RDF;
+    JSON and HTML stay the default."""
+    from rdflib import URIRef
+
+    client = Client()
+    iri = f"/api/v1/datagov/datasets/{catalogue_data.slug}"
+    for url in (iri, f"/fr/data/datasets/{catalogue_data.slug}/"):
+        response = client.get(url, HTTP_ACCEPT=accept)
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith(accept)
+        assert "Accept" in response["Vary"].split(", ")
+        graph = Graph().parse(data=response.content.decode(), format=fmt)
+        node = URIRef(f"http://testserver{iri}")
+        assert (node, _dct("title"), None) in graph
+    assert client.get(iri).headers["Content-Type"].startswith("application/json")
+    assert (
+        client.get(f"/fr/data/datasets/{catalogue_data.slug}/")
+        .headers["Content-Type"]
+        .startswith("text/html")
+    )
