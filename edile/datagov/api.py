@@ -10,6 +10,7 @@ from django.urls import reverse
 from ninja import Query, Router, Status
 
 from edile.accounts.api_auth import required_user
+from edile.core.errors import ServiceError
 from edile.datagov import exports, selectors, services
 from edile.datagov.models import AccessRequest, Dataset
 from edile.datagov.schemas import (
@@ -176,19 +177,47 @@ def _stream(
     return response
 
 
-@router.get("/catalog.jsonld", auth=None, include_in_schema=True)
-def catalog_jsonld(request: HttpRequest) -> StreamingHttpResponse:
-    """The DCAT-AP 3.0.1 catalogue of the datasets the viewer may see, JSON-LD (context inline)."""
-    datasets = selectors.dataset_export_stream(request.user)
-    chunks = exports.jsonld_chunks(datasets, _base(request))
+MAX_PAGE_SIZE = 1000
+
+
+def _catalogue(request: HttpRequest, page: int | None, page_size: int) -> Any:
+    """All datasets in one stream, or one Hydra page of them when `page` is given."""
+    if page is None:
+        return selectors.dataset_export_stream(request.user), None
+    if page < 1 or not 1 <= page_size <= MAX_PAGE_SIZE:
+        raise ServiceError(f"page starts at 1, and page_size is between 1 and {MAX_PAGE_SIZE}.")
+    datasets = selectors.dataset_for_export(request.user)
+    paging = exports.Paging(
+        url=request.build_absolute_uri(request.path),
+        page=page,
+        page_size=page_size,
+        total=datasets.count(),
+    )
+    return datasets[(page - 1) * page_size : page * page_size], paging
+
+
+@router.get("/catalog.jsonld", auth=None, include_in_schema=True, response={200: Any, 400: Detail})
+def catalog_jsonld(
+    request: HttpRequest,
+    page: Query[int | None] = None,
+    page_size: Query[int] = MAX_PAGE_SIZE,
+) -> StreamingHttpResponse:
+    """The DCAT-AP 3.0.1 catalogue of the datasets the viewer may see, JSON-LD (context inline);
+    with `page` (from 1) one page of `page_size` datasets (at most 1000) and Hydra links."""
+    datasets, paging = _catalogue(request, page, page_size)
+    chunks = exports.jsonld_chunks(datasets, _base(request), paging)
     return _stream(request, chunks, "application/ld+json; charset=utf-8", "catalog.jsonld")
 
 
-@router.get("/catalog.ttl", auth=None)
-def catalog_turtle(request: HttpRequest) -> StreamingHttpResponse:
-    """The same catalogue in Turtle."""
-    datasets = selectors.dataset_export_stream(request.user)
-    chunks = exports.turtle_chunks(datasets, _base(request))
+@router.get("/catalog.ttl", auth=None, response={200: Any, 400: Detail})
+def catalog_turtle(
+    request: HttpRequest,
+    page: Query[int | None] = None,
+    page_size: Query[int] = MAX_PAGE_SIZE,
+) -> StreamingHttpResponse:
+    """The same catalogue in Turtle (paged the same way)."""
+    datasets, paging = _catalogue(request, page, page_size)
+    chunks = exports.turtle_chunks(datasets, _base(request), paging)
     return _stream(request, chunks, "text/turtle; charset=utf-8", "catalog.ttl")
 
 

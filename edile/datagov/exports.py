@@ -11,9 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.urls import reverse
@@ -383,11 +385,45 @@ class TripleWriter:
 # ---------------------------------------------------------------------------------- writers
 
 
-def turtle_chunks(datasets: Iterable[Dataset], base: str) -> Iterator[str]:
+HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
+
+
+@dataclass(frozen=True)
+class Paging:
+    """One page of the catalogue (Hydra, as ckanext-dcat and data.europa.eu read it)."""
+
+    url: str  # the page's address without its page parameter, e.g. …/catalog.ttl
+    page: int
+    page_size: int
+    total: int
+
+    def _at(self, page: int) -> URIRef:
+        return URIRef(f"{self.url}?{urlencode({'page': page, 'page_size': self.page_size})}")
+
+    def triples(self) -> list[Triple]:
+        node = self._at(self.page)
+        last = max(1, -(-self.total // self.page_size))
+        t: list[Triple] = [
+            (node, RDF.type, HYDRA.PagedCollection),
+            (node, HYDRA.totalItems, Literal(self.total, datatype=XSD.integer)),
+            (node, HYDRA.itemsPerPage, Literal(self.page_size, datatype=XSD.integer)),
+            (node, HYDRA.firstPage, self._at(1)),
+            (node, HYDRA.lastPage, self._at(last)),
+        ]
+        if self.page < last:
+            t.append((node, HYDRA.nextPage, self._at(self.page + 1)))
+        if self.page > 1:
+            t.append((node, HYDRA.previousPage, self._at(min(self.page - 1, last))))
+        return t
+
+
+def turtle_chunks(
+    datasets: Iterable[Dataset], base: str, paging: Paging | None = None
+) -> Iterator[str]:
     """Turtle, one statement a line (N-Triples is valid Turtle), dataset by dataset."""
     writer = TripleWriter(base)
     yield "".join(f"@prefix {p}: <{uri}> .\n" for p, uri in PREFIXES.items()) + "\n"
-    yield _ntriples(writer.catalogue())
+    yield _ntriples(writer.catalogue() + (paging.triples() if paging else []))
     for ds in datasets:
         yield _ntriples(writer.dataset(ds))
 
@@ -428,12 +464,15 @@ def node_objects(triples: list[Triple]) -> list[dict[str, Any]]:
     return list(nodes.values())
 
 
-def jsonld_chunks(datasets: Iterable[Dataset], base: str) -> Iterator[str]:
+def jsonld_chunks(
+    datasets: Iterable[Dataset], base: str, paging: Paging | None = None
+) -> Iterator[str]:
     """JSON-LD with its context inline (prefixes only), so that it parses offline."""
     writer = TripleWriter(base)
     yield '{"@context": ' + json.dumps(PREFIXES) + ', "@graph": ['
     first = True
-    for triples in _chain_catalogue(writer, datasets):
+    pages = [paging.triples()] if paging else []
+    for triples in [*pages, *_chain_catalogue(writer, datasets)]:
         for node in node_objects(triples):
             yield ("" if first else ",\n") + json.dumps(node, ensure_ascii=False)
             first = False

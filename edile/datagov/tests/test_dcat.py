@@ -221,3 +221,29 @@ def test_per_dataset_rdf_by_content_negotiation(catalogue_data, accept, fmt):
         .headers["Content-Type"]
         .startswith("text/html")
     )
+
+
+def test_paged_catalogue_with_hydra_links_that_our_harvester_follows(catalogue_data):
+    """`?page=1&page_size=1` gives one dataset and a Hydra next page; the last page has none;
+    our own harvester finds the next page; a page 0 is a 400 with a reason."""
+    from rdflib import URIRef
+
+    from edile.datagov.harvest.read import read_document
+
+    DatasetFactory(title_fr="Deuxième jeu ouvert")
+    client = Client()
+    response = client.get("/api/v1/datagov/catalog.ttl", {"page": 1, "page_size": 1})
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content)
+    graph = Graph().parse(data=body.decode(), format="turtle")
+    dcat_dataset = URIRef("http://www.w3.org/ns/dcat#dataset")
+    assert len(list(graph.objects(None, dcat_dataset))) == 1
+    document = read_document(body, "catalog.ttl", base_url="http://testserver/")
+    assert document.next_page == ("http://testserver/api/v1/datagov/catalog.ttl?page=2&page_size=1")
+    last = client.get("/api/v1/datagov/catalog.jsonld", {"page": 3, "page_size": 1})
+    last_body = b"".join(last.streaming_content)
+    assert read_document(last_body, "catalog.jsonld").next_page == ""
+    assert b"previousPage" in last_body
+    bad = client.get("/api/v1/datagov/catalog.ttl", {"page": 0})
+    assert bad.status_code == 400
+    assert "page starts at 1" in bad.json()["detail"]
