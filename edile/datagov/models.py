@@ -564,6 +564,7 @@ class AccessRequestStatus(models.TextChoices):
     APPROVED = "approved", _("Approved")
     REFUSED = "refused", _("Refused")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+    REVOKED = "revoked", _("Revoked")
 
 
 class LegalBasis(models.TextChoices):
@@ -616,6 +617,8 @@ class AccessRequest(TimeStampedModel):
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     expires_on = models.DateField(_("access expires on"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revocation_reason = models.TextField(_("reason for revocation"), blank=True)
     history = HistoricalRecords()
 
     class Meta:

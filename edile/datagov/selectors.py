@@ -464,3 +464,16 @@ def harvest_sources_for(user: Any) -> QuerySet[HarvestSource]:
     if has_role(user, RoleCode.SECRETARIAT, RoleCode.ADMINISTRATOR):
         return qs
     return qs.filter(publisher_id__in=scoped_local_government_ids(user, RoleCode.FOCAL_POINT))
+
+
+def current_accesses(dataset: Dataset, today: dt.date | None = None) -> QuerySet[AccessRequest]:
+    """The live accesses to `dataset` (approved, not lapsed, not revoked), soonest to end first."""
+    return (
+        AccessRequest.objects.filter(
+            dataset=dataset,
+            status=AccessRequestStatus.APPROVED,
+            expires_on__gte=today or dt.date.today(),
+        )
+        .select_related("requester")
+        .order_by("expires_on", "pk")
+    )

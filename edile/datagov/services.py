@@ -335,9 +335,10 @@ _TRANSITIONS = {
         AccessRequestStatus.REFUSED,
         AccessRequestStatus.WITHDRAWN,
     },
-    AccessRequestStatus.APPROVED: {AccessRequestStatus.WITHDRAWN},
+    AccessRequestStatus.APPROVED: {AccessRequestStatus.WITHDRAWN, AccessRequestStatus.REVOKED},
     AccessRequestStatus.REFUSED: set(),
     AccessRequestStatus.WITHDRAWN: set(),
+    AccessRequestStatus.REVOKED: set(),
 }
 
 
@@ -427,6 +428,44 @@ def access_request_decide(
         request.decided_by = user
         request.decided_at = timezone.now()
         request.save()
+    return request
+
+
+def access_request_revoke(
+    *, user: Any, access_request: AccessRequest, reason: str
+) -> AccessRequest:
+    """The steward ends a live access before it lapses; the requester is told why, by e-mail,
+    in their own language."""
+    from django.core.mail import send_mail
+    from django.utils import translation
+
+    with transaction.atomic():
+        request = (
+            AccessRequest.objects.select_for_update(of=("self",))
+            .select_related("dataset", "requester")
+            .get(pk=access_request.pk)
+        )
+        if not user.has_perm("datagov.decide_access", request.dataset):
+            raise PermissionDenied(_("Only the dataset's steward revokes its accesses."))
+        if not request.is_active():
+            raise ServiceError(_("This access is not live: there is nothing to revoke."))
+        if not reason.strip():
+            raise ServiceError(_("Give the reason for the revocation: the requester will read it."))
+        access_request_transition(request, AccessRequestStatus.REVOKED)
+        request.revoked_at = timezone.now()
+        request.revocation_reason = reason.strip()
+        request.save()
+    requester = request.requester
+    if requester is not None and requester.email:
+        with translation.override(getattr(requester, "preferred_language", "") or "fr"):
+            subject = _("Your access to %(dataset)s has been revoked") % {
+                "dataset": request.dataset.display_title
+            }
+            body = _(
+                "The steward of the dataset %(dataset)s has revoked your access.\n\n"
+                "Reason: %(reason)s"
+            ) % {"dataset": request.dataset.display_title, "reason": request.revocation_reason}
+        send_mail(subject, body, None, [requester.email], fail_silently=True)
     return request
 
 

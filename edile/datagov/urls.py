@@ -16,6 +16,7 @@ urlpatterns = [
     ),
     path("requests/", views.requests, name="requests"),
     path("requests/<int:pk>/decide/", views.access_request_decide, name="access_request_decide"),
+    path("requests/<int:pk>/revoke/", views.access_request_revoke, name="access_request_revoke"),
     path(
         "requests/<int:pk>/withdraw/", views.access_request_withdraw, name="access_request_withdraw"
     ),

@@ -130,6 +130,9 @@ def dataset_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "can_change": user.has_perm("datagov.change_dataset", dataset),
         "can_request": user.has_perm("datagov.request_access", dataset),
         "my_requests": my_requests,
+        "current_accesses": list(selectors.current_accesses(dataset))
+        if user.has_perm("datagov.decide_access", dataset)
+        else [],
         "file_form": DistributionFileForm(),
         "link_form": DistributionLinkForm(),
     }
@@ -705,3 +708,20 @@ def harvest_source_run(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Harvest queued: its report appears here when it is done."))
     return redirect(source)
+
+
+@login_required
+@require_POST
+def access_request_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    access = get_object_or_404(AccessRequest.objects.select_related("dataset"), pk=pk)
+    if not request.user.has_perm("datagov.decide_access", access.dataset):
+        raise Http404
+    try:
+        services.access_request_revoke(
+            user=request.user, access_request=access, reason=request.POST.get("reason", "")
+        )
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Access revoked; the requester has been told why."))
+    return redirect(access.dataset)
