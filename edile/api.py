@@ -15,6 +15,7 @@ from edile.governance.api import router as governance_router
 from edile.grants.api import router as grants_router
 from edile.members.api import router as members_router
 from edile.observatory.api import router as observatory_router
+from edile.sanitation.api import router as sanitation_router
 
 api = NinjaAPI(
     title="Édile API",
@@ -73,3 +74,4 @@ api.add_router("/governance/", governance_router)
 api.add_router("/grants/", grants_router)
 api.add_router("/observatory/", observatory_router)
 api.add_router("/datagov/", datagov_router)
+api.add_router("/sanitation/", sanitation_router)
