@@ -50,3 +50,14 @@ def visible_studies(user: Any):
     return qs.filter(
         Q(status=SfdStatus.PUBLISHED) | Q(local_government_id__in=officer_city_ids(user))
     )
+
+
+def operator_jobs(user: Any):
+    """The requests of the operators this account works for — nothing else."""
+    from edile.sanitation.models import DesludgingRequest
+
+    return (
+        DesludgingRequest.objects.filter(operator__accounts=user)
+        .select_related("state", "containment", "vehicle", "operator")
+        .order_by("scheduled_for", "sla_deadline")
+    )
