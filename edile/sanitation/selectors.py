@@ -61,3 +61,243 @@ def operator_jobs(user: Any):
         .select_related("state", "containment", "vehicle", "operator")
         .order_by("scheduled_for", "sla_deadline")
     )
+
+
+# --- the dashboard ----------------------------------------------------------------------------
+
+
+def _ratio(part: float | int | None, whole: float | int | None) -> float | None:
+    if not whole:
+        return None
+    return round(100 * float(part or 0) / float(whole), 1)
+
+
+def dashboard(local_government: Any, *, year: int, zone_id: int | None = None) -> dict[str, Any]:
+    """The city's indicators for a year (optionally one zone), totals and by month.
+
+    A constant number of aggregate queries, whatever the number of records (see bench.py).
+    """
+    import datetime as dt
+
+    from django.db.models import (
+        Avg,
+        Count,
+        DurationField,
+        Exists,
+        ExpressionWrapper,
+        F,
+        OuterRef,
+        Q,
+        Sum,
+    )
+    from django.db.models.functions import ExtractMonth
+    from django.utils import timezone
+
+    from edile.sanitation.models import (
+        CitySettings,
+        Containment,
+        DesludgingRequest,
+        EmptyingEvent,
+        PlantReception,
+        Property,
+        ReconciliationFlag,
+        TreatmentSite,
+        TripLoad,
+        TripStatus,
+        Zone,
+    )
+
+    lg = local_government
+    cfg = CitySettings.objects.filter(local_government=lg).first() or CitySettings()
+    today = timezone.localdate()
+    in_zone = None
+    if zone_id:
+        in_zone = Exists(
+            Property.objects.filter(containments=OuterRef("containment_id"), zone_id=zone_id)
+        )
+
+    requests = DesludgingRequest.objects.filter(local_government=lg, created_at__year=year)
+    emptyings = EmptyingEvent.objects.filter(local_government=lg, emptied_on__year=year)
+    containments = Containment.objects.filter(local_government=lg)
+    if in_zone is not None:
+        requests = requests.filter(in_zone)
+        emptyings = emptyings.filter(in_zone)
+        containments = containments.filter(
+            Exists(Property.objects.filter(containments=OuterRef("pk"), zone_id=zone_id))
+        )
+    receptions = PlantReception.objects.filter(
+        local_government=lg, arrived_at__year=year, declined=False
+    )
+
+    response = ExpressionWrapper(F("served_at") - F("created_at"), output_field=DurationField())
+    r = requests.aggregate(
+        total=Count("pk"),
+        served=Count("pk", filter=Q(served_at__isnull=False)),
+        in_time=Count("pk", filter=Q(served_at__lte=F("sla_deadline"))),
+        response=Avg(response, filter=Q(served_at__isnull=False)),
+        mean_rating=Avg("rating"),
+        rated=Count("pk", filter=Q(rating__isnull=False)),
+        ppe_said=Count("pk", filter=Q(feedback_ppe_worn__isnull=False)),
+        ppe_yes=Count("pk", filter=Q(feedback_ppe_worn=True)),
+    )
+    received_trip = Exists(
+        TripLoad.objects.filter(emptying_id=OuterRef("pk"), trip__status=TripStatus.RECEIVED)
+    )
+    low_income = Exists(
+        Property.objects.filter(containments=OuterRef("containment_id")).filter(
+            Q(is_low_income=True) | Q(zone__is_low_income=True)
+        )
+    )
+    e = emptyings.aggregate(
+        total=Count("pk"),
+        volume=Sum("volume_l"),
+        received=Count("pk", filter=Q(received_trip)),
+        low_income=Count("pk", filter=Q(low_income)),
+        ppe=Count(
+            "pk",
+            filter=Q(ppe_gloves=True, ppe_boots=True, ppe_mask=True, ppe_overalls=True),
+        ),
+        collected=Sum("amount_collected"),
+    )
+    rec = receptions.aggregate(volume=Sum("received_volume_l"), total=Count("pk"))
+    c = containments.aggregate(
+        total=Count("pk"),
+        covered=Count(
+            "pk",
+            filter=Q(
+                last_emptied_on__gte=today.replace(year=today.year - cfg.coverage_years)
+                if not (today.month == 2 and today.day == 29)
+                else today - dt.timedelta(days=365 * cfg.coverage_years)
+            ),
+        ),
+        overdue=Count("pk", filter=Q(next_emptying_due__lt=today)),
+    )
+    capacity = (
+        TreatmentSite.objects.filter(local_government=lg).aggregate(
+            total=Sum("design_capacity_l_per_day")
+        )["total"]
+        or 0
+    )
+    start = dt.date(year, 1, 1)
+    end = min(dt.date(year, 12, 31), today) if year <= today.year else start
+    days = max(1, (end - start).days + 1)
+    months: dict[int, dict[str, Any]] = {
+        m: {"month": m, "requests": 0, "emptyings": 0, "emptied_l": 0, "received_l": 0}
+        for m in range(1, 13)
+    }
+    for row in requests.annotate(m=ExtractMonth("created_at")).values("m").annotate(n=Count("pk")):
+        months[row["m"]]["requests"] = row["n"]
+    for row in (
+        emptyings.annotate(m=ExtractMonth("emptied_on"))
+        .values("m")
+        .annotate(n=Count("pk"), v=Sum("volume_l"))
+    ):
+        months[row["m"]]["emptyings"] = row["n"]
+        months[row["m"]]["emptied_l"] = row["v"] or 0
+    for row in (
+        receptions.annotate(m=ExtractMonth("arrived_at"))
+        .values("m")
+        .annotate(v=Sum("received_volume_l"))
+    ):
+        months[row["m"]]["received_l"] = row["v"] or 0
+    flags = ReconciliationFlag.objects.filter(local_government=lg, occurred_on__year=year)
+    by_rule = {
+        row["rule"]: row["n"]
+        for row in flags.filter(resolved_at__isnull=True).values("rule").annotate(n=Count("pk"))
+    }
+    zones = list(
+        Zone.objects.filter(local_government=lg)
+        .annotate(
+            emptyings=Count(
+                "properties__containments__emptyings",
+                filter=Q(properties__containments__emptyings__emptied_on__year=year),
+                distinct=True,
+            )
+        )
+        .values("pk", "name", "is_low_income", "emptyings")
+    )
+    cost = (cfg.monthly_operating_cost or 0) * 12
+    response_hours = None
+    if r["response"] is not None:
+        response_hours = round(r["response"].total_seconds() / 3600, 1)
+    return {
+        "year": year,
+        "requests": r["total"],
+        "served": r["served"],
+        "sla_compliance": _ratio(r["in_time"], r["served"]),
+        "response_hours": response_hours,
+        "rating": round(r["mean_rating"], 2) if r["mean_rating"] is not None else None,
+        "feedback_ppe": _ratio(r["ppe_yes"], r["ppe_said"]),
+        "emptyings": e["total"],
+        "emptied_l": e["volume"] or 0,
+        "received_l": rec["volume"] or 0,
+        "receptions": rec["total"],
+        "safe_desludging": _ratio(e["received"], e["total"]),
+        "inclusion": _ratio(e["low_income"], e["total"]),
+        "ppe_compliance": _ratio(e["ppe"], e["total"]),
+        "collected": e["collected"] or 0,
+        "cost_recovery": _ratio(e["collected"], cost) if cost else None,
+        "containments": c["total"],
+        "coverage": _ratio(c["covered"], c["total"]),
+        "overdue": _ratio(c["overdue"], c["total"]),
+        "overdue_count": c["overdue"],
+        "plant_utilisation": _ratio((rec["volume"] or 0) / days, capacity),
+        "open_flags": sum(by_rule.values()),
+        "flags_by_rule": by_rule,
+        "months": list(months.values()),
+        "zones": zones,
+        "currency": cfg.currency,
+    }
+
+
+# --- the programme ----------------------------------------------------------------------------
+
+
+def programme_summary(programme: Any) -> dict[str, Any]:
+    """The plan and the financing round in euros, with the gap to the plan."""
+    from django.db.models import Sum
+
+    plan = programme.plan.aggregate(total=Sum("amount_eur"))["total"] or 0
+    stages = {
+        row["stage"]: row["total"]
+        for row in programme.financings.values("stage").annotate(total=Sum("amount_eur"))
+    }
+    by_partner = list(
+        programme.financings.values("partner__name", "stage")
+        .annotate(total=Sum("amount_eur"))
+        .order_by("partner__name", "stage")
+    )
+    pledged = stages.get("pledge") or 0
+    committed = stages.get("commitment") or 0
+    disbursed = stages.get("disbursement") or 0
+    return {
+        "plan_eur": plan,
+        "pledged_eur": pledged,
+        "committed_eur": committed,
+        "disbursed_eur": disbursed,
+        "gap_to_plan_eur": max(plan - committed, 0),
+        "gap_after_pledges_eur": max(plan - max(pledged, committed), 0),
+        "by_partner": by_partner,
+        "plan_by_year": list(
+            programme.plan.values("year").annotate(total=Sum("amount_eur")).order_by("year")
+        ),
+    }
+
+
+def derived_variables(local_government: Any, *, year: int) -> dict[str, float | None]:
+    """F3 and F4 proposed from the service chain's records (to be confirmed by a person).
+
+    F3 ≈ onsite containments emptied at least once ÷ registered containments;
+    F4 ≈ sludge volume received at plants ÷ volume emptied, in the year.
+    """
+    data = dashboard(local_government, year=year)
+    from edile.sanitation.models import Containment
+
+    total = Containment.objects.filter(local_government=local_government).count()
+    ever = Containment.objects.filter(
+        local_government=local_government, times_emptied__gt=0
+    ).count()
+    f4 = None
+    if data["emptied_l"]:
+        f4 = round(min(100.0, 100 * data["received_l"] / data["emptied_l"]), 1)
+    return {"f3": _ratio(ever, total), "f4": f4}

@@ -693,3 +693,51 @@ def investment_line_add(
         amount_eur=eur,
         rate_date=rate_date,
     )
+
+
+# --- SFD variables derived from the chain ------------------------------------------------------
+
+
+@transaction.atomic
+def sfd_variables_propose(*, actor: Any, study: Any) -> int:
+    """Propose F3 and F4 of the study's onsite rows from the chain's records, as derived."""
+    from edile.sanitation.models import SfdVariable, VariableSource
+
+    _require(actor, "sanitation.change_study", study, _("Only the city's officers do this."))
+    derived = selectors.derived_variables(study.local_government, year=study.year)
+    count = 0
+    for row in study.rows.select_related("cell"):
+        for name in ("f3", "f4"):
+            value = derived.get(name)
+            if value is None or name not in row.cell.variable_names:
+                continue
+            existing = SfdVariable.objects.filter(row=row, name=name).first()
+            if existing is not None and not existing.is_derived:
+                continue  # a confirmed or hand-entered value is never overwritten
+            SfdVariable.objects.update_or_create(
+                row=row,
+                name=name,
+                defaults={
+                    "value": Decimal(str(value)),
+                    "source": VariableSource.SERVICE_CHAIN,
+                    "assumption": _("Proposed from the service chain's records of %(year)s.")
+                    % {"year": study.year},
+                    "is_derived": True,
+                    "confirmed_by": None,
+                    "confirmed_at": None,
+                },
+            )
+            count += 1
+    return count
+
+
+@transaction.atomic
+def sfd_variable_confirm(*, actor: Any, variable: Any) -> Any:
+    _require(
+        actor, "sanitation.change_study", variable.row.study, _("Only the city's officers do this.")
+    )
+    variable.is_derived = False
+    variable.confirmed_by = actor
+    variable.confirmed_at = timezone.now()
+    variable.save(update_fields=["is_derived", "confirmed_by", "confirmed_at", "updated_at"])
+    return variable
