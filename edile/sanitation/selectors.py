@@ -109,7 +109,8 @@ def dashboard(local_government: Any, *, year: int, zone_id: int | None = None) -
 
     lg = local_government
     cfg = CitySettings.objects.filter(local_government=lg).first() or CitySettings()
-    today = timezone.localdate()
+    # The registry's indicators (coverage, overdue) are read as of the end of the year shown.
+    today = min(timezone.localdate(), dt.date(year, 12, 31))
     in_zone = None
     if zone_id:
         in_zone = Exists(
@@ -179,7 +180,7 @@ def dashboard(local_government: Any, *, year: int, zone_id: int | None = None) -
         or 0
     )
     start = dt.date(year, 1, 1)
-    end = min(dt.date(year, 12, 31), today) if year <= today.year else start
+    end = today if year <= today.year else start
     days = max(1, (end - start).days + 1)
     months: dict[int, dict[str, Any]] = {
         m: {"month": m, "requests": 0, "emptyings": 0, "emptied_l": 0, "received_l": 0}
@@ -301,3 +302,16 @@ def derived_variables(local_government: Any, *, year: int) -> dict[str, float | 
     if data["emptied_l"]:
         f4 = round(min(100.0, 100 * data["received_l"] / data["emptied_l"]), 1)
     return {"f3": _ratio(ever, total), "f4": f4}
+
+
+def latest_year(local_government: Any) -> int | None:
+    """The year of the city's latest request, for the dashboard's default."""
+    from edile.sanitation.models import DesludgingRequest
+
+    last = (
+        DesludgingRequest.objects.filter(local_government=local_government)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    return last.year if last else None

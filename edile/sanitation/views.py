@@ -105,7 +105,7 @@ def city_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         raise PermissionDenied(_("This city's figures are not public."))
     today = timezone.localdate()
     try:
-        year = int(request.GET.get("year") or today.year)
+        year = int(request.GET.get("year") or selectors.latest_year(city) or today.year)
     except ValueError:
         return HttpResponseBadRequest(_("The year must be a number."))
     if not 1990 <= year <= today.year + 1:
