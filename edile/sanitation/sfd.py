@@ -27,7 +27,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 CODE_PATTERN = re.compile(r"^T[12](A([1-9]|10)|B11)C([1-9]|10)$")
 VARIABLES = ("f3", "f4", "f5", "w4", "w5")
@@ -37,22 +37,22 @@ EPSILON = 1e-9
 # The arrows of the graphic, in drawing order: key → (label, safe?). Terminal arrows (the
 # fate of the excreta) are marked; the others are intermediate flows.
 ARROWS: dict[str, tuple[str, bool | None]] = {
-    "ww_contained": (N_("WW contained"), None),
-    "ww_not_contained": (N_("WW not contained"), False),
-    "ww_delivered_to_treatment": (N_("WW delivered to treatment"), None),
-    "ww_not_delivered_to_treatment": (N_("WW not delivered to treatment"), False),
-    "ww_treated": (N_("WW treated"), True),
-    "ww_not_treated": (N_("WW not treated"), False),
-    "fs_contained": (N_("FS contained"), None),
-    "fs_not_contained": (N_("FS not contained"), None),
-    "fs_contained_not_emptied": (N_("FS contained – not emptied"), True),
-    "fs_not_contained_not_emptied": (N_("FS not contained – not emptied"), False),
-    "fs_emptied": (N_("FS emptied"), None),
-    "fs_delivered_to_treatment": (N_("FS delivered to treatment"), None),
-    "fs_not_delivered_to_treatment": (N_("FS not delivered to treatment"), False),
-    "fs_treated": (N_("FS treated"), True),
-    "fs_not_treated": (N_("FS not treated"), False),
-    "open_defecation": (N_("Open defecation"), False),
+    "ww_contained": (gettext_noop("WW contained"), None),
+    "ww_not_contained": (gettext_noop("WW not contained"), False),
+    "ww_delivered_to_treatment": (gettext_noop("WW delivered to treatment"), None),
+    "ww_not_delivered_to_treatment": (gettext_noop("WW not delivered to treatment"), False),
+    "ww_treated": (gettext_noop("WW treated"), True),
+    "ww_not_treated": (gettext_noop("WW not treated"), False),
+    "fs_contained": (gettext_noop("FS contained"), None),
+    "fs_not_contained": (gettext_noop("FS not contained"), None),
+    "fs_contained_not_emptied": (gettext_noop("FS contained – not emptied"), True),
+    "fs_not_contained_not_emptied": (gettext_noop("FS not contained – not emptied"), False),
+    "fs_emptied": (gettext_noop("FS emptied"), None),
+    "fs_delivered_to_treatment": (gettext_noop("FS delivered to treatment"), None),
+    "fs_not_delivered_to_treatment": (gettext_noop("FS not delivered to treatment"), False),
+    "fs_treated": (gettext_noop("FS treated"), True),
+    "fs_not_treated": (gettext_noop("FS not treated"), False),
+    "open_defecation": (gettext_noop("Open defecation"), False),
 }
 SAFE_ARROWS = tuple(k for k, (_label, safe) in ARROWS.items() if safe is True)
 UNSAFE_ARROWS = tuple(k for k, (_label, safe) in ARROWS.items() if safe is False)
