@@ -741,3 +741,23 @@ def sfd_variable_confirm(*, actor: Any, variable: Any) -> Any:
     variable.confirmed_at = timezone.now()
     variable.save(update_fields=["is_derived", "confirmed_by", "confirmed_at", "updated_at"])
     return variable
+
+
+# --- retention --------------------------------------------------------------------------------
+
+APPLICANT_RETENTION_DAYS = 730
+
+
+def applicant_data_erase_expired(
+    *, now: dt.datetime | None = None, days: int = APPLICANT_RETENTION_DAYS
+) -> int:
+    """Erase applicants' names and phones of requests closed or cancelled `days` ago.
+
+    The period is the one the register of processing states (migration 0004).
+    """
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=days)
+    expired = DesludgingRequest.objects.filter(
+        state__is_terminal=True, updated_at__lt=cutoff
+    ).exclude(applicant_name="", applicant_phone="")
+    return expired.update(applicant_name="", applicant_phone="")

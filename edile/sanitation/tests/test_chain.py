@@ -329,3 +329,30 @@ def test_vehicles_of_the_operator_only(city):
     emptying = services.emptying_record(actor=city.crew, request=request, volume_l=2000)
     with pytest.raises(PermissionDenied):
         services.trip_create(actor=city.crew, vehicle=truck, site=city.site, loads=[(emptying, 1)])
+
+
+def test_the_register_lists_the_processing_with_its_retention():
+    from edile.datagov.models import ProcessingRecord
+
+    record = ProcessingRecord.objects.get(
+        name_en="Sludge emptying service: applicants and property owners"
+    )
+    assert "2 years after the request is closed" in record.retention_period
+
+
+def test_applicants_contacts_are_erased_after_the_retention_period(city):
+    """A request cancelled more than two years ago loses its applicant's name and phone."""
+    TariffRule.objects.create(local_government=city.lg, name="Free", amount_per_trip=0)
+    request = services.request_create(
+        actor=city.officer,
+        containment=city.containment,
+        channel="phone",
+        applicant_name="Chan Sophea",
+        applicant_phone="+855 99 000 111",
+    )
+    services.request_transition(actor=city.officer, request=request, action="cancel")
+    assert services.applicant_data_erase_expired() == 0
+    later = timezone.now() + dt.timedelta(days=731)
+    assert services.applicant_data_erase_expired(now=later) == 1
+    request.refresh_from_db()
+    assert (request.applicant_name, request.applicant_phone) == ("", "")

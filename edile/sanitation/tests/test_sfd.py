@@ -209,3 +209,19 @@ def test_api_evaluate_bad_input_is_400_naming_the_row(client, rows, message):
     )
     assert response.status_code == 400
     assert message in response.json()["detail"]
+
+
+def test_api_errors_in_french_name_the_row_with_french_typography():
+    """A French reader gets the row named in French, with a non-breaking space before the colon."""
+    from django.test import Client
+
+    response = Client(HTTP_ACCEPT_LANGUAGE="fr").post(
+        "/api/v1/sanitation/sfd/evaluate",
+        {"rows": [{"code": "T1A1C10", "population": 100}]},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert (
+        "Ligne 1 (T1A1C10)\u00a0: cette combinaison de confinement et d'exutoire est impossible."
+        in response.json()["detail"]
+    )
