@@ -83,10 +83,8 @@ def dashboard(local_government: Any, *, year: int, zone_id: int | None = None) -
         Avg,
         Count,
         DurationField,
-        Exists,
         ExpressionWrapper,
         F,
-        OuterRef,
         Q,
         Sum,
     )
@@ -99,7 +97,6 @@ def dashboard(local_government: Any, *, year: int, zone_id: int | None = None) -
         DesludgingRequest,
         EmptyingEvent,
         PlantReception,
-        Property,
         ReconciliationFlag,
         TreatmentSite,
         TripLoad,
@@ -111,21 +108,15 @@ def dashboard(local_government: Any, *, year: int, zone_id: int | None = None) -
     cfg = CitySettings.objects.filter(local_government=lg).first() or CitySettings()
     # The registry's indicators (coverage, overdue) are read as of the end of the year shown.
     today = min(timezone.localdate(), dt.date(year, 12, 31))
-    in_zone = None
-    if zone_id:
-        in_zone = Exists(
-            Property.objects.filter(containments=OuterRef("containment_id"), zone_id=zone_id)
-        )
-
+    served_by = Containment.properties.through.objects
     requests = DesludgingRequest.objects.filter(local_government=lg, created_at__year=year)
     emptyings = EmptyingEvent.objects.filter(local_government=lg, emptied_on__year=year)
     containments = Containment.objects.filter(local_government=lg)
-    if in_zone is not None:
-        requests = requests.filter(in_zone)
-        emptyings = emptyings.filter(in_zone)
-        containments = containments.filter(
-            Exists(Property.objects.filter(containments=OuterRef("pk"), zone_id=zone_id))
-        )
+    if zone_id:
+        in_zone = served_by.filter(property__zone_id=zone_id).values("containment_id")
+        requests = requests.filter(containment_id__in=in_zone)
+        emptyings = emptyings.filter(containment_id__in=in_zone)
+        containments = containments.filter(pk__in=in_zone)
     receptions = PlantReception.objects.filter(
         local_government=lg, arrived_at__year=year, declined=False
     )
@@ -141,25 +132,28 @@ def dashboard(local_government: Any, *, year: int, zone_id: int | None = None) -
         ppe_said=Count("pk", filter=Q(feedback_ppe_worn__isnull=False)),
         ppe_yes=Count("pk", filter=Q(feedback_ppe_worn=True)),
     )
-    received_trip = Exists(
-        TripLoad.objects.filter(emptying_id=OuterRef("pk"), trip__status=TripStatus.RECEIVED)
-    )
-    low_income = Exists(
-        Property.objects.filter(containments=OuterRef("containment_id")).filter(
-            Q(is_low_income=True) | Q(zone__is_low_income=True)
-        )
-    )
+    low_income_ids = served_by.filter(
+        Q(property__is_low_income=True) | Q(property__zone__is_low_income=True)
+    ).values("containment_id")
     e = emptyings.aggregate(
         total=Count("pk"),
         volume=Sum("volume_l"),
-        received=Count("pk", filter=Q(received_trip)),
-        low_income=Count("pk", filter=Q(low_income)),
         ppe=Count(
             "pk",
             filter=Q(ppe_gloves=True, ppe_boots=True, ppe_mask=True, ppe_overalls=True),
         ),
         collected=Sum("amount_collected"),
     )
+    # Separate, simple queries: far faster than correlated subqueries at 200,000 emptyings.
+    e["received"] = (
+        TripLoad.objects.filter(
+            emptying_id__in=emptyings.values("pk"), trip__status=TripStatus.RECEIVED
+        )
+        .values("emptying_id")
+        .distinct()
+        .count()
+    )
+    e["low_income"] = emptyings.filter(containment_id__in=low_income_ids).count()
     rec = receptions.aggregate(volume=Sum("received_volume_l"), total=Count("pk"))
     c = containments.aggregate(
         total=Count("pk"),
@@ -206,17 +200,17 @@ def dashboard(local_government: Any, *, year: int, zone_id: int | None = None) -
         row["rule"]: row["n"]
         for row in flags.filter(resolved_at__isnull=True).values("rule").annotate(n=Count("pk"))
     }
-    zones = list(
-        Zone.objects.filter(local_government=lg)
-        .annotate(
-            emptyings=Count(
-                "properties__containments__emptyings",
-                filter=Q(properties__containments__emptyings__emptied_on__year=year),
-                distinct=True,
-            )
+    # A containment shared by properties of two zones counts in each.
+    per_zone = {
+        row["zone"]: row["n"]
+        for row in emptyings.values(zone=F("containment__properties__zone_id")).annotate(
+            n=Count("pk")
         )
-        .values("pk", "name", "is_low_income", "emptyings")
-    )
+    }
+    zones = [
+        {**z, "emptyings": per_zone.get(z["pk"], 0)}
+        for z in Zone.objects.filter(local_government=lg).values("pk", "name", "is_low_income")
+    ]
     cost = (cfg.monthly_operating_cost or 0) * 12
     response_hours = None
     if r["response"] is not None:
