@@ -6,7 +6,7 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 export DJANGO_SETTINGS_MODULE := edile.settings
 
-.PHONY: run test test-sqlite test-postgres lint bench install messages clean
+.PHONY: run test test-sqlite test-postgres lint bench install messages clean loadtest
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,7 @@ $(STAMP): $(BIN)/python pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+	@$(BIN)/python scripts/write_dotenv.py
 	DEBUG=true $(BIN)/python manage.py compile_catalogues
 
 run: install
@@ -45,6 +46,11 @@ bench: install
 	rm -f var/bench.sqlite3
 	DATABASE_URL=sqlite:///$(CURDIR)/var/bench.sqlite3 DEBUG=true $(BIN)/python manage.py migrate --no-input -v0
 	DATABASE_URL=sqlite:///$(CURDIR)/var/bench.sqlite3 DEBUG=true $(BIN)/python manage.py bench $(BENCH_ARGS)
+
+# Load test: 50 users for 60 s against gunicorn (DEBUG off, several workers) on a copy of the
+# demo database (`make run` first), or on DATABASE_URL. Only 127.0.0.1. See docs/performance.md.
+loadtest: install
+	$(BIN)/python scripts/loadtest.py $(LOADTEST_ARGS)
 
 # Refresh the French catalogues after adding strings (then translate the new entries).
 messages: install

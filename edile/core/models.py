@@ -25,3 +25,27 @@ class VersionedModel(TimeStampedModel):
 
     class Meta:
         abstract = True
+
+    def save(self, *args, **kwargs):
+        """Every save of an existing record bumps its version (admin, shell, services alike),
+        so a form opened before it is refused by `save_versioned` instead of undoing it.
+        A caller that set the version itself (`save_versioned`, a locked increment) is left
+        alone."""
+        loaded = getattr(self, "_loaded_version", None)
+        if not self._state.adding and (loaded is None or self.version == loaded):
+            self.version = (self.version or 0) + 1
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None and "version" not in update_fields:
+                kwargs["update_fields"] = [*update_fields, "version"]
+        super().save(*args, **kwargs)
+        self._loaded_version = self.version
+
+    def refresh_from_db(self, *args, **kwargs):
+        super().refresh_from_db(*args, **kwargs)
+        self._loaded_version = self.version
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_version = instance.__dict__.get("version")
+        return instance

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,9 +39,8 @@ def _current_mayors() -> Prefetch:
     )
 
 
-def local_government_list(filters: MemberFilters) -> QuerySet[LocalGovernment]:
-    """Local governments matching the filters, with membership and current mayor in 2 queries."""
-    qs = LocalGovernment.objects.select_related("membership").prefetch_related(_current_mayors())
+def _filtered(filters: MemberFilters) -> QuerySet[LocalGovernment]:
+    qs = LocalGovernment.objects.all()
     if filters.q:
         qs = qs.filter(
             Q(name_fr__icontains=filters.q)
@@ -56,8 +56,114 @@ def local_government_list(filters: MemberFilters) -> QuerySet[LocalGovernment]:
         qs = qs.filter(kind=filters.kind)
     if filters.status:
         qs = qs.filter(membership__status=filters.status)
-    name_field = "name_en" if (get_language() or "fr").startswith("en") else "name_fr"
-    return qs.order_by(name_field, "pk")
+    return qs.order_by(_name_field(), "pk")
+
+
+def _name_field() -> str:
+    return "name_en" if _english() else "name_fr"
+
+
+def _english() -> bool:
+    return (get_language() or "fr").startswith("en")
+
+
+def local_government_list(filters: MemberFilters) -> QuerySet[LocalGovernment]:
+    """Local governments matching the filters, with membership and current mayor in 2 queries."""
+    return _filtered(filters).select_related("membership").prefetch_related(_current_mayors())
+
+
+# The columns a list row carries: what the API list, the exports and the list page show.
+ROW_FIELDS = (
+    "id",
+    "slug",
+    "name_fr",
+    "name_en",
+    "kind",
+    "country",
+    "region_fr",
+    "region_en",
+    "population",
+    "latitude",
+    "longitude",
+    "website",
+    "membership__status",
+)
+
+
+def local_government_rows(
+    filters: MemberFilters, *, start: int = 0, stop: int | None = None
+) -> list[dict[str, Any]]:
+    """Rows (plain dicts) of the filtered list from `start` to `stop`, in 2 queries.
+
+    Each row has the model's columns, `name` and `region` in the reader's language (falling
+    back to French as the pages do), `membership_status`, and `mayor` (a dict or None).
+    """
+    rows = list(_filtered(filters).values(*ROW_FIELDS)[start:stop])
+    return _with_current_mayors(rows)
+
+
+def local_government_rows_all(
+    filters: MemberFilters, *, chunk_size: int = 2000
+) -> Iterator[dict[str, Any]]:
+    """Every row of the filtered list, a chunk at a time (memory stays flat for exports).
+
+    The language is fixed when this is called: a streamed export is read after the view.
+    """
+    queryset = _filtered(filters).values(*ROW_FIELDS)
+    english = _english()
+
+    def rows() -> Iterator[dict[str, Any]]:
+        chunk: list[dict[str, Any]] = []
+        for row in queryset.iterator(chunk_size=chunk_size):
+            chunk.append(row)
+            if len(chunk) >= chunk_size:
+                yield from _with_current_mayors(chunk, english=english)
+                chunk = []
+        if chunk:
+            yield from _with_current_mayors(chunk, english=english)
+
+    return rows()
+
+
+def _with_current_mayors(
+    rows: list[dict[str, Any]], *, english: bool | None = None
+) -> list[dict[str, Any]]:
+    english = _english() if english is None else english
+    mayors: dict[int, dict[str, Any]] = {}
+    if rows:
+        mandates = (
+            Mandate.objects.filter(
+                office=Office.MAYOR,
+                end__isnull=True,
+                local_government_id__in=[r["id"] for r in rows],
+            )
+            .order_by()
+            .values(
+                "local_government_id",
+                "person_id",
+                "person__given_name",
+                "person__family_name",
+                "person__gender",
+                "person__is_fictional",
+            )
+        )
+        for m in mandates:
+            mayors[m["local_government_id"]] = {
+                "id": m["person_id"],
+                "name": f"{m['person__given_name']} {m['person__family_name']}",
+                "gender": m["person__gender"],
+                "is_fictional": m["person__is_fictional"],
+            }
+    for row in rows:
+        if english:
+            row["name"] = row["name_en"] or row["name_fr"]
+            row["region"] = row["region_en"] or row["region_fr"]
+        else:
+            row["name"] = row["name_fr"] or row["name_en"]
+            row["region"] = row["region_fr"] or row["region_en"]
+        row["membership_status"] = row.pop("membership__status")
+        row["mayor"] = mayors.get(row["id"])
+    return rows
 
 
 def current_mayor(local_government: LocalGovernment) -> Any:

@@ -7,13 +7,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from edile.core.errors import ConflictError
-from edile.core.exports import EXPORT_FORMATS, tabular_response
+from edile.core.exports import EXPORT_FORMATS, export_response
 from edile.core.htmx import render_page_or_fragment
-from edile.members import selectors, services
+from edile.members import exports, selectors, services
 from edile.members.forms import LocalGovernmentForm, MemberFilterForm
 from edile.members.models import LocalGovernment
 
@@ -32,51 +33,23 @@ def local_government_list(request: HttpRequest) -> HttpResponse:
     paginator = Paginator(selectors.local_government_list(filters), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     rows = [(lg, selectors.current_mayor(lg)) for lg in page.object_list]
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {"form": form, "page": page, "rows": rows, "query": query.urlencode()}
+    context = {"form": form, "page": page, "rows": rows}
     return render_page_or_fragment(
         request, "members/local_government_list.html", "members/partials/results.html", context
     )
 
 
-def local_government_export(request: HttpRequest, fmt: str) -> HttpResponse:
+def local_government_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     if fmt not in EXPORT_FORMATS:
         return HttpResponseBadRequest(_("Unknown format: use csv or xlsx."))
     _form, filters = _filters(request)
-    headers = [
-        _("Name (French)"),
-        _("Name (English)"),
-        _("Kind"),
-        _("Country"),
-        _("Region"),
-        _("Population"),
-        _("Latitude"),
-        _("Longitude"),
-        _("Website"),
-        _("Membership status"),
-        _("Current mayor"),
-    ]
-
-    def rows():  # noqa: ANN202
-        for lg in selectors.local_government_list(filters).iterator(chunk_size=2000):
-            mayor = selectors.current_mayor(lg)
-            membership = getattr(lg, "membership", None)
-            yield [
-                lg.name_fr,
-                lg.name_en,
-                lg.get_kind_display(),
-                lg.country.code,
-                lg.region,
-                lg.population,
-                lg.latitude,
-                lg.longitude,
-                lg.website,
-                membership.get_status_display() if membership else "",
-                str(mayor) if mayor else "",
-            ]
-
-    return tabular_response(fmt, headers, rows(), "local-governments")
+    return export_response(
+        fmt,
+        exports.LOCAL_GOVERNMENT_COLUMNS,
+        selectors.local_government_rows_all(filters),
+        filename="local-governments",
+        sheet_title=exports.SHEET_TITLE,
+    )
 
 
 def local_government_detail(request: HttpRequest, slug: str) -> HttpResponse:

@@ -116,5 +116,41 @@ def test_export_of_the_filtered_list(client, fmt, content_type):
         assert "Dakar" in body and "Nantes" not in body
 
 
+def test_french_csv_export_is_written_from_the_column_spec(client):
+    """French headers and labels, `;` and decimal commas, the current mayor by name."""
+    lg = make_member(name="Thiès", name_fr="Thiès", name_en="Thies", region="Thiès")
+    mayor = lg.mandates.get().person
+    response = client.get("/fr/members/export.csv")
+    lines = b"".join(response.streaming_content).decode().lstrip("\ufeff").splitlines()
+    assert lines == [
+        "Nom (français);Nom (anglais);Type;Pays;Région;Population;Latitude;Longitude;"
+        "Site web;Statut d'adhésion;Maire en exercice",
+        f"Thiès;Thies;Commune;SN;Thiès;100000;14,700000;-17,400000;;Actif;{mayor}",
+    ]
+
+
+def test_xlsx_export_has_the_sheet_title_and_real_numbers(client):
+    import io
+
+    from openpyxl import load_workbook
+
+    make_member(name="Dakar", name_fr="Dakar", population=1_200_000)
+    response = client.get("/en/members/export.xlsx")
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    assert workbook.sheetnames == ["Local governments"]
+    rows = list(workbook.active.iter_rows(values_only=True))
+    assert rows[0][:3] == ("Name (French)", "Name (English)", "Kind")
+    assert rows[1][2] == "Municipality" and rows[1][5] == 1_200_000
+
+
+def test_export_keeps_queries_constant(client, django_assert_max_num_queries):
+    """Two queries for the filter's choices, then two per chunk of rows (cities, mayors)."""
+    for _ in range(30):
+        make_member()
+    with django_assert_max_num_queries(4):
+        response = client.get("/fr/members/export.csv")
+        assert b"".join(response.streaming_content).count(b"\n") == 31
+
+
 def test_export_refuses_unknown_format(client):
     assert client.get("/fr/members/export.pdf").status_code == 400
