@@ -1,6 +1,7 @@
 """Schemas of the sanitation API (no `from __future__ import annotations`: ninja reads them)."""
 
 import datetime as dt
+from typing import Any
 
 from ninja import Schema
 from pydantic import ConfigDict, Field
@@ -8,7 +9,8 @@ from pydantic import ConfigDict, Field
 
 class ProblemOut(Schema):
     detail: str
-    errors: list[str] = []
+    # Messages (400) or the validator's error objects (422).
+    errors: list[Any] = []
 
 
 class SfdRowIn(Schema):

@@ -60,6 +60,7 @@ def make_containment(city_lg: Any, zone: Zone, n: int, volume_l: int | None = 30
 
 
 def make_city(name: str = "Siem Reap") -> City:
+    ensure_reference_data()
     lg = LocalGovernmentFactory(name=name, name_fr=name, name_en=name, country="KH")
     zone = Zone.objects.create(local_government=lg, name="Sala Kamreuk", code="SK")
     poor = Zone.objects.create(
@@ -98,3 +99,20 @@ def make_city(name: str = "Siem Reap") -> City:
         crew=crew,
         plant=plant,
     )
+
+
+def ensure_reference_data() -> None:
+    """The grid, the workflow and the roles come from data migrations; a transactional test
+    may run after a flush that emptied them, so load them again (the loaders are idempotent)."""
+    import importlib
+
+    from django.apps import apps
+
+    from edile.sanitation.models import RequestState, SfdGridCell
+
+    if SfdGridCell.objects.exists() and RequestState.objects.exists():
+        return
+    grid = importlib.import_module("edile.sanitation.migrations.0002_load_sfd_grid")
+    seed = importlib.import_module("edile.sanitation.migrations.0003_seed_workflow_and_roles")
+    grid.load_grid(apps, None)
+    seed.seed(apps, None)
