@@ -16,6 +16,7 @@ from edile.sanitation.models import (
     Trip,
     TripStatus,
     Vehicle,
+    VehicleDocumentKind,
 )
 
 
@@ -174,3 +175,11 @@ class ResolveForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("Survey file (CSV or XLSX)"))
+
+
+class VehicleDocumentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Document"), choices=VehicleDocumentKind.choices)
+    number = forms.CharField(label=_("Number"), max_length=60, required=False)
+    valid_until = forms.DateField(
+        label=_("Valid until"), widget=forms.DateInput(attrs={"type": "date"})
+    )

@@ -761,3 +761,29 @@ def applicant_data_erase_expired(
         state__is_terminal=True, updated_at__lt=cutoff
     ).exclude(applicant_name="", applicant_phone="")
     return expired.update(applicant_name="", applicant_phone="")
+
+
+# --- fleet documents ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def vehicle_document_set(
+    *, actor: Any, vehicle: Vehicle, kind: str, valid_until: dt.date, number: str = ""
+) -> Any:
+    """Record or renew a vehicle's document (one per kind)."""
+    from edile.sanitation.models import VehicleDocument, VehicleDocumentKind
+
+    _require(
+        actor,
+        "sanitation.manage_registry",
+        vehicle.operator,
+        _("Only the city's sanitation officers keep the fleet's documents."),
+    )
+    if kind not in VehicleDocumentKind.values:
+        raise ServiceError(_("Unknown document."))
+    if valid_until is None:
+        raise ServiceError(_("Give the date until which the document is valid."))
+    document, _created = VehicleDocument.objects.update_or_create(
+        vehicle=vehicle, kind=kind, defaults={"valid_until": valid_until, "number": number.strip()}
+    )
+    return document

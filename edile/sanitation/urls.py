@@ -15,6 +15,7 @@ urlpatterns = [
         views.containment_export,
         name="containment_export",
     ),
+    path("city/<slug:slug>/fleet/", views.fleet, name="fleet"),
     path("city/<slug:slug>/flags/", views.flag_list, name="flag_list"),
     path("city/<slug:slug>/flags.<str:fmt>", views.flag_export, name="flag_export"),
     path("flags/<int:pk>/resolve/", views.flag_resolve, name="flag_resolve"),

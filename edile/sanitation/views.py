@@ -698,3 +698,49 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "financings": programme.financings.select_related("partner"),
         },
     )
+
+
+@login_required
+def fleet(request: HttpRequest, slug: str) -> HttpResponse:
+    """The operators' vehicles and their documents, expired ones marked; renew a document."""
+    from edile.sanitation.models import Vehicle
+
+    city = _city(slug)
+    _check(request, "sanitation.manage_registry", city)
+    if request.method == "POST":
+        vehicle = get_object_or_404(
+            Vehicle.objects.select_related("operator"),
+            pk=request.POST.get("vehicle") or 0,
+            operator__local_government=city,
+        )
+        form = forms.VehicleDocumentForm(request.POST)
+        if form.is_valid():
+            try:
+                services.vehicle_document_set(
+                    actor=request.user, vehicle=vehicle, **form.cleaned_data
+                )
+            except ServiceError as exc:
+                _errors(request, exc)
+            else:
+                messages.success(request, _("Document recorded."))
+                return redirect("sanitation:fleet", slug=city.slug)
+        else:
+            for field, errors in form.errors.items():
+                for error in errors:
+                    messages.error(request, f"{form.fields[field].label}: {error}")
+    vehicles = (
+        Vehicle.objects.filter(operator__local_government=city)
+        .select_related("operator")
+        .prefetch_related("documents")
+        .order_by("operator__name", "plate")
+    )
+    return render(
+        request,
+        "sanitation/fleet.html",
+        {
+            "city": city,
+            "vehicles": vehicles,
+            "today": timezone.localdate(),
+            "form": forms.VehicleDocumentForm(),
+        },
+    )

@@ -260,3 +260,27 @@ def test_derived_values_stay_marked_until_confirmed(city):
     officer.post(reverse("sanitation:variable_confirm", args=[f3.pk]))
     f3.refresh_from_db()
     assert not f3.is_derived and f3.confirmed_by == city.officer
+
+
+def test_the_officer_renews_an_expired_document_and_dispatch_works_again(city):
+    """An expired insurance blocks dispatch; renewing it on the fleet page unblocks it."""
+    from edile.sanitation.models import VehicleDocument
+
+    VehicleDocument.objects.update(valid_until=timezone.localdate() - dt.timedelta(days=1))
+    officer = _client(city.officer)
+    with translation.override("en"):
+        url = reverse("sanitation:fleet", args=[city.lg.slug])
+    page = officer.get(url).content.decode()
+    assert "expired on" in page
+    response = officer.post(
+        url,
+        {
+            "vehicle": city.vehicle.pk,
+            "kind": "insurance",
+            "valid_until": (timezone.localdate() + dt.timedelta(days=30)).isoformat(),
+        },
+    )
+    assert response.status_code == 302
+    services.vehicle_check_dispatchable(vehicle=city.vehicle, on=timezone.localdate())
+    other = make_city("Battambang")
+    assert _client(other.officer).get(url).status_code == 403
