@@ -408,10 +408,10 @@ def _study(lg: LocalGovernment, rows: list[tuple[str, str, int, dict[str, int]]]
     study, _ = SfdStudy.objects.update_or_create(
         local_government=lg,
         year=YEAR,
-        title=f"Estimation SFD {lg.name} {YEAR} {FICTION}",
+        title=f"Estimation de type SFD {FICTION}",
         defaults={
-            "title_fr": f"Estimation SFD {lg.name} {YEAR} {FICTION}",
-            "title_en": f"{lg.name} SFD-style estimate {YEAR} {FICTION}",
+            "title_fr": f"Estimation de type SFD {FICTION}",
+            "title_en": f"SFD-style estimate {FICTION}",
             "population": lg.population,
             "level": "initial",
             "basis": "desk",

@@ -114,10 +114,10 @@ def layout(result: dict[str, Any], *, header: dict[str, str]) -> Canvas:
     c.text(20, 30, header.get("title", ""), size=20, bold=True)
     c.text(20, 52, header.get("subtitle", ""), size=12, fill=MUTED)
     safe, unsafe = result["safely_managed"], result["unsafely_managed"]
-    c.rect(620, 14, 18, 18, GREEN)
-    c.text(644, 28, _("Safely managed: %s") % _pct(safe), size=13, bold=True, fill=GREEN)
-    c.rect(620, 38, 18, 18, RED)
-    c.text(644, 52, _("Unsafely managed: %s") % _pct(unsafe), size=13, bold=True, fill=RED)
+    c.rect(20, 66, 18, 18, GREEN)
+    c.text(44, 80, _("Safely managed: %s") % _pct(safe), size=13, bold=True, fill=GREEN)
+    c.rect(420, 66, 18, 18, RED)
+    c.text(444, 80, _("Unsafely managed: %s") % _pct(unsafe), size=13, bold=True, fill=RED)
     headings = [
         ("containment", pgettext("sfd graphic", "Containment")),
         ("emptying", pgettext("sfd graphic", "Emptying")),
@@ -126,14 +126,16 @@ def layout(result: dict[str, Any], *, header: dict[str, str]) -> Canvas:
         ("end", pgettext("sfd graphic", "End-use / disposal")),
     ]
     for key, label in headings:
-        x = COLUMNS[key] - (40 if key == "end" else 0)
-        c.text(x, 86, label, size=12, bold=True, anchor="middle")
+        if key == "end":
+            c.text(WIDTH - 6, 118, label, size=12, bold=True, anchor="end")
+        else:
+            c.text(COLUMNS[key], 118, label, size=12, bold=True, anchor="middle")
 
     cx, ex, tx, px, end = (
         COLUMNS[k] for k in ("containment", "emptying", "transport", "treatment", "end")
     )
     drops: list[tuple[float, float, float, str, str]] = []  # x, y, value, color, key
-    y = 120
+    y = 152
     # Offsite: wastewater through sewers.
     c.text(10, y + 4, pgettext("sfd graphic", "Offsite"), size=11, bold=True, fill=MUTED)
     ww = f["ww_contained"]

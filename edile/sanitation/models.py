@@ -855,6 +855,7 @@ class ReconciliationFlag(TimeStampedModel):
         EmptyingEvent, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     detail = models.CharField(_("detail"), max_length=300)
+    data = models.JSONField(_("figures"), default=dict, blank=True)
     occurred_on = models.DateField(_("occurred on"))
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     resolved_by = models.ForeignKey(
@@ -871,6 +872,26 @@ class ReconciliationFlag(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_rule_display()} ({self.get_severity_display()})"
+
+    @property
+    def message(self) -> str:
+        """The detail in the reader's language, from the figures kept with the flag."""
+        template = FLAG_MESSAGES.get(self.rule)
+        if template is None or not self.data:
+            return self.detail
+        try:
+            return str(template) % self.data
+        except (KeyError, TypeError, ValueError):
+            return self.detail
+
+
+FLAG_MESSAGES = {
+    FlagRule.VOLUME_MISMATCH: _("declared %(declared)s l, received %(received)s l"),
+    FlagRule.NOT_RECEIVED: _("loaded on %(loaded)s, no reception after %(hours)s h"),
+    FlagRule.ORPHAN_RECEPTION: _("%(plate)s: %(volume)s l with no trip"),
+    FlagRule.OVER_TANK: _("declared %(declared)s l, tank %(capacity)s l"),
+    FlagRule.OVER_CONTAINMENT: _("emptied %(volume)s l, containment %(capacity)s l"),
+}
 
 
 # --- the programme and its financing round ------------------------------------------------

@@ -67,9 +67,10 @@ def operator_jobs(user: Any):
 
 
 def _ratio(part: float | int | None, whole: float | int | None) -> float | None:
+    """A share as a fraction (0.5 for half), for the `percent` filter; None when undefined."""
     if not whole:
         return None
-    return round(100 * float(part or 0) / float(whole), 1)
+    return round(float(part or 0) / float(whole), 4)
 
 
 def dashboard(local_government: Any, *, year: int, zone_id: int | None = None) -> dict[str, Any]:
@@ -295,7 +296,8 @@ def derived_variables(local_government: Any, *, year: int) -> dict[str, float | 
     f4 = None
     if data["emptied_l"]:
         f4 = round(min(100.0, 100 * data["received_l"] / data["emptied_l"]), 1)
-    return {"f3": _ratio(ever, total), "f4": f4}
+    f3 = None if not total else round(100 * ever / total, 1)
+    return {"f3": f3, "f4": f4}
 
 
 def latest_year(local_government: Any) -> int | None:

@@ -523,6 +523,7 @@ def reconciliation_run(*, local_government: Any, now: dt.datetime | None = None)
             "reception_id": pk,
             "trip_id": trip_id,
             "detail": f"declared {declared} l, received {received} l",
+            "data": {"declared": declared, "received": received},
             "occurred_on": timezone.localdate(arrived),
         }
     cutoff = now - dt.timedelta(hours=cfg.unreceived_after_hours)
@@ -536,6 +537,10 @@ def reconciliation_run(*, local_government: Any, now: dt.datetime | None = None)
             "severity": Severity.HIGH,
             "trip_id": pk,
             "detail": f"loaded {loaded_at:%Y-%m-%d %H:%M}, no reception after {cfg.unreceived_after_hours} h",
+            "data": {
+                "loaded": timezone.localtime(loaded_at).strftime("%Y-%m-%d %H:%M"),
+                "hours": cfg.unreceived_after_hours,
+            },
             "occurred_on": timezone.localdate(loaded_at),
         }
     for pk, plate, volume, arrived in (
@@ -548,6 +553,7 @@ def reconciliation_run(*, local_government: Any, now: dt.datetime | None = None)
             "severity": Severity.MEDIUM,
             "reception_id": pk,
             "detail": f"{plate}: {volume} l with no trip",
+            "data": {"plate": plate, "volume": volume},
             "occurred_on": timezone.localdate(arrived),
         }
     for pk, declared, capacity, loaded_at in (
@@ -562,6 +568,7 @@ def reconciliation_run(*, local_government: Any, now: dt.datetime | None = None)
             "severity": Severity.HIGH if declared > capacity * 1.2 else Severity.MEDIUM,
             "trip_id": pk,
             "detail": f"declared {declared} l, tank {capacity} l",
+            "data": {"declared": declared, "capacity": capacity},
             "occurred_on": timezone.localdate(loaded_at),
         }
     for pk, volume, capacity, day in (
@@ -578,6 +585,7 @@ def reconciliation_run(*, local_government: Any, now: dt.datetime | None = None)
             "severity": Severity.MEDIUM if volume > capacity * 1.2 else Severity.LOW,
             "emptying_id": pk,
             "detail": f"emptied {volume} l, containment {capacity} l",
+            "data": {"volume": volume, "capacity": capacity},
             "occurred_on": day,
         }
 

@@ -567,9 +567,9 @@ def flag_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
             yield [
                 f.get_rule_display(),
                 f.get_severity_display(),
-                f.detail,
+                f.message,
                 f.occurred_on,
-                f.resolved_at or "",
+                _local(f.resolved_at),
                 f.resolution_note,
             ]
 

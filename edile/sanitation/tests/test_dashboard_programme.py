@@ -58,11 +58,11 @@ def test_dashboard_indicators():
     assert data["emptyings"] == 2
     assert data["emptied_l"] == 3000
     assert data["received_l"] == 2000
-    assert data["safe_desludging"] == 50.0
-    assert data["inclusion"] == 50.0
-    assert data["ppe_compliance"] == 100.0
-    assert data["coverage"] == 100.0  # both registered containments emptied this year
-    assert data["sla_compliance"] == 100.0
+    assert data["safe_desludging"] == 0.5
+    assert data["inclusion"] == 0.5
+    assert data["ppe_compliance"] == 1.0
+    assert data["coverage"] == 1.0  # both registered containments emptied this year
+    assert data["sla_compliance"] == 1.0
     by_zone = {z["name"]: z["emptyings"] for z in data["zones"]}
     assert by_zone == {"Sala Kamreuk": 1, "Chreav": 1}
     one_zone = selectors.dashboard(

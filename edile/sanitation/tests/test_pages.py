@@ -284,3 +284,29 @@ def test_the_officer_renews_an_expired_document_and_dispatch_works_again(city):
     services.vehicle_check_dispatchable(vehicle=city.vehicle, on=timezone.localdate())
     other = make_city("Battambang")
     assert _client(other.officer).get(url).status_code == 403
+
+
+def test_flags_export_in_both_formats_and_french_messages(city):
+    """The flags' list exports as CSV and XLSX (resolved ones too) and reads in French."""
+    from edile.sanitation.models import PlantReception
+
+    PlantReception.objects.create(
+        local_government=city.lg,
+        site=city.site,
+        plate_seen="9Z-0001",
+        arrived_at=timezone.now(),
+        received_volume_l=1200,
+    )
+    services.reconciliation_run(local_government=city.lg)
+    flag = ReconciliationFlag.objects.get()
+    services.flag_resolve(actor=city.officer, flag=flag, note="Camion d'une commune voisine.")
+    officer = _client(city.officer)
+    for fmt in ("csv", "xlsx"):
+        response = officer.get(reverse("sanitation:flag_export", args=[city.lg.slug, fmt]))
+        assert response.status_code == 200
+    with translation.override("fr"):
+        url = reverse("sanitation:flag_list", args=[city.lg.slug])
+        flag.refresh_from_db()
+        assert flag.message == "9Z-0001\u00a0: 1200 l sans rotation"
+    page = officer.get(url + "?show=all").content.decode()
+    assert "9Z-0001\u00a0: 1200 l sans rotation" in page
