@@ -147,10 +147,19 @@ INSTALLED_APPS = [
     "edile.grants",
     "edile.observatory",
     "edile.datagov",
+    "edile.sanitation",
 ]
 
 # The order in which `load_demo` and `bench` visit the domain apps: each has demo.py / bench.py.
-EDILE_DOMAIN_APPS = ["members", "accounts", "governance", "grants", "observatory", "datagov"]
+EDILE_DOMAIN_APPS = [
+    "members",
+    "accounts",
+    "governance",
+    "grants",
+    "observatory",
+    "datagov",
+    "sanitation",
+]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
