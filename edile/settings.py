@@ -6,7 +6,6 @@ A bad value stops start-up with a message that says which variable and why.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 from pathlib import Path
 
@@ -127,6 +126,7 @@ INSTALLED_APPS = [
     "edile.grants",
     "edile.observatory",
     "edile.datagov",
+    "edile.site",  # above the apps: home page, navigation, load_demo, bench
 ]
 
 # The order in which `load_demo` and `bench` visit the domain apps: each has demo.py / bench.py.
@@ -163,7 +163,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "edile.core.context_processors.navigation",
+                "edile.site.context_processors.navigation",
             ],
         },
     }
@@ -201,7 +201,7 @@ if TESTING:
 
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "accounts:profile"
-LOGOUT_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "site:home"
 
 # allauth: e-mail login, no username; rate limits on login failures and resets.
 ACCOUNT_LOGIN_METHODS = {"email"}
@@ -235,14 +235,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
-# Leaflet's files come from the django-leaflet wheel (no npm, no CDN); its Django app needs GDAL,
-# so we only serve its static folder.
-_leaflet_spec = importlib.util.find_spec("leaflet")
-STATICFILES_DIRS = (
-    [Path(next(iter(_leaflet_spec.submodule_search_locations))) / "static"]
-    if _leaflet_spec and _leaflet_spec.submodule_search_locations
-    else []
-)
+# Leaflet is vendored in edile/core/static/leaflet/ with its licence (`make vendor`, from the
+# npm registry with package-lock.json); no CDN.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

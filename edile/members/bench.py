@@ -10,15 +10,18 @@ from typing import TextIO
 from django.db import transaction
 from django_countries import countries
 
-from edile.core.benchmarks import measure
+from edile.core.benchmarks import measure, measure_against_raw
 from edile.members.models import LocalGovernment, Mandate, Membership, Office, Person
 
 LOCAL_GOVERNMENTS = 10_000
 MANDATES = 50_000
+SIZE = f"{LOCAL_GOVERNMENTS:,} local governments, {MANDATES:,} mandates"
 
 
 @transaction.atomic
-def generate() -> None:
+def generate(local_governments: int = LOCAL_GOVERNMENTS, mandates_count: int = MANDATES) -> None:
+    """Cities spread over 60 countries and 40 regions, 5 mayors each (the last one current).
+    The page-weight test calls it at a smaller size."""
     rng = random.Random(2019)
     codes = [code for code, _name in list(countries)[:60]]
     LocalGovernment.objects.bulk_create(
@@ -35,7 +38,7 @@ def generate() -> None:
             latitude=Decimal(rng.uniform(-60, 60)).quantize(Decimal("0.000001")),
             longitude=Decimal(rng.uniform(-170, 170)).quantize(Decimal("0.000001")),
         )
-        for i in range(LOCAL_GOVERNMENTS)
+        for i in range(local_governments)
     )
     lgs = list(
         LocalGovernment.objects.filter(slug__startswith="bench-").values_list("pk", flat=True)
@@ -45,7 +48,7 @@ def generate() -> None:
     )
     Person.objects.bulk_create(
         Person(given_name=f"Prénom{i}", family_name=f"Nom{i}", is_fictional=True)
-        for i in range(MANDATES)
+        for i in range(mandates_count)
     )
     people = list(
         Person.objects.filter(given_name__startswith="Prénom").values_list("pk", flat=True)
@@ -55,7 +58,7 @@ def generate() -> None:
         lg = lgs[i % len(lgs)]
         round_ = i // len(lgs)  # 5 mandates per city: 4 past mayors, the last one current
         start = dt.date(2000 + 4 * round_, 1, 1)
-        current = round_ == MANDATES // len(lgs) - 1
+        current = round_ == mandates_count // len(lgs) - 1
         mandates.append(
             Mandate(
                 person_id=person,
@@ -73,6 +76,18 @@ def run(out: TextIO) -> None:
     generate()
     measure(out, "member list page /fr/members/", "/fr/members/")
     measure(out, "member list page filtered ?country=FR", "/fr/members/?country=FR")
-    measure(out, "member list endpoint (limit=50)", "/api/v1/members/local-governments?limit=50")
-    measure(out, "member list endpoint (limit=500)", "/api/v1/members/local-governments?limit=500")
+    measure_against_raw(
+        out, "member list endpoint (limit=50)", "/api/v1/members/local-governments?limit=50"
+    )
+    measure_against_raw(
+        out,
+        "member list endpoint (country=FR, limit=50)",
+        "/api/v1/members/local-governments?country=FR&limit=50",
+    )
+    measure_against_raw(
+        out, "member list endpoint (limit=500)", "/api/v1/members/local-governments?limit=500"
+    )
+    measure(out, "map page /fr/members/map/", "/fr/members/map/")
+    measure(out, "map points /fr/members/map/points.geojson", "/fr/members/map/points.geojson")
+    measure(out, "CSV export (every city)", "/fr/members/export.csv", repeat=1, stream=True)
     measure(out, "home page /fr/", "/fr/")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, Any
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -55,6 +56,12 @@ class LocalGovernment(VersionedModel):
     )
     website = models.URLField(_("website"), blank=True)
     # history: registered in translation.py, after the translated fields exist.
+    if TYPE_CHECKING:  # added at run time by modeltranslation and simple-history
+        name_fr: str
+        name_en: str | None
+        region_fr: str
+        region_en: str | None
+        history: Any
 
     class Meta:
         verbose_name = _("local government")

@@ -1,21 +1,17 @@
 import datetime as dt
-from typing import Literal
 
 from ninja import Field, Schema
 from pydantic import field_validator
 
 from edile.members.models import LocalGovernmentKind, MembershipStatus
 
-KindCode = Literal[tuple(LocalGovernmentKind.values)]  # type: ignore[valid-type]
-StatusCode = Literal[tuple(MembershipStatus.values)]  # type: ignore[valid-type]
-
 
 class LocalGovernmentFilters(Schema):
     q: str = Field("", max_length=100, description="Text in the name or region.")
     country: str = Field("", description="ISO 3166-1 alpha-2 code, e.g. KH.")
     region: str = Field("", max_length=200)
-    kind: KindCode | None = None
-    status: StatusCode | None = Field(None, description="Membership status.")
+    kind: LocalGovernmentKind | None = None
+    status: MembershipStatus | None = Field(None, description="Membership status.")
 
     @field_validator("country")
     @classmethod
