@@ -9,10 +9,15 @@ analysed tables, whatever its `run` does.
 
 from __future__ import annotations
 
+import os
 import statistics
+import subprocess
 import time
 import tracemalloc
-from collections.abc import Callable, Iterable
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any, TextIO
 
 from django.db import connection, reset_queries
@@ -145,3 +150,131 @@ def peak_memory(func: Callable[[], Any]) -> tuple[Any, int]:
     finally:
         tracemalloc.stop()
     return result, peak
+
+
+# --- over HTTP: our app under gunicorn against another server (Datasette) on the same data
+
+
+@contextmanager
+def served(argv: list[str], port: int, *, env: dict[str, str] | None = None) -> Iterator[str]:
+    """Start a server on 127.0.0.1:`port`, wait until it answers, yield its base URL, and
+    stop it (only the process started here) on the way out."""
+    process = subprocess.Popen(  # noqa: S603 (our own argv)
+        argv,
+        env={**os.environ, **(env or {})},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"{' '.join(argv[:3])} … exited with {process.returncode}")
+            try:
+                # Any HTTP answer (even an error status) means the server is up.
+                urllib.request.urlopen(base + "/", timeout=5).close()  # noqa: S310 (127.0.0.1)
+                break
+            except urllib.error.HTTPError:
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"nothing answers on port {port}") from None
+                time.sleep(0.5)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def throughput(url: str, *, seconds: float = 5.0, clients: int = 6) -> tuple[float, int]:
+    """Requests per second that `clients` concurrent clients get from `url` (status 200 only
+    counted), and the number of failed requests."""
+    import threading
+
+    urllib.request.urlopen(url, timeout=30).read()  # noqa: S310 (127.0.0.1) — warm-up
+    done = [0] * clients
+    failed = [0] * clients
+    stop = time.monotonic() + seconds
+
+    def client(index: int) -> None:
+        while time.monotonic() < stop:
+            try:
+                with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310
+                    response.read()
+                    done[index] += 1
+            except OSError:
+                failed[index] += 1
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    start = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sum(done) / (time.monotonic() - start), sum(failed)
+
+
+def compare_over_http(
+    out: TextIO, pairs: list[tuple[str, str, str]], *, seconds: float = 5.0, clients: int = 6
+) -> None:
+    """For each (label, path on our app, path on Datasette): requests per second of both,
+    interleaved in one run, our app under gunicorn (1 worker) and Datasette (1 process) on
+    the same SQLite file. Skipped, with the reason printed, where it cannot run."""
+    import base64
+    import importlib.util
+    import secrets
+    import sys
+
+    if connection.vendor != "sqlite":
+        out.write("  (Datasette comparison: SQLite only, skipped on this database)\n")
+        return
+    if importlib.util.find_spec("datasette") is None:
+        out.write(
+            "  (Datasette comparison skipped: datasette is not installed; it is in the dev extra)\n"
+        )
+        return
+    database = str(connection.settings_dict["NAME"])
+    port = int(os.environ.get("BENCH_PORT", "8180"))
+    ours_env = {
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "FIELD_ENCRYPTION_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "false",
+        "DATABASE_URL": f"sqlite:///{database}",
+        "LOG_LEVEL": "WARNING",
+    }
+    gunicorn = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "edile.wsgi",
+        "-w",
+        "1",
+        "-b",
+        f"127.0.0.1:{port}",
+    ]
+    datasette = [
+        sys.executable, "-m", "datasette", "serve", database, "-h", "127.0.0.1", "-p", str(port + 1),
+        "--setting", "sql_time_limit_ms", "20000", "--setting", "num_sql_threads", "1",
+    ]  # fmt: skip
+    out.write(
+        f"  over HTTP, {clients} concurrent clients, {seconds:.0f} s each; gunicorn 1 worker "
+        "vs Datasette 1 process, same SQLite file:\n"
+    )
+    with served(gunicorn, port, env=ours_env) as ours, served(datasette, port + 1) as theirs:
+        for label, our_path, their_path in pairs:
+            mine, mine_failed = throughput(ours + our_path, seconds=seconds, clients=clients)
+            other, other_failed = throughput(theirs + their_path, seconds=seconds, clients=clients)
+            ratio = mine / other if other else float("inf")
+            failures = (
+                f", failures {mine_failed}/{other_failed}" if mine_failed or other_failed else ""
+            )
+            out.write(
+                f"  {label:<48} Édile {mine:7.1f} req/s, Datasette {other:7.1f} req/s, "
+                f"ratio {ratio:.2f}×{failures}\n"
+            )

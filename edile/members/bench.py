@@ -6,11 +6,12 @@ import datetime as dt
 import random
 from decimal import Decimal
 from typing import TextIO
+from urllib.parse import urlencode
 
 from django.db import transaction
 from django_countries import countries
 
-from edile.core.benchmarks import measure, measure_against_raw
+from edile.core.benchmarks import compare_over_http, measure, measure_against_raw
 from edile.members.models import LocalGovernment, Mandate, Membership, Office, Person
 
 LOCAL_GOVERNMENTS = 10_000
@@ -79,10 +80,11 @@ def run(out: TextIO) -> None:
     measure_against_raw(
         out, "member list endpoint (limit=50)", "/api/v1/members/local-governments?limit=50"
     )
+    country = LocalGovernment.objects.order_by("pk").values_list("country", flat=True)[0]
     measure_against_raw(
         out,
-        "member list endpoint (country=FR, limit=50)",
-        "/api/v1/members/local-governments?country=FR&limit=50",
+        f"member list endpoint (country={country}, limit=50)",
+        f"/api/v1/members/local-governments?country={country}&limit=50",
     )
     measure_against_raw(
         out, "member list endpoint (limit=500)", "/api/v1/members/local-governments?limit=500"
@@ -91,3 +93,45 @@ def run(out: TextIO) -> None:
     measure(out, "map points /fr/members/map/points.geojson", "/fr/members/map/points.geojson")
     measure(out, "CSV export (every city)", "/fr/members/export.csv", repeat=1, stream=True)
     measure(out, "home page /fr/", "/fr/")
+    compare_with_datasette(out, country)
+
+
+# The API list's answer as one SQL query: what Datasette's `?sql=` serves for the same rows.
+NESTED_SQL = """
+select lg.id, lg.slug, lg.name_fr, lg.name_en, lg.kind, lg.country, lg.region_fr,
+       lg.population, lg.latitude, lg.longitude, lg.website, m.status as membership_status,
+       p.id as mayor_id, p.given_name || ' ' || p.family_name as mayor_name,
+       p.gender as mayor_gender, p.is_fictional as mayor_is_fictional
+from members_localgovernment lg
+left join members_membership m on m.local_government_id = lg.id
+left join members_mandate md
+       on md.local_government_id = lg.id and md.office = 'mayor' and md."end" is null
+left join members_person p on p.id = md.person_id
+{where}
+order by lg.name_fr, lg.id
+limit 50
+"""
+
+
+def compare_with_datasette(out: TextIO, country: str) -> None:
+    table = "/bench/members_localgovernment.json?_shape=objects&_nosuggest=1&_size=50"
+    compare_over_http(
+        out,
+        [
+            (
+                "member list (limit=50) vs table",
+                "/api/v1/members/local-governments?limit=50",
+                table + "&_sort=name_fr",
+            ),
+            (
+                "member list (limit=50) vs ?sql= nested",
+                "/api/v1/members/local-governments?limit=50",
+                "/bench.json?_shape=objects&" + urlencode({"sql": NESTED_SQL.format(where="")}),
+            ),
+            (
+                f"member list (country={country}) vs table",
+                f"/api/v1/members/local-governments?country={country}&limit=50",
+                table + f"&_sort=name_fr&country={country}",
+            ),
+        ],
+    )

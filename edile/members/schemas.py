@@ -1,7 +1,7 @@
 import datetime as dt
 
 from ninja import Field, Schema
-from pydantic import field_validator
+from pydantic import BaseModel, field_validator
 
 from edile.members.models import LocalGovernmentKind, MembershipStatus
 
@@ -24,14 +24,19 @@ class LocalGovernmentFilters(Schema):
         return value
 
 
-class PersonOut(Schema):
+# Output models are plain pydantic models built from dicts: ninja's `Schema` wraps every
+# object in a getter that resolves attributes one by one, which cost more than the SQL of a
+# 50-row page (docs/performance.md).
+
+
+class PersonOut(BaseModel):
     id: int
     name: str
     gender: str
     is_fictional: bool
 
 
-class LocalGovernmentOut(Schema):
+class LocalGovernmentOut(BaseModel):
     id: int
     slug: str
     name: str
@@ -48,7 +53,7 @@ class LocalGovernmentOut(Schema):
     current_mayor: PersonOut | None
 
 
-class MandateOut(Schema):
+class MandateOut(BaseModel):
     person: PersonOut
     office: str
     start: dt.date

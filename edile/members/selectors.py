@@ -73,6 +73,12 @@ def local_government_list(filters: MemberFilters) -> QuerySet[LocalGovernment]:
     return _filtered(filters).select_related("membership").prefetch_related(_current_mayors())
 
 
+def _plain_values(queryset: QuerySet[LocalGovernment], *fields: str) -> QuerySet[Any]:
+    """`.values()` without modeltranslation's per-row fallback rewriting (which cost more than
+    the SQL): callers ask for `name_fr` and `name_en` and choose the language themselves."""
+    return queryset.raw_values(*fields)  # type: ignore[attr-defined]
+
+
 def local_government_count(filters: MemberFilters) -> int:
     return _filtered(filters).order_by().count()
 
@@ -103,7 +109,7 @@ def local_government_rows(
     Each row has the model's columns, `name` and `region` in the reader's language (falling
     back to French as the pages do), `membership_status`, and `mayor` (a dict or None).
     """
-    rows = list(_filtered(filters).values(*ROW_FIELDS)[start:stop])
+    rows = list(_plain_values(_filtered(filters), *ROW_FIELDS)[start:stop])
     return _with_current_mayors(rows)
 
 
@@ -114,7 +120,7 @@ def local_government_rows_all(
 
     The language is fixed when this is called: a streamed export is read after the view.
     """
-    queryset = _filtered(filters).values(*ROW_FIELDS)
+    queryset = _plain_values(_filtered(filters), *ROW_FIELDS)
     english = _english()
 
     def rows() -> Iterator[dict[str, Any]]:
@@ -306,7 +312,7 @@ def map_point_count() -> int:
 def map_points() -> list[dict[str, Any]]:
     name_field = "name_en" if (get_language() or "fr").startswith("en") else "name_fr"
     fields = dict.fromkeys(["slug", "name_fr", name_field, "country", "latitude", "longitude"])
-    rows = _mapped().values(*fields)
+    rows = _plain_values(_mapped(), *fields)
     # One reverse() for the pattern, not one per point (10,000 points at the bench size).
     url = reverse("members:local_government_detail", kwargs={"slug": "__slug__"})
     return [
