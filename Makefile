@@ -6,7 +6,7 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 export DJANGO_SETTINGS_MODULE := edile.settings
 
-.PHONY: run test test-sqlite test-postgres lint bench install messages clean vendor
+.PHONY: run test test-sqlite test-postgres lint bench install messages clean vendor loadtest
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,7 @@ $(STAMP): $(BIN)/python pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+	@$(BIN)/python scripts/write_dotenv.py
 	DEBUG=true $(BIN)/python manage.py compile_catalogues
 
 run: install
@@ -61,6 +62,11 @@ vendor:
 	cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css edile/core/static/leaflet/
 	cp node_modules/leaflet/dist/images/* edile/core/static/leaflet/images/
 	cp node_modules/leaflet/LICENSE edile/core/static/leaflet/LICENSE
+
+# Load test: 50 users for 60 s against gunicorn (DEBUG off, several workers) on a copy of the
+# demo database (`make run` first), or on DATABASE_URL. Only 127.0.0.1. See docs/performance.md.
+loadtest: install
+	$(BIN)/python scripts/loadtest.py $(LOADTEST_ARGS)
 
 # Refresh the French catalogues after adding strings (then translate the new entries).
 messages: install

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import logging
+from typing import Any
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
 from edile.accounts.api_auth import optional_user
+from edile.core.apischema import bound_integer_parameters, with_error_responses
 from edile.core.errors import ServiceError
 from edile.datagov.api import router as datagov_router
 from edile.governance.api import router as governance_router
@@ -16,7 +22,17 @@ from edile.grants.api import router as grants_router
 from edile.members.api import router as members_router
 from edile.observatory.api import router as observatory_router
 
-api = NinjaAPI(
+logger = logging.getLogger("edile.api")
+
+
+class EdileAPI(NinjaAPI):
+    """The OpenAPI description declares every error answer on every operation."""
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        return with_error_responses(super().get_openapi_schema(*args, **kwargs))
+
+
+api = EdileAPI(
     title="Édile API",
     version="1.0.0",
     description=(
@@ -73,3 +89,23 @@ api.add_router("/governance/", governance_router)
 api.add_router("/grants/", grants_router)
 api.add_router("/observatory/", observatory_router)
 api.add_router("/datagov/", datagov_router)
+
+
+# Every integer parameter gets bounds (no 500 on an offset above 2⁶³), after all routers.
+bound_integer_parameters(api)
+
+
+@api.exception_handler(DataError)
+def data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
+    # The database refused a value (a NUL character on PostgreSQL, a number out of range).
+    return api.create_response(
+        request, {"detail": "A value in the request cannot be stored or searched for."}, status=400
+    )
+
+
+@api.exception_handler(Exception)
+def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A bug: JSON like every other answer, the details only in development (and the log)."""
+    logger.exception("API error on %s %s", request.method, request.path)
+    detail = f"{type(exc).__name__}: {exc}" if settings.DEBUG else "Server error."
+    return api.create_response(request, {"detail": detail}, status=500)

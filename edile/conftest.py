@@ -29,6 +29,34 @@ def _fresh_caches() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _force_login_passes_mfa(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`client.force_login(user)` stands for the whole sign-in, second factor included: when
+    the user has TOTP, the session gets the "mfa" record that allauth's login step writes.
+    Tests of the MFA rules themselves use `edile.accounts.tests.factories.password_only_login`."""
+    from django.test import Client
+
+    original = Client.force_login
+
+    def force_login(self: Any, user: Any, backend: Any = None) -> None:
+        original(self, user, backend)
+        import time
+
+        from allauth.mfa.models import Authenticator
+
+        totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+        if totp is not None:
+            session = self.session
+            session["account_authentication_methods"] = [
+                {"method": "password", "at": time.time()},
+                {"method": "mfa", "at": time.time(), "id": totp.pk, "type": "totp"},
+            ]
+            session["account_authentication_methods_user"] = str(user.pk)
+            session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
+@pytest.fixture(autouse=True)
 def _default_language() -> Iterator[None]:
     """Each test starts in the default language: a test that activated English must not make
     the next test's `reverse()` produce /en/ URLs."""
@@ -112,5 +140,15 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
     )
     page = context.new_page()
     page.set_default_timeout(15_000)
+    # The Content-Security-Policy is active in every browser test: a page that breaks it
+    # (an inline script, a foreign source) fails the test that visited it.
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     yield page
     context.close()
+    assert not violations, "Content-Security-Policy violations:\n" + "\n".join(violations)

@@ -6,7 +6,9 @@ A bad value stops start-up with a message that says which variable and why.
 
 from __future__ import annotations
 
+import base64
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -29,7 +31,8 @@ def _read_dotenv(path: Path) -> None:
         os.environ.setdefault(key.strip(), value.strip().strip("'\""))
 
 
-_read_dotenv(PROJECT_DIR / ".env")
+# EDILE_ENV_FILE points elsewhere (tests, several instances on one machine).
+_read_dotenv(Path(os.environ.get("EDILE_ENV_FILE") or PROJECT_DIR / ".env"))
 VAR_DIR = Path(os.environ.get("EDILE_VAR_DIR", PROJECT_DIR / "var"))
 
 
@@ -90,12 +93,29 @@ if not SITE_URL.startswith(("http://", "https://")):
 
 # Key for the fields encrypted at rest (victims' contact details). A Fernet key: 32 url-safe
 # base64-encoded bytes. Development and tests derive one from SECRET_KEY.
+# Key rotation: FIELD_ENCRYPTION_KEYS lists several keys, comma-separated, newest first; new
+# values are encrypted with the first, old ones are still read with any of them.
+FIELD_ENCRYPTION_KEYS = _env_list("FIELD_ENCRYPTION_KEYS", [])
 FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY", "")
-if not FIELD_ENCRYPTION_KEY and not (DEBUG or TESTING):
+if not FIELD_ENCRYPTION_KEYS and FIELD_ENCRYPTION_KEY:
+    FIELD_ENCRYPTION_KEYS = [FIELD_ENCRYPTION_KEY]
+if not FIELD_ENCRYPTION_KEYS and not (DEBUG or TESTING):
     raise ImproperlyConfigured(
-        "FIELD_ENCRYPTION_KEY is not set. Generate one with "
+        "FIELD_ENCRYPTION_KEY is not set (nor FIELD_ENCRYPTION_KEYS). Generate one with "
         '`python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`.'
     )
+for _key in FIELD_ENCRYPTION_KEYS:
+    try:
+        if len(base64.urlsafe_b64decode(_key.encode())) != 32:
+            raise ValueError
+    except ValueError:
+        raise ImproperlyConfigured(
+            "FIELD_ENCRYPTION_KEYS holds a value that is not a Fernet key "
+            "(32 url-safe base64-encoded bytes)."
+        ) from None
+FIELD_ENCRYPTION_KEY = FIELD_ENCRYPTION_KEYS[0] if FIELD_ENCRYPTION_KEYS else ""
+# The key of `manage.py backup` / `restore`: keep it somewhere else than the backups.
+BACKUP_KEY = os.environ.get("BACKUP_KEY", "")
 
 INSTALLED_APPS = [
     # modeltranslation must come before the admin.
@@ -146,6 +166,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "edile.accounts.middleware.RequireMfaMiddleware",
+    "edile.core.middleware.ApiErrorsAsJsonMiddleware",
 ]
 
 ROOT_URLCONF = "edile.urls"
@@ -181,7 +202,24 @@ except ValueError as exc:
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Concurrent writers wait for each other instead of failing with "database is locked":
+    # WAL lets readers go on while one writes, IMMEDIATE takes the write lock when the
+    # transaction starts (no deadlock on upgrading a read lock), and a writer waits up to
+    # `timeout` seconds for the lock.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": _env_int("SQLITE_TIMEOUT", 30),
+            "transaction_mode": "IMMEDIATE",
+            "init_command": (
+                "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA foreign_keys=ON;"
+            ),
+        }
+    )
+else:
+    # A dropped connection costs at most the request in flight: Django checks a persistent
+    # connection before reusing it and opens a new one if the server closed it.
+    DATABASES["default"]["CONN_MAX_AGE"] = _env_int("CONN_MAX_AGE", 60)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -207,7 +245,10 @@ LOGOUT_REDIRECT_URL = "site:home"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
-ACCOUNT_EMAIL_VERIFICATION = os.environ.get("ACCOUNT_EMAIL_VERIFICATION", "optional")
+# Mandatory, so that sign-up never tells whether an address already has an account (with
+# ACCOUNT_PREVENT_ENUMERATION, the owner of an existing address gets an e-mail instead).
+ACCOUNT_EMAIL_VERIFICATION = os.environ.get("ACCOUNT_EMAIL_VERIFICATION", "mandatory")
+ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "5/5m/ip,5/5m/key",
@@ -237,8 +278,28 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 # Leaflet is vendored in edile/core/static/leaflet/ with its licence (`make vendor`, from the
 # npm registry with package-lock.json); no CDN.
+# Uploaded files: random names, served only by `core.files.serve_file` after a permission
+# check. On disk under MEDIA_ROOT, or in an S3-compatible bucket (django-storages, the
+# `production` extra) when STORAGE_BUCKET is set; the bucket stays private.
+STORAGE_BUCKET = os.environ.get("STORAGE_BUCKET", "")
+if STORAGE_BUCKET:
+    _default_storage = {
+        "BACKEND": "edile.core.files.RandomNameS3Storage",
+        "OPTIONS": {
+            "bucket_name": STORAGE_BUCKET,
+            "endpoint_url": os.environ.get("STORAGE_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("STORAGE_REGION") or None,
+            "access_key": os.environ.get("STORAGE_ACCESS_KEY") or None,
+            "secret_key": os.environ.get("STORAGE_SECRET_KEY") or None,
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
+else:
+    _default_storage = {"BACKEND": "edile.core.files.RandomNameStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -251,7 +312,12 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 EDILE_MAX_UPLOAD_BYTES = _env_int("EDILE_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# E-mails go through the task worker: EMAIL_BACKEND (the real one, SMTP in production) is
+# used by the task `core.tasks.email_send`; the site itself only enqueues.
+EMAIL_DELIVERY_BACKEND = os.environ.get(
+    "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_BACKEND = "edile.core.mail.TaskEmailBackend"
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = _env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
@@ -261,13 +327,42 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Édile <noreply@local
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 if TESTING:
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    EMAIL_DELIVERY_BACKEND = EMAIL_BACKEND
 
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "edile",
+# One cache shared by every worker process, so that invalidations (the observatory's
+# statistics and map) and rate limits are the same in all of them: Redis when REDIS_URL is set
+# (production), else a table in the database (created by `migrate`). Per-process memory only in
+# tests.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(f"REDIS_URL={REDIS_URL!r} must start with redis:// or rediss://.")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "edile"),
+        }
     }
-}
+elif TESTING and not _env_bool("EDILE_SHARED_CACHE", False):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "edile",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "edile_cache",
+        }
+    }
+
+# The client's address behind a reverse proxy: with TRUSTED_PROXIES (addresses or networks,
+# comma-separated) the address is read from X-Forwarded-For, skipping the trusted hops from the
+# right; without it, REMOTE_ADDR. Used by every rate limit and log (`core.http.client_ip`).
+TRUSTED_PROXIES = _env_list("TRUSTED_PROXIES", [])
 
 # Background jobs: the database backend in production (run `manage.py db_worker`),
 # the immediate backend in tests and, unless told otherwise, in development.
@@ -331,3 +426,75 @@ FORMS_URLFIELD_ASSUME_HTTPS = True
 # Serve static files straight from the apps in development and tests (no collectstatic).
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
+
+# --- Accounts: tokens, sign-in limits (docs/accounts.md, docs/decisions/accounts-sign-in-limits.md)
+# Lifetimes (days) offered when a personal API token is created; the default is preselected.
+EDILE_API_TOKEN_LIFETIMES_DAYS = [30, 90, 180, 365]
+EDILE_API_TOKEN_DEFAULT_LIFETIME_DAYS = _env_int("EDILE_API_TOKEN_DEFAULT_LIFETIME_DAYS", 90)
+# Sign-in limits, in allauth's notation "amount/period/scope" (scope: key = the e-mail address
+# typed, ip = the client address). Chosen so that 300 delegates behind one venue address sign in
+# within two minutes while guessing stays slow: see docs/decisions/accounts-sign-in-limits.md.
+EDILE_LOGIN_FAILURES_PER_ACCOUNT = os.environ.get(
+    "EDILE_LOGIN_FAILURES_PER_ACCOUNT", "5/5m/key,20/h/key"
+)
+EDILE_LOGIN_FAILURES_PER_ADDRESS = os.environ.get(
+    "EDILE_LOGIN_FAILURES_PER_ADDRESS", "100/5m/ip,1000/d/ip"
+)
+EDILE_LOGINS_PER_ADDRESS = os.environ.get("EDILE_LOGINS_PER_ADDRESS", "300/m/ip")
+ACCOUNT_RATE_LIMITS = {
+    **ACCOUNT_RATE_LIMITS,
+    "login_failed": f"{EDILE_LOGIN_FAILURES_PER_ACCOUNT},{EDILE_LOGIN_FAILURES_PER_ADDRESS}",
+    "login": EDILE_LOGINS_PER_ADDRESS,
+}
+for _action, _rates in ACCOUNT_RATE_LIMITS.items():
+    for _rate in _rates.split(","):
+        if not re.fullmatch(r"\d+/\d*[smhd]/(ip|key|user)", _rate.strip()):
+            raise ImproperlyConfigured(
+                f"Sign-in limit {_rate!r} ({_action}) is not amount/period/scope, e.g. 5/5m/key."
+            )
+
+# --- Headers: Content-Security-Policy (django-csp) and Permissions-Policy (docs/accounts.md)
+from urllib.parse import urlsplit as _urlsplit  # noqa: E402
+
+from csp.constants import NONCE, NONE, SELF  # noqa: E402
+
+_tiles = _urlsplit(EDILE_MAP_TILES.replace("{s}", "a"))
+_tile_origin = f"{_tiles.scheme}://{_tiles.netloc}" if _tiles.netloc else ""
+_security_index = MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1
+MIDDLEWARE[_security_index:_security_index] = [
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+]
+INSTALLED_APPS.append("csp")
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("csp.context_processors.nonce")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        # No inline script: every script is a static file; a nonce is there for any that must
+        # stay inline ({{ CSP_NONCE }} in templates). JSON data blocks are not executed.
+        "script-src": [SELF, NONCE],
+        # Inline style attributes remain in a few templates and htmx adds its indicator style.
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:", *([_tile_origin] if _tile_origin else [])],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "media-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# Off unless a page needs it: the camera scans badges at the congress door.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    "accelerometer": [],
+    "autoplay": [],
+    "camera": ["self"],
+    "display-capture": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "payment": [],
+    "usb": [],
+}

@@ -1,17 +1,18 @@
 """URL wiring only: pages under /fr/ and /en/, the API and admin without a language prefix."""
 
-from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
 from edile.api import api
+from edile.core.files import serve_file
 
 urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    # Uploaded files, through a permission check (edile.core.files); never a public /media/.
+    path("files/<path:name>", serve_file, name="serve_file"),
 ]
 
 urlpatterns += i18n_patterns(
@@ -25,6 +26,3 @@ urlpatterns += i18n_patterns(
     path("data/", include("edile.datagov.urls")),
     prefix_default_language=True,
 )
-
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -10,3 +10,9 @@ class AccountAdapter(DefaultAccountAdapter):
         # Anyone may create an account to request data or follow the association's work;
         # roles are granted by staff, never chosen at sign-up.
         return getattr(settings, "EDILE_OPEN_SIGNUP", True)
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        # The same client address as every other rate limit: behind the trusted proxies.
+        from edile.core.http import client_ip
+
+        return client_ip(request)

@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
@@ -36,6 +37,28 @@ class RoleAdmin(TranslationAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ["name", "user", "prefix", "created_at", "last_used_at", "revoked_at"]
-    readonly_fields = ["user", "name", "prefix", "key_hash", "created_at", "last_used_at"]
+    list_display = [
+        "name",
+        "user",
+        "prefix",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+    ]
+    readonly_fields = [
+        "user",
+        "name",
+        "prefix",
+        "key_hash",
+        "created_at",
+        "last_used_at",
+        "roles_at_creation",
+        "superuser_at_creation",
+    ]
     search_fields = ["user__email", "name", "prefix"]
+
+
+# One sign-in for everyone: the admin's own password form is replaced by allauth's login (which
+# asks for the TOTP code and is rate-limited); a signed-in person who is not staff gets 403.
+admin.site.login = secure_admin_login(admin.site.login)

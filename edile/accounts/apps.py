@@ -8,4 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and roles")
 
     def ready(self) -> None:
-        from edile.accounts import permissions  # noqa: F401  (registers the rules)
+        from edile.accounts import (
+            permissions,  # noqa: F401  (registers the rules)
+            signals,  # noqa: F401  (connects the receivers)
+        )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
+from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 from django.db import transaction
@@ -61,6 +62,10 @@ def load(out: TextIO) -> None:
             user.is_staff = code in {RoleCode.ADMINISTRATOR, RoleCode.SECRETARIAT}
             user.is_superuser = code == RoleCode.ADMINISTRATOR
             user.save()
+        # Verification is mandatory: the demo addresses count as verified.
+        EmailAddress.objects.get_or_create(
+            user=user, email=email, defaults={"verified": True, "primary": True}
+        )
         if code != RoleCode.PUBLIC:
             if scopes:
                 for slug in scopes:

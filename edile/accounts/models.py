@@ -146,6 +146,11 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    # The holder's roles when the token was made, as [code, local government id or null]
+    # pairs: a token refuses to work once its holder holds a role it was not made with.
+    roles_at_creation = models.JSONField(_("roles at creation"), default=list, blank=True)
+    superuser_at_creation = models.BooleanField(_("superuser at creation"), default=False)
 
     class Meta:
         verbose_name = _("API token")
@@ -156,5 +161,9 @@ class ApiToken(models.Model):
         return f"{self.name} ({self.prefix}…)"
 
     @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    @property
     def is_active(self) -> bool:
-        return self.revoked_at is None
+        return self.revoked_at is None and not self.is_expired

@@ -46,5 +46,25 @@ def scoped_local_government_ids(user: Any, code: str) -> set[int]:
     return {lg for c, lg in _assignments(user) if c == code and lg is not None}
 
 
+def requires_mfa(user: Any) -> bool:
+    """True when one of the person's current roles requires TOTP (or they are superuser)."""
+    if getattr(user, "is_superuser", False):
+        return True
+    return RoleAssignment.objects.filter(user=user, role__requires_mfa=True).exists()
+
+
+def has_totp(user: Any) -> bool:
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def current_role_pairs(user: Any) -> set[tuple[str, int | None]]:
+    """The person's roles now, read from the database (not the request cache)."""
+    return set(
+        RoleAssignment.objects.filter(user=user).values_list("role__code", "local_government_id")
+    )
+
+
 def is_staff_role(user: Any) -> bool:
     return has_role(user, RoleCode.SECRETARIAT, RoleCode.ADMINISTRATOR)

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from edile.accounts.models import ApiToken, Role, RoleAssignment, RoleCode, User
-from edile.accounts.selectors import forget_roles
+from edile.accounts.selectors import current_role_pairs, forget_roles, has_totp, requires_mfa
 from edile.core.errors import ServiceError
 
 TOKEN_PREFIX = "edl_"
@@ -64,15 +67,41 @@ def role_revoke(*, user: User, code: str, local_government: object | None = None
     forget_roles(user)
 
 
+def api_token_lifetimes() -> list[int]:
+    """The lifetimes (in days) a person may choose for a new token; the default is first."""
+    default = settings.EDILE_API_TOKEN_DEFAULT_LIFETIME_DAYS
+    choices = sorted(set(settings.EDILE_API_TOKEN_LIFETIMES_DAYS) | {default})
+    return [default] + [d for d in choices if d != default]
+
+
 @transaction.atomic
-def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
-    """Create a token and return it with its secret, which is never stored nor shown again."""
+def api_token_create(
+    *, user: User, name: str, expires_in_days: int | None = None
+) -> tuple[ApiToken, str]:
+    """Create a token and return it with its secret, which is never stored nor shown again.
+
+    Refused while the person's roles require TOTP and they have none. The token remembers the
+    roles its holder has now: it stops working if they later hold more (`api_token_check`).
+    """
     name = (name or "").strip()
     if not name:
         raise ServiceError(_("Give the token a name, so that you can recognise it later."))
     if len(name) > 100:
         raise ServiceError(_("The name is too long (100 characters at most)."))
-    active = ApiToken.objects.filter(user=user, revoked_at__isnull=True).count()
+    if requires_mfa(user) and not has_totp(user):
+        raise ServiceError(
+            _("Your role requires two-factor authentication: activate it before creating a token.")
+        )
+    lifetimes = api_token_lifetimes()
+    days = lifetimes[0] if expires_in_days is None else expires_in_days
+    if days not in lifetimes:
+        raise ServiceError(
+            _("Choose a lifetime among: %(choices)s days.")
+            % {"choices": ", ".join(str(d) for d in sorted(lifetimes))}
+        )
+    active = ApiToken.objects.filter(
+        user=user, revoked_at__isnull=True, expires_at__gt=timezone.now()
+    ).count()
     if active >= MAX_ACTIVE_TOKENS:
         raise ServiceError(
             _("You already have %(count)s active tokens: revoke one before creating another.")
@@ -80,7 +109,13 @@ def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
         )
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
-        user=user, name=name, prefix=raw[: len(TOKEN_PREFIX) + 6], key_hash=hash_token(raw)
+        user=user,
+        name=name,
+        prefix=raw[: len(TOKEN_PREFIX) + 6],
+        key_hash=hash_token(raw),
+        expires_at=timezone.now() + timedelta(days=days),
+        roles_at_creation=sorted([code, lg] for code, lg in current_role_pairs(user)),
+        superuser_at_creation=user.is_superuser,
     )
     return token, raw
 
@@ -97,20 +132,60 @@ def api_token_revoke(*, user: User, token_id: int) -> ApiToken:
     return token
 
 
-def api_token_authenticate(raw: str) -> User | None:
+@dataclass(frozen=True)
+class TokenCheck:
+    """The outcome of checking a presented token: the user, or why it is refused."""
+
+    user: User | None
+    refusal: str = ""
+
+
+def api_token_check(raw: str) -> TokenCheck:
+    """Check a presented token against its record and its holder's CURRENT state.
+
+    Refused when unknown, revoked, expired, the holder is inactive, the holder's roles require
+    TOTP and they have none, or the holder now holds a role (or superuser status) the token was
+    not made with — a token never gains a role granted after its creation; roles revoked since
+    are lost at once since every permission reads the current roles.
+    """
+    unknown = _("This token is unknown or has been revoked.")
     if not raw or not raw.startswith(TOKEN_PREFIX):
-        return None
+        return TokenCheck(None, unknown)
     token = (
         ApiToken.objects.select_related("user")
         .filter(key_hash=hash_token(raw), revoked_at__isnull=True, user__is_active=True)
         .first()
     )
     if token is None:
-        return None
+        return TokenCheck(None, unknown)
     now = timezone.now()
+    if token.expires_at <= now:
+        return TokenCheck(None, _("This token has expired: create a new one on your profile."))
+    user = token.user
+    if requires_mfa(user) and not has_totp(user):
+        return TokenCheck(
+            None,
+            _("Your role requires two-factor authentication: activate it to use your tokens."),
+        )
+    made_with = {(code, lg) for code, lg in token.roles_at_creation}
+    if not current_role_pairs(user) <= made_with or (
+        user.is_superuser and not token.superuser_at_creation
+    ):
+        return TokenCheck(
+            None,
+            _(
+                "You have been given new roles since this token was created: "
+                "create a new token to use them."
+            ),
+        )
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    return TokenCheck(user)
+
+
+def api_token_authenticate(raw: str) -> User | None:
+    """The token's user, or None when `api_token_check` refuses it."""
+    return api_token_check(raw).user
 
 
 def user_set_language(*, user: User, language: str) -> User:

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from edile.accounts import services
 from edile.accounts.forms import ApiTokenForm, LanguageForm
-from edile.accounts.middleware import has_totp
+from edile.accounts.selectors import has_totp
 from edile.core.errors import ServiceError
 
 
@@ -23,8 +23,21 @@ def _profile_context(request: HttpRequest, **extra: object) -> dict[str, object]
         "token_form": ApiTokenForm(),
         "language_form": LanguageForm(initial={"preferred_language": user.preferred_language}),
         "has_totp": has_totp(user),
+        "recovery_codes_left": _recovery_codes_left(user),
         **extra,
     }
+
+
+def _recovery_codes_left(user: object) -> int | None:
+    """How many unused recovery codes the person has, or None when they have none set up."""
+    from allauth.mfa.models import Authenticator
+
+    authenticator = Authenticator.objects.filter(
+        user=user, type=Authenticator.Type.RECOVERY_CODES
+    ).first()
+    if authenticator is None:
+        return None
+    return len(authenticator.wrap().get_unused_codes())
 
 
 @login_required
@@ -41,7 +54,11 @@ def token_create(request: HttpRequest) -> HttpResponse:
             request, "accounts/profile.html", _profile_context(request, token_form=form), status=400
         )
     try:
-        token, raw = services.api_token_create(user=request.user, name=form.cleaned_data["name"])
+        token, raw = services.api_token_create(
+            user=request.user,
+            name=form.cleaned_data["name"],
+            expires_in_days=form.cleaned_data["expires_in"],
+        )
     except ServiceError as exc:
         form.add_error("name", exc.message)
         return render(

@@ -43,6 +43,7 @@ from django.utils import timezone
 from django.utils.translation import pgettext
 
 from edile.core.formatting import current_locale
+from edile.core.text import xml_safe
 
 EXPORT_FORMATS = ("csv", "xlsx")
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -85,6 +86,9 @@ class Column:
 
 
 def _safe_text(value: str) -> str:
+    # XLSX (XML) cannot hold control characters: data stored before they were stripped on
+    # save must not break the file.
+    value = xml_safe(value)
     # Spreadsheet programs run cells starting with these as formulas (CSV injection).
     return "'" + value if value.startswith(_FORMULA_STARTS) else value
 
@@ -177,7 +181,7 @@ def _xlsx_value(value: Any) -> Any:
         return value.replace(microsecond=0)
     if isinstance(value, dt.date):
         return value
-    return str(value)
+    return xml_safe(str(value))
 
 
 def xlsx_file(

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from lxml import etree
 
+from edile.core.text import xml_safe
 from edile.grants import codelists
 from edile.grants.models import (
     Application,
@@ -168,7 +169,8 @@ def _narratives(parent: Any, tag: str, texts: dict[str, str], **attrs: str) -> A
     element = etree.SubElement(parent, tag, **attrs)
     written = False
     for lang in ("fr", "en"):
-        text = (texts.get(lang) or "").strip()
+        # Data typed before control characters were stripped on save must not stop the file.
+        text = xml_safe(texts.get(lang) or "").strip()
         if not text:
             continue
         narrative = etree.SubElement(element, "narrative")

@@ -2,6 +2,7 @@ from django.contrib import admin
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from edile.core.admin import VersionedAdminMixin
 from edile.members.models import Dues, LocalGovernment, Mandate, Membership, Person
 
 
@@ -12,7 +13,7 @@ class MandateInline(admin.TabularInline):
 
 
 @admin.register(LocalGovernment)
-class LocalGovernmentAdmin(SimpleHistoryAdmin, TranslationAdmin):
+class LocalGovernmentAdmin(VersionedAdminMixin, SimpleHistoryAdmin, TranslationAdmin):
     list_display = ["name", "kind", "country", "region", "population"]
     list_filter = ["kind", "country", "membership__status"]
     search_fields = ["name_fr", "name_en", "region_fr", "region_en"]
@@ -21,7 +22,7 @@ class LocalGovernmentAdmin(SimpleHistoryAdmin, TranslationAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(SimpleHistoryAdmin):
+class PersonAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     list_display = ["family_name", "given_name", "gender", "is_fictional"]
     list_filter = ["gender", "is_fictional"]
     search_fields = ["family_name", "given_name"]
@@ -42,7 +43,7 @@ class DuesInline(admin.TabularInline):
 
 
 @admin.register(Membership)
-class MembershipAdmin(SimpleHistoryAdmin):
+class MembershipAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     list_display = ["local_government", "category", "status", "joined_on"]
     list_filter = ["category", "status"]
     search_fields = ["local_government__name_fr", "local_government__name_en"]

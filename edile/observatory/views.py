@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from edile.core.errors import ServiceError
 from edile.core.htmx import render_page_or_fragment
+from edile.core.http import client_ip
 from edile.observatory import reports, selectors, services
 from edile.observatory.forms import (
     ActForm,
@@ -52,7 +53,7 @@ NOT_FOUND = _("No incident with this reference.")
 
 
 def _client_id(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    return client_ip(request)
 
 
 def _ga_decision() -> dict[str, str] | None:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import factory
+from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 
@@ -25,6 +26,11 @@ class UserFactory(factory.django.DjangoModelFactory):
     def save_password(obj, create, extracted, **kwargs):  # noqa: N805
         if create:
             obj.save()
+            # A verified address, as after the sign-up's confirmation e-mail (verification is
+            # mandatory: an unverified address cannot sign in).
+            EmailAddress.objects.get_or_create(
+                user=obj, email=obj.email, defaults={"verified": True, "primary": True}
+            )
 
 
 def make_user(
@@ -39,3 +45,11 @@ def make_user(
         if role in MFA_ROLES and not Authenticator.objects.filter(user=user).exists():
             TOTP.activate(user, TEST_TOTP_SECRET)
     return user
+
+
+def password_only_login(client, user) -> None:
+    """Open a session for `user` WITHOUT the second factor (what Django's own admin login
+    used to do): for tests that check the MFA rules refuse such a session."""
+    from django.test import Client
+
+    Client._login(client, user, "django.contrib.auth.backends.ModelBackend")

@@ -22,8 +22,19 @@ def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
         k: v
         for k, v in os.environ.items()
         if k
-        not in {"DEBUG", "SECRET_KEY", "EDILE_TESTING", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+        not in {
+            "DEBUG",
+            "SECRET_KEY",
+            "EDILE_TESTING",
+            "DATABASE_URL",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+            "FIELD_ENCRYPTION_KEYS",
+            "BACKUP_KEY",
+            "REDIS_URL",
+        }
     }
+    # A developer's .env (written by `make install`) must not fill in what the test leaves out.
+    clean["EDILE_ENV_FILE"] = os.devnull
     clean.update(env)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -50,6 +61,8 @@ def test_production_settings_pass_check_deploy():
         ({"EMAIL_PORT": "twenty-five"}, "EMAIL_PORT='twenty-five' is not a whole number"),
         ({"TASKS_BACKEND": "celery"}, "TASKS_BACKEND='celery'"),
         ({"FIELD_ENCRYPTION_KEY": ""}, "FIELD_ENCRYPTION_KEY is not set"),
+        ({"FIELD_ENCRYPTION_KEYS": "not-a-key"}, "FIELD_ENCRYPTION_KEYS holds a value"),
+        ({"REDIS_URL": "localhost:6379"}, "REDIS_URL='localhost:6379' must start with"),
     ],
 )
 def test_bad_setting_stops_startup_with_a_clear_message(override, message):

@@ -52,11 +52,13 @@ def test_filtering_the_member_list_with_htmx_and_keyboard(page, live_server):
     assert "Dakar" in results.inner_text() and "Nantes" in results.inner_text()
     page.get_by_label("Pays").select_option("SN")
     page.wait_for_url("**country=SN**")
-    page.wait_for_function("!document.querySelector('#results').innerText.includes('Nantes')")
+    page.wait_for_function("() => !document.querySelector('#results').innerText.includes('Nantes')")
     assert "Dakar" in results.inner_text()
     # Keyboard: the search box is reachable and filters as one types.
     page.get_by_label("Pays").select_option("")
     page.get_by_label("Recherche").focus()
     page.keyboard.type("Nan")
-    page.wait_for_function("!document.querySelector('#results tbody').innerText.includes('Dakar')")
+    page.wait_for_function(
+        "() => !document.querySelector('#results tbody').innerText.includes('Dakar')"
+    )
     assert "Nantes" in results.inner_text()

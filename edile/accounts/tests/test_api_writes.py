@@ -1,0 +1,243 @@
+"""Every write of the API, walked from its OpenAPI description: anonymous → 401, a cross-site
+request with the session cookie → 403 JSON; and, for a representative set, each role's status.
+
+New endpoints are covered automatically: they appear in the description. An endpoint that
+accepts anonymous writes must be listed in ANONYMOUS_WRITES, on purpose.
+"""
+
+import re
+
+import pytest
+from django.test import Client
+
+from edile.accounts.tests.factories import make_user
+
+pytestmark = pytest.mark.django_db
+
+WRITE_METHODS = ("post", "put", "patch", "delete")
+# Writes open to anonymous visitors, deliberately: a congress registration form.
+ANONYMOUS_WRITES = {("post", "/api/v1/governance/congresses/{slug}/registrations")}
+CSRF_REFUSAL = "Cross-site request refused"
+
+
+def _write_operations() -> list[tuple[str, str]]:
+    from edile.api import api
+
+    schema = api.get_openapi_schema(path_prefix="/api/v1/")
+    return sorted(
+        (method, path)
+        for path, operations in schema["paths"].items()
+        for method in operations
+        if method in WRITE_METHODS
+    )
+
+
+def _concrete(path: str) -> str:
+    """Fill the path parameters with values of the right shape (the objects need not exist:
+    authentication and the CSRF check come before any lookup)."""
+    return re.sub(r"\{(\w+)\}", lambda m: "1" if m.group(1).endswith("id") else "nothing", path)
+
+
+OPERATIONS = _write_operations()
+
+
+def test_the_walk_finds_the_api_writes():
+    """The discovery is not empty and sees each app's writes (a guard on the walk itself)."""
+    apps = {path.split("/")[3] for _m, path in OPERATIONS}
+    assert {"governance", "grants", "datagov"} <= apps
+    assert len(OPERATIONS) >= 10
+
+
+@pytest.mark.parametrize(("method", "path"), OPERATIONS)
+def test_anonymous_write_is_401(client, method, path):
+    """Without a session or a token, every write answers 401 with a message."""
+    response = getattr(client, method)(
+        _concrete(path), "{}", content_type="application/json", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    if (method, path) in ANONYMOUS_WRITES:
+        assert response.status_code != 401
+        assert response.status_code < 500
+        return
+    assert response.status_code == 401
+    assert response.json()["detail"]
+
+
+@pytest.mark.parametrize(("method", "path"), OPERATIONS)
+def test_cross_site_write_with_the_session_cookie_is_403(method, path):
+    """A `text/plain` write from https://evil.example carrying the session cookie is refused
+    before anything happens, for every role that may write."""
+    c = Client(enforce_csrf_checks=True)
+    c.force_login(make_user("secretariat"))
+    response = getattr(c, method)(
+        _concrete(path),
+        "local_government=x&option=yes",
+        content_type="text/plain",
+        HTTP_ORIGIN="https://evil.example",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 403
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json()["detail"].startswith(CSRF_REFUSAL)
+
+
+def test_same_site_write_with_the_csrf_token_goes_through(client_as):
+    """The pages' own requests (same origin, X-CSRFToken) still work: a delegate votes."""
+    from edile.governance import services
+    from edile.governance.tests.factories import make_world
+
+    world = make_world(2)
+    vote = services.vote_open(
+        user=make_user("secretariat"), resolution=world.resolution, meeting=world.session
+    )
+    c = Client(enforce_csrf_checks=True)
+    c.force_login(make_user("delegate", local_government=world.cities[0]))
+    c.get("/en/")
+    token = c.cookies["csrftoken"].value
+    response = c.post(
+        f"/api/v1/governance/votes/{vote.pk}/ballots",
+        {"local_government": world.cities[0].slug, "option": "yes"},
+        content_type="application/json",
+        HTTP_ORIGIN="http://testserver",
+        HTTP_X_CSRFTOKEN=token,
+    )
+    assert response.status_code == 201
+
+
+def test_token_requests_need_no_csrf_token(client):
+    """A program with a personal token is not a browser: no CSRF check, whatever the Origin."""
+    from edile.accounts.services import api_token_create
+
+    user = make_user("secretariat")
+    _token, raw = api_token_create(user=user, name="scanner")
+    response = client.post(
+        "/api/v1/governance/check-in",
+        "not json",
+        content_type="text/plain",
+        HTTP_ORIGIN="https://evil.example",
+        HTTP_AUTHORIZATION=f"Bearer {raw}",
+    )
+    # The body is refused for what it is (not JSON), not for where it comes from.
+    assert response.status_code == 400
+    assert not response.json()["detail"].startswith(CSRF_REFUSAL)
+
+
+# --- Role matrix on representative writes ---------------------------------------------------
+
+ROLES = [
+    "public",
+    "focal_point",
+    "delegate",
+    "bureau_member",
+    "secretariat",
+    "observatory_analyst",
+    "observatory_partner",
+]
+
+
+def _client_for(client_as, role, local_government):
+    if role in {"focal_point", "delegate", "bureau_member"}:
+        return client_as(role, local_government=local_government)
+    return client_as(role)
+
+
+@pytest.fixture
+def vote_world(make_user):
+    from edile.governance import services
+    from edile.governance.tests.factories import make_world
+
+    world = make_world(3)
+    vote = services.vote_open(
+        user=make_user("secretariat"), resolution=world.resolution, meeting=world.session
+    )
+    return world, vote
+
+
+BALLOT_STATUS = {
+    "public": 403,
+    "focal_point": 403,
+    "delegate": 201,
+    "bureau_member": 403,
+    "observatory_analyst": 403,
+    "observatory_partner": 403,
+}
+
+
+@pytest.mark.parametrize("role", sorted(BALLOT_STATUS))
+def test_role_matrix_ballot(client_as, vote_world, role):
+    """Only the city's delegate casts its ballot (the role is held for that city)."""
+    world, vote = vote_world
+    c = _client_for(client_as, role, world.cities[0])
+    response = c.post(
+        f"/api/v1/governance/votes/{vote.pk}/ballots",
+        {"local_government": world.cities[0].slug, "option": "yes"},
+        content_type="application/json",
+    )
+    assert response.status_code == BALLOT_STATUS[role]
+
+
+CHECK_IN_STATUS = dict.fromkeys(ROLES, 403) | {"secretariat": 200}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_role_matrix_check_in(client_as, role):
+    """Scanning badges at the door is the secretariat's."""
+    from edile.governance import services
+    from edile.governance.tests.factories import make_world
+
+    world = make_world(1, present=0)
+    registration = services.registration_create(
+        congress=world.congress,
+        given_name="A",
+        family_name="B",
+        email="ab@example.org",
+        type="mayor",
+        local_government=world.cities[0],
+        sessions=[world.session],
+        send_email=False,
+    )
+    c = _client_for(client_as, role, world.cities[0])
+    response = c.post(
+        "/api/v1/governance/check-in",
+        {"code": str(registration.token)},
+        content_type="application/json",
+    )
+    assert response.status_code == CHECK_IN_STATUS[role]
+
+
+DECISION_STATUS = dict.fromkeys(ROLES, 403) | {"secretariat": 200, "bureau_member": 200}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_role_matrix_grant_decision(client_as, role):
+    """A Bureau member (of another city) or the secretariat records the Bureau's decision."""
+    from edile.grants.models import ApplicationStatus
+    from edile.grants.tests.factories import bureau, make_application
+    from edile.members.tests.factories import make_member
+
+    application = make_application(status=ApplicationStatus.SUBMITTED)
+    bureau()
+    c = _client_for(client_as, role, make_member())
+    response = c.post(
+        f"/api/v1/grants/applications/{application.reference}/decision",
+        {"outcome": "rejected", "meeting_date": "2026-11-01", "reasons": "no"},
+        content_type="application/json",
+    )
+    assert response.status_code == DECISION_STATUS[role]
+
+
+DISBURSEMENT_STATUS = dict.fromkeys(ROLES, 403) | {"secretariat": 400}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_role_matrix_disbursement(client_as, role):
+    """Only the secretariat pays (400 here: the date precedes the decision, with a message)."""
+    from edile.grants.tests.factories import make_grant
+
+    grant = make_grant()
+    c = _client_for(client_as, role, grant.application.local_government)
+    response = c.post(
+        f"/api/v1/grants/grants/{grant.pk}/disbursements",
+        {"amount": "10", "paid_on": "2020-01-01"},
+        content_type="application/json",
+    )
+    assert response.status_code == DISBURSEMENT_STATUS[role]
