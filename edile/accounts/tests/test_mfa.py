@@ -13,6 +13,24 @@ from edile.accounts.tests.factories import (
 )
 from edile.core.testing import totp_now
 
+
+@pytest.fixture
+def client():
+    """These tests read the messages in English: the API answers in the language asked for."""
+    from django.test import Client
+
+    return Client(headers={"Accept-Language": "en"})
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Services called directly speak the active language: English here."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 pytestmark = pytest.mark.django_db
 
 
@@ -24,7 +42,7 @@ def test_admin_login_page_sends_to_the_platform_login(client):
     """/admin/login/ is allauth's login (which asks for TOTP), never Django's own form."""
     response = client.get("/admin/login/?next=/admin/")
     assert response.status_code == 302
-    assert response["Location"].startswith("/fr/accounts/login/?next=")
+    assert response["Location"].startswith("/en/accounts/login/?next=")
 
 
 def test_admin_login_with_password_alone_never_signs_in(client):

@@ -16,6 +16,24 @@ from edile.accounts.services import (
 from edile.accounts.tests.factories import UserFactory
 from edile.core.errors import ServiceError
 
+
+@pytest.fixture
+def client():
+    """These tests read the messages in English: the API answers in the language asked for."""
+    from django.test import Client
+
+    return Client(headers={"Accept-Language": "en"})
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Services called directly speak the active language: English here."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 pytestmark = pytest.mark.django_db
 
 

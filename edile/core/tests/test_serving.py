@@ -54,9 +54,13 @@ def _get_json(url: str) -> dict:
 
 
 def _failed_login(port: int) -> str:
-    """One wrong password on the server at `port`; returns the page it answers."""
+    """One wrong password on the server at `port`; returns the page it answers.
+
+    Both servers are reached under one host name, as workers behind one proxy are: the
+    per-account limit is keyed on the site's host and the e-mail."""
     jar = CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    opener.addheaders = [("Host", "127.0.0.1")]
     base = f"http://127.0.0.1:{port}"
     page = opener.open(f"{base}/en/accounts/login/", timeout=30).read().decode()
     token = page.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
@@ -64,7 +68,9 @@ def _failed_login(port: int) -> str:
         {"csrfmiddlewaretoken": token, "login": "victim@example.org", "password": "wrong"}
     ).encode()
     request = urllib.request.Request(
-        f"{base}/en/accounts/login/", data=data, headers={"Referer": f"{base}/en/accounts/login/"}
+        f"{base}/en/accounts/login/",
+        data=data,
+        headers={"Referer": f"{base}/en/accounts/login/", "Host": "127.0.0.1"},
     )
     try:
         return opener.open(request, timeout=30).read().decode()
