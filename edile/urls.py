@@ -16,7 +16,7 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
-    path("", include("edile.core.urls")),
+    path("", include("edile.site.urls")),
     path("accounts/", include("allauth.urls")),
     path("accounts/", include("edile.accounts.urls")),
     path("members/", include("edile.members.urls")),
@@ -24,5 +24,6 @@ urlpatterns += i18n_patterns(
     path("grants/", include("edile.grants.urls")),
     path("observatory/", include("edile.observatory.urls")),
     path("data/", include("edile.datagov.urls")),
+    path("sanitation/", include("edile.sanitation.urls")),
     prefix_default_language=True,
 )
