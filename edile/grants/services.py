@@ -1543,11 +1543,8 @@ def payment_request_create(
 
 
 def _locked_request(payment_request: PaymentRequest) -> PaymentRequest:
-    return (
-        PaymentRequest.objects.select_for_update()
-        .select_related("grant", "tranche")
-        .get(pk=payment_request.pk)
-    )
+    # No select_related: PostgreSQL cannot lock the nullable side of an outer join (tranche).
+    return PaymentRequest.objects.select_for_update().get(pk=payment_request.pk)
 
 
 @transaction.atomic
