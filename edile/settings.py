@@ -7,7 +7,6 @@ A bad value stops start-up with a message that says which variable and why.
 from __future__ import annotations
 
 import base64
-import importlib.util
 import os
 import re
 from pathlib import Path
@@ -148,6 +147,7 @@ INSTALLED_APPS = [
     "edile.observatory",
     "edile.datagov",
     "edile.sanitation",
+    "edile.site",  # above the apps: home page, navigation, load_demo, bench
 ]
 
 # The order in which `load_demo` and `bench` visit the domain apps: each has demo.py / bench.py.
@@ -193,7 +193,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "edile.core.context_processors.navigation",
+                "edile.site.context_processors.navigation",
             ],
         },
     }
@@ -248,7 +248,7 @@ if TESTING:
 
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "accounts:profile"
-LOGOUT_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "site:home"
 
 # allauth: e-mail login, no username; rate limits on login failures and resets.
 ACCOUNT_LOGIN_METHODS = {"email"}
@@ -268,6 +268,7 @@ ACCOUNT_RATE_LIMITS = {
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Édile] "
 ACCOUNT_ADAPTER = "edile.accounts.adapters.AccountAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_ADAPTER = "edile.accounts.adapters.MfaAdapter"
 MFA_TOTP_ISSUER = "Édile"
 # Accept the codes of the neighbouring 30-second windows: phones drift, and people type slowly.
 MFA_TOTP_TOLERANCE = 1
@@ -285,14 +286,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
-# Leaflet's files come from the django-leaflet wheel (no npm, no CDN); its Django app needs GDAL,
-# so we only serve its static folder.
-_leaflet_spec = importlib.util.find_spec("leaflet")
-STATICFILES_DIRS = (
-    [Path(next(iter(_leaflet_spec.submodule_search_locations))) / "static"]
-    if _leaflet_spec and _leaflet_spec.submodule_search_locations
-    else []
-)
+# Leaflet is vendored in edile/core/static/leaflet/ with its licence (`make vendor`, from the
+# npm registry with package-lock.json); no CDN.
 # Uploaded files: random names, served only by `core.files.serve_file` after a permission
 # check. On disk under MEDIA_ROOT, or in an S3-compatible bucket (django-storages, the
 # `production` extra) when STORAGE_BUCKET is set; the bucket stays private.

@@ -16,7 +16,7 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
-    path("", include("edile.core.urls")),
+    path("", include("edile.site.urls")),
     path("accounts/", include("allauth.urls")),
     path("accounts/", include("edile.accounts.urls")),
     path("members/", include("edile.members.urls")),

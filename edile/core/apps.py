@@ -1,9 +1,11 @@
+from typing import Any
+
 from django.apps import AppConfig, apps
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
-def _create_cache_table(sender, using="default", **kwargs):
+def _create_cache_table(sender: Any, using: str = "default", **kwargs: Any) -> None:
     """`migrate` also creates the database cache's table, so `make run` needs no extra step."""
     from django.conf import settings
     from django.core.management import call_command

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from django.db import transaction
 from django.db.models import F
 
 from edile.core.errors import ConflictError
 from edile.core.models import VersionedModel
 
+V = TypeVar("V", bound=VersionedModel)
 
-def save_versioned(instance: VersionedModel, *, expected_version: int) -> VersionedModel:
+
+def save_versioned(instance: V, *, expected_version: int) -> V:
     """Save `instance` if its stored version is still `expected_version`; else ConflictError.
 
     The check and the increment happen in one UPDATE, so two editors cannot both win.

@@ -56,7 +56,10 @@ def format_date(value: dt.date | None, language: str | None = None, fmt: str = "
 
 
 def format_datetime(
-    value: dt.datetime | None, language: str | None = None, fmt: str = "medium", tzinfo=None
+    value: dt.datetime | None,
+    language: str | None = None,
+    fmt: str = "medium",
+    tzinfo: dt.tzinfo | None = None,
 ) -> str:
     if value is None:
         return ""

@@ -12,7 +12,8 @@ from django.utils.cache import patch_vary_headers
 def render_page_or_fragment(
     request: HttpRequest, page_template: str, fragment_template: str, context: dict[str, Any]
 ) -> HttpResponse:
-    is_htmx = bool(getattr(request, "htmx", False)) and not request.htmx.boosted
+    htmx: Any = getattr(request, "htmx", None)
+    is_htmx = bool(htmx) and not htmx.boosted
     response = render(request, fragment_template if is_htmx else page_template, context)
     # Browsers cache by URL; tell them the body depends on the HX-Request header.
     patch_vary_headers(response, ["HX-Request"])

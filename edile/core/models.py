@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -26,7 +28,9 @@ class VersionedModel(TimeStampedModel):
     class Meta:
         abstract = True
 
-    def save(self, *args, **kwargs):
+    _loaded_version: int | None
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
         """Every save of an existing record bumps its version (admin, shell, services alike),
         so a form opened before it is refused by `save_versioned` instead of undoing it.
         A caller that set the version itself (`save_versioned`, a locked increment) is left
@@ -40,12 +44,12 @@ class VersionedModel(TimeStampedModel):
         super().save(*args, **kwargs)
         self._loaded_version = self.version
 
-    def refresh_from_db(self, *args, **kwargs):
+    def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:
         super().refresh_from_db(*args, **kwargs)
         self._loaded_version = self.version
 
     @classmethod
-    def from_db(cls, db, field_names, values):
+    def from_db(cls, db: Any, field_names: Any, values: Any) -> Any:
         instance = super().from_db(db, field_names, values)
         instance._loaded_version = instance.__dict__.get("version")
         return instance

@@ -12,17 +12,14 @@ Two ways in, same rules:
 - on a form field: ``forms.FileField(validators=[UploadValidator(DOCUMENT_EXTENSIONS)])``,
   which raises a `ValidationError` with the same message.
 
-`storage_name(filename)` gives the random name a file is stored under, so that a person's
-file name never becomes a path on the server (`RandomUploadTo(prefix)` is the same thing as
-a model field's ``upload_to``).
+The random name a file is stored under is the default storage's job
+(`core.files.RandomNameStorage`), for every `FileField`.
 """
 
 from __future__ import annotations
 
 import codecs
 import contextlib
-import datetime as dt
-import uuid
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -269,28 +266,3 @@ class UploadValidator:
 
     def __hash__(self) -> int:
         return hash((self.extensions, self.max_bytes))
-
-
-def storage_name(filename: str) -> str:
-    """A random file name keeping only the (lower-case) extension of the person's name."""
-    extension = PurePath(filename or "").suffix.lower()
-    if not extension[1:].isalnum() or len(extension) > 10:
-        extension = ""
-    return f"{uuid.uuid4().hex}{extension}"
-
-
-@deconstructible
-class RandomUploadTo:
-    """``upload_to`` for a `FileField`: ``<prefix>/<year>/<random>.<ext>``."""
-
-    def __init__(self, prefix: str) -> None:
-        self.prefix = prefix.strip("/")
-
-    def __call__(self, instance: Any, filename: str) -> str:
-        return f"{self.prefix}/{dt.date.today():%Y}/{storage_name(filename)}"
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, RandomUploadTo) and self.prefix == other.prefix
-
-    def __hash__(self) -> int:
-        return hash(self.prefix)

@@ -46,6 +46,25 @@ def _local_government(lg: LocalGovernment) -> dict[str, Any]:
     }
 
 
+def _list_item(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "slug": row["slug"],
+        "name": row["name"],
+        "name_fr": row["name_fr"],
+        "name_en": row["name_en"],
+        "kind": row["kind"],
+        "country": row["country"],
+        "region": row["region"],
+        "population": row["population"],
+        "latitude": None if row["latitude"] is None else float(row["latitude"]),
+        "longitude": None if row["longitude"] is None else float(row["longitude"]),
+        "website": row["website"],
+        "membership_status": row["membership_status"],
+        "current_mayor": row["mayor"],
+    }
+
+
 @router.get("/local-governments", response=list[LocalGovernmentOut])
 @paginate(LimitOffsetPagination)
 def list_local_governments(request: HttpRequest, filters: Query[LocalGovernmentFilters]) -> Any:
@@ -57,23 +76,25 @@ def list_local_governments(request: HttpRequest, filters: Query[LocalGovernmentF
         kind=filters.kind or "",
         status=filters.status or "",
     )
-    return _LazyRows(selectors.local_government_list(query))
+    return _LazyRows(query)
 
 
 class _LazyRows:
-    """Let the paginator slice the queryset in SQL, then shape only the page's rows."""
+    """Let the paginator count and slice in SQL; only the page's rows are read, as plain
+    dicts from `.values()` (3 queries: count, rows, their current mayors)."""
 
-    def __init__(self, queryset: Any) -> None:
-        self.queryset = queryset
+    def __init__(self, filters: selectors.MemberFilters) -> None:
+        self.filters = filters
 
     def count(self) -> int:
-        return self.queryset.count()
+        return selectors.local_government_count(self.filters)
 
     def __len__(self) -> int:
         return self.count()
 
     def __getitem__(self, item: slice) -> list[dict[str, Any]]:
-        return [_local_government(lg) for lg in self.queryset[item]]
+        rows = selectors.local_government_rows(self.filters, start=item.start or 0, stop=item.stop)
+        return [_list_item(row) for row in rows]
 
 
 @router.get("/local-governments/{int:local_government_id}", response=LocalGovernmentDetailOut)

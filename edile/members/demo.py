@@ -683,7 +683,7 @@ FAMILY = [
 DEMO_YEAR = 2019
 
 
-def _fictional_mayor(index: int) -> tuple[str, str, str]:
+def _fictional_mayor(index: int) -> tuple[str, str, Gender]:
     female = index % 3 == 0
     given = (GIVEN_F if female else GIVEN_M)[index % 10]
     family = FAMILY[(index * 7) % len(FAMILY)]

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -21,12 +23,13 @@ class MemberFilterForm(forms.Form):
         choices=[("", _("All statuses")), *MembershipStatus.choices],
     )
 
-    def __init__(self, *args: object, choices: dict, **kwargs: object) -> None:
+    def __init__(self, *args: Any, choices: dict[str, list[Any]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", _("All countries")), *choices["countries"]]
-        self.fields["region"].choices = [("", _("All regions"))] + [
-            (r, r) for r in choices["regions"]
-        ]
+        country = self.fields["country"]
+        region = self.fields["region"]
+        assert isinstance(country, forms.ChoiceField) and isinstance(region, forms.ChoiceField)
+        country.choices = [("", _("All countries")), *choices["countries"]]
+        region.choices = [("", _("All regions"))] + [(r, r) for r in choices["regions"]]
 
 
 class LocalGovernmentForm(forms.ModelForm):

@@ -1,21 +1,17 @@
 import datetime as dt
-from typing import Literal
 
 from ninja import Field, Schema
-from pydantic import field_validator
+from pydantic import BaseModel, field_validator
 
 from edile.members.models import LocalGovernmentKind, MembershipStatus
-
-KindCode = Literal[tuple(LocalGovernmentKind.values)]  # type: ignore[valid-type]
-StatusCode = Literal[tuple(MembershipStatus.values)]  # type: ignore[valid-type]
 
 
 class LocalGovernmentFilters(Schema):
     q: str = Field("", max_length=100, description="Text in the name or region.")
     country: str = Field("", description="ISO 3166-1 alpha-2 code, e.g. KH.")
     region: str = Field("", max_length=200)
-    kind: KindCode | None = None
-    status: StatusCode | None = Field(None, description="Membership status.")
+    kind: LocalGovernmentKind | None = None
+    status: MembershipStatus | None = Field(None, description="Membership status.")
 
     @field_validator("country")
     @classmethod
@@ -28,14 +24,19 @@ class LocalGovernmentFilters(Schema):
         return value
 
 
-class PersonOut(Schema):
+# Output models are plain pydantic models built from dicts: ninja's `Schema` wraps every
+# object in a getter that resolves attributes one by one, which cost more than the SQL of a
+# 50-row page (docs/performance.md).
+
+
+class PersonOut(BaseModel):
     id: int
     name: str
     gender: str
     is_fictional: bool
 
 
-class LocalGovernmentOut(Schema):
+class LocalGovernmentOut(BaseModel):
     id: int
     slug: str
     name: str
@@ -52,7 +53,7 @@ class LocalGovernmentOut(Schema):
     current_mayor: PersonOut | None
 
 
-class MandateOut(Schema):
+class MandateOut(BaseModel):
     person: PersonOut
     office: str
     start: dt.date

@@ -17,6 +17,7 @@ from edile.members.models import (
     Membership,
     MembershipStatus,
     Office,
+    Person,
 )
 
 
@@ -72,6 +73,16 @@ def local_government_list(filters: MemberFilters) -> QuerySet[LocalGovernment]:
     return _filtered(filters).select_related("membership").prefetch_related(_current_mayors())
 
 
+def _plain_values(queryset: QuerySet[LocalGovernment], *fields: str) -> QuerySet[Any]:
+    """`.values()` without modeltranslation's per-row fallback rewriting (which cost more than
+    the SQL): callers ask for `name_fr` and `name_en` and choose the language themselves."""
+    return queryset.raw_values(*fields)  # type: ignore[attr-defined]
+
+
+def local_government_count(filters: MemberFilters) -> int:
+    return _filtered(filters).order_by().count()
+
+
 # The columns a list row carries: what the API list, the exports and the list page show.
 ROW_FIELDS = (
     "id",
@@ -98,7 +109,7 @@ def local_government_rows(
     Each row has the model's columns, `name` and `region` in the reader's language (falling
     back to French as the pages do), `membership_status`, and `mayor` (a dict or None).
     """
-    rows = list(_filtered(filters).values(*ROW_FIELDS)[start:stop])
+    rows = list(_plain_values(_filtered(filters), *ROW_FIELDS)[start:stop])
     return _with_current_mayors(rows)
 
 
@@ -109,7 +120,7 @@ def local_government_rows_all(
 
     The language is fixed when this is called: a streamed export is read after the view.
     """
-    queryset = _filtered(filters).values(*ROW_FIELDS)
+    queryset = _plain_values(_filtered(filters), *ROW_FIELDS)
     english = _english()
 
     def rows() -> Iterator[dict[str, Any]]:
@@ -166,7 +177,7 @@ def _with_current_mayors(
     return rows
 
 
-def current_mayor(local_government: LocalGovernment) -> Any:
+def current_mayor(local_government: LocalGovernment) -> Person | None:
     mandates = getattr(local_government, "current_mayor_mandates", None)
     if mandates is None:
         mandates = list(
@@ -242,11 +253,14 @@ def members_by_country() -> list[dict[str, Any]]:
     return [{**row, "name": country_names.name(row["country"])} for row in rows]
 
 
-def members_by_region() -> list[dict[str, Any]]:
+def members_by_region(country: str = "") -> list[dict[str, Any]]:
+    """Active members per region, of every country or of one (`country`, an ISO code)."""
     region_field = "region_en" if (get_language() or "fr").startswith("en") else "region_fr"
+    qs = LocalGovernment.objects.filter(membership__status=MembershipStatus.ACTIVE)
+    if country:
+        qs = qs.filter(country=country.upper())
     rows = (
-        LocalGovernment.objects.filter(membership__status=MembershipStatus.ACTIVE)
-        .values("country", region_field)
+        qs.values("country", region_field)
         .annotate(count=Count("id"))
         .order_by("country", region_field)
     )
@@ -283,24 +297,31 @@ def registry_key_figures() -> dict[str, int]:
     }
 
 
+def _mapped() -> QuerySet[LocalGovernment]:
+    return LocalGovernment.objects.filter(
+        membership__status=MembershipStatus.ACTIVE,
+        latitude__isnull=False,
+        longitude__isnull=False,
+    )
+
+
+def map_point_count() -> int:
+    return _mapped().count()
+
+
 def map_points() -> list[dict[str, Any]]:
     name_field = "name_en" if (get_language() or "fr").startswith("en") else "name_fr"
-    rows = (
-        LocalGovernment.objects.filter(
-            membership__status=MembershipStatus.ACTIVE,
-            latitude__isnull=False,
-            longitude__isnull=False,
-        )
-        .values("slug", name_field, "country", "latitude", "longitude")
-        .order_by("pk")
-    )
+    fields = dict.fromkeys(["slug", "name_fr", name_field, "country", "latitude", "longitude"])
+    rows = _plain_values(_mapped(), *fields)
+    # One reverse() for the pattern, not one per point (10,000 points at the bench size).
+    url = reverse("members:local_government_detail", kwargs={"slug": "__slug__"})
     return [
         {
-            "label": r[name_field],
-            "url": reverse("members:local_government_detail", kwargs={"slug": r["slug"]}),
+            "label": r[name_field] or r["name_fr"],
+            "url": url.replace("__slug__", r["slug"]),
             "country": r["country"],
-            "lat": float(r["latitude"]),
-            "lon": float(r["longitude"]),
+            "lat": round(float(r["latitude"]), 5),
+            "lon": round(float(r["longitude"]), 5),
         }
-        for r in rows
+        for r in rows.order_by("pk")
     ]

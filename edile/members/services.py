@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from edile.core.concurrency import save_versioned
 from edile.core.errors import ServiceError
 from edile.core.formatting import is_known_currency
+from edile.core.types import User
 from edile.members.models import Dues, LocalGovernment, Mandate, Membership, Office, Person
 
 EDITABLE_PROFILE_FIELDS = (
@@ -28,7 +29,7 @@ EDITABLE_PROFILE_FIELDS = (
 
 
 def local_government_update(
-    *, actor: Any, local_government: LocalGovernment, data: dict[str, Any], expected_version: int
+    *, actor: User, local_government: LocalGovernment, data: dict[str, Any], expected_version: int
 ) -> LocalGovernment:
     """Update a city's profile; refuses if someone saved it since `expected_version`."""
     if not actor.has_perm("members.change_localgovernment", local_government):
@@ -36,7 +37,8 @@ def local_government_update(
     for field in EDITABLE_PROFILE_FIELDS:
         if field in data:
             setattr(local_government, field, data[field])
-    local_government._change_reason = "profile edited"  # recorded by simple-history
+    # Recorded by simple-history with the new version.
+    local_government._change_reason = "profile edited"  # type: ignore[attr-defined]
     return save_versioned(local_government, expected_version=expected_version)
 
 

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -104,14 +104,37 @@ def local_government_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def members_map(request: HttpRequest) -> HttpResponse:
-    return render(request, "members/map.html", {"points": selectors.map_points()})
+    """The map page: its points come from `members_map_points`, fetched by the script."""
+    return render(request, "members/map.html", {"count": selectors.map_point_count()})
+
+
+def members_map_points(request: HttpRequest) -> JsonResponse:
+    """The active members with coordinates as a GeoJSON FeatureCollection (RFC 7946)."""
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [p["lon"], p["lat"]]},
+            "properties": {"label": p["label"], "url": p["url"], "country": p["country"]},
+        }
+        for p in selectors.map_points()
+    ]
+    response = JsonResponse({"type": "FeatureCollection", "features": features})
+    response["Content-Type"] = "application/geo+json"
+    return response
 
 
 def members_statistics(request: HttpRequest) -> HttpResponse:
+    """Members by country, and by region for one country (`?country=`, default: the one with
+    most members): every region of every country would weigh hundreds of KB."""
     by_country = selectors.members_by_country()
+    codes = {row["country"]: row["name"] for row in by_country}
+    wanted = request.GET.get("country", "").upper()
+    country = wanted if wanted in codes else (by_country[0]["country"] if by_country else "")
     context = {
         "by_country": by_country,
-        "by_region": selectors.members_by_region(),
+        "region_country": country,
+        "region_country_name": codes.get(country, ""),
+        "by_region": selectors.members_by_region(country) if country else [],
         "chart_rows": [(row["name"], row["count"]) for row in by_country[:15]],
         "figures": selectors.registry_key_figures(),
     }

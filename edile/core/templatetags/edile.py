@@ -93,12 +93,19 @@ def bar_chart(
 
 
 @register.inclusion_tag("core/partials/map.html")
-def point_map(points: list[dict[str, Any]], label: str, map_id: str = "map") -> dict[str, Any]:
-    """A Leaflet map of points {lat, lon, label, url}; pages keep a table of the same data."""
+def point_map(
+    points: list[dict[str, Any]] | None, label: str, map_id: str = "map", url: str = ""
+) -> dict[str, Any]:
+    """A Leaflet map of points {lat, lon, label, url}; pages keep a table of the same data.
+
+    With `url`, the map fetches its points as GeoJSON (features with `label` and `url`
+    properties) instead of carrying them in the page: use it when there are many.
+    """
     from django.conf import settings
 
     return {
         "points": points,
+        "url": url,
         "label": label,
         "map_id": map_id,
         "points_id": f"{map_id}-points",

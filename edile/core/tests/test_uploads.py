@@ -14,10 +14,8 @@ from openpyxl import Workbook
 from edile.core.errors import ServiceError
 from edile.core.uploads import (
     DOCUMENT_EXTENSIONS,
-    RandomUploadTo,
     UploadError,
     UploadValidator,
-    storage_name,
     upload_check,
 )
 
@@ -184,21 +182,6 @@ def test_the_validator_raises_validation_error_and_deconstructs():
     path, args, kwargs = validator.deconstruct()
     assert path == "edile.core.uploads.UploadValidator"
     assert UploadValidator(*args, **kwargs) == validator
-
-
-def test_storage_names_are_random_and_keep_only_the_extension():
-    first, second = storage_name("../../etc/Rapport Final.PDF"), storage_name("x.pdf")
-    assert first.endswith(".pdf") and "/" not in first and "Rapport" not in first
-    assert first != second and len(first) == 32 + 4
-    assert len(storage_name("no-extension")) == 32
-    assert "." not in storage_name("weird.p/df")
-
-
-def test_random_upload_to_puts_files_under_a_prefix_and_year():
-    prefix, year, name = RandomUploadTo("grants/documents/")(None, "budget.xlsx").rsplit("/", 2)
-    assert prefix == "grants/documents"
-    assert year.isdigit() and len(year) == 4
-    assert name.endswith(".xlsx") and "budget" not in name
 
 
 def test_the_messages_are_in_the_reader_language():

@@ -85,11 +85,48 @@ def test_english_page_shows_english_names(client):
     assert "Bruxelles" in client.get("/fr/members/").content.decode()
 
 
-def test_map_lists_members_with_coordinates(client):
+def test_map_page_fetches_its_points_instead_of_carrying_them(client):
+    """Issue 15: the map page was 1.3 MB at the bench size, every point inline."""
     make_member(name="Dakar", name_fr="Dakar")
     response = client.get("/fr/members/map/")
     assert response.status_code == 200
-    assert '"label": "Dakar"' in response.content.decode()
+    body = response.content.decode()
+    assert 'data-geojson="/fr/members/map/points.geojson"' in body
+    assert "Dakar" not in body
+    assert "1 collectivité avec des coordonnées." in body
+    assert response.context["count"] == 1
+
+
+def test_map_points_are_geojson_of_active_members_with_coordinates(client):
+    dakar = make_member(name="Dakar", name_fr="Dakar", name_en="Dakar (en)")
+    make_member(latitude=None, longitude=None)
+    lapsed = make_member()
+    lapsed.membership.status = MembershipStatus.LAPSED
+    lapsed.membership.save()
+    response = client.get("/en/members/map/points.geojson")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/geo+json"
+    assert response.json() == {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [-17.4, 14.7]},
+                "properties": {
+                    "label": "Dakar (en)",
+                    "url": f"/en/members/{dakar.slug}/",
+                    "country": "SN",
+                },
+            }
+        ],
+    }
+
+
+def test_only_pages_with_a_map_load_the_map_scripts(client):
+    make_member()
+    assert "leaflet.js" in client.get("/fr/members/map/").content.decode()
+    for url in ("/fr/", "/fr/members/", "/fr/members/statistics/"):
+        assert "leaflet" not in client.get(url).content.decode(), url
 
 
 def test_statistics_count_active_members_by_country(client):
@@ -102,6 +139,23 @@ def test_statistics_count_active_members_by_country(client):
     response = client.get("/en/members/statistics/")
     rows = {row["country"]: row["count"] for row in response.context["by_country"]}
     assert rows == {"KH": 3, "FR": 1}
+
+
+def test_statistics_show_the_regions_of_one_country(client):
+    """By default the country with most members; `?country=` another; never every region
+    of every country (the page would weigh hundreds of KB)."""
+    make_member(country="KH", region="Siem Reap")
+    make_member(country="KH", region="Kandal")
+    make_member(country="FR", region="Bretagne")
+    response = client.get("/en/members/statistics/")
+    assert response.context["region_country"] == "KH"
+    assert [r["region"] for r in response.context["by_region"]] == ["Kandal", "Siem Reap"]
+    assert "By region: Cambodia" in response.content.decode()
+    response = client.get("/en/members/statistics/?country=fr")
+    assert [r["region"] for r in response.context["by_region"]] == ["Bretagne"]
+    # An unknown or absent country falls back to the default rather than an empty table.
+    response = client.get("/en/members/statistics/?country=ZZ")
+    assert response.status_code == 200 and response.context["region_country"] == "KH"
 
 
 @pytest.mark.parametrize("fmt, content_type", [("csv", "text/csv"), ("xlsx", "spreadsheetml")])

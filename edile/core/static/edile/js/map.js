@@ -1,12 +1,14 @@
-// Maps: progressive enhancement. Each .js-map element names the id of a JSON script holding
-// points {lat, lon, label, url, radius?}. Without JavaScript the page's table or list remains.
+// Maps: progressive enhancement. Each .js-map element either names the id of a JSON script
+// holding points {lat, lon, label, url, radius?} (data-points), or the address of a GeoJSON
+// FeatureCollection of points with "label" and "url" properties (data-geojson), fetched after
+// the page has loaded so that a map of thousands of points does not weigh on the page.
+// Without JavaScript the page's table or list remains.
 (function () {
   if (!window.L) { return; }
-  document.querySelectorAll(".js-map").forEach(function (el) {
-    var data = document.getElementById(el.dataset.points);
-    if (!data) { return; }
-    var points = JSON.parse(data.textContent);
-    var map = L.map(el, { scrollWheelZoom: false }).setView([15, 10], 2);
+
+  function draw(el, points) {
+    // A canvas renderer keeps thousands of circle markers fast.
+    var map = L.map(el, { scrollWheelZoom: false, preferCanvas: true }).setView([15, 10], 2);
     L.tileLayer(el.dataset.tiles, { maxZoom: 12, attribution: "&copy; OpenStreetMap" }).addTo(map);
     var bounds = [];
     points.forEach(function (p) {
@@ -19,5 +21,26 @@
       bounds.push([p.lat, p.lon]);
     });
     if (bounds.length > 1) { map.fitBounds(bounds, { padding: [20, 20], maxZoom: 6 }); }
+  }
+
+  document.querySelectorAll(".js-map").forEach(function (el) {
+    if (el.dataset.geojson) {
+      fetch(el.dataset.geojson, { headers: { Accept: "application/geo+json" } })
+        .then(function (response) { return response.ok ? response.json() : { features: [] }; })
+        .then(function (collection) {
+          draw(el, collection.features.map(function (f) {
+            return {
+              lon: f.geometry.coordinates[0],
+              lat: f.geometry.coordinates[1],
+              label: f.properties.label,
+              url: f.properties.url
+            };
+          }));
+        });
+      return;
+    }
+    var data = document.getElementById(el.dataset.points);
+    if (!data) { return; }
+    draw(el, JSON.parse(data.textContent));
   });
 })();

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+
+from edile.site.figures import domain_submodules
 
 
 class Command(BaseCommand):
@@ -25,7 +26,6 @@ class Command(BaseCommand):
                 "DEBUG is off: the demo creates accounts with published passwords. "
                 "Use --allow-production if you really mean it."
             )
-        for app in settings.EDILE_DOMAIN_APPS:
-            module = importlib.import_module(f"edile.{app}.demo")
+        for _app, module in domain_submodules("demo"):
             module.load(self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo loaded."))
