@@ -64,7 +64,8 @@ vendor:
 	cp node_modules/leaflet/LICENSE edile/core/static/leaflet/LICENSE
 
 # Load test: 50 users for 60 s against gunicorn (DEBUG off, several workers) on a copy of the
-# demo database (`make run` first), or on DATABASE_URL. Only 127.0.0.1. See docs/performance.md.
+# demo database (`make run` first), or on LOADTEST_DATABASE_URL (PostgreSQL). Only 127.0.0.1.
+# See docs/performance.md.
 loadtest: install
 	$(BIN)/python scripts/loadtest.py $(LOADTEST_ARGS)
 

@@ -21,6 +21,7 @@ from edile.governance.api import router as governance_router
 from edile.grants.api import router as grants_router
 from edile.members.api import router as members_router
 from edile.observatory.api import router as observatory_router
+from edile.sanitation.api import router as sanitation_router
 
 logger = logging.getLogger("edile.api")
 
@@ -89,6 +90,7 @@ api.add_router("/governance/", governance_router)
 api.add_router("/grants/", grants_router)
 api.add_router("/observatory/", observatory_router)
 api.add_router("/datagov/", datagov_router)
+api.add_router("/sanitation/", sanitation_router)
 
 
 # Every integer parameter gets bounds (no 500 on an offset above 2⁶³), after all routers.

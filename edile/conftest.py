@@ -76,6 +76,13 @@ def make_user(db: Any) -> Callable[..., Any]:
 
 
 @pytest.fixture
+def admin_user(make_user: Callable[..., Any]) -> Any:
+    """pytest-django's `admin_user` (and so `admin_client`), as a real administrator: with the
+    role, a verified address and TOTP, so that `force_login` passes the MFA rule."""
+    return make_user("administrator", email="admin@example.com", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
 def client_as(client: Any, make_user: Callable[..., Any]) -> Callable[..., Any]:
     """`client_as("secretariat")` → a test client signed in as a new user with that role."""
 

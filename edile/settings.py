@@ -146,11 +146,20 @@ INSTALLED_APPS = [
     "edile.grants",
     "edile.observatory",
     "edile.datagov",
+    "edile.sanitation",
     "edile.site",  # above the apps: home page, navigation, load_demo, bench
 ]
 
 # The order in which `load_demo` and `bench` visit the domain apps: each has demo.py / bench.py.
-EDILE_DOMAIN_APPS = ["members", "accounts", "governance", "grants", "observatory", "datagov"]
+EDILE_DOMAIN_APPS = [
+    "members",
+    "accounts",
+    "governance",
+    "grants",
+    "observatory",
+    "datagov",
+    "sanitation",
+]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -259,6 +268,7 @@ ACCOUNT_RATE_LIMITS = {
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Édile] "
 ACCOUNT_ADAPTER = "edile.accounts.adapters.AccountAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_ADAPTER = "edile.accounts.adapters.MfaAdapter"
 MFA_TOTP_ISSUER = "Édile"
 # Accept the codes of the neighbouring 30-second windows: phones drift, and people type slowly.
 MFA_TOTP_TOLERANCE = 1

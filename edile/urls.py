@@ -24,5 +24,6 @@ urlpatterns += i18n_patterns(
     path("grants/", include("edile.grants.urls")),
     path("observatory/", include("edile.observatory.urls")),
     path("data/", include("edile.datagov.urls")),
+    path("sanitation/", include("edile.sanitation.urls")),
     prefix_default_language=True,
 )

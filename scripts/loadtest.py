@@ -1,14 +1,15 @@
 """`make loadtest`: 50 concurrent users for 60 s against the production-like server.
 
-Copies the demo database (var/edile.sqlite3, made by `make run`; or DATABASE_URL for
-PostgreSQL, used as it is), opens the demo congress's registration on the copy, collects the
-static files, starts gunicorn (several workers, DEBUG off, the shared database cache) on
+Copies the demo database (var/edile.sqlite3, made by `make run`), or uses
+LOADTEST_DATABASE_URL, a PostgreSQL database of its own (migrated, demo loaded), opens the
+demo congress's registration there, collects the static files, starts gunicorn (several workers, DEBUG off, the shared database cache) on
 127.0.0.1 only, and runs a bounded mix of public pages, API lists and writes (congress
 registrations through the API). Prints errors by status, p50/p95/p99 and throughput.
 
     make loadtest                      # SQLite copy, 50 users, 60 s, 3 workers
     make loadtest LOADTEST_ARGS="--users 20 --duration 30 --workers 4"
-    DATABASE_URL=postgres://... make loadtest
+    LOADTEST_DATABASE_URL=postgres://.../edile_loadtest make loadtest
+                         # a database of its own: migrated, demo loaded, registrations added
 """
 
 from __future__ import annotations
@@ -197,10 +198,15 @@ def main() -> int:
     env.setdefault("SECRET_KEY", "loadtest-" + "k" * 60)
     # FIELD_ENCRYPTION_KEYS come from .env (written by `make install`, read by the settings):
     # the demo database was encrypted with them.
-    if env.get("DATABASE_URL", "").startswith("postgres"):
+    # Never DATABASE_URL: a production environment's database must not get demo data and
+    # load-test registrations by accident.
+    env.pop("DATABASE_URL", None)
+    if os.environ.get("LOADTEST_DATABASE_URL", "").startswith("postgres"):
         engine = "PostgreSQL"
-        print(f"Using DATABASE_URL as it is ({engine}); it should hold the demo data.")
+        env["DATABASE_URL"] = os.environ["LOADTEST_DATABASE_URL"]
+        print("Using LOADTEST_DATABASE_URL (PostgreSQL); loading the demo if it lacks it.")
         _manage(env, "migrate", "--no-input", "-v0")
+        _manage({**env, "DEBUG": "true"}, "load_demo")  # idempotent
     else:
         engine = "SQLite"
         _prepare_sqlite(env)

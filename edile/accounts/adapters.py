@@ -1,8 +1,12 @@
 from __future__ import annotations
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.http import HttpRequest
+
+from edile.accounts.selectors import requires_mfa
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -16,3 +20,11 @@ class AccountAdapter(DefaultAccountAdapter):
         from edile.core.http import client_ip
 
         return client_ip(request)
+
+
+class MfaAdapter(DefaultMFAAdapter):
+    def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
+        # Whoever's role requires TOTP cannot switch it off (they would be locked out at once).
+        if authenticator.type == Authenticator.Type.TOTP and requires_mfa(authenticator.user):
+            return False
+        return super().can_delete_authenticator(authenticator)

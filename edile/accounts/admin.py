@@ -1,3 +1,5 @@
+import logging
+
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -5,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from edile.accounts.models import ApiToken, Role, RoleAssignment, User
+
+logger = logging.getLogger(__name__)
 
 
 class RoleAssignmentInline(admin.TabularInline):
@@ -62,3 +66,37 @@ class ApiTokenAdmin(admin.ModelAdmin):
 # One sign-in for everyone: the admin's own password form is replaced by allauth's login (which
 # asks for the TOTP code and is rate-limited); a signed-in person who is not staff gets 403.
 admin.site.login = secure_admin_login(admin.site.login)
+
+
+# Models of the observatory the admin may show: vocabularies and the (read-only) read log.
+# Everything else there — incidents, victims, witnesses, sources, reports — is confidential and
+# read only through the analysts' pages, which decide by role and log each read. A superuser
+# gets no way around that here.
+ADMIN_ALLOWED_CONFIDENTIAL_APP_MODELS = {
+    "observatory": {"violationtype", "pillar", "criterion", "confidentialaccess"},
+}
+
+
+def _holds_encrypted_data(model: type) -> bool:
+    from edile.core.fields import EncryptedTextField
+
+    return any(isinstance(field, EncryptedTextField) for field in model._meta.get_fields())
+
+
+def admin_confidential_models(site: admin.AdminSite) -> list[type]:
+    """Registered models the admin must not show: any observatory model outside the list
+    above, and any model holding encrypted (personal, confidential) fields."""
+    found = []
+    for model in site._registry:
+        label, name = model._meta.app_label, model._meta.model_name
+        allowed = ADMIN_ALLOWED_CONFIDENTIAL_APP_MODELS.get(label)
+        if (allowed is not None and name not in allowed) or _holds_encrypted_data(model):
+            found.append(model)
+    return found
+
+
+def admin_unregister_confidential(site: admin.AdminSite) -> None:
+    """Called once every app's admin is loaded (AccountsConfig.ready)."""
+    for model in admin_confidential_models(site):
+        logger.warning("Not in the admin (confidential): %s", model._meta.label)
+        site.unregister(model)

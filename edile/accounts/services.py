@@ -31,7 +31,11 @@ DEFAULT_MFA_ROLES = {"secretariat", "observatory_analyst", "administrator"}
 def role_for_code(code: str) -> Role:
     """The Role row for `code`, created from its default if the data migration's row is gone."""
     if code not in RoleCode.values:
-        raise ServiceError(_("Unknown role: %(code)s.") % {"code": code})
+        # A domain module may add its own roles as data (e.g. sanitation's data migration).
+        existing = Role.objects.filter(code=code).first()
+        if existing is None:
+            raise ServiceError(_("Unknown role: %(code)s.") % {"code": code})
+        return existing
     label = RoleCode(code).label
     names = {}
     for language in ("fr", "en"):

@@ -10,6 +10,7 @@ from django.urls import reverse
 from ninja import Query, Router, Status
 
 from edile.accounts.api_auth import required_user
+from edile.core.errors import ServiceError
 from edile.datagov import exports, selectors, services
 from edile.datagov.models import AccessRequest, Dataset
 from edile.datagov.schemas import (
@@ -21,6 +22,10 @@ from edile.datagov.schemas import (
     DatasetPage,
     DatasetUpdateIn,
     DecisionIn,
+    Detail,
+    HarvestReportOut,
+    HarvestSourceIn,
+    HarvestSourceOut,
 )
 from edile.members.models import LocalGovernment
 
@@ -64,6 +69,7 @@ def list_datasets(request: HttpRequest, filters: Query[DatasetFilters]) -> dict[
         format=filters.format or "",
         licence=filters.licence or "",
         classification=filters.classification or "",
+        sort=filters.sort,
     )
     results = selectors.dataset_search(request.user, query)
     page = results[filters.offset : filters.offset + filters.limit]
@@ -75,10 +81,16 @@ def list_datasets(request: HttpRequest, filters: Query[DatasetFilters]) -> dict[
 
 
 @router.get("/datasets/{slug}", response=DatasetDetailOut)
-def get_dataset(request: HttpRequest, slug: str) -> dict[str, Any]:
+def get_dataset(request: HttpRequest, slug: str) -> Any:
+    """The dataset (JSON), or its DCAT-AP by content negotiation (`Accept: text/turtle`,
+    `application/ld+json`, `application/rdf+xml`, `application/n-triples`): this is the
+    dataset's IRI in the export."""
     ds = selectors.dataset_detail(request.user, slug)
     if ds is None:
         raise Http404("No such dataset, or you may not see it.")
+    rdf = exports.dataset_rdf_response(request, ds, "application/json")
+    if rdf is not None:
+        return rdf
     access = request.user.has_perm("datagov.access_data", ds)
     manages = request.user.has_perm("datagov.change_dataset", ds)
     base = _base(request)
@@ -165,19 +177,47 @@ def _stream(
     return response
 
 
-@router.get("/catalog.jsonld", auth=None, include_in_schema=True)
-def catalog_jsonld(request: HttpRequest) -> StreamingHttpResponse:
-    """The DCAT-AP 3.0.1 catalogue of the datasets the viewer may see, JSON-LD (context inline)."""
-    datasets = selectors.dataset_export_stream(request.user)
-    chunks = exports.jsonld_chunks(datasets, _base(request))
+MAX_PAGE_SIZE = 1000
+
+
+def _catalogue(request: HttpRequest, page: int | None, page_size: int) -> Any:
+    """All datasets in one stream, or one Hydra page of them when `page` is given."""
+    if page is None:
+        return selectors.dataset_export_stream(request.user), None
+    if page < 1 or not 1 <= page_size <= MAX_PAGE_SIZE:
+        raise ServiceError(f"page starts at 1, and page_size is between 1 and {MAX_PAGE_SIZE}.")
+    datasets = selectors.dataset_for_export(request.user)
+    paging = exports.Paging(
+        url=request.build_absolute_uri(request.path),
+        page=page,
+        page_size=page_size,
+        total=datasets.count(),
+    )
+    return datasets[(page - 1) * page_size : page * page_size], paging
+
+
+@router.get("/catalog.jsonld", auth=None, include_in_schema=True, response={200: Any, 400: Detail})
+def catalog_jsonld(
+    request: HttpRequest,
+    page: Query[int | None] = None,
+    page_size: Query[int] = MAX_PAGE_SIZE,
+) -> StreamingHttpResponse:
+    """The DCAT-AP 3.0.1 catalogue of the datasets the viewer may see, JSON-LD (context inline);
+    with `page` (from 1) one page of `page_size` datasets (at most 1000) and Hydra links."""
+    datasets, paging = _catalogue(request, page, page_size)
+    chunks = exports.jsonld_chunks(datasets, _base(request), paging)
     return _stream(request, chunks, "application/ld+json; charset=utf-8", "catalog.jsonld")
 
 
-@router.get("/catalog.ttl", auth=None)
-def catalog_turtle(request: HttpRequest) -> StreamingHttpResponse:
-    """The same catalogue in Turtle."""
-    datasets = selectors.dataset_export_stream(request.user)
-    chunks = exports.turtle_chunks(datasets, _base(request))
+@router.get("/catalog.ttl", auth=None, response={200: Any, 400: Detail})
+def catalog_turtle(
+    request: HttpRequest,
+    page: Query[int | None] = None,
+    page_size: Query[int] = MAX_PAGE_SIZE,
+) -> StreamingHttpResponse:
+    """The same catalogue in Turtle (paged the same way)."""
+    datasets, paging = _catalogue(request, page, page_size)
+    chunks = exports.turtle_chunks(datasets, _base(request), paging)
     return _stream(request, chunks, "text/turtle; charset=utf-8", "catalog.ttl")
 
 
@@ -236,3 +276,84 @@ def decide_access(request: HttpRequest, request_id: int, payload: DecisionIn) ->
         reason=payload.reason,
     )
     return _request_out(r)
+
+
+# ------------------------------------------------------------------------------- harvesting
+
+
+def _source_out(source: Any) -> dict[str, Any]:
+    return {
+        "id": source.pk,
+        "name": source.name,
+        "url": source.url,
+        "kind": source.kind,
+        "city": source.publisher.slug,
+        "schedule": source.schedule,
+        "default_licence": source.default_licence,
+        "default_contact_email": source.default_contact_email,
+        "default_language": source.default_language,
+        "last_run_at": source.last_run_at,
+    }
+
+
+def _run_out(run: Any) -> dict[str, Any]:
+    return {
+        "run": run.pk,
+        "status": run.status,
+        **run.report(),
+        "flagged": run.flagged,
+    }
+
+
+@router.get("/harvest-sources", response={200: list[HarvestSourceOut]}, auth=required_user)
+def list_harvest_sources(request: HttpRequest) -> list[dict[str, Any]]:
+    """The sources of the cities the caller may harvest for."""
+    return [_source_out(s) for s in selectors.harvest_sources_for(request.user)]
+
+
+@router.post(
+    "/harvest-sources",
+    response={201: HarvestSourceOut, 400: Detail, 403: Detail, 404: Detail},
+    auth=required_user,
+)
+def create_harvest_source(request: HttpRequest, payload: HarvestSourceIn) -> Status:
+    """Add a source: a catalogue's address, its kind (`ckan` or `dcat`) and the city (slug)."""
+    from edile.datagov import harvest
+
+    city = LocalGovernment.objects.filter(slug=payload.city).first()
+    if city is None:
+        raise Http404(f"No member city with slug {payload.city!r}.")
+    source = harvest.harvest_source_create(
+        user=request.user, publisher=city, **payload.dict(exclude={"city"})
+    )
+    return Status(201, _source_out(source))
+
+
+@router.post(
+    "/harvest-sources/{int:source_id}/run",
+    response={200: HarvestReportOut, 202: HarvestReportOut, 400: Detail, 403: Detail, 404: Detail},
+    auth=required_user,
+)
+def run_harvest_source(request: HttpRequest, source_id: int) -> Status:
+    """Run the source in the background; 200 with the report when the run is already done
+    (the immediate task backend), 202 while it is queued (poll the runs endpoint)."""
+    from edile.datagov import harvest
+
+    source = selectors.harvest_sources_for(request.user).filter(pk=source_id).first()
+    if source is None:
+        raise Http404("No such harvest source, or you may not harvest it.")
+    run = harvest.harvest_run_start(user=request.user, source=source)
+    return Status(200 if run.status in {"done", "failed"} else 202, _run_out(run))
+
+
+@router.get(
+    "/harvest-sources/{int:source_id}/runs/{int:run_id}",
+    response={200: HarvestReportOut, 404: Detail},
+    auth=required_user,
+)
+def get_harvest_run(request: HttpRequest, source_id: int, run_id: int) -> dict[str, Any]:
+    source = selectors.harvest_sources_for(request.user).filter(pk=source_id).first()
+    run = source.runs.filter(pk=run_id).first() if source else None
+    if run is None:
+        raise Http404("No such harvest run.")
+    return _run_out(run)

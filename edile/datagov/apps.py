@@ -8,4 +8,14 @@ class DatagovConfig(AppConfig):
     verbose_name = _("Urban data governance")
 
     def ready(self) -> None:
-        from edile.datagov import permissions  # noqa: F401  (registers the rules)
+        from edile.core import retention
+        from edile.datagov import checks, permissions  # noqa: F401  (rules, system checks)
+        from edile.datagov.models import RetentionTarget
+        from edile.datagov.services import purge_access_requests, purge_download_logs
+
+        retention.register(
+            RetentionTarget.DOWNLOAD_LOGS.value, purge_download_logs, takes_action=True
+        )
+        retention.register(
+            RetentionTarget.ACCESS_REQUESTS.value, purge_access_requests, takes_action=True
+        )

@@ -84,6 +84,8 @@ def _generate(out: TextIO, size: int) -> None:
                         is_fictional=True,
                     )
                 )
+            for dataset in batch:
+                dataset.refresh_search()  # bulk_create skips save()
             Dataset.objects.bulk_create(batch, batch_size=BATCH)
             ids = [d.pk for d in batch]
             if None in ids:  # a backend that does not return primary keys from bulk inserts

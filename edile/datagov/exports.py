@@ -11,12 +11,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, XSD
 
@@ -82,8 +85,28 @@ FILE_TYPES = {
     DistributionFormat.ZIP: "ZIP",
     DistributionFormat.SHP: "SHP",
     DistributionFormat.API: "REST",
+    DistributionFormat.XLS: "XLS",
+    DistributionFormat.GML: "GML",
+    DistributionFormat.KML: "KML",
+    DistributionFormat.KMZ: "KMZ",
+    DistributionFormat.GPKG: "GPKG",
+    DistributionFormat.WMS: "WMS_SRVC",
+    DistributionFormat.WFS: "WFS_SRVC",
+    DistributionFormat.RDF_XML: "RDF_XML",
+    DistributionFormat.TURTLE: "RDF_TURTLE",
+    DistributionFormat.JSON_LD: "JSON_LD",
+    DistributionFormat.HTML: "HTML",
+    DistributionFormat.TXT: "TXT",
+    DistributionFormat.DOCX: "DOCX",
+    DistributionFormat.ODT: "ODT",
+    DistributionFormat.TIFF: "TIFF",
+    DistributionFormat.PNG: "PNG",
+    DistributionFormat.JPEG: "JPEG",
+    DistributionFormat.PARQUET: "PARQUET",
     DistributionFormat.OTHER: "BIN",
 }
+GSP = Namespace("http://www.opengis.net/ont/geosparql#")
+LOCN = Namespace("http://www.w3.org/ns/locn#")
 
 Triple = tuple[Any, Any, Any]
 
@@ -106,8 +129,21 @@ def association_iri(base: str) -> URIRef:
 
 @lru_cache(maxsize=64)
 def licence_uri(base: str, code: str) -> URIRef:
-    uri = LICENCE_URIS.get(code) or f"{base}{reverse('datagov:licences')}#{code}"
+    # IRIs never depend on the reader's language: our pages are named in the site's language.
+    with translation.override(settings.LANGUAGE_CODE):
+        uri = LICENCE_URIS.get(code) or f"{base}{reverse('datagov:licences')}#{code}"
     return URIRef(uri)
+
+
+def _dataset_licence(base: str, ds: Dataset) -> URIRef:
+    if ds.licence == Licence.OTHER and ds.licence_uri:
+        return URIRef(ds.licence_uri)
+    return licence_uri(base, ds.licence)
+
+
+def _main_language(ds: Dataset) -> str:
+    """The language of untagged text of a dataset (keywords, file titles): French first."""
+    return "fr" if ds.title_fr or not ds.title_en else "en"
 
 
 @lru_cache(maxsize=4096)
@@ -127,11 +163,13 @@ class TripleWriter:
     def __init__(self, base: str) -> None:
         self.base = base
         self.emitted: set[Any] = set()
-        # reverse() once, then fill in: it is the slowest step when done per dataset.
-        self.page_url = base + reverse("datagov:dataset_detail", kwargs={"slug": "SLUG"})
-        self.download_url = base + reverse(
-            "datagov:download", kwargs={"slug": "SLUG", "pk": 999999999}
-        )
+        # reverse() once, then fill in: it is the slowest step when done per dataset. In the
+        # site's language, never the reader's: a harvester must get the same IRIs in any.
+        with translation.override(settings.LANGUAGE_CODE):
+            self.page_url = base + reverse("datagov:dataset_detail", kwargs={"slug": "SLUG"})
+            self.download_url = base + reverse(
+                "datagov:download", kwargs={"slug": "SLUG", "pk": 999999999}
+            )
 
     def _once(self, node: Any, triples: list[Triple]) -> list[Triple]:
         if node in self.emitted:
@@ -186,6 +224,10 @@ class TripleWriter:
         return self._once(node, triples)
 
     def dataset(self, ds: Dataset) -> list[Triple]:
+        with translation.override("en"):  # labels tagged @en are English
+            return self._dataset(ds)
+
+    def _dataset(self, ds: Dataset) -> list[Triple]:
         base = self.base
         node = dataset_iri(base, ds.slug)
         page = URIRef(self.page_url.replace("SLUG", ds.slug))
@@ -203,6 +245,17 @@ class TripleWriter:
             (node, DCT.description, lit)
             for lit in _text({"fr": ds.description_fr, "en": ds.description_en})
         ]
+        # Titles and descriptions harvested in other languages keep their own tags.
+        t += [(node, DCT.title, lit) for lit in _text(ds.title_other or {})]
+        t += [(node, DCT.description, lit) for lit in _text(ds.description_other or {})]
+        for code in ds.languages or []:
+            language = URIRef(f"{EU_AUTHORITY}language/{code}")
+            t.append((node, DCT.language, language))
+            t += self._concept(language, DCT.LinguisticSystem)
+        for category in ds.hvd_categories or []:
+            concept = URIRef(category)
+            t.append((node, DCATAP.hvdCategory, concept))
+            t += self._concept(concept, SKOS.Concept)
         # Publisher
         if ds.publisher_id:
             lg = ds.publisher
@@ -242,14 +295,28 @@ class TripleWriter:
                     (concept, SKOS.inScheme, DATA_THEME_SCHEME),
                 ],
             )
+        main = _main_language(ds)
         for keyword in ds.keyword_list:
-            t.append((node, DCAT.keyword, Literal(keyword)))
+            t.append((node, DCAT.keyword, Literal(keyword, lang=main)))
+        for lang, keywords in (ds.keywords_other or {}).items():
+            t += [(node, DCAT.keyword, Literal(k, lang=lang)) for k in keywords]
         if ds.spatial_local_government_id:
             place = URIRef(
                 f"{base}/api/v1/members/local-governments/{ds.spatial_local_government_id}#place"
             )
             t.append((node, DCT.spatial, place))
             t += self._concept(place, DCT.Location)
+        if ds.spatial_uri or ds.spatial_geometry:
+            place = URIRef(ds.spatial_uri or f"{node}#place")
+            t.append((node, DCT.spatial, place))
+            t += self._concept(place, DCT.Location)
+            if ds.spatial_geometry:
+                kind = (
+                    GSP.geoJSONLiteral
+                    if ds.spatial_geometry.lstrip()[:1] == "{"
+                    else (GSP.wktLiteral)
+                )
+                t.append((place, LOCN.geometry, Literal(ds.spatial_geometry, datatype=kind)))
         if ds.spatial_country:
             place = URIRef(f"{EU_AUTHORITY}country/{ds.spatial_country.alpha3}")
             t.append((node, DCT.spatial, place))
@@ -273,9 +340,11 @@ class TripleWriter:
             (node, RDF.type, DCAT.Distribution),
             (node, DCAT.accessURL, page),
         ]
+        lang = dist.language or _main_language(ds)
         if dist.title:
-            t.append((node, DCT.title, Literal(dist.title)))
-        t.append((node, DCT.description, Literal(dist.title or f"{dist.format}: {ds.title}")))
+            t.append((node, DCT.title, Literal(dist.title, lang=lang)))
+        if dist.description:
+            t.append((node, DCT.description, Literal(dist.description, lang=lang)))
         availability = URIRef(f"{EU_AUTHORITY}planned-availability/STABLE")
         t.append((node, DCATAP.availability, availability))
         t += self._concept(availability, SKOS.Concept, "stable")
@@ -295,7 +364,7 @@ class TripleWriter:
             media_node = URIRef(f"https://www.iana.org/assignments/media-types/{media}")
             t.append((node, DCAT.mediaType, media_node))
             t += self._concept(media_node, DCT.MediaType)
-        licence = licence_uri(self.base, ds.licence)
+        licence = _dataset_licence(self.base, ds)
         t.append((node, DCT.license, licence))
         t += self._concept(licence, DCT.LicenseDocument)
         if dist.byte_size is not None:
@@ -307,7 +376,7 @@ class TripleWriter:
             t += [
                 (node, SPDX.checksum, checksum),
                 (checksum, RDF.type, SPDX.Checksum),
-                (checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256),
+                (checksum, SPDX.algorithm, SPDX[f"checksumAlgorithm_{dist.checksum_algorithm}"]),
                 (checksum, SPDX.checksumValue, Literal(dist.checksum, datatype=XSD.hexBinary)),
             ]
         return t
@@ -316,11 +385,45 @@ class TripleWriter:
 # ---------------------------------------------------------------------------------- writers
 
 
-def turtle_chunks(datasets: Iterable[Dataset], base: str) -> Iterator[str]:
+HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
+
+
+@dataclass(frozen=True)
+class Paging:
+    """One page of the catalogue (Hydra, as ckanext-dcat and data.europa.eu read it)."""
+
+    url: str  # the page's address without its page parameter, e.g. …/catalog.ttl
+    page: int
+    page_size: int
+    total: int
+
+    def _at(self, page: int) -> URIRef:
+        return URIRef(f"{self.url}?{urlencode({'page': page, 'page_size': self.page_size})}")
+
+    def triples(self) -> list[Triple]:
+        node = self._at(self.page)
+        last = max(1, -(-self.total // self.page_size))
+        t: list[Triple] = [
+            (node, RDF.type, HYDRA.PagedCollection),
+            (node, HYDRA.totalItems, Literal(self.total, datatype=XSD.integer)),
+            (node, HYDRA.itemsPerPage, Literal(self.page_size, datatype=XSD.integer)),
+            (node, HYDRA.firstPage, self._at(1)),
+            (node, HYDRA.lastPage, self._at(last)),
+        ]
+        if self.page < last:
+            t.append((node, HYDRA.nextPage, self._at(self.page + 1)))
+        if self.page > 1:
+            t.append((node, HYDRA.previousPage, self._at(min(self.page - 1, last))))
+        return t
+
+
+def turtle_chunks(
+    datasets: Iterable[Dataset], base: str, paging: Paging | None = None
+) -> Iterator[str]:
     """Turtle, one statement a line (N-Triples is valid Turtle), dataset by dataset."""
     writer = TripleWriter(base)
     yield "".join(f"@prefix {p}: <{uri}> .\n" for p, uri in PREFIXES.items()) + "\n"
-    yield _ntriples(writer.catalogue())
+    yield _ntriples(writer.catalogue() + (paging.triples() if paging else []))
     for ds in datasets:
         yield _ntriples(writer.dataset(ds))
 
@@ -361,12 +464,15 @@ def node_objects(triples: list[Triple]) -> list[dict[str, Any]]:
     return list(nodes.values())
 
 
-def jsonld_chunks(datasets: Iterable[Dataset], base: str) -> Iterator[str]:
+def jsonld_chunks(
+    datasets: Iterable[Dataset], base: str, paging: Paging | None = None
+) -> Iterator[str]:
     """JSON-LD with its context inline (prefixes only), so that it parses offline."""
     writer = TripleWriter(base)
     yield '{"@context": ' + json.dumps(PREFIXES) + ', "@graph": ['
     first = True
-    for triples in _chain_catalogue(writer, datasets):
+    pages = [paging.triples()] if paging else []
+    for triples in [*pages, *_chain_catalogue(writer, datasets)]:
         for node in node_objects(triples):
             yield ("" if first else ",\n") + json.dumps(node, ensure_ascii=False)
             first = False
@@ -388,6 +494,31 @@ def dataset_graph(ds: Dataset, base: str | None = None) -> Graph:
     for triple in writer.catalogue() + writer.dataset(ds):
         graph.add(triple)
     return graph
+
+
+RDF_TYPES = {
+    "text/turtle": "turtle",
+    "application/ld+json": "json-ld",
+    "application/rdf+xml": "xml",
+    "application/n-triples": "nt",
+}
+
+
+def dataset_rdf_response(request: Any, ds: Dataset, default: str) -> Any:
+    """The dataset's DCAT-AP in the RDF syntax the client prefers, or None when it prefers
+    `default` (JSON for the API, HTML for the page): content negotiation on one IRI."""
+    from django.http import HttpResponse
+
+    preferred = request.get_preferred_type([default, *RDF_TYPES])
+    if preferred not in RDF_TYPES:
+        return None
+    base = request.build_absolute_uri("/").rstrip("/")
+    body = dataset_graph(ds, base).serialize(format=RDF_TYPES[preferred])
+    response = HttpResponse(body, content_type=f"{preferred}; charset=utf-8")
+    from django.utils.cache import patch_vary_headers
+
+    patch_vary_headers(response, ["Accept"])
+    return response
 
 
 # ------------------------------------------------------------------------------ validation

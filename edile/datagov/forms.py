@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from edile.datagov.models import (
     AccessRequest,
@@ -37,6 +38,15 @@ class SearchForm(forms.Form):
     )
     classification = forms.ChoiceField(
         label=_("Classification"), required=False, choices=[("", "—"), *Classification.choices]
+    )
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[
+            ("", _("Relevance")),
+            ("title", pgettext_lazy("sort by", "Title")),
+            ("modified", _("Last modified")),
+        ],
     )
 
 
@@ -263,9 +273,38 @@ class HarvestForm(forms.Form):
         ),
     )
 
+    default_licence = forms.ChoiceField(
+        label=_("Licence of records that state none"),
+        required=False,
+        choices=[("", "—")],
+    )
+    default_contact_email = forms.EmailField(
+        label=_("Contact e-mail address for records that give none"),
+        required=False,
+        help_text=_("Empty: your own address."),
+    )
+    default_language = forms.ChoiceField(
+        label=_("Language of untagged text"),
+        required=False,
+        initial="fr",
+        choices=[("fr", _("French")), ("en", _("English")), ("", _("Unknown"))],
+    )
+
     def __init__(self, *args: Any, publishers: Any, **kwargs: Any) -> None:
+        from edile.datagov.models import Licence
+
         super().__init__(*args, **kwargs)
         self.fields["publisher"].queryset = publishers
+        self.fields["default_licence"].choices = [("", "—"), *Licence.choices]
+
+    def defaults(self) -> Any:
+        from edile.datagov.harvest import HarvestDefaults
+
+        return HarvestDefaults(
+            licence=self.cleaned_data.get("default_licence") or "",
+            contact_email=self.cleaned_data.get("default_contact_email") or "",
+            language=self.cleaned_data.get("default_language") or "",
+        )
 
 
 class ActionForm(forms.Form):
@@ -281,3 +320,29 @@ class ActionForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = ActionStatus.choices
+
+
+class HarvestSourceForm(forms.ModelForm):
+    publisher = PublisherChoiceField(label=_("City"), queryset=LocalGovernment.objects.none())
+
+    class Meta:
+        from edile.datagov.models import HarvestSource
+
+        model = HarvestSource
+        fields = [
+            "publisher",
+            "name",
+            "url",
+            "kind",
+            "schedule",
+            "default_licence",
+            "default_contact_name",
+            "default_contact_email",
+            "default_language",
+        ]
+
+    def __init__(self, *args: Any, publishers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["publisher"].queryset = publishers
+        self.fields["name"].required = False
+        self.fields["url"].assume_scheme = "https"

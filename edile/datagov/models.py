@@ -65,6 +65,8 @@ class Licence(models.TextChoices):
     CC_BY_SA_4_0 = "cc-by-sa-4.0", _("Creative Commons Attribution-ShareAlike 4.0")
     CC0 = "cc0", _("Public domain dedication (CC0)")
     PROPRIETARY = "proprietary", _("Proprietary (terms set by the publisher)")
+    # A harvested licence outside this list: its own URI is kept (Dataset.licence_uri).
+    OTHER = "other", _("Other licence (see its link)")
 
 
 LICENCE_URIS = {
@@ -74,6 +76,7 @@ LICENCE_URIS = {
     Licence.CC_BY_SA_4_0: EU_AUTHORITY + "licence/CC_BYSA_4_0",
     Licence.CC0: EU_AUTHORITY + "licence/CC0",
     Licence.PROPRIETARY: "",  # our own page: see exports.licence_uri
+    Licence.OTHER: "",  # the dataset's own licence_uri
 }
 OPEN_LICENCES = {
     Licence.ETALAB_2_0,
@@ -179,6 +182,71 @@ class Dataset(VersionedModel):
     is_fictional = models.BooleanField(
         _("fictional"), default=False, help_text=_("Demo data invented for the demonstration.")
     )
+    licence_uri = models.URLField(
+        _("licence link"),
+        blank=True,
+        max_length=500,
+        help_text=_("For another licence: the address of its text."),
+    )
+    # Harvested properties (DCAT-AP) that have no field of their own above.
+    title_other = models.JSONField(
+        _("titles in other languages"), default=dict, blank=True, help_text=_("{language: title}")
+    )
+    description_other = models.JSONField(
+        _("descriptions in other languages"), default=dict, blank=True
+    )
+    keywords_other = models.JSONField(
+        _("keywords in other languages"),
+        default=dict,
+        blank=True,
+        help_text=_("{language: [keyword]}"),
+    )
+    landing_page = models.URLField(_("landing page"), blank=True, max_length=500)
+    languages = models.JSONField(
+        _("languages"), default=list, blank=True, help_text=_("EU language codes (FRA, ENG…).")
+    )
+    source_publisher_name = models.CharField(
+        _("publisher at the source"), max_length=250, blank=True
+    )
+    source_publisher_uri = models.URLField(
+        _("publisher IRI at the source"), blank=True, max_length=500
+    )
+    spatial_uri = models.URLField(_("place IRI"), blank=True, max_length=500)
+    spatial_geometry = models.TextField(
+        _("geometry"), blank=True, help_text=_("WKT or GeoJSON, as the source gives it.")
+    )
+    hvd_categories = models.JSONField(
+        _("high-value dataset categories"), default=list, blank=True, help_text=_("IRIs.")
+    )
+    # Harvesting: where the record came from, what the source said, what the steward changed.
+    harvest_source = models.ForeignKey(
+        "datagov.HarvestSource",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="datasets",
+        verbose_name=_("harvest source"),
+    )
+    source_uri = models.CharField(_("IRI at the source"), max_length=500, blank=True)
+    source_hash = models.CharField(
+        _("fingerprint of the harvested record"), max_length=64, blank=True
+    )
+    local_fields = models.JSONField(
+        _("fields edited locally"),
+        default=list,
+        blank=True,
+        help_text=_("A re-harvest leaves these fields as the steward set them."),
+    )
+    harvest_flags = models.JSONField(_("harvest notes"), default=list, blank=True)
+    withdrawn_at = models.DateTimeField(
+        _("withdrawn at"),
+        null=True,
+        blank=True,
+        help_text=_("Gone from its harvest source: kept, but no longer listed."),
+    )
+    # Search terms (search.py): folded, stemmed French and English words, kept up to date on save.
+    search_title = models.TextField(_("search terms of the title"), blank=True, editable=False)
+    search_text = models.TextField(_("search terms"), blank=True, editable=False)
     # The DCAT-AP check run when the dataset is saved (errors block nothing but are shown).
     dcat_errors = models.JSONField(_("DCAT-AP errors"), default=list, blank=True)
     dcat_warnings = models.JSONField(_("DCAT-AP warnings"), default=list, blank=True)
@@ -212,10 +280,41 @@ class Dataset(VersionedModel):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return self.display_title
 
     def get_absolute_url(self) -> str:
         return reverse("datagov:dataset_detail", kwargs={"slug": self.slug})
+
+    def refresh_search(self) -> None:
+        from edile.datagov.search import index_text
+
+        titles = [self.title_fr, self.title_en, *(self.title_other or {}).values()]
+        self.search_title = index_text(*titles)
+        others = [" ".join(words) for words in (self.keywords_other or {}).values()]
+        self.search_text = index_text(
+            *titles,
+            self.description_fr,
+            self.description_en,
+            *(self.description_other or {}).values(),
+            self.keywords,
+            *others,
+        )
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.refresh_search()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search_title", "search_text"}  # type: ignore[misc]
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    @property
+    def display_title(self) -> str:
+        """The title in the reader's language, else the other one, else the source's own."""
+        return self.title or next(iter(self.title_other.values()), "")
+
+    @property
+    def display_description(self) -> str:
+        return self.description or next(iter(self.description_other.values()), "")
 
     @property
     def is_open(self) -> bool:
@@ -237,6 +336,24 @@ class DistributionFormat(models.TextChoices):
     ZIP = "ZIP", "ZIP"
     SHP = "SHP", "Shapefile"
     API = "API", "API"
+    XLS = "XLS", "XLS"
+    GML = "GML", "GML"
+    KML = "KML", "KML"
+    KMZ = "KMZ", "KMZ"
+    GPKG = "GPKG", "GeoPackage"
+    WMS = "WMS", "WMS"
+    WFS = "WFS", "WFS"
+    RDF_XML = "RDF_XML", "RDF/XML"
+    TURTLE = "TURTLE", "Turtle"
+    JSON_LD = "JSON_LD", "JSON-LD"
+    HTML = "HTML", "HTML"
+    TXT = "TXT", _("Text")
+    DOCX = "DOCX", "DOCX"
+    ODT = "ODT", "ODT"
+    TIFF = "TIFF", "TIFF"
+    PNG = "PNG", "PNG"
+    JPEG = "JPEG", "JPEG"
+    PARQUET = "PARQUET", "Parquet"
     OTHER = "OTHER", _("Other")
 
 
@@ -247,12 +364,24 @@ class Distribution(TimeStampedModel):
         Dataset, on_delete=models.CASCADE, related_name="distributions", verbose_name=_("dataset")
     )
     title = models.CharField(_("title"), max_length=250, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    language = models.CharField(
+        _("language of the title"), max_length=8, blank=True, help_text=_("fr, en, de…")
+    )
+    identifier = models.CharField(
+        _("identifier at the source"),
+        max_length=500,
+        blank=True,
+        help_text=_("Harvesting matches files on it, so that they keep their address."),
+    )
+    access_url = models.URLField(_("access page"), blank=True, max_length=500)
     file = models.FileField(_("file"), upload_to="datagov/%Y/%m/", blank=True, max_length=300)
     url = models.URLField(_("link"), blank=True, max_length=500)
     format = models.CharField(_("format"), max_length=10, choices=DistributionFormat.choices)
     media_type = models.CharField(_("media type"), max_length=100, blank=True)
     byte_size = models.PositiveBigIntegerField(_("size in bytes"), null=True, blank=True)
-    checksum = models.CharField(_("SHA-256 checksum"), max_length=64, blank=True)
+    checksum = models.CharField(_("checksum"), max_length=128, blank=True)
+    checksum_algorithm = models.CharField(_("checksum algorithm"), max_length=20, default="sha256")
     history = HistoricalRecords()
 
     class Meta:
@@ -276,11 +405,166 @@ class Distribution(TimeStampedModel):
         return bool(self.file)
 
 
+class HarvestKind(models.TextChoices):
+    CKAN = "ckan", _("CKAN portal (action API)")
+    DCAT = "dcat", _("DCAT-AP file or endpoint (RDF/XML, Turtle, JSON-LD, N-Triples)")
+
+
+class HarvestSchedule(models.TextChoices):
+    MANUAL = "manual", _("Only when run by hand")
+    DAILY = "daily", _("Daily")
+    WEEKLY = "weekly", _("Weekly")
+    MONTHLY = "monthly", _("Monthly")
+
+
+SCHEDULE_DAYS = {HarvestSchedule.DAILY: 1, HarvestSchedule.WEEKLY: 7, HarvestSchedule.MONTHLY: 30}
+
+
+class HarvestSource(TimeStampedModel):
+    """A city's existing catalogue, harvested by URL on a schedule."""
+
+    name = models.CharField(_("name"), max_length=200)
+    url = models.URLField(
+        _("address"),
+        max_length=500,
+        help_text=_("For CKAN, the portal's root (https://data.example.org/)."),
+    )
+    kind = models.CharField(_("kind"), max_length=8, choices=HarvestKind.choices)
+    publisher = models.ForeignKey(
+        "members.LocalGovernment",
+        on_delete=models.PROTECT,
+        related_name="harvest_sources",
+        verbose_name=_("city"),
+    )
+    schedule = models.CharField(
+        _("schedule"),
+        max_length=10,
+        choices=HarvestSchedule.choices,
+        default=HarvestSchedule.WEEKLY,
+    )
+    default_licence = models.CharField(
+        _("default licence"),
+        max_length=20,
+        choices=Licence.choices,
+        blank=True,
+        help_text=_("For records that state no licence."),
+    )
+    default_contact_name = models.CharField(_("default contact point"), max_length=200, blank=True)
+    default_contact_email = models.EmailField(
+        _("default contact e-mail address"),
+        blank=True,
+        help_text=_("For records that give no contact e-mail address."),
+    )
+    default_language = models.CharField(
+        _("language of untagged text"),
+        max_length=2,
+        choices=[("fr", _("French")), ("en", _("English")), ("", _("Unknown"))],
+        default="fr",
+        blank=True,
+        help_text=_("The language of titles and descriptions that the source does not tag."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    last_run_at = models.DateTimeField(_("last run"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("harvest source")
+        verbose_name_plural = _("harvest sources")
+        ordering = ["publisher__name", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["publisher", "url"],
+                name="datagov_harvestsource_unique_url_per_city",
+                violation_error_message=_("This city already harvests this address."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("datagov:harvest_source_detail", kwargs={"pk": self.pk})
+
+    def is_due(self, now: dt.datetime) -> bool:
+        days = SCHEDULE_DAYS.get(self.schedule)
+        if not self.is_active or days is None:
+            return False
+        return self.last_run_at is None or now - self.last_run_at >= dt.timedelta(
+            days=days
+        ) - dt.timedelta(hours=1)
+
+
+class HarvestRunStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class HarvestRun(models.Model):
+    """One run of a source and its report (created, updated, unchanged, withdrawn, refused)."""
+
+    source = models.ForeignKey(
+        HarvestSource, on_delete=models.CASCADE, related_name="runs", verbose_name=_("source")
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=HarvestRunStatus.choices,
+        default=HarvestRunStatus.QUEUED,
+    )
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("started by"),
+    )
+    queued_at = models.DateTimeField(_("queued at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    pages = models.PositiveIntegerField(_("pages read"), default=0)
+    created = models.PositiveIntegerField(_("created"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    withdrawn = models.PositiveIntegerField(_("withdrawn"), default=0)
+    refused = models.JSONField(_("refused records"), default=list, blank=True)
+    flagged = models.JSONField(_("records imported with notes"), default=list, blank=True)
+    error = models.TextField(_("why the run stopped"), blank=True)
+
+    class Meta:
+        verbose_name = _("harvest run")
+        verbose_name_plural = _("harvest runs")
+        ordering = ["-queued_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.source} @ {self.queued_at:%Y-%m-%d %H:%M}"
+
+    def report(self) -> dict[str, object]:
+        return {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "withdrawn": self.withdrawn,
+            "refused": self.refused,
+        }
+
+
 class AccessRequestStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     APPROVED = "approved", _("Approved")
     REFUSED = "refused", _("Refused")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+    REVOKED = "revoked", _("Revoked")
 
 
 class LegalBasis(models.TextChoices):
@@ -333,6 +617,8 @@ class AccessRequest(TimeStampedModel):
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     expires_on = models.DateField(_("access expires on"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revocation_reason = models.TextField(_("reason for revocation"), blank=True)
     history = HistoricalRecords()
 
     class Meta:

@@ -28,6 +28,7 @@ class DatasetFilters(Schema):
     country: str = Field("", max_length=2, description="ISO 3166-1 alpha-2 code of the publisher.")
     theme: ThemeCode | None = None
     format: FormatCode | None = None
+    sort: Literal["", "relevance", "title", "modified"] = ""
     licence: LicenceCode | None = None
     classification: ClassificationCode | None = None
     limit: int = Field(20, ge=1, le=100)
@@ -146,3 +147,48 @@ class AccessRequestOut(Schema):
     refusal_reason: str
     expires_on: dt.date | None
     active: bool
+
+
+class HarvestSourceIn(Schema):
+    url: str = Field(..., max_length=500, description="For CKAN: the portal's root address.")
+    kind: Literal["ckan", "dcat"]
+    city: str = Field(..., max_length=200, description="The publishing member city's slug.")
+    name: str = Field("", max_length=200)
+    schedule: Literal["manual", "daily", "weekly", "monthly"] = "weekly"
+    default_licence: LicenceCode | Literal[""] = ""  # type: ignore[valid-type]
+    default_contact_name: str = Field("", max_length=200)
+    default_contact_email: str = Field("", max_length=254)
+    default_language: Literal["fr", "en", ""] = "fr"
+
+
+class HarvestSourceOut(Schema):
+    id: int
+    name: str
+    url: str
+    kind: str
+    city: str
+    schedule: str
+    default_licence: str
+    default_contact_email: str
+    default_language: str
+    last_run_at: dt.datetime | None
+
+
+class RefusedRecordOut(Schema):
+    record: str
+    reason: str
+
+
+class HarvestReportOut(Schema):
+    run: int
+    status: str
+    created: int
+    updated: int
+    unchanged: int
+    withdrawn: int
+    refused: list[RefusedRecordOut]
+    flagged: list[RefusedRecordOut]
+
+
+class Detail(Schema):
+    detail: str

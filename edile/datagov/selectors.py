@@ -8,14 +8,18 @@ import gc
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import reduce
+from operator import add, or_
 from typing import Any
 
-from django.db.models import Avg, Count, Prefetch, Q, QuerySet
+from django.db.models import Avg, Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce, Lower, NullIf
 from django.utils.translation import get_language
 from django_countries import countries as country_names
 
 from edile.accounts.models import RoleCode
 from edile.accounts.selectors import has_role, scoped_local_government_ids
+from edile.datagov import search
 from edile.datagov.models import (
     AccessRequest,
     AccessRequestStatus,
@@ -24,6 +28,7 @@ from edile.datagov.models import (
     DataTheme,
     Distribution,
     DistributionFormat,
+    HarvestSource,
     Licence,
     MaturityAssessment,
     MaturityDimension,
@@ -57,7 +62,8 @@ def visibility_q(user: Any) -> Q:
 
 
 def dataset_visible(user: Any) -> QuerySet[Dataset]:
-    return Dataset.objects.filter(visibility_q(user))
+    """Withdrawn datasets (gone from their harvest source) are kept but listed nowhere."""
+    return Dataset.objects.filter(visibility_q(user), withdrawn_at__isnull=True)
 
 
 @dataclass(frozen=True)
@@ -69,23 +75,22 @@ class DatasetFilters:
     format: str = ""
     licence: str = ""
     classification: str = ""
+    sort: str = ""  # "" (relevance when searching, else last modified), "title", "modified"
 
 
+SORTS = ("relevance", "title", "modified")
 FACET_NAMES = ("publisher", "country", "theme", "format", "licence", "classification")
 
 
 def _filtered(user: Any, filters: DatasetFilters, *, skip: str = "") -> QuerySet[Dataset]:
     qs = dataset_visible(user)
     if filters.q:
-        words = filters.q.split()[:8]
-        for word in words:
-            qs = qs.filter(
-                Q(title_fr__icontains=word)
-                | Q(title_en__icontains=word)
-                | Q(description_fr__icontains=word)
-                | Q(description_en__icontains=word)
-                | Q(keywords__icontains=word)
-            )
+        # Folded, stemmed French and English terms (search.py): the same on both databases.
+        for terms in search.query_terms(filters.q):
+            match = Q()
+            for term in terms:
+                match |= Q(search_text__contains=f" {term} ")
+            qs = qs.filter(match)
     if filters.publisher and skip != "publisher":
         if filters.publisher == "association":
             qs = qs.filter(publisher__isnull=True)
@@ -107,7 +112,7 @@ def _filtered(user: Any, filters: DatasetFilters, *, skip: str = "") -> QuerySet
 def dataset_search(user: Any, filters: DatasetFilters) -> QuerySet[Dataset]:
     """The matching datasets, with what a result row shows, in a constant number of queries."""
     ids = _filtered(user, filters).values("pk")
-    return (
+    qs = (
         Dataset.objects.filter(pk__in=ids)
         .select_related("publisher")
         .prefetch_related(
@@ -116,8 +121,27 @@ def dataset_search(user: Any, filters: DatasetFilters) -> QuerySet[Dataset]:
                 "distributions", queryset=Distribution.objects.only("pk", "dataset_id", "format")
             ),
         )
-        .order_by("-modified", "pk")
     )
+    if filters.sort == "title":
+        lang, other = ("en", "fr") if _lang() == "en" else ("fr", "en")
+        shown = Coalesce(NullIf(F(f"title_{lang}"), Value("")), F(f"title_{other}"))
+        return qs.order_by(Lower(shown), "pk")
+    terms = search.query_terms(filters.q) if filters.q else []
+    if filters.sort == "modified" or not terms:
+        return qs.order_by("-modified", "pk")
+    # Relevance: the query words found in the title first, then the most recently modified.
+    hits = [
+        Case(
+            When(
+                reduce(or_, [Q(search_title__contains=f" {t} ") for t in word_terms]),
+                then=Value(1),
+            ),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+        for word_terms in terms
+    ]
+    return qs.annotate(title_hits=reduce(add, hits)).order_by("-title_hits", "-modified", "pk")
 
 
 @dataclass
@@ -432,3 +456,24 @@ def maturity_history(local_government: LocalGovernment) -> dict[str, Any]:
 
 def themes() -> QuerySet[Theme]:
     return Theme.objects.order_by("code")
+
+
+def harvest_sources_for(user: Any) -> QuerySet[HarvestSource]:
+    """The harvest sources of the cities `user` may harvest for (all of them for staff)."""
+    qs = HarvestSource.objects.select_related("publisher")
+    if has_role(user, RoleCode.SECRETARIAT, RoleCode.ADMINISTRATOR):
+        return qs
+    return qs.filter(publisher_id__in=scoped_local_government_ids(user, RoleCode.FOCAL_POINT))
+
+
+def current_accesses(dataset: Dataset, today: dt.date | None = None) -> QuerySet[AccessRequest]:
+    """The live accesses to `dataset` (approved, not lapsed, not revoked), soonest to end first."""
+    return (
+        AccessRequest.objects.filter(
+            dataset=dataset,
+            status=AccessRequestStatus.APPROVED,
+            expires_on__gte=today or dt.date.today(),
+        )
+        .select_related("requester")
+        .order_by("expires_on", "pk")
+    )

@@ -16,11 +16,15 @@ urlpatterns = [
     ),
     path("requests/", views.requests, name="requests"),
     path("requests/<int:pk>/decide/", views.access_request_decide, name="access_request_decide"),
+    path("requests/<int:pk>/revoke/", views.access_request_revoke, name="access_request_revoke"),
     path(
         "requests/<int:pk>/withdraw/", views.access_request_withdraw, name="access_request_withdraw"
     ),
     path("licences/", views.licences, name="licences"),
     path("harvest/", views.harvest_upload, name="harvest"),
+    path("harvest/sources/", views.harvest_sources, name="harvest_sources"),
+    path("harvest/sources/<int:pk>/", views.harvest_source_detail, name="harvest_source_detail"),
+    path("harvest/sources/<int:pk>/run/", views.harvest_source_run, name="harvest_source_run"),
     path("register/", views.register_index, name="register_index"),
     path("register/<slug:controller>/", views.register_detail, name="register_detail"),
     path(

@@ -22,7 +22,7 @@ from edile.core.errors import ServiceError
 from edile.core.exports import tabular_response
 from edile.core.htmx import render_page_or_fragment
 from edile.core.pdf import build_pdf, paragraph, pdf_response
-from edile.datagov import harvest, selectors, services
+from edile.datagov import exports, harvest, selectors, services
 from edile.datagov.forms import (
     AccessRequestForm,
     ActionForm,
@@ -31,6 +31,7 @@ from edile.datagov.forms import (
     DistributionFileForm,
     DistributionLinkForm,
     HarvestForm,
+    HarvestSourceForm,
     MaturityAssessmentForm,
     ProcessingRecordForm,
     SearchForm,
@@ -55,7 +56,7 @@ PAGE_SIZE = 20
 def _filters(form: SearchForm) -> selectors.DatasetFilters:
     data = form.cleaned_data if form.is_valid() else {}
     return selectors.DatasetFilters(
-        **{k: (data.get(k) or "") for k in selectors.FACET_NAMES + ("q",)}
+        **{k: (data.get(k) or "") for k in selectors.FACET_NAMES + ("q", "sort")}
     )
 
 
@@ -113,6 +114,9 @@ def _visible_dataset(request: HttpRequest, slug: str) -> Dataset:
 
 def dataset_detail(request: HttpRequest, slug: str) -> HttpResponse:
     dataset = _visible_dataset(request, slug)
+    rdf = exports.dataset_rdf_response(request, dataset, "text/html")
+    if rdf is not None:  # content negotiation: the same page answers DCAT-AP to harvesters
+        return rdf
     user = request.user
     my_requests = []
     if user.is_authenticated:
@@ -126,6 +130,9 @@ def dataset_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "can_change": user.has_perm("datagov.change_dataset", dataset),
         "can_request": user.has_perm("datagov.request_access", dataset),
         "my_requests": my_requests,
+        "current_accesses": list(selectors.current_accesses(dataset))
+        if user.has_perm("datagov.decide_access", dataset)
+        else [],
         "file_form": DistributionFileForm(),
         "link_form": DistributionLinkForm(),
     }
@@ -624,10 +631,8 @@ def harvest_upload(request: HttpRequest) -> HttpResponse:
                 publisher=form.cleaned_data["publisher"],
                 data=upload.read(),
                 filename=upload.name or "",
+                defaults=form.defaults(),
             )
-        except harvest.HarvestRefused as exc:
-            errors = [exc.message, *[str(e) for e in exc.report.errors]]
-            status = 400
         except ServiceError as exc:
             errors = [exc.message]
             status = 400
@@ -637,3 +642,86 @@ def harvest_upload(request: HttpRequest) -> HttpResponse:
         {"form": form, "report": report, "errors": errors},
         status=status,
     )
+
+
+@login_required
+def harvest_sources(request: HttpRequest) -> HttpResponse:
+    """The sources the user may harvest for, and a form to add one."""
+    publishers = _publishers_for(request.user)
+    if not publishers.exists():
+        raise PermissionDenied
+    form = HarvestSourceForm(request.POST or None, publishers=publishers)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if k != "publisher"}
+            try:
+                source = harvest.harvest_source_create(
+                    user=request.user, publisher=form.cleaned_data["publisher"], **data
+                )
+            except ServiceError as exc:
+                form.add_error(None, exc.message)
+                status = 400
+            else:
+                messages.success(request, _("Source added: run it to see its report."))
+                return redirect(source)
+        else:
+            status = 400
+    sources = selectors.harvest_sources_for(request.user)
+    return render(
+        request,
+        "datagov/harvest_sources.html",
+        {"form": form, "sources": sources},
+        status=status,
+    )
+
+
+def _source_or_404(request: HttpRequest, pk: int) -> Any:
+    source = selectors.harvest_sources_for(request.user).filter(pk=pk).first()
+    if source is None:
+        raise Http404
+    return source
+
+
+@login_required
+def harvest_source_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    source = _source_or_404(request, pk)
+    runs = list(source.runs.all()[:20])
+    return render(
+        request,
+        "datagov/harvest_source_detail.html",
+        {"source": source, "runs": runs, "last": runs[0] if runs else None},
+    )
+
+
+@login_required
+@require_POST
+def harvest_source_run(request: HttpRequest, pk: int) -> HttpResponse:
+    source = _source_or_404(request, pk)
+    try:
+        run = harvest.harvest_run_start(user=request.user, source=source)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        if run.status in {"done", "failed"}:
+            messages.success(request, _("Harvest finished: its report is below."))
+        else:
+            messages.success(request, _("Harvest queued: its report appears here when it is done."))
+    return redirect(source)
+
+
+@login_required
+@require_POST
+def access_request_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    access = get_object_or_404(AccessRequest.objects.select_related("dataset"), pk=pk)
+    if not request.user.has_perm("datagov.decide_access", access.dataset):
+        raise Http404
+    try:
+        services.access_request_revoke(
+            user=request.user, access_request=access, reason=request.POST.get("reason", "")
+        )
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Access revoked; the requester has been told why."))
+    return redirect(access.dataset)

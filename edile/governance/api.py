@@ -11,20 +11,27 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from edile.accounts.api_auth import required_user
 from edile.core.errors import ServiceError
-from edile.governance import exports, selectors, services
-from edile.governance.models import Meeting, Resolution, Vote
+from edile.governance import evaluation, exports, selectors, services
+from edile.governance.models import Amendment, Meeting, Resolution, Vote
 from edile.governance.schemas import (
+    AmendmentDecisionIn,
+    AmendmentIn,
+    AmendmentOut,
     BallotIn,
     BallotOut,
     CheckInIn,
     CheckInOut,
+    ErrorOut,
     MeetingFilters,
     MeetingOut,
     RegistrationIn,
     RegistrationOut,
     ResolutionDetailOut,
     ResolutionFilters,
+    ResolutionIn,
     ResolutionOut,
+    RuleEvaluateIn,
+    RuleEvaluateOut,
     VoteFilters,
     VoteOut,
 )
@@ -142,23 +149,135 @@ def list_resolutions(request: HttpRequest, filters: Query[ResolutionFilters]) ->
     return _LazyRows(qs, _resolution)
 
 
-@router.get("/resolutions/{slug}", response=ResolutionDetailOut)
-def get_resolution(request: HttpRequest, slug: str) -> Any:
-    try:
-        r = selectors.resolution_detail(request.user, slug)
-    except Resolution.DoesNotExist:
-        raise Http404(_("No resolution with this slug.")) from None
+def _resolution_detail(r: Resolution) -> dict[str, Any]:
     versions = list(r.versions.all())
     paragraphs = [
-        {"number": p.number, "text_fr": p.text_fr, "text_en": p.text_en}
+        {"number": p.number, "key": p.key, "text_fr": p.text_fr, "text_en": p.text_en}
         for p in (versions[-1].paragraphs.all() if versions else [])
     ]
     return {
         **_resolution(r),
         "authentic_language": r.authentic_language,
+        "version": versions[-1].number if versions else 0,
         "paragraphs": paragraphs,
         "votes": [v.pk for v in r.votes.all()],
+        "amendments": [a.pk for a in r.amendments.all()],
     }
+
+
+def _amendment(a: Amendment, conflicts: dict[int, list[Amendment]]) -> dict[str, Any]:
+    return {
+        "id": a.pk,
+        "number": a.number,
+        "resolution": a.resolution.slug,
+        "version": a.base_version.number if a.base_version_id else None,
+        "paragraph": a.paragraph_number,
+        "paragraph_key": a.paragraph_key,
+        "action": a.operation,
+        "state": a.state,
+        "text_fr": a.text_fr or "",
+        "text_en": a.text_en or "",
+        "conflicts_with": [b.pk for b in conflicts.get(a.pk, [])],
+    }
+
+
+@router.get("/resolutions/{slug}", response={200: ResolutionDetailOut, 404: ErrorOut})
+def get_resolution(request: HttpRequest, slug: str) -> Any:
+    """A resolution with its current text's paragraphs in both languages."""
+    try:
+        r = selectors.resolution_detail(request.user, slug)
+    except Resolution.DoesNotExist:
+        raise Http404(_("No resolution with this slug.")) from None
+    return _resolution_detail(r)
+
+
+@router.post(
+    "/resolutions",
+    response={201: ResolutionDetailOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    auth=required_user,
+)
+def create_resolution(request: HttpRequest, payload: ResolutionIn) -> Any:
+    """Table a resolution at a session (the secretariat): titles and texts in both languages,
+    split into numbered paragraphs (a blank line separates them)."""
+    meeting = Meeting.objects.filter(slug=payload.meeting).first()
+    if meeting is None:
+        raise Http404(_("meeting: no session with this slug."))
+    r = services.resolution_create(
+        user=request.user,
+        meeting=meeting,
+        title_fr=payload.title_fr,
+        title_en=payload.title_en,
+        text_fr=payload.text_fr,
+        text_en=payload.text_en,
+        number=payload.number,
+        kind=payload.kind,
+    )
+    return Status(201, _resolution_detail(selectors.resolution_detail(request.user, r.slug)))
+
+
+@router.post(
+    "/resolutions/{slug}/amendments",
+    response={201: AmendmentOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    auth=required_user,
+)
+def submit_amendment(request: HttpRequest, slug: str, payload: AmendmentIn) -> Any:
+    """Submit an amendment to paragraph `paragraph` of version `version` (replace, delete or
+    insert a paragraph after it); the answer flags the pending amendments it conflicts with."""
+    try:
+        r = selectors.resolution_detail(request.user, slug)
+    except Resolution.DoesNotExist:
+        raise Http404(_("No resolution with this slug.")) from None
+    submitter = None
+    if payload.local_government:
+        submitter = LocalGovernment.objects.filter(slug=payload.local_government).first()
+        if submitter is None:
+            raise ServiceError(_("local_government: no city with this slug."))
+    a = services.amendment_submit(
+        user=request.user,
+        resolution=r,
+        version=payload.version,
+        paragraph_number=payload.paragraph,
+        operation=payload.action,
+        text_fr=payload.text_fr,
+        text_en=payload.text_en,
+        justification_fr=payload.justification_fr,
+        justification_en=payload.justification_en,
+        submitter=submitter,
+    )
+    r = selectors.resolution_detail(request.user, slug)
+    a = next(x for x in r.amendments.all() if x.pk == a.pk)
+    return Status(201, _amendment(a, selectors.amendment_conflicts(r)))
+
+
+@router.post(
+    "/amendments/{amendment_id}/decision",
+    response={200: AmendmentOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    auth=required_user,
+)
+def decide_amendment(request: HttpRequest, amendment_id: int, payload: AmendmentDecisionIn) -> Any:
+    """Adopt or reject an amendment: `{"decision": "adopted"|"rejected"}` by the secretariat,
+    or `{"vote": id}` from a closed vote on it (a vote's result cannot be overridden)."""
+    a = (
+        Amendment.objects.select_related("resolution", "resolution__meeting")
+        .filter(pk=amendment_id)
+        .first()
+    )
+    if (
+        a is None
+        or a.resolution.state == "draft"
+        and not request.user.has_perm("governance.manage")
+    ):
+        raise Http404(_("No amendment with this id."))
+    vote = None
+    if payload.vote is not None:
+        vote = Vote.objects.filter(pk=payload.vote).first()
+        if vote is None:
+            raise ServiceError(_("vote: no vote with this id."))
+    adopted = None if payload.decision is None else payload.decision == "adopted"
+    services.amendment_decide(user=request.user, amendment=a, adopted=adopted, vote=vote)
+    r = selectors.resolution_detail(request.user, a.resolution.slug)
+    a = next(x for x in r.amendments.all() if x.pk == a.pk)
+    return _amendment(a, selectors.amendment_conflicts(r))
 
 
 @router.get("/votes", response=list[VoteOut])
@@ -171,7 +290,11 @@ def list_votes(request: HttpRequest, filters: Query[VoteFilters]) -> Any:
     return _LazyRows(qs, _vote)
 
 
-@router.post("/votes/{vote_id}/ballots", response={201: BallotOut}, auth=required_user)
+@router.post(
+    "/votes/{vote_id}/ballots",
+    response={201: BallotOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    auth=required_user,
+)
 def cast_ballot(request: HttpRequest, vote_id: int, payload: BallotIn) -> Any:
     """A delegate casts their city's vote (or the vote of a city whose proxy it holds)."""
     try:
@@ -234,10 +357,26 @@ def register(request: HttpRequest, slug: str, payload: RegistrationIn) -> Any:
     )
 
 
-@router.post("/check-in", response=CheckInOut, auth=required_user)
+@router.post(
+    "/check-in",
+    response={200: CheckInOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    auth=required_user,
+)
 def check_in(request: HttpRequest, payload: CheckInIn) -> Any:
-    """Scan a badge (the secretariat): marks the person, and their city, present."""
-    registration, first = services.registration_check_in(user=request.user, token=payload.code)
+    """Scan a badge (the secretariat): at the congress desk (`congress`) it records arrival;
+    at a session's door (`session`) it makes the delegate's city present at that session."""
+    congress = session = None
+    if payload.congress:
+        congress = Meeting.objects.filter(slug=payload.congress, kind="congress").first()
+        if congress is None:
+            raise Http404(_("No congress with this slug."))
+    if payload.session:
+        session = Meeting.objects.filter(slug=payload.session).first()
+        if session is None:
+            raise Http404(_("meeting: no session with this slug."))
+    registration, first = services.registration_check_in(
+        user=request.user, token=payload.code, congress=congress, session=session
+    )
     return {
         "registration": str(registration),
         "first_scan": first,
@@ -245,3 +384,11 @@ def check_in(request: HttpRequest, payload: CheckInIn) -> Any:
         if registration.local_government_id
         else None,
     }
+
+
+@router.post("/rules/evaluate", response={200: RuleEvaluateOut, 400: ErrorOut, 422: ErrorOut})
+def evaluate_rule(request: HttpRequest, payload: RuleEvaluateIn) -> Any:
+    """Evaluate a decision rule on counts with the one function every vote goes through:
+    quorum reached, tie, adopted, the fewest yes votes that would have adopted it, and the
+    explanation in French and English. Anyone may call it."""
+    return evaluation.evaluate_payload(payload.dict()).as_api()

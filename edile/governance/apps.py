@@ -8,4 +8,8 @@ class GovernanceConfig(AppConfig):
     verbose_name = _("Governance")
 
     def ready(self) -> None:
+        from edile.core import retention
         from edile.governance import permissions  # noqa: F401  (registers the rules)
+        from edile.governance.services import registration_anonymise_expired
+
+        retention.register("governance.registrations", registration_anonymise_expired)

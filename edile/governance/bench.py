@@ -165,7 +165,10 @@ def run(out: TextIO) -> None:
     _timed(
         out,
         "check-in of one badge (service)",
-        [(lambda t=t: services.registration_check_in(user=staff, token=str(t))) for t in tokens],
+        [
+            (lambda t=t: services.registration_check_in(user=staff, token=str(t), session=session))
+            for t in tokens
+        ],
     )
 
     def close_one(resolution: Resolution) -> Callable[[], Any]:
@@ -176,7 +179,7 @@ def run(out: TextIO) -> None:
             Ballot(vote=vote, local_government=lg, option=("yes", "no", "abstain")[i % 3])
             for i, lg in enumerate(world["cities"])
         )
-        return lambda: services.vote_close(user=staff, vote=vote)
+        return lambda: services.vote_close(user=staff, vote=vote, confirm_missing=True)
 
     _timed(
         out,
@@ -186,3 +189,168 @@ def run(out: TextIO) -> None:
     vote = Vote.objects.filter(meeting=session).first()
     measure(out, "vote page (roll call of all cities)", f"/fr/governance/votes/{vote.pk}/")
     measure(out, "API votes list", "/api/v1/governance/votes?meeting=gov-bench-ga")
+    run_burst(out)
+
+
+# ---------------------------------------------------------------------------------------------
+# Votes under a burst: 300 delegates cast their ballots within 10 seconds.
+
+BURST_BALLOTS = int(os.environ.get("EDILE_BENCH_BURST", "300"))
+BURST_WORKERS = int(os.environ.get("EDILE_BENCH_BURST_WORKERS", "30"))
+
+
+def burst_world(n: int, *, prefix: str = "gov-burst") -> dict[str, Any]:
+    """`n` member cities seated and present at a General Assembly, one delegate each, and a
+    secret vote and a roll-call vote open (committed: the burst's threads must see them)."""
+    from edile.accounts.models import Role, RoleAssignment, RoleCode, User
+
+    with transaction.atomic():
+        LocalGovernment.objects.bulk_create(
+            LocalGovernment(
+                name=f"Ville B{i}",
+                name_fr=f"Ville B{i}",
+                name_en=f"City B{i}",
+                slug=f"{prefix}-{i}",
+                country="FR",
+            )
+            for i in range(n)
+        )
+        cities = list(LocalGovernment.objects.filter(slug__startswith=f"{prefix}-").order_by("pk"))
+        Membership.objects.bulk_create(
+            Membership(local_government=lg, joined_on=dt.date(2000, 1, 1)) for lg in cities
+        )
+        body = Body.objects.create(
+            slug=f"{prefix}-assembly", name="AG", name_fr="AG", kind=BodyKind.GENERAL_ASSEMBLY
+        )
+        Seat.objects.bulk_create(
+            Seat(body=body, local_government=lg, start=dt.date(2000, 1, 1)) for lg in cities
+        )
+        session = Meeting.objects.create(
+            slug=f"{prefix}-ga",
+            kind=MeetingKind.GENERAL_ASSEMBLY,
+            body=body,
+            title="AG",
+            title_fr="AG",
+            start=START,
+            end=START + dt.timedelta(hours=4),
+        )
+        Attendance.objects.bulk_create(
+            Attendance(meeting=session, local_government=lg, status="present") for lg in cities
+        )
+        rule = DecisionRule.objects.create(
+            code=f"{prefix}-rule", label="Majorité", label_fr="Majorité"
+        )
+        User.objects.bulk_create(
+            User(email=f"{prefix}-{i}@example.org", password="!") for i in range(n)
+        )
+        users = list(User.objects.filter(email__startswith=f"{prefix}-").order_by("pk"))
+        delegate = Role.objects.get(code=RoleCode.DELEGATE)
+        RoleAssignment.objects.bulk_create(
+            RoleAssignment(user=u, role=delegate, local_government=lg)
+            for u, lg in zip(users, cities, strict=True)
+        )
+        staff = User.objects.create_user(email=f"{prefix}-staff@example.org", password=None)
+        RoleAssignment.objects.create(user=staff, role=Role.objects.get(code=RoleCode.SECRETARIAT))
+        votes = {}
+        for key, mode in (
+            (VoteMode.SECRET, VoteMode.SECRET),
+            (VoteMode.ROLL_CALL, VoteMode.ROLL_CALL),
+            ("at_once", VoteMode.SECRET),
+        ):
+            resolution = Resolution.objects.create(
+                slug=f"{prefix}-{key}",
+                title=f"R {key}",
+                title_fr=f"R {key}",
+                body=body,
+                meeting=session,
+                rule=rule,
+                state="tabled",
+            )
+            votes[key] = services.vote_open(
+                user=staff, resolution=resolution, meeting=session, mode=mode
+            )
+    return {"cities": cities, "users": users, "votes": votes, "staff": staff, "session": session}
+
+
+def burst(
+    vote: Vote, users: list[Any], cities: list[Any], *, workers: int, window: float = 0.0
+) -> dict[str, Any]:
+    """Every delegate casts their city's ballot, `workers` threads at a time (each thread its
+    own database connection). With `window` > 0 the ballots arrive evenly within that many
+    seconds (300 in 10 s: one every 33 ms); with 0 they all arrive at once. Returns the time
+    to the last answer, latencies, the errors by kind and what was counted."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connections
+
+    options = ("yes", "no", "abstain")
+    n = len(users)
+    start = time.perf_counter()
+
+    def cast(i: int) -> tuple[str, float]:
+        due = start + window * i / n
+        delay = due - time.perf_counter()
+        if delay > 0:
+            time.sleep(delay)
+        began = time.perf_counter()
+        try:
+            services.ballot_cast(
+                user=users[i], vote=vote, local_government=cities[i], option=options[i % 3]
+            )
+            return "ok", time.perf_counter() - began
+        except Exception as exc:  # noqa: BLE001 — a benchmark counts every failure
+            return f"{type(exc).__name__}: {str(exc)[:60]}", time.perf_counter() - began
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        outcomes = list(pool.map(cast, range(n)))
+    elapsed = time.perf_counter() - start
+    errors: dict[str, int] = {}
+    for outcome, _latency in outcomes:
+        if outcome != "ok":
+            errors[outcome] = errors.get(outcome, 0) + 1
+    latencies = sorted(latency for _o, latency in outcomes)
+    counts = services.vote_counts(Vote.objects.get(pk=vote.pk))
+    return {
+        "window": window,
+        "elapsed": elapsed,
+        "p50_ms": 1000 * latencies[len(latencies) // 2],
+        "p95_ms": 1000 * latencies[int(len(latencies) * 0.95) - 1],
+        "errors": errors,
+        "ok": sum(1 for o, _l in outcomes if o == "ok"),
+        "receipts": vote.receipts.count(),
+        "counted": counts["yes"] + counts["no"] + counts["abstain"],
+        "expected": {o: sum(1 for i in range(n) if options[i % 3] == o) for o in options},
+        "counts": counts,
+    }
+
+
+def run_burst(
+    out: TextIO, *, n: int = BURST_BALLOTS, workers: int = BURST_WORKERS, window: float = 10.0
+) -> list:
+    """Three polls: a secret ballot and a named roll call with the ballots arriving within
+    `window` seconds, and a secret ballot with all of them at once."""
+    vendor = connection.vendor
+    out.write(f"  burst: {n} delegates, {workers} threads, {vendor}\n")
+    world = burst_world(n)
+    results = []
+    runs = [
+        ("secret", world["votes"][VoteMode.SECRET], window),
+        ("roll_call", world["votes"][VoteMode.ROLL_CALL], window),
+        ("at_once", world["votes"]["at_once"], 0.0),
+    ]
+    for label, vote, win in runs:
+        r = burst(vote, world["users"], world["cities"], workers=workers, window=win)
+        errors = sum(r["errors"].values())
+        arrival = f"within {win:.0f} s" if win else "all at once"
+        out.write(
+            f"  burst {label:<9} {n} ballots {arrival:<12}: last answer at {r['elapsed']:5.2f} s, "
+            f"p50 {r['p50_ms']:6.0f} ms, p95 {r['p95_ms']:6.0f} ms, {errors} errors, "
+            f"{r['receipts']} receipts, {r['counted']} counted "
+            f"(yes {r['counts']['yes']}, no {r['counts']['no']}, abstain {r['counts']['abstain']})\n"
+        )
+        for kind, count in sorted(r["errors"].items()):
+            out.write(f"      {count:4d} × {kind}\n")
+        results.append((label, r))
+    return results

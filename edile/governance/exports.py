@@ -290,7 +290,7 @@ def _document(lang: str) -> dict[str, Any]:
             ],
             "explanation": v.explanation_en if lang == "en" else v.explanation_fr,
         }
-        if v.mode == VoteMode.ROLL_CALL:
+        if v.mode == VoteMode.ROLL_CALL and v.status == VoteStatus.CLOSED:
             row["votes"] = [
                 {
                     "id": f"vote/{b.pk}",

@@ -105,9 +105,10 @@ class VoteOpenForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["meeting"].queryset = Meeting.objects.filter(body__isnull=False).order_by(
-            "-start"
+        self.fields["meeting"].queryset = (
+            Meeting.objects.filter(body__isnull=False).select_related("parent").order_by("-start")
         )
+        self.fields["meeting"].label_from_instance = meeting_choice_label
 
 
 class BallotForm(forms.Form):
@@ -138,6 +139,10 @@ class CloseForm(forms.Form):
         label=_("Chair's casting vote (used only to break a tie)"),
         required=False,
         choices=[("", _("None")), (BallotOption.YES, _("Yes")), (BallotOption.NO, _("No"))],
+    )
+    confirm_missing = forms.BooleanField(
+        label=_("Close even though some cities present or represented have not voted"),
+        required=False,
     )
 
 
@@ -186,3 +191,206 @@ class ReviewForm(forms.Form):
     comment = forms.CharField(
         label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Setup pages (the secretariat prepares a congress without the admin)
+
+
+def meeting_choice_label(meeting: Meeting) -> str:
+    """A meeting told apart from its namesakes: "General Assembly — AIMF Congress, Phnom Penh
+    2019 — 4 Dec 2019" (two assemblies of different years are never the same line)."""
+    import zoneinfo
+
+    from edile.core.formatting import format_date
+
+    local = meeting.start.astimezone(zoneinfo.ZoneInfo(meeting.timezone or "UTC")).date()
+    parts = [str(meeting.title)]
+    if meeting.parent_id:
+        parts.append(str(meeting.parent.title))
+    elif meeting.venue:
+        parts.append(str(meeting.venue))
+    parts.append(format_date(local))
+    return " — ".join(parts)
+
+
+def _timezones() -> list[tuple[str, str]]:
+    import zoneinfo
+
+    return [(tz, tz.replace("_", " ")) for tz in sorted(zoneinfo.available_timezones())]
+
+
+class MeetingSetupForm(forms.Form):
+    """A congress or a session; times are typed in the venue's own time zone."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=[])
+    title_fr = forms.CharField(label=_("Title (French)"), max_length=250)
+    title_en = forms.CharField(label=_("Title (English)"), max_length=250, required=False)
+    body = forms.ModelChoiceField(
+        label=_("Convening body"),
+        queryset=None,
+        required=False,
+        help_text=_("For a statutory session (it votes): the body that meets."),
+    )
+    venue = forms.CharField(label=_("Venue"), max_length=250, required=False)
+    timezone = forms.ChoiceField(
+        label=_("Venue's time zone"),
+        choices=[],
+        help_text=_("Times below are the venue's local times, as on the programme."),
+    )
+    start_date = forms.DateField(
+        label=_("Start date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    start_time = forms.TimeField(
+        label=_("Start time"), widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    end_date = forms.DateField(label=_("End date"), widget=forms.DateInput(attrs={"type": "date"}))
+    end_time = forms.TimeField(label=_("End time"), widget=forms.TimeInput(attrs={"type": "time"}))
+    capacity = forms.IntegerField(
+        label=_("Capacity"), required=False, min_value=1, max_value=100000
+    )
+    proxy_cap = forms.IntegerField(
+        label=_("Proxies per holder"), min_value=0, max_value=50, initial=2
+    )
+    convocation = forms.TypedChoiceField(
+        label=_("Convocation"),
+        choices=[(1, _("First convocation")), (2, _("Second convocation"))],
+        coerce=int,
+        initial=1,
+    )
+
+    def __init__(self, *args: Any, congress: Meeting | None = None, **kwargs: Any) -> None:
+        from edile.governance.models import Body, MeetingKind
+
+        super().__init__(*args, **kwargs)
+        self.congress = congress
+        kinds = [
+            (k, label)
+            for k, label in MeetingKind.choices
+            if (k == "congress") == (congress is None)
+        ]
+        self.fields["kind"].choices = kinds
+        self.fields["body"].queryset = Body.objects.order_by("kind", "name")
+        self.fields["timezone"].choices = _timezones()
+        if congress is None:
+            del self.fields["body"], self.fields["proxy_cap"], self.fields["convocation"]
+        elif not self.is_bound:
+            self.fields["timezone"].initial = congress.timezone
+            self.fields["venue"].initial = congress.venue
+
+    def clean(self) -> dict[str, Any]:
+        import datetime as dt
+        import zoneinfo
+
+        data = super().clean()
+        if self.errors:
+            return data
+        tz = zoneinfo.ZoneInfo(data["timezone"])
+        data["start"] = dt.datetime.combine(data["start_date"], data["start_time"], tzinfo=tz)
+        data["end"] = dt.datetime.combine(data["end_date"], data["end_time"], tzinfo=tz)
+        if data["end"] <= data["start"]:
+            self.add_error("end_time", _("The meeting must end after it starts."))
+        return data
+
+
+class DecisionRuleForm(forms.Form):
+    """A decision rule; the page previews it in plain words before saving."""
+
+    code = forms.SlugField(label=_("Code"), max_length=60)
+    label_fr = forms.CharField(label=_("Label (French)"), max_length=200)
+    label_en = forms.CharField(label=_("Label (English)"), max_length=200, required=False)
+    statutory_reference = forms.CharField(
+        label=_("Statutory reference"), max_length=120, required=False
+    )
+    quorum_base = forms.ChoiceField(label=_("Quorum"), choices=[])
+    quorum_fraction = forms.CharField(label=_("Quorum fraction"), initial="1/2", max_length=15)
+    quorum_comparator = forms.ChoiceField(label=_("Quorum comparison"), choices=[])
+    proxies_count_for_quorum = forms.BooleanField(
+        label=_("Proxies count for the quorum"), required=False, initial=True
+    )
+    quorum_on_second_convocation = forms.BooleanField(
+        label=_("Quorum also required on second convocation"), required=False
+    )
+    majority_base = forms.ChoiceField(label=_("Majority of"), choices=[])
+    majority_fraction = forms.CharField(label=_("Majority fraction"), initial="1/2", max_length=15)
+    comparator = forms.ChoiceField(label=_("Majority comparison"), choices=[])
+    tie_rule = forms.ChoiceField(label=_("Tie"), choices=[])
+    voting_unit = forms.ChoiceField(label=_("Voting unit"), choices=[])
+    max_proxies_per_holder = forms.IntegerField(
+        label=_("Proxies per holder"), min_value=0, max_value=50, initial=2
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from edile.governance.models import (
+            Comparator,
+            MajorityBase,
+            QuorumBase,
+            TieRule,
+            VotingUnit,
+        )
+
+        super().__init__(*args, **kwargs)
+        self.fields["quorum_base"].choices = QuorumBase.choices
+        self.fields["quorum_comparator"].choices = Comparator.choices
+        self.fields["majority_base"].choices = MajorityBase.choices
+        self.fields["comparator"].choices = Comparator.choices
+        self.fields["tie_rule"].choices = TieRule.choices
+        self.fields["voting_unit"].choices = VotingUnit.choices
+
+    def clean(self) -> dict[str, Any]:
+        from edile.core.errors import ServiceError
+        from edile.governance.evaluation import _fraction
+
+        data = super().clean()
+        for name in ("quorum_fraction", "majority_fraction"):
+            if name in data:
+                try:
+                    data[name] = _fraction(data[name], str(self.fields[name].label))
+                except ServiceError as exc:
+                    self.add_error(name, exc.message)
+        return data
+
+
+class ResolutionSetupForm(forms.Form):
+    """Paste a text in French and in English: blank lines separate the paragraphs."""
+
+    meeting = forms.ModelChoiceField(label=_("Session"), queryset=Meeting.objects.none())
+    number = forms.CharField(label=_("Number"), max_length=40, required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=[])
+    title_fr = forms.CharField(label=_("Title (French)"), max_length=300)
+    title_en = forms.CharField(label=_("Title (English)"), max_length=300, required=False)
+    text_fr = forms.CharField(
+        label=_("Text (French, authentic)"),
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=_("Separate paragraphs with a blank line."),
+    )
+    text_en = forms.CharField(
+        label=_("Text (English)"),
+        widget=forms.Textarea(attrs={"rows": 12}),
+        required=False,
+        help_text=_("The same paragraphs, in the same order."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from edile.governance.models import ResolutionKind
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = ResolutionKind.choices
+        field = self.fields["meeting"]
+        field.queryset = (
+            Meeting.objects.filter(body__isnull=False).select_related("parent").order_by("-start")
+        )
+        field.label_from_instance = meeting_choice_label
+
+
+class AgendaItemForm(forms.Form):
+    number = forms.CharField(label=_("Number"), max_length=20, help_text=_("For example 3 or 3.1."))
+    title_fr = forms.CharField(label=_("Title (French)"), max_length=300)
+    title_en = forms.CharField(label=_("Title (English)"), max_length=300, required=False)
+    parent = forms.ModelChoiceField(label=_("Under the item"), queryset=None, required=False)
+
+    def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = meeting.agenda_items.filter(parent__isnull=True).order_by(
+            "order"
+        )

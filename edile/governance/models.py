@@ -487,17 +487,18 @@ class SessionSignup(TimeStampedModel):
 
 class QuorumBase(models.TextChoices):
     NONE = "none", _("No quorum")
-    MEMBERS_ENTITLED = "members_entitled", _("Members entitled to vote")
+    MEMBERS = "members", _("Members entitled to vote")
 
 
 class MajorityBase(models.TextChoices):
-    VOTES_CAST = "votes_cast", _("Votes cast (abstentions not counted)")
-    VOTES_CAST_WITH_ABSTENTIONS = (
-        "votes_cast_with_abstentions",
+    # The values are the evaluation API's vocabulary (evaluation.py).
+    VOTES_CAST = "votes_cast", _("Votes cast (yes and no; abstentions not counted)")
+    VOTES_CAST_AND_ABSTENTIONS = (
+        "votes_cast_and_abstentions",
         _("Votes cast including abstentions"),
     )
-    PRESENT_AND_REPRESENTED = "present_and_represented", _("Members present and represented")
-    MEMBERS_ENTITLED = "members_entitled", _("Members entitled to vote")
+    ATTENDING = "attending", _("Members present and represented")
+    MEMBERS = "members", _("Members entitled to vote")
 
 
 class Comparator(models.TextChoices):
@@ -507,7 +508,8 @@ class Comparator(models.TextChoices):
 
 class TieRule(models.TextChoices):
     REJECTED = "rejected", _("A tie rejects the motion")
-    CHAIR_CASTING_VOTE = "chair_casting_vote", _("The chair has the casting vote")
+    CHAIR_DECIDES = "chair_decides", _("The chair's choice decides (voix prépondérante)")
+    CASTING_VOTE = "casting_vote", _("The chair's vote is added to its side")
 
 
 class VotingUnit(models.TextChoices):
@@ -526,10 +528,16 @@ class DecisionRule(TimeStampedModel):
         _("quorum base"),
         max_length=30,
         choices=QuorumBase.choices,
-        default=QuorumBase.MEMBERS_ENTITLED,
+        default=QuorumBase.MEMBERS,
     )
     quorum_numerator = models.PositiveSmallIntegerField(_("quorum numerator"), default=1)
     quorum_denominator = models.PositiveSmallIntegerField(_("quorum denominator"), default=2)
+    quorum_comparator = models.CharField(
+        _("quorum comparison"),
+        max_length=20,
+        choices=Comparator.choices,
+        default=Comparator.AT_LEAST,
+    )
     quorum_on_second_convocation = models.BooleanField(
         _("quorum also required on second convocation"), default=False
     )
@@ -584,6 +592,7 @@ class DecisionRule(TimeStampedModel):
             "quorum_base",
             "quorum_numerator",
             "quorum_denominator",
+            "quorum_comparator",
             "quorum_on_second_convocation",
             "proxies_count_for_quorum",
             "majority_base",
@@ -789,6 +798,9 @@ class Paragraph(models.Model):
         verbose_name=_("version"),
     )
     number = models.PositiveSmallIntegerField(_("number"))
+    # The paragraph's identity across versions: an amendment targets the key, so it changes
+    # the paragraph it meant whatever was adopted before it (numbers shift, keys do not).
+    key = models.PositiveIntegerField(_("identity"), default=0)
     # text: translated (translation.py).
     text = models.TextField(_("text"))
 
@@ -818,6 +830,8 @@ class AmendmentState(models.TextChoices):
     ADOPTED = "adopted", pgettext_lazy("amendment state", "Adopted")
     REJECTED = "rejected", pgettext_lazy("amendment state", "Rejected")
     WITHDRAWN = "withdrawn", pgettext_lazy("amendment state", "Withdrawn")
+    # Another amendment adopted on the same paragraph made this one moot.
+    LAPSED = "lapsed", pgettext_lazy("amendment state", "Lapsed")
 
 
 class Amendment(TimeStampedModel):
@@ -846,7 +860,13 @@ class Amendment(TimeStampedModel):
         related_name="amendments",
         verbose_name=_("amended version"),
     )
-    paragraph_number = models.PositiveSmallIntegerField(_("paragraph"))
+    paragraph_number = models.PositiveSmallIntegerField(
+        _("paragraph"), help_text=_("Its number in the amended version.")
+    )
+    paragraph_key = models.PositiveIntegerField(_("paragraph identity"), null=True, blank=True)
+    vote_order = models.PositiveSmallIntegerField(
+        _("order of the vote"), null=True, blank=True, help_text=_("Set by the chair.")
+    )
     operation = models.CharField(
         _("operation"),
         max_length=20,
@@ -1046,6 +1066,60 @@ class Ballot(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.local_government}: {self.option}"
+
+
+class BallotReceipt(models.Model):
+    """That a city has voted in a vote (never what it chose): refuses a second ballot.
+
+    Every mode keeps one; a secret ballot's choice is only added to the vote's `SecretTally`,
+    so nothing links a city or a person to a choice.
+    """
+
+    vote = models.ForeignKey(
+        Vote, on_delete=models.CASCADE, related_name="receipts", verbose_name=_("vote")
+    )
+    local_government = models.ForeignKey(
+        "members.LocalGovernment",
+        on_delete=models.PROTECT,
+        related_name="ballot_receipts",
+        verbose_name=_("city"),
+    )
+    cast_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    by_proxy = models.BooleanField(_("by proxy"), default=False)
+
+    class Meta:
+        verbose_name = _("ballot receipt")
+        verbose_name_plural = _("ballot receipts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["vote", "local_government"],
+                name="governance_receipt_one_per_city",
+                violation_error_message=_("This city has already voted."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.vote_id}: {self.local_government_id}"
+
+
+class SecretTally(models.Model):
+    """The running counts of a secret ballot: no row per ballot, no timestamp, no history."""
+
+    vote = models.OneToOneField(
+        Vote, on_delete=models.CASCADE, related_name="secret_tally", verbose_name=_("vote")
+    )
+    yes = models.PositiveIntegerField(_("yes"), default=0)
+    no = models.PositiveIntegerField(_("no"), default=0)
+    abstain = models.PositiveIntegerField(_("abstentions"), default=0)
+
+    class Meta:
+        verbose_name = _("secret ballot tally")
+        verbose_name_plural = _("secret ballot tallies")
+
+    def __str__(self) -> str:
+        return f"{self.vote_id}"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -31,3 +31,9 @@ rules.add_perm("governance.act_for_city", is_staff_role | is_delegate_of)
 rules.add_perm("governance.view_minutes", is_approved_minutes | is_staff_role | is_bureau_member)
 # The Bureau sits as the prize jury.
 rules.add_perm("governance.review_nomination", is_bureau_member)
+# A decision of a statutory meeting (a grant decided by the Bureau) is recorded by the
+# secretariat or a Bureau member.
+rules.add_perm("governance.record_decision", is_staff_role | is_bureau_member)
+# Only a city's voting delegate (or the delegate of the city holding its proxy) casts its
+# ballot: never the secretariat.
+rules.add_perm("governance.vote_for_city", is_delegate_of)

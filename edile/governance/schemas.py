@@ -2,7 +2,7 @@
 
 import datetime as dt
 import uuid
-from typing import Literal
+from typing import Any, Literal
 
 from ninja import Field, Schema
 
@@ -56,14 +56,57 @@ class ResolutionOut(Schema):
 
 class ParagraphOut(Schema):
     number: int
+    key: int = Field(..., description="The paragraph's identity across versions.")
     text_fr: str | None
     text_en: str | None
 
 
 class ResolutionDetailOut(ResolutionOut):
     authentic_language: str
+    version: int = Field(..., description="The current text's version number.")
     paragraphs: list[ParagraphOut]
     votes: list[int]
+    amendments: list[int] = Field(default_factory=list, description="Amendment ids.")
+
+
+class ResolutionIn(Schema):
+    meeting: str = Field(..., max_length=120, description="Slug of the session.")
+    title_fr: str = Field(..., min_length=1, max_length=300)
+    title_en: str = Field("", max_length=300)
+    text_fr: str = Field(..., min_length=1, description="Paragraphs separated by a blank line.")
+    text_en: str = Field("", description="The same paragraphs in English.")
+    number: str = Field("", max_length=40)
+    kind: Literal["resolution", "decision", "declaration", "statute_amendment"] = "resolution"
+
+
+class AmendmentIn(Schema):
+    version: int = Field(..., ge=1, le=10000, description="The version it is written against.")
+    paragraph: int = Field(..., ge=1, le=10000, description="Its number in that version.")
+    action: Literal["replace", "delete", "insert_after"]
+    text_fr: str = ""
+    text_en: str = ""
+    justification_fr: str = ""
+    justification_en: str = ""
+    local_government: str = Field("", description="Slug of the submitting city (delegates).")
+
+
+class AmendmentOut(Schema):
+    id: int
+    number: str
+    resolution: str
+    version: int | None
+    paragraph: int
+    paragraph_key: int | None
+    action: str
+    state: str
+    text_fr: str
+    text_en: str
+    conflicts_with: list[int]
+
+
+class AmendmentDecisionIn(Schema):
+    decision: Literal["adopted", "rejected"] | None = None
+    vote: int | None = Field(None, ge=1, description="A closed vote on this amendment.")
 
 
 class VoteFilters(Schema):
@@ -122,10 +165,56 @@ class RegistrationOut(Schema):
 
 
 class CheckInIn(Schema):
-    code: str
+    code: str = Field(..., max_length=200)
+    congress: str = Field("", max_length=120, description="Slug of the congress (the desk).")
+    session: str = Field(
+        "", max_length=120, description="Slug of the session whose door scans the badge."
+    )
 
 
 class CheckInOut(Schema):
     registration: str
     first_scan: bool
     local_government: str | None
+
+
+class RuleEvaluateIn(Schema):
+    """A rule and counts to evaluate; every field is checked by the evaluation itself, so a
+    bad rule or impossible counts answer 400 with a message."""
+
+    quorum: Any = Field(
+        None,
+        description='`{"base": "members", "fraction": "1/2", "comparison": "at_least", '
+        '"count_represented": true}` or null for no quorum.',
+    )
+    majority: Any = Field(
+        None,
+        description='`{"base": "votes_cast" | "votes_cast_and_abstentions" | "attending" | '
+        '"members", "fraction": "1/2", "comparison": "at_least" | "more_than"}`.',
+    )
+    tie: Any = Field("rejected", description="`rejected`, `chair_decides` or `casting_vote`.")
+    counts: Any = Field(
+        None,
+        description="`members`, `present`, `represented`, `yes`, `no`, `abstain` (weights "
+        "when weighted).",
+    )
+    chair_vote: Any = Field(None, description="`yes`, `no` or null.")
+
+
+class Explanation(Schema):
+    fr: str
+    en: str
+
+
+class RuleEvaluateOut(Schema):
+    quorum_reached: bool
+    tie: bool
+    adopted: bool
+    required: int | None = Field(
+        ..., description="The fewest yes votes that would have adopted it (null: none would)."
+    )
+    explanation: Explanation
+
+
+class ErrorOut(Schema):
+    detail: str

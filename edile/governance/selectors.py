@@ -17,6 +17,7 @@ from edile.governance.models import (
     AgendaItem,
     Amendment,
     AmendmentOperation,
+    AmendmentState,
     Attendance,
     AttendanceStatus,
     Ballot,
@@ -56,13 +57,17 @@ def _lang() -> str:
 # Bodies and seats
 
 
-def current_seats(body: Body, on: dt.date | None = None) -> list[Seat]:
+def current_seats(
+    body: Body, on: dt.date | None = None, *, local_government_id: int | None = None
+) -> list[Seat]:
     """The seats of `body` on `on`: a seat held by a person on behalf of a city lapses when
     that person's mandate in the city has ended (unless the seat says otherwise)."""
     on = on or timezone.localdate()
+    seats = Seat.objects.filter(body=body, start__lte=on)
+    if local_government_id is not None:
+        seats = seats.filter(local_government_id=local_government_id)
     seats = (
-        Seat.objects.filter(body=body, start__lte=on)
-        .filter(Q(end__isnull=True) | Q(end__gte=on))
+        seats.filter(Q(end__isnull=True) | Q(end__gte=on))
         .annotate(
             mandate_current=Exists(
                 Mandate.objects.filter(
@@ -85,6 +90,11 @@ def current_seats(body: Body, on: dt.date | None = None) -> list[Seat]:
             and not s.mandate_current
         )
     ]
+
+
+def body_by_slug(slug: str) -> Body | None:
+    """The body with this slug, or None (for other modules: grants finds the Bureau)."""
+    return Body.objects.filter(slug=slug).first()
 
 
 def body_list() -> QuerySet[Body]:
@@ -112,29 +122,73 @@ def entitled_weights(meeting: Meeting) -> dict[int, int]:
     return {lg_id: w for lg_id, w in weights.items() if lg_id in active}
 
 
+def entitled_weight(meeting: Meeting, local_government_id: int) -> int | None:
+    """One city's vote weight at this meeting, or None if it is not entitled (two queries,
+    whatever the size of the body: what a ballot needs under a burst)."""
+    if meeting.body_id is None:
+        return None
+    on = timezone.localdate(meeting.start)
+    seats = current_seats(meeting.body, on, local_government_id=local_government_id)
+    if not seats:
+        return None
+    if not Membership.objects.filter(
+        local_government_id=local_government_id, status=MembershipStatus.ACTIVE
+    ).exists():
+        return None
+    return max(seat.votes for seat in seats)
+
+
 def entitled_city_ids(meeting: Meeting) -> set[int]:
     return set(entitled_weights(meeting))
 
 
-def presence_counts(meeting: Meeting, *, weighted: bool = False) -> tuple[int, int]:
-    """(present, represented) among the entitled cities, in cities or in weighted votes.
-
-    A proxy counts only while its holder is present: a delegated vote of an absent holder
-    is no vote at all (the complaint in OpenSlides#5745).
-    """
-    weights = entitled_weights(meeting)
-    present_ids = set(
+def _present_ids(meeting: Meeting, entitled: Any) -> set[int]:
+    return set(
         Attendance.objects.filter(
-            meeting=meeting, status=AttendanceStatus.PRESENT, local_government_id__in=weights
+            meeting=meeting, status=AttendanceStatus.PRESENT, local_government_id__in=entitled
         ).values_list("local_government_id", flat=True)
     )
-    represented = {
-        grantor
-        for grantor, holder in Proxy.objects.filter(meeting=meeting).values_list(
-            "grantor_id", "holder_id"
-        )
-        if holder in present_ids and grantor in weights and grantor not in present_ids
-    }
+
+
+def proxy_cap(meeting: Meeting, rule_cap: int | None = None) -> int:
+    """Proxies one holder may carry: the session's cap, lowered by the rule's if it has one."""
+    return meeting.proxy_cap if rule_cap is None else min(meeting.proxy_cap, rule_cap)
+
+
+def valid_proxy_grantors(
+    meeting: Meeting, *, present_ids: set[int] | None = None, rule_cap: int | None = None
+) -> set[int]:
+    """Cities validly represented at this session: their holder attends it (present, not
+    itself represented), the grantor is not there itself, and the proxy is within the
+    holder's cap (the first ones given count)."""
+    weights = entitled_weights(meeting)
+    present = present_ids if present_ids is not None else _present_ids(meeting, weights)
+    cap = proxy_cap(meeting, rule_cap)
+    held: Counter[int] = Counter()
+    valid = set()
+    for grantor, holder in (
+        Proxy.objects.filter(meeting=meeting).order_by("pk").values_list("grantor_id", "holder_id")
+    ):
+        if holder not in present or grantor not in weights or grantor in present:
+            continue
+        if held[holder] >= cap:
+            continue
+        held[holder] += 1
+        valid.add(grantor)
+    return valid
+
+
+def presence_counts(
+    meeting: Meeting, *, weighted: bool = False, rule_cap: int | None = None
+) -> tuple[int, int]:
+    """(present, represented) among the entitled cities, in cities or in weighted votes.
+
+    A proxy counts only while its holder is present at this session, and within the cap: a
+    delegated vote of an absent holder is no vote at all (the complaint in OpenSlides#5745).
+    """
+    weights = entitled_weights(meeting)
+    present_ids = _present_ids(meeting, weights)
+    represented = valid_proxy_grantors(meeting, present_ids=present_ids, rule_cap=rule_cap)
     if weighted:
         return sum(weights[i] for i in present_ids), sum(weights[i] for i in represented)
     return len(present_ids), len(represented)
@@ -235,15 +289,100 @@ def attendance_list(meeting: Meeting) -> QuerySet[Attendance]:
 
 
 def attendance_summary(meeting: Meeting) -> dict[str, int]:
-    counts = Counter(meeting.attendances.values_list("status", flat=True))
+    """Present, represented, excused and absent among the entitled members; a member with no
+    attendance row is absent (so the figures always add up to the members entitled)."""
+    weights = entitled_weights(meeting)
+    rows = dict(
+        meeting.attendances.filter(local_government_id__in=weights).values_list(
+            "local_government_id", "status"
+        )
+    )
     present, represented = presence_counts(meeting) if meeting.body_id else (0, 0)
+    excused = sum(1 for status in rows.values() if status == AttendanceStatus.EXCUSED)
     return {
-        "entitled": len(entitled_city_ids(meeting)),
+        "entitled": len(weights),
         "present": present,
         "represented": represented,
-        "excused": counts.get(AttendanceStatus.EXCUSED, 0),
-        "absent": counts.get(AttendanceStatus.ABSENT, 0),
+        "excused": excused,
+        "absent": max(len(weights) - present - represented - excused, 0),
     }
+
+
+def session_roll(meeting: Meeting, *, q: str = "") -> list[dict[str, Any]]:
+    """Every entitled city with its attendance at this session (searchable by name), and the
+    proxy it gave or holds: the list the desk works from (three queries)."""
+    from edile.members.models import LocalGovernment
+
+    weights = entitled_weights(meeting)
+    cities = LocalGovernment.objects.filter(pk__in=weights).order_by("name")
+    if q:
+        cities = cities.filter(Q(name_fr__icontains=q) | Q(name_en__icontains=q))
+    rows = {
+        a.local_government_id: a
+        for a in meeting.attendances.filter(local_government_id__in=weights)
+    }
+    proxies = {
+        p.grantor_id: p for p in Proxy.objects.filter(meeting=meeting).select_related("holder")
+    }
+    valid = valid_proxy_grantors(meeting)
+    out = []
+    for lg in cities:
+        attendance = rows.get(lg.pk)
+        status = attendance.status if attendance else AttendanceStatus.ABSENT
+        proxy = proxies.get(lg.pk)
+        if status == AttendanceStatus.REPRESENTED and lg.pk not in valid:
+            status = AttendanceStatus.ABSENT  # its holder is not here: the proxy counts for nothing
+        out.append(
+            {
+                "city": lg,
+                "status": status,
+                "label": AttendanceStatus(status).label,
+                "source": attendance.get_source_display() if attendance else "",
+                "proxy_holder": proxy.holder if proxy else None,
+            }
+        )
+    return out
+
+
+def live_quorum(meeting: Meeting) -> dict[str, Any] | None:
+    """The quorum now, under the rule the body applies by default, through the one
+    evaluation function (None for a meeting without a convening body or rule)."""
+    from edile.governance.evaluation import Counts, evaluate, rule_from_snapshot
+
+    if meeting.body_id is None:
+        return None
+    rule = default_rule(meeting)
+    if rule is None:
+        return None
+    present, represented = presence_counts(meeting, rule_cap=rule.max_proxies_per_holder)
+    members = len(entitled_city_ids(meeting))
+    result = evaluate(
+        rule_from_snapshot(rule.snapshot(), convocation=meeting.convocation),
+        Counts(
+            members=members,
+            present=present,
+            represented=represented,
+            convocation=meeting.convocation,
+        ),
+    )
+    return {
+        "rule": rule,
+        "members": members,
+        "present": present,
+        "represented": represented,
+        "counted": result.quorum_counted,
+        "required": result.quorum_required,
+        "reached": result.quorum_reached,
+    }
+
+
+def earlier_sessions(meeting: Meeting) -> QuerySet[Meeting]:
+    """Statutory sessions of the same congress before this one (to carry a roll over)."""
+    if meeting.parent_id is None:
+        return Meeting.objects.none()
+    return Meeting.objects.filter(
+        parent_id=meeting.parent_id, body__isnull=False, start__lt=meeting.start
+    ).order_by("-start")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -377,6 +516,88 @@ def current_version(resolution: Resolution) -> ResolutionVersion | None:
     return resolution.versions.order_by("-number").first()
 
 
+def current_keys(resolution: Resolution) -> set[int]:
+    """The identities of the paragraphs of the current text."""
+    version = current_version(resolution)
+    return set(version.paragraphs.values_list("key", flat=True)) if version else set()
+
+
+def amendment_target_key(amendment: Amendment) -> int | None:
+    if amendment.paragraph_key:
+        return amendment.paragraph_key
+    version = amendment.base_version
+    if version is None:
+        return None
+    paragraph = next(
+        (p for p in version.paragraphs.all() if p.number == amendment.paragraph_number), None
+    )
+    return paragraph.key if paragraph else None
+
+
+def amendment_conflicts(resolution: Resolution) -> dict[int, list[Amendment]]:
+    """For each pending amendment, the other pending ones that touch the same paragraph
+    (two insertions after one paragraph do not conflict). The chair orders them."""
+    pending = [
+        a
+        for a in resolution.amendments.all()
+        if a.state == AmendmentState.SUBMITTED and a.parent_id is None
+    ]
+    by_key: dict[int | None, list[Amendment]] = {}
+    for a in pending:
+        by_key.setdefault(amendment_target_key(a), []).append(a)
+    out: dict[int, list[Amendment]] = {}
+    for group in by_key.values():
+        for a in group:
+            others = [
+                b
+                for b in group
+                if b.pk != a.pk
+                and not (
+                    a.operation == AmendmentOperation.INSERT_AFTER
+                    and b.operation == AmendmentOperation.INSERT_AFTER
+                )
+            ]
+            if others:
+                out[a.pk] = others
+    return out
+
+
+def side_by_side(resolution: Resolution) -> list[dict[str, Any]]:
+    """The tabled text (version 1) and the current text, paragraph by paragraph (by identity),
+    in both languages: what each amendment changed."""
+    versions = list(resolution.versions.all())
+    if not versions:
+        return []
+    first, last = versions[0], versions[-1]
+    tabled = {p.key: p for p in first.paragraphs.all()}
+    final = list(last.paragraphs.all())
+    rows: list[dict[str, Any]] = []
+    seen = set()
+    final_keys = [p.key for p in final]
+    # Walk the final text; slot each deleted tabled paragraph where it stood.
+    tabled_order = [p.key for p in first.paragraphs.all()]
+    for p in final:
+        for k in tabled_order:
+            if k in seen or k in final_keys:
+                continue
+            if tabled_order.index(k) < tabled_order.index(p.key) if p.key in tabled else False:
+                rows.append({"tabled": tabled[k], "final": None, "change": "deleted"})
+                seen.add(k)
+        before = tabled.get(p.key)
+        if before is None:
+            change = "inserted"
+        elif (before.text_fr, before.text_en) != (p.text_fr, p.text_en):
+            change = "replaced"
+        else:
+            change = "same"
+        rows.append({"tabled": before, "final": p, "change": change})
+        seen.add(p.key)
+    for k in tabled_order:
+        if k not in seen and k not in final_keys:
+            rows.append({"tabled": tabled[k], "final": None, "change": "deleted"})
+    return rows
+
+
 def link_rows(resolution: Resolution) -> list[dict[str, Any]]:
     """What the resolution concerns, as label and address (without importing other apps)."""
     rows = []
@@ -461,15 +682,24 @@ def vote_detail(user: Any, pk: int) -> Vote:
 
 
 def named_ballots(vote: Vote) -> QuerySet[Ballot] | list[Ballot]:
-    """Who voted what: never for a secret ballot."""
-    if vote.mode != VoteMode.ROLL_CALL:
+    """Who voted what: for a named roll call only, and only once the poll is closed."""
+    if vote.mode != VoteMode.ROLL_CALL or vote.status != VoteStatus.CLOSED:
         return []
     return vote.ballots.select_related("local_government").order_by("local_government__name")
 
 
+def vote_rule_cap(vote: Vote) -> int | None:
+    cap = (vote.rule_snapshot or {}).get("max_proxies_per_holder")
+    return int(cap) if cap is not None else None
+
+
+def voted_city_ids(vote: Vote) -> set[int]:
+    return set(vote.receipts.values_list("local_government_id", flat=True))
+
+
 def voting_cities_for(user: Any, vote: Vote) -> list[Any]:
-    """The cities this user may still vote for in this vote: their own and those whose proxy
-    their city holds."""
+    """The cities this user may still vote for in this vote: their own while it attends, and
+    those whose proxy their city holds while it attends (within the cap)."""
     from edile.accounts.models import RoleCode
     from edile.accounts.selectors import scoped_local_government_ids
     from edile.members.models import LocalGovernment
@@ -477,13 +707,17 @@ def voting_cities_for(user: Any, vote: Vote) -> list[Any]:
     if vote.status != VoteStatus.OPEN or vote.mode == VoteMode.ANALOG:
         return []
     own = set(scoped_local_government_ids(user, RoleCode.DELEGATE))
+    if not own:
+        return []
+    weights = entitled_weights(vote.meeting)
+    present = _present_ids(vote.meeting, weights)
+    valid = valid_proxy_grantors(vote.meeting, present_ids=present, rule_cap=vote_rule_cap(vote))
     via_proxy = set(
-        Proxy.objects.filter(meeting=vote.meeting, holder_id__in=own).values_list(
-            "grantor_id", flat=True
-        )
+        Proxy.objects.filter(
+            meeting=vote.meeting, holder_id__in=own & present, grantor_id__in=valid
+        ).values_list("grantor_id", flat=True)
     )
-    voted = set(vote.ballots.values_list("local_government_id", flat=True))
-    ids = (own | via_proxy) - voted
+    ids = ((own & present) | via_proxy) - voted_city_ids(vote)
     return list(LocalGovernment.objects.filter(pk__in=ids).order_by("name"))
 
 
@@ -506,7 +740,23 @@ def minutes_context(meeting: Meeting) -> dict[str, Any]:
     import zoneinfo
 
     tz = zoneinfo.ZoneInfo(meeting.timezone or "UTC")
+    adopted_texts = []
+    for r in adopted:
+        version = current_version(r)
+        adopted_texts.append(
+            {"resolution": r, "paragraphs": list(version.paragraphs.all()) if version else []}
+        )
+    lang = _lang()
+    for v in votes:
+        v.roll = list(named_ballots(v))
+        v.rule_label = (v.rule_snapshot or {}).get(f"label_{lang}") or (v.rule_snapshot or {}).get(
+            "label_fr", ""
+        )
     return {
+        "LANGUAGE_CODE": lang,
+        "officers": officers(meeting),
+        "quorum": live_quorum(meeting) if meeting.body_id else None,
+        "adopted_texts": adopted_texts,
         "meeting": meeting,
         "local_start": meeting.start.astimezone(tz),
         "local_end": meeting.end.astimezone(tz),
@@ -521,6 +771,40 @@ def minutes_context(meeting: Meeting) -> dict[str, Any]:
         "votes": votes,
         "adopted": adopted,
     }
+
+
+def officers(meeting: Meeting) -> dict[str, Any]:
+    """The chair and the secretary of the convening body on the meeting's day (their seats)."""
+    out: dict[str, Any] = {"chair": None, "secretary": None}
+    if meeting.body_id is None:
+        return out
+    for seat in current_seats(meeting.body, timezone.localdate(meeting.start)):
+        if seat.role in out and out[seat.role] is None:
+            out[seat.role] = seat.person or seat.local_government
+    return out
+
+
+def minutes_blocks(text: str) -> list[tuple[str, Any]]:
+    """The minutes' plain text as blocks for the page: "## " headings, "- " list items
+    grouped, other lines paragraphs (never shown as raw markup)."""
+    blocks: list[tuple[str, Any]] = []
+    for line in (text or "").splitlines():
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if stripped.startswith("## "):
+            blocks.append(("h2", stripped[3:]))
+        elif stripped.startswith("### "):
+            blocks.append(("h3", stripped[4:]))
+        elif stripped.startswith("- ") or (line.startswith("   ") and blocks):
+            item = stripped[2:] if stripped.startswith("- ") else stripped
+            if blocks and blocks[-1][0] == "ul":
+                blocks[-1][1].append(item)
+            else:
+                blocks.append(("ul", [item]))
+        else:
+            blocks.append(("p", stripped))
+    return blocks
 
 
 def minutes_for(user: Any, meeting: Meeting) -> Minutes | None:
@@ -589,18 +873,16 @@ def jury_rows(edition: Any, user: Any) -> list[dict[str, Any]]:
 
 
 def cities_yet_to_vote(vote: Vote) -> list[Any]:
-    """Cities present or represented that have not voted yet: the chair watches the poll."""
+    """Cities present or validly represented that have not voted yet: the chair watches the
+    poll, and closing it early needs a confirmation saying how many."""
     from edile.members.models import LocalGovernment
 
     if vote.status != VoteStatus.OPEN or vote.mode == VoteMode.ANALOG:
         return []
-    entitled = entitled_city_ids(vote.meeting)
-    present = set(
-        Attendance.objects.filter(
-            meeting=vote.meeting,
-            local_government_id__in=entitled,
-            status__in=[AttendanceStatus.PRESENT, AttendanceStatus.REPRESENTED],
-        ).values_list("local_government_id", flat=True)
+    weights = entitled_weights(vote.meeting)
+    present = _present_ids(vote.meeting, weights)
+    attending = present | valid_proxy_grantors(
+        vote.meeting, present_ids=present, rule_cap=vote_rule_cap(vote)
     )
-    voted = set(vote.ballots.values_list("local_government_id", flat=True))
-    return list(LocalGovernment.objects.filter(pk__in=present - voted).order_by("name"))
+    missing = attending - voted_city_ids(vote)
+    return list(LocalGovernment.objects.filter(pk__in=missing).order_by("name"))

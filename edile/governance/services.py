@@ -14,16 +14,19 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from edile.accounts.selectors import has_role
 from edile.core.concurrency import save_versioned
 from edile.core.errors import ServiceError
 from edile.governance import selectors
-from edile.governance.evaluation import Tally, evaluate
+from edile.governance.evaluation import Counts, evaluate, rule_from_snapshot
 from edile.governance.models import (
     Amendment,
     AmendmentOperation,
@@ -33,9 +36,11 @@ from edile.governance.models import (
     AttendanceStatus,
     Ballot,
     BallotOption,
+    BallotReceipt,
     ConflictDeclaration,
     JuryReview,
     Meeting,
+    MeetingKind,
     Minutes,
     MinutesStatus,
     Nomination,
@@ -47,8 +52,10 @@ from edile.governance.models import (
     RegistrationType,
     Resolution,
     ResolutionEvent,
+    ResolutionKind,
     ResolutionState,
     ResolutionVersion,
+    SecretTally,
     SessionSignup,
     SignupStatus,
     Vote,
@@ -322,16 +329,25 @@ def registration_moderate(*, user: Any, registration: Registration, approve: boo
 
 @transaction.atomic
 def registration_check_in(
-    *, user: Any, token: str, now: dt.datetime | None = None
+    *,
+    user: Any,
+    token: str,
+    congress: Meeting | None = None,
+    session: Meeting | None = None,
+    now: dt.datetime | None = None,
 ) -> tuple[Registration, bool]:
-    """Scan a badge: mark the registrant present, and their city present at the statutory
-    sessions they signed up for (which is what the quorum counts).
+    """Scan a badge at the congress desk (arrival at the congress) or at a session's door.
 
-    Returns the registration and whether this scan was the first one.
+    At a statutory session's door, a mayor's or delegation member's badge makes their city
+    present at *that* session, which is what its quorum counts; the desk records arrival only.
+    A badge of another congress is refused before anything is written.
+
+    Returns the registration and whether this scan was the first one (at the desk: the first
+    arrival; at a door: the city's first entry to that session).
     """
     _require(user, "governance.check_in")
     try:
-        code = uuid.UUID(str(token).strip())
+        code = uuid.UUID(str(token).strip().rsplit("/", 1)[-1])
         registration = (
             Registration.objects.select_for_update(of=("self",))
             .select_related("congress", "local_government")
@@ -339,6 +355,10 @@ def registration_check_in(
         )
     except (Registration.DoesNotExist, ValueError):
         raise ServiceError(_("No registration has this badge code.")) from None
+    if session is not None and session.parent_id != registration.congress_id:
+        raise ServiceError(_("This badge is for another congress."))
+    if congress is not None and registration.congress_id != congress.pk:
+        raise ServiceError(_("This badge is for another congress."))
     if registration.status != RegistrationStatus.CONFIRMED:
         raise ServiceError(
             _("This registration is not confirmed (%(status)s): send the person to the desk.")
@@ -348,19 +368,87 @@ def registration_check_in(
     if first:
         registration.checked_in_at = now or timezone.now()
         registration.save(update_fields=["checked_in_at", "updated_at"])
-    if registration.local_government_id and registration.type in VOTING_TYPES:
-        sessions = Meeting.objects.filter(
-            signups__registration=registration,
-            signups__status=SignupStatus.CONFIRMED,
-            body__isnull=False,
-        )
-        for session in sessions:
-            Attendance.objects.update_or_create(
-                meeting=session,
-                local_government_id=registration.local_government_id,
-                defaults={"status": AttendanceStatus.PRESENT, "source": AttendanceSource.CHECK_IN},
+    if session is None:
+        return registration, first
+    if session.body_id is None:
+        return registration, first
+    if not registration.local_government_id or registration.type not in VOTING_TYPES:
+        raise ServiceError(
+            _(
+                "%(name)s is welcome, but is not a mayor or delegation member: the city's "
+                "attendance is unchanged."
             )
-    return registration, first
+            % {"name": registration}
+        )
+    if registration.local_government_id not in selectors.entitled_city_ids(session):
+        raise ServiceError(
+            _("%(city)s does not hold a seat in the body that meets.")
+            % {"city": registration.local_government}
+        )
+    attendance = Attendance.objects.filter(
+        meeting=session, local_government_id=registration.local_government_id
+    ).first()
+    entered = attendance is None or attendance.status != AttendanceStatus.PRESENT
+    Attendance.objects.update_or_create(
+        meeting=session,
+        local_government_id=registration.local_government_id,
+        defaults={
+            "status": AttendanceStatus.PRESENT,
+            "source": AttendanceSource.CHECK_IN,
+            "person": None,
+        },
+    )
+    return registration, entered
+
+
+@transaction.atomic
+def attendance_check_out(
+    *, user: Any, meeting: Meeting, local_government: LocalGovernment
+) -> Attendance:
+    """A city leaves the session: it is no longer present (nor do the proxies it holds count)."""
+    _require(user, "governance.manage", meeting)
+    attendance = Attendance.objects.filter(
+        meeting=meeting, local_government=local_government
+    ).first()
+    if attendance is None or attendance.status != AttendanceStatus.PRESENT:
+        raise ServiceError(
+            _("%(city)s is not recorded as present at this session.") % {"city": local_government}
+        )
+    attendance.status = AttendanceStatus.ABSENT
+    attendance.source = AttendanceSource.MANUAL
+    attendance.save(update_fields=["status", "source", "updated_at"])
+    return attendance
+
+
+@transaction.atomic
+def attendance_carry_over(*, user: Any, meeting: Meeting, source: Meeting) -> int:
+    """The chair carries over the roll of an earlier session of the same congress: the cities
+    present there, and entitled here, become present here (an explicit action, never
+    implied). Returns how many were added."""
+    _require(user, "governance.manage", meeting)
+    if source.pk == meeting.pk or source.parent_id != meeting.parent_id or source.body_id is None:
+        raise ServiceError(_("Choose an earlier statutory session of the same congress."))
+    if source.start >= meeting.start:
+        raise ServiceError(_("Choose an earlier statutory session of the same congress."))
+    entitled = selectors.entitled_city_ids(meeting)
+    already = set(meeting.attendances.values_list("local_government_id", flat=True))
+    ids = [
+        lg_id
+        for lg_id in source.attendances.filter(status=AttendanceStatus.PRESENT).values_list(
+            "local_government_id", flat=True
+        )
+        if lg_id in entitled and lg_id not in already
+    ]
+    Attendance.objects.bulk_create(
+        Attendance(
+            meeting=meeting,
+            local_government_id=lg_id,
+            status=AttendanceStatus.PRESENT,
+            source=AttendanceSource.MANUAL,
+        )
+        for lg_id in ids
+    )
+    return len(ids)
 
 
 @transaction.atomic
@@ -459,22 +547,162 @@ def resolution_transition(
 def resolution_version_create(
     *,
     resolution: Resolution,
-    paragraphs: list[tuple[str, str]],
+    paragraphs: list[tuple[str, str]] | list[tuple[str, str, int]],
     note_fr: str = "",
     note_en: str = "",
 ) -> ResolutionVersion:
-    """A new text version from (French, English) paragraphs, numbered from 1."""
+    """A new text version from (French, English[, key]) paragraphs, numbered from 1.
+
+    A paragraph without a key is new: it gets the next key of the resolution.
+    """
     number = (
         resolution.versions.order_by("-number").values_list("number", flat=True).first() or 0
     ) + 1
     version = ResolutionVersion.objects.create(
         resolution=resolution, number=number, note=note_fr, note_fr=note_fr, note_en=note_en
     )
-    Paragraph.objects.bulk_create(
-        Paragraph(version=version, number=i, text=fr, text_fr=fr, text_en=en)
-        for i, (fr, en) in enumerate(paragraphs, start=1)
-    )
+    next_key = (
+        Paragraph.objects.filter(version__resolution=resolution)
+        .order_by("-key")
+        .values_list("key", flat=True)
+        .first()
+        or 0
+    ) + 1
+    rows = []
+    for i, row in enumerate(paragraphs, start=1):
+        fr, en = row[0], row[1]
+        key = row[2] if len(row) > 2 and row[2] else None
+        if key is None:
+            key, next_key = next_key, next_key + 1
+        rows.append(Paragraph(version=version, number=i, key=key, text=fr, text_fr=fr, text_en=en))
+    Paragraph.objects.bulk_create(rows)
     return version
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """A pasted text split into paragraphs: blank lines separate them; lines inside one are
+    joined with a space."""
+    blocks = []
+    for block in (text or "").replace("\r\n", "\n").replace("\r", "\n").split("\n\n"):
+        joined = " ".join(line.strip() for line in block.split("\n") if line.strip())
+        if joined:
+            blocks.append(joined)
+    return blocks
+
+
+def aligned_paragraphs(text_fr: str, text_en: str) -> list[tuple[str, str]]:
+    """French and English texts split into paragraphs that must correspond one to one."""
+    fr, en = split_paragraphs(text_fr), split_paragraphs(text_en)
+    if not fr:
+        raise ServiceError(_("Give the text in French (the authentic language)."))
+    if en and len(en) != len(fr):
+        raise ServiceError(
+            _(
+                "The French text has %(fr)d paragraphs and the English text %(en)d: they must "
+                "correspond one to one (separate paragraphs with a blank line)."
+            )
+            % {"fr": len(fr), "en": len(en)}
+        )
+    return list(zip(fr, en or [""] * len(fr), strict=True))
+
+
+@transaction.atomic
+def resolution_create(
+    *,
+    user: Any,
+    meeting: Meeting,
+    title_fr: str,
+    title_en: str,
+    text_fr: str,
+    text_en: str,
+    number: str = "",
+    kind: str = ResolutionKind.RESOLUTION,
+    state: str = ResolutionState.TABLED,
+) -> Resolution:
+    """Table a text at a statutory session: paragraphs split from the pasted texts, French and
+    English aligned one to one, as version 1."""
+    _require(user, "governance.manage", meeting)
+    if meeting.body_id is None:
+        raise ServiceError(_("Only a session of a statutory body adopts texts."))
+    if kind not in ResolutionKind.values:
+        raise ServiceError(_("Choose the kind of text."))
+    if not (title_fr or "").strip():
+        raise ServiceError(_("Give the title in French."))
+    rows = aligned_paragraphs(text_fr, text_en)
+    base = slugify(f"{meeting.slug}-{number or title_fr}")[:100].strip("-") or "resolution"
+    slug, n = base, 1
+    while Resolution.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base[:95]}-{n}"
+    resolution = Resolution.objects.create(
+        slug=slug,
+        number=(number or "").strip(),
+        kind=kind,
+        title=title_fr.strip(),
+        title_fr=title_fr.strip(),
+        title_en=(title_en or "").strip() or title_fr.strip(),
+        body_id=meeting.body_id,
+        meeting=meeting,
+        state=ResolutionState.DRAFT,
+    )
+    resolution_version_create(
+        resolution=resolution, paragraphs=rows, note_fr="Texte déposé", note_en="Tabled text"
+    )
+    if state == ResolutionState.TABLED:
+        resolution_transition(user=user, resolution=resolution, to_state=ResolutionState.TABLED)
+    return resolution
+
+
+@transaction.atomic
+def decision_record(
+    *,
+    meeting: Meeting,
+    title_fr: str,
+    title_en: str,
+    text_fr: str,
+    text_en: str,
+    actor: Any,
+    decided_on: dt.date | None = None,
+) -> Resolution:
+    """Record a decision a statutory meeting took (for example the Bureau deciding a grant):
+    a resolution of kind *decision*, adopted, with its text as version 1.
+
+    Other modules call this (grants links its decisions to Bureau meetings); the actor needs
+    the secretariat's role or a seat on the Bureau.
+    """
+    if not actor.has_perm("governance.record_decision", meeting):
+        raise PermissionDenied(_("Only the secretariat or the Bureau records decisions."))
+    if meeting.body_id is None:
+        raise ServiceError(_("Only a session of a statutory body takes decisions."))
+    if not (title_fr or "").strip():
+        raise ServiceError(_("Give the decision's title in French."))
+    rows = aligned_paragraphs(text_fr, text_en)
+    base = slugify(f"{meeting.slug}-decision-{title_fr}")[:100].strip("-") or "decision"
+    slug, n = base, 1
+    while Resolution.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base[:95]}-{n}"
+    resolution = Resolution.objects.create(
+        slug=slug,
+        kind=ResolutionKind.DECISION,
+        title=title_fr.strip(),
+        title_fr=title_fr.strip(),
+        title_en=(title_en or "").strip() or title_fr.strip(),
+        body_id=meeting.body_id,
+        meeting=meeting,
+        state=ResolutionState.ADOPTED,
+        decided_on=decided_on or timezone.localdate(meeting.start),
+    )
+    resolution_version_create(resolution=resolution, paragraphs=rows)
+    ResolutionEvent.objects.create(
+        resolution=resolution,
+        at=timezone.now(),
+        from_state="",
+        to_state=ResolutionState.ADOPTED,
+        actor=actor if getattr(actor, "pk", None) else None,
+        note="decision_record",
+    )
+    return resolution
 
 
 @transaction.atomic
@@ -490,8 +718,11 @@ def amendment_submit(
     justification_en: str = "",
     submitter: LocalGovernment | None = None,
     parent: Amendment | None = None,
+    version: int | None = None,
 ) -> Amendment:
-    """Propose a change to a paragraph of the current text, or to another amendment."""
+    """Propose a change to a paragraph (its number in `version`, by default the current text),
+    or to another amendment. The paragraph's identity is recorded, so the change lands on the
+    paragraph meant whatever is adopted before it."""
     if submitter is not None:
         _require(user, "governance.act_for_city", submitter)
     else:
@@ -500,29 +731,48 @@ def amendment_submit(
     if resolution.state not in VOTABLE_STATES:
         raise ServiceError(_("Amendments can be submitted only to a tabled resolution."))
     if operation not in AmendmentOperation.values:
-        raise ServiceError(_("Choose what the amendment does."))
+        raise ServiceError(_("Choose what the amendment does: replace, delete or insert_after."))
     if operation != AmendmentOperation.DELETE and not text_fr.strip():
         raise ServiceError(_("Give the proposed text in French (the authentic language)."))
-    current = selectors.current_version(resolution)
-    numbers = set(current.paragraphs.values_list("number", flat=True)) if current else set()
-    if paragraph_number not in numbers:
+    if version is None:
+        base = selectors.current_version(resolution)
+    else:
+        base = resolution.versions.filter(number=version).first()
+        if base is None:
+            raise ServiceError(
+                _("This resolution has no version %(number)d.") % {"number": version}
+            )
+    paragraph = (
+        base.paragraphs.filter(number=paragraph_number).first() if base is not None else None
+    )
+    if parent is None and paragraph is None:
         raise ServiceError(
-            _("The current text has no paragraph %(number)d.") % {"number": paragraph_number}
+            _("Version %(version)d has no paragraph %(number)d.")
+            % {"version": base.number if base else 0, "number": paragraph_number}
+        )
+    if parent is None and paragraph.key not in selectors.current_keys(resolution):
+        raise ServiceError(
+            _("Paragraph %(number)d of version %(version)d is no longer in the text.")
+            % {"number": paragraph_number, "version": base.number}
         )
     if parent is not None:
         if parent.resolution_id != resolution.pk or parent.state != AmendmentState.SUBMITTED:
             raise ServiceError(_("Only a pending amendment to this resolution can be amended."))
         paragraph_number = parent.paragraph_number
+        base = parent.base_version
+        key = parent.paragraph_key
         count = parent.sub_amendments.count() + 1
         number = f"{parent.number}.{count}"
     else:
+        key = paragraph.key
         number = f"A{resolution.amendments.filter(parent__isnull=True).count() + 1}"
     return Amendment.objects.create(
         resolution=resolution,
-        base_version=current,
+        base_version=base,
         parent=parent,
         number=number,
         paragraph_number=paragraph_number,
+        paragraph_key=key,
         operation=operation,
         text=text_fr,
         text_fr=text_fr,
@@ -532,6 +782,17 @@ def amendment_submit(
         justification_en=justification_en,
         submitter=submitter,
     )
+
+
+def _amendment_key(amendment: Amendment) -> int | None:
+    """The identity of the paragraph an amendment targets (older rows: from its base version)."""
+    if amendment.paragraph_key:
+        return amendment.paragraph_key
+    version = amendment.base_version or selectors.current_version(amendment.resolution)
+    paragraph = (
+        version.paragraphs.filter(number=amendment.paragraph_number).first() if version else None
+    )
+    return paragraph.key if paragraph else None
 
 
 def _apply_amendment(amendment: Amendment, user: Any, vote: Vote | None) -> None:
@@ -544,15 +805,27 @@ def _apply_amendment(amendment: Amendment, user: Any, vote: Vote | None) -> None
         return
     resolution = amendment.resolution
     current = selectors.current_version(resolution)
-    rows: list[tuple[str, str]] = []
+    key = _amendment_key(amendment)
+    rows: list[tuple[str, str, int | None]] = []
+    found = False
     for p in current.paragraphs.order_by("number"):
-        if p.number == amendment.paragraph_number:
+        if p.key == key:
+            found = True
             if amendment.operation == AmendmentOperation.REPLACE:
-                rows.append((amendment.text_fr, amendment.text_en))
+                rows.append((amendment.text_fr, amendment.text_en or "", p.key))
             elif amendment.operation == AmendmentOperation.INSERT_AFTER:
-                rows.extend([(p.text_fr, p.text_en), (amendment.text_fr, amendment.text_en)])
+                rows.append((p.text_fr or "", p.text_en or "", p.key))
+                rows.append((amendment.text_fr, amendment.text_en or "", None))
             continue
-        rows.append((p.text_fr or "", p.text_en or ""))
+        rows.append((p.text_fr or "", p.text_en or "", p.key))
+    if not found:
+        raise ServiceError(
+            _(
+                "The paragraph amendment %(number)s changes is no longer in the text: the "
+                "amendment has lapsed."
+            )
+            % {"number": amendment.number}
+        )
     resolution_version_create(
         resolution=resolution,
         paragraphs=rows,
@@ -567,6 +840,75 @@ def _apply_amendment(amendment: Amendment, user: Any, vote: Vote | None) -> None
         note=f"{amendment.number}",
         system=True,
     )
+
+
+@transaction.atomic
+def amendment_decide(
+    *,
+    user: Any,
+    amendment: Amendment,
+    adopted: bool | None = None,
+    vote: Vote | None = None,
+    system: bool = False,
+) -> Amendment:
+    """Adopt or reject a pending amendment: by the secretariat, or from a closed vote on it.
+
+    Adopting changes the paragraph it was written against (by identity) and makes the other
+    pending amendments that replace or delete that paragraph lapse: their authors re-submit
+    against the new text if they still wish.
+    """
+    if not system:
+        _require(user, "governance.manage", amendment.resolution.meeting)
+    amendment = Amendment.objects.select_for_update().get(pk=amendment.pk)
+    if amendment.state != AmendmentState.SUBMITTED:
+        raise ServiceError(
+            _("Amendment %(number)s is already decided (%(state)s).")
+            % {"number": amendment.number, "state": amendment.get_state_display()}
+        )
+    if vote is not None:
+        if vote.amendment_id != amendment.pk or vote.status != VoteStatus.CLOSED:
+            raise ServiceError(_("Give a closed vote on this amendment."))
+        if vote.result == VoteResult.NO_QUORUM:
+            raise ServiceError(_("The vote had no quorum: it decides nothing."))
+        from_vote = vote.result == VoteResult.PASSED
+        if adopted is not None and adopted != from_vote:
+            raise ServiceError(_("The decision must follow the vote's result."))
+        adopted = from_vote
+    else:
+        closed = amendment.votes.filter(status=VoteStatus.CLOSED).order_by("-closed_at").first()
+        if closed is not None and closed.result != VoteResult.NO_QUORUM:
+            raise ServiceError(_("A vote decided this amendment: its result cannot be typed in."))
+    if adopted is None:
+        raise ServiceError(_("decision: use “adopted” or “rejected”."))
+    if not adopted:
+        amendment.state = AmendmentState.REJECTED
+        amendment.save(update_fields=["state", "updated_at"])
+        return amendment
+    resolution = Resolution.objects.select_for_update().get(pk=amendment.resolution_id)
+    if resolution.state not in VOTABLE_STATES:
+        raise ServiceError(_("Only a tabled resolution can be amended."))
+    amendment.state = AmendmentState.ADOPTED
+    amendment.save(update_fields=["state", "updated_at"])
+    _apply_amendment(amendment, user, vote)
+    if not amendment.parent_id:
+        key = _amendment_key(amendment)
+        touched = [
+            other
+            for other in resolution.amendments.filter(
+                state=AmendmentState.SUBMITTED, parent__isnull=True
+            ).exclude(pk=amendment.pk)
+            if _amendment_key(other) == key
+        ]
+        for other in touched:
+            replaced = amendment.operation != AmendmentOperation.INSERT_AFTER
+            if (
+                replaced
+                and other.operation != AmendmentOperation.INSERT_AFTER
+                or (amendment.operation == AmendmentOperation.DELETE)
+            ):
+                other.state = AmendmentState.LAPSED
+                other.save(update_fields=["state", "updated_at"])
+    return amendment
 
 
 @transaction.atomic
@@ -588,6 +930,33 @@ def amendment_withdraw(*, user: Any, amendment: Amendment) -> Amendment:
 
 def _is_weighted(vote: Vote) -> bool:
     return vote.rule_snapshot.get("voting_unit") == VotingUnit.WEIGHTED
+
+
+def _is_present(meeting: Meeting, local_government_id: int) -> bool:
+    return Attendance.objects.filter(
+        meeting=meeting, local_government_id=local_government_id, status=AttendanceStatus.PRESENT
+    ).exists()
+
+
+def _rule_cap(vote: Vote) -> int | None:
+    cap = vote.rule_snapshot.get("max_proxies_per_holder")
+    return int(cap) if cap is not None else None
+
+
+class VoteNotCompleteError(ServiceError):
+    """Closing a poll while cities present or represented have not voted: confirm first."""
+
+    def __init__(self, missing: int) -> None:
+        self.missing = missing
+        super().__init__(
+            ngettext(
+                "%(count)d city present or represented has not voted yet. Close the vote anyway?",
+                "%(count)d cities present or represented have not voted yet. Close the vote "
+                "anyway?",
+                missing,
+            )
+            % {"count": missing}
+        )
 
 
 @transaction.atomic
@@ -623,9 +992,11 @@ def vote_open(
     if busy:
         raise ServiceError(_("A vote on this text is already open."))
     weighted = rule.voting_unit == VotingUnit.WEIGHTED
-    present, represented = selectors.presence_counts(meeting, weighted=weighted)
+    present, represented = selectors.presence_counts(
+        meeting, weighted=weighted, rule_cap=rule.max_proxies_per_holder
+    )
     weights = selectors.entitled_weights(meeting)
-    return Vote.objects.create(
+    vote = Vote.objects.create(
         resolution=resolution,
         amendment=amendment,
         meeting=meeting,
@@ -637,44 +1008,94 @@ def vote_open(
         present=present,
         represented=represented,
     )
+    if mode == VoteMode.SECRET:
+        SecretTally.objects.create(vote=vote)
+    return vote
 
 
-@transaction.atomic
-def ballot_cast(*, user: Any, vote: Vote, local_government: LocalGovernment, option: str) -> Ballot:
-    """A city's vote, cast by its delegate, or by a delegate of the city holding its proxy."""
-    vote = Vote.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=vote.pk)
+def ballot_cast(
+    *, user: Any, vote: Vote, local_government: LocalGovernment, option: str
+) -> BallotReceipt:
+    """A city's vote, cast by its own delegate while the city attends the session, or by a
+    delegate of the city holding its proxy while that holder attends (within the cap).
+
+    Only delegates vote: the secretariat records attendance and proxies, never a ballot. A
+    secret ballot's choice goes to the vote's tally alone; the receipt says only that the
+    city has voted.
+
+    The checks that do not change during a poll (seat, role, proxy) are read before the
+    write transaction; inside it, only the poll's status and the voter's presence are read
+    again, so that 300 delegates voting at once hold the database's write lock briefly.
+    """
+    vote = Vote.objects.select_related("meeting").get(pk=vote.pk)
     if vote.status != VoteStatus.OPEN:
         raise ServiceError(_("This vote is closed: no more ballots are accepted."))
     if vote.mode == VoteMode.ANALOG:
         raise ServiceError(_("This vote is counted in the room: no ballots are recorded."))
     if option not in BallotOption.values:
         raise ServiceError(_("Choose yes, no or abstain."))
+    city_weight = selectors.entitled_weight(vote.meeting, local_government.pk)
+    if city_weight is None:
+        raise ServiceError(_("This city is not entitled to vote in this body."))
+    own = user.has_perm("governance.vote_for_city", local_government)
     by_proxy = False
-    if not user.has_perm("governance.act_for_city", local_government):
+    attending_id = local_government.pk  # the city whose presence makes the ballot count
+    if not (own and _is_present(vote.meeting, local_government.pk)):
+        present = set(
+            Attendance.objects.filter(
+                meeting=vote.meeting, status=AttendanceStatus.PRESENT
+            ).values_list("local_government_id", flat=True)
+        )
         proxy = Proxy.objects.filter(meeting=vote.meeting, grantor=local_government).first()
-        if proxy is None or not user.has_perm("governance.act_for_city", proxy.holder):
+        if proxy is None or not user.has_perm("governance.vote_for_city", proxy.holder):
+            if own:
+                raise ServiceError(_("This city is not recorded as present at this session."))
             raise PermissionDenied(
-                _("You may vote only for your own city or a city whose proxy your city holds.")
+                _(
+                    "Only a city's voting delegate, or the delegate of the city holding its "
+                    "proxy, votes for it."
+                )
+            )
+        if proxy.holder_id not in present:
+            raise ServiceError(
+                _(
+                    "%(holder)s holds this proxy but is not recorded as present at this "
+                    "session: the proxy does not count."
+                )
+                % {"holder": proxy.holder}
+            )
+        if local_government.pk not in selectors.valid_proxy_grantors(
+            vote.meeting, present_ids=present, rule_cap=_rule_cap(vote)
+        ):
+            raise ServiceError(
+                _("This proxy is beyond the number a city may hold at this session.")
             )
         by_proxy = True
-    elif Proxy.objects.filter(meeting=vote.meeting, grantor=local_government).exists():
-        by_proxy = True
-    weights = selectors.entitled_weights(vote.meeting)
-    if local_government.pk not in weights:
-        raise ServiceError(_("This city is not entitled to vote in this body."))
-    attendance = Attendance.objects.filter(
-        meeting=vote.meeting,
-        local_government=local_government,
-        status__in=[AttendanceStatus.PRESENT, AttendanceStatus.REPRESENTED],
-    ).first()
-    if attendance is None:
-        raise ServiceError(_("This city is not recorded as present or represented."))
-    if Ballot.objects.filter(vote=vote, local_government=local_government).exists():
-        raise ServiceError(_("This city has already voted."))
-    weight = weights[local_government.pk] if _is_weighted(vote) else 1
-    try:
-        with transaction.atomic():
-            return Ballot.objects.create(
+        attending_id = proxy.holder_id
+    weight = city_weight if _is_weighted(vote) else 1
+    with transaction.atomic():
+        # The poll's row lock orders ballots and the closing: a ballot is counted before the
+        # close, or refused after it — never lost, never counted twice.
+        status = (
+            Vote.objects.select_for_update().filter(pk=vote.pk).values_list("status", flat=True)
+        )[0]
+        if status != VoteStatus.OPEN:
+            raise ServiceError(_("This vote is closed: no more ballots are accepted."))
+        if not _is_present(vote.meeting, attending_id):
+            raise ServiceError(_("This city is not recorded as present at this session."))
+        try:
+            with transaction.atomic():
+                receipt = BallotReceipt.objects.create(
+                    vote=vote, local_government=local_government, cast_by=user, by_proxy=by_proxy
+                )
+        except IntegrityError:
+            raise ServiceError(_("This city has already voted.")) from None
+        if vote.mode == VoteMode.SECRET:
+            updated = SecretTally.objects.filter(vote=vote).update(**{option: F(option) + weight})
+            if not updated:
+                SecretTally.objects.create(vote=vote, **{option: weight})
+        else:
+            Ballot.objects.create(
                 vote=vote,
                 local_government=local_government,
                 option=option,
@@ -682,8 +1103,8 @@ def ballot_cast(*, user: Any, vote: Vote, local_government: LocalGovernment, opt
                 cast_by=user,
                 by_proxy=by_proxy,
             )
-    except IntegrityError:
-        raise ServiceError(_("This city has already voted.")) from None
+    receipt.option = option
+    return receipt
 
 
 @transaction.atomic
@@ -712,11 +1133,54 @@ def vote_record_counts(*, user: Any, vote: Vote, yes: int, no: int, abstain: int
     return vote
 
 
+def vote_counts(vote: Vote) -> dict[str, int]:
+    """The yes/no/abstain of a vote: typed in for a vote in the room, else from the ballots
+    (named) or the secret tally."""
+    if vote.mode == VoteMode.ANALOG:
+        return {"yes": vote.yes, "no": vote.no, "abstain": vote.abstain}
+    if vote.mode == VoteMode.SECRET:
+        tally = SecretTally.objects.filter(vote=vote).first()
+        if tally is None:
+            return dict.fromkeys(BallotOption.values, 0)
+        return {"yes": tally.yes, "no": tally.no, "abstain": tally.abstain}
+    counts = dict.fromkeys(BallotOption.values, 0)
+    for option, weight in vote.ballots.values_list("option", "weight"):
+        counts[option] += weight
+    return counts
+
+
+def vote_evaluate(vote: Vote, *, chair_vote: str = "", present: int, represented: int) -> Any:
+    """The vote's result through the one evaluation function, with the rule as it stood."""
+    counts = vote_counts(vote)
+    return evaluate(
+        rule_from_snapshot(vote.rule_snapshot, convocation=vote.meeting.convocation),
+        Counts(
+            members=vote.entitled,
+            present=present,
+            represented=represented,
+            yes=counts["yes"],
+            no=counts["no"],
+            abstain=counts["abstain"],
+            chair_vote=chair_vote or None,
+            convocation=vote.meeting.convocation,
+        ),
+    )
+
+
 @transaction.atomic
 def vote_close(
-    *, user: Any, vote: Vote, chair_vote: str = "", now: dt.datetime | None = None
+    *,
+    user: Any,
+    vote: Vote,
+    chair_vote: str = "",
+    confirm_missing: bool = False,
+    now: dt.datetime | None = None,
 ) -> Vote:
-    """Close the poll, compute the result with the rule as it stood, and apply it to the text."""
+    """Close the poll, compute the result with the rule as it stood, and apply it to the text.
+
+    When cities present or represented have not voted yet, the chair must confirm
+    (`confirm_missing`): the refusal says how many.
+    """
     _require(user, "governance.manage", vote.meeting)
     vote = (
         Vote.objects.select_for_update(of=("self",))
@@ -727,28 +1191,21 @@ def vote_close(
         raise ServiceError(_("This vote is already closed."))
     if chair_vote and chair_vote not in (BallotOption.YES, BallotOption.NO):
         raise ServiceError(_("The chair's casting vote is yes or no."))
-    present, represented = selectors.presence_counts(vote.meeting, weighted=_is_weighted(vote))
-    if vote.mode != VoteMode.ANALOG:
-        counts = dict.fromkeys(BallotOption.values, 0)
-        for option, weight in vote.ballots.values_list("option", "weight"):
-            counts[option] += weight
-        vote.yes, vote.no, vote.abstain = counts["yes"], counts["no"], counts["abstain"]
-    # Proxies are capped when granted; in weighted votes the cap is in cities, not weights.
-    proxies = [] if _is_weighted(vote) else selectors.proxies_per_holder(vote.meeting)
-    outcome = evaluate(
-        vote.rule_snapshot,
-        Tally(
-            entitled=vote.entitled,
-            present=present,
-            represented=represented,
-            yes=vote.yes,
-            no=vote.no,
-            abstain=vote.abstain,
-            convocation=vote.meeting.convocation,
-            chair_vote=chair_vote,
-            proxies_per_holder=tuple(proxies),
-        ),
+    if vote.mode != VoteMode.ANALOG and not confirm_missing:
+        missing = len(selectors.cities_yet_to_vote(vote))
+        if missing:
+            raise VoteNotCompleteError(missing)
+    present, represented = selectors.presence_counts(
+        vote.meeting, weighted=_is_weighted(vote), rule_cap=_rule_cap(vote)
     )
+    outcome = vote_evaluate(vote, chair_vote=chair_vote, present=present, represented=represented)
+    tie_rule = rule_from_snapshot(vote.rule_snapshot).tie
+    if outcome.tie and outcome.quorum_reached and tie_rule == "chair_decides" and not chair_vote:
+        raise ServiceError(
+            _("The vote is a tie: under this rule the chair decides. Give the chair's choice.")
+        )
+    counts = vote_counts(vote)
+    vote.yes, vote.no, vote.abstain = counts["yes"], counts["no"], counts["abstain"]
     vote.present, vote.represented = present, represented
     vote.chair_vote = chair_vote
     vote.result = outcome.result
@@ -756,16 +1213,13 @@ def vote_close(
     vote.status = VoteStatus.CLOSED
     vote.closed_at = now or timezone.now()
     vote.save()
-    if vote.amendment_id:
+    if vote.amendment_id and vote.amendment.state == AmendmentState.SUBMITTED:
         amendment = vote.amendment
         if outcome.result == VoteResult.PASSED:
-            amendment.state = AmendmentState.ADOPTED
-            amendment.save(update_fields=["state", "updated_at"])
-            _apply_amendment(amendment, user, vote)
+            amendment_decide(user=user, amendment=amendment, adopted=True, vote=vote, system=True)
         elif outcome.result == VoteResult.FAILED:
-            amendment.state = AmendmentState.REJECTED
-            amendment.save(update_fields=["state", "updated_at"])
-    elif outcome.result in (VoteResult.PASSED, VoteResult.FAILED):
+            amendment_decide(user=user, amendment=amendment, adopted=False, vote=vote, system=True)
+    elif not vote.amendment_id and outcome.result in (VoteResult.PASSED, VoteResult.FAILED):
         to_state = (
             ResolutionState.ADOPTED
             if outcome.result == VoteResult.PASSED
@@ -901,3 +1355,159 @@ def laureate_designate(*, user: Any, nomination: Nomination) -> Nomination:
     nomination.status = NominationStatus.LAUREATE
     nomination.save(update_fields=["status", "updated_at"])
     return nomination
+
+
+# ---------------------------------------------------------------------------------------------
+# Setup: congresses, sessions, agenda, decision rules (the pages, not the admin)
+
+
+def _unique_slug(model: Any, base: str, *, exclude: int | None = None) -> str:
+    base = slugify(base)[:100].strip("-") or "item"
+    slug, n = base, 1
+    qs = model.objects.all() if exclude is None else model.objects.exclude(pk=exclude)
+    while qs.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base[:95]}-{n}"
+    return slug
+
+
+@transaction.atomic
+def meeting_save(
+    *,
+    user: Any,
+    meeting: Meeting | None = None,
+    congress: Meeting | None = None,
+    kind: str,
+    title_fr: str,
+    title_en: str = "",
+    start: dt.datetime,
+    end: dt.datetime,
+    timezone_name: str,
+    venue: str = "",
+    body: Any = None,
+    capacity: int | None = None,
+    proxy_cap: int | None = None,
+    convocation: int | None = None,
+) -> Meeting:
+    """Create or change a congress (no `congress`) or one of its sessions. `start` and `end`
+    are aware datetimes in the venue's zone: they are stored as instants, shown back in it."""
+    import zoneinfo
+
+    _require(user, "governance.manage", meeting)
+    try:
+        zoneinfo.ZoneInfo(timezone_name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ServiceError(_("Choose a time zone from the list.")) from None
+    if start.tzinfo is None or end.tzinfo is None:
+        raise ServiceError(_("Give the times with their time zone."))
+    if end <= start:
+        raise ServiceError(_("The meeting must end after it starts."))
+    if congress is not None and not congress.is_congress:
+        raise ServiceError(_("A session belongs to a congress."))
+    if (kind == MeetingKind.CONGRESS) != (congress is None):
+        raise ServiceError(_("A congress has sessions; a session belongs to a congress."))
+    fields: dict[str, Any] = {
+        "kind": kind,
+        "title": title_fr.strip(),
+        "title_fr": title_fr.strip(),
+        "title_en": (title_en or "").strip() or title_fr.strip(),
+        "start": start,
+        "end": end,
+        "timezone": timezone_name,
+        "venue": venue or "",
+        "venue_fr": venue or "",
+        "parent": congress,
+        "body": body,
+        "capacity": capacity,
+    }
+    if proxy_cap is not None:
+        fields["proxy_cap"] = proxy_cap
+    if convocation is not None:
+        fields["convocation"] = convocation
+    if meeting is None:
+        base = f"{congress.slug}-{title_fr}" if congress else f"{title_fr}-{start.year}"
+        return Meeting.objects.create(slug=_unique_slug(Meeting, base), **fields)
+    for name, value in fields.items():
+        setattr(meeting, name, value)
+    meeting.save()
+    return meeting
+
+
+@transaction.atomic
+def agenda_item_add(
+    *,
+    user: Any,
+    meeting: Meeting,
+    number: str,
+    title_fr: str,
+    title_en: str = "",
+    parent: Any = None,
+) -> Any:
+    """Add an item to a meeting's agenda (a tree: an item may sit under another)."""
+    from edile.governance.models import AgendaItem
+
+    _require(user, "governance.manage", meeting)
+    number = (number or "").strip().rstrip(".")
+    if not number or not (title_fr or "").strip():
+        raise ServiceError(_("Give the item's number and title."))
+    if parent is not None and parent.meeting_id != meeting.pk:
+        raise ServiceError(_("The parent item belongs to another meeting."))
+    if AgendaItem.objects.filter(meeting=meeting, number=number).exists():
+        raise ServiceError(_("This agenda already has an item %(number)s.") % {"number": number})
+    order = (
+        AgendaItem.objects.filter(meeting=meeting)
+        .order_by("-order")
+        .values_list("order", flat=True)
+        .first()
+        or 0
+    ) + 1
+    return AgendaItem.objects.create(
+        meeting=meeting,
+        parent=parent,
+        number=number,
+        title=title_fr.strip(),
+        title_fr=title_fr.strip(),
+        title_en=(title_en or "").strip() or title_fr.strip(),
+        order=order,
+    )
+
+
+@transaction.atomic
+def decision_rule_save(*, user: Any, rule: Any = None, **fields: Any) -> Any:
+    """Create or change a decision rule. Votes already opened keep the rule as it stood
+    (their snapshot); the rule must make sense to the evaluation function."""
+    from fractions import Fraction
+
+    from edile.governance.evaluation import describe, rule_from_snapshot
+    from edile.governance.models import DecisionRule
+
+    _require(user, "governance.manage")
+    quorum: Fraction = fields.pop("quorum_fraction")
+    majority: Fraction = fields.pop("majority_fraction")
+    values = {
+        **fields,
+        "label": fields["label_fr"],
+        "quorum_numerator": quorum.numerator,
+        "quorum_denominator": quorum.denominator,
+        "threshold_numerator": majority.numerator,
+        "threshold_denominator": majority.denominator,
+    }
+    if values["comparator"] == "more_than" and majority == 1:
+        raise ServiceError(
+            _("“More than 1/1” can never be reached; use “at least 1/1” for unanimity.")
+        )
+    if not values.get("label_en"):
+        values["label_en"] = values["label_fr"]
+    other = DecisionRule.objects.filter(code=values["code"])
+    if rule is not None:
+        other = other.exclude(pk=rule.pk)
+    if other.exists():
+        raise ServiceError(_("Another rule already has this code."))
+    if rule is None:
+        rule = DecisionRule(**values)
+    else:
+        for name, value in values.items():
+            setattr(rule, name, value)
+    describe(rule_from_snapshot({**rule.snapshot(), **values}))  # it evaluates
+    rule.save()
+    return rule

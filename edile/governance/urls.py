@@ -1,6 +1,6 @@
 from django.urls import path
 
-from edile.governance import views
+from edile.governance import views, views_setup
 
 app_name = "governance"
 urlpatterns = [
@@ -8,6 +8,14 @@ urlpatterns = [
     path("bodies/<slug:slug>/", views.body_detail, name="body_detail"),
     path("meetings/<slug:slug>/", views.meeting_detail, name="meeting_detail"),
     path("meetings/<slug:slug>/attendance/", views.attendance_record, name="attendance_record"),
+    path("meetings/<slug:slug>/roll/", views.session_roll, name="session_roll"),
+    path("meetings/<slug:slug>/roll/mark/", views.session_roll_mark, name="session_roll_mark"),
+    path(
+        "meetings/<slug:slug>/roll/carry-over/",
+        views.session_roll_carry_over,
+        name="session_roll_carry_over",
+    ),
+    path("meetings/<slug:slug>/quorum/", views.session_quorum, name="session_quorum"),
     path("meetings/<slug:slug>/proxies/", views.proxy_grant, name="proxy_grant"),
     path("meetings/<slug:slug>/minutes/", views.minutes, name="minutes"),
     path("meetings/<slug:slug>/minutes/generate/", views.minutes_generate, name="minutes_generate"),
@@ -46,6 +54,18 @@ urlpatterns = [
     path("votes/<int:pk>/ballot/", views.ballot_cast, name="ballot_cast"),
     path("votes/<int:pk>/counts/", views.vote_counts, name="vote_counts"),
     path("votes/<int:pk>/close/", views.vote_close, name="vote_close"),
+    path("setup/", views_setup.setup_index, name="setup"),
+    path("setup/congresses/new/", views_setup.meeting_edit, name="setup_congress_new"),
+    path(
+        "setup/congresses/<slug:congress_slug>/sessions/new/",
+        views_setup.meeting_edit,
+        name="setup_session_new",
+    ),
+    path("setup/meetings/<slug:slug>/", views_setup.meeting_edit, name="setup_meeting"),
+    path("setup/meetings/<slug:slug>/agenda/", views_setup.agenda_edit, name="setup_agenda"),
+    path("setup/rules/new/", views_setup.rule_edit, name="setup_rule_new"),
+    path("setup/rules/<slug:code>/", views_setup.rule_edit, name="setup_rule"),
+    path("setup/texts/new/", views_setup.resolution_new, name="setup_resolution_new"),
     path("prize/", views.laureates, name="laureates"),
     path("prize/<slug:slug>/jury/", views.jury, name="jury"),
 ]

@@ -11,7 +11,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import get_language
+from django.urls import reverse
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -51,6 +52,7 @@ from edile.governance.models import (
     Vote,
     VoteMode,
 )
+from edile.members.models import LocalGovernment
 
 PAGE_SIZE = 50
 
@@ -102,6 +104,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "congresses": selectors.congress_list(request.user),
         "bodies": selectors.body_list(),
         "resolutions": selectors.resolution_list(request.user)[:10],
+        "can_manage": request.user.has_perm("governance.manage"),
     }
     return render(request, "governance/index.html", context)
 
@@ -129,6 +132,8 @@ def meeting_detail(request: HttpRequest, slug: str) -> HttpResponse:
     context.update(
         agenda=selectors.agenda(meeting),
         summary=selectors.attendance_summary(meeting) if meeting.body_id else None,
+        quorum=selectors.live_quorum(meeting) if meeting.body_id else None,
+        roll=selectors.session_roll(meeting) if meeting.body_id else [],
         votes=selectors.vote_list(request.user, meeting=meeting.slug),
         resolutions=selectors.resolution_list(
             request.user, selectors.ResolutionFilters(meeting=meeting.slug)
@@ -140,6 +145,116 @@ def meeting_detail(request: HttpRequest, slug: str) -> HttpResponse:
         context["proxy_form"] = ProxyForm()
         context["attendances"] = selectors.attendance_list(meeting)
     return render(request, "governance/meeting_detail.html", context)
+
+
+def _session_or_404(request: HttpRequest, slug: str) -> Meeting:
+    meeting = _meeting_or_404(request, slug)
+    if meeting.body_id is None:
+        raise Http404(_("Attendance is taken at statutory sessions only."))
+    return meeting
+
+
+def session_roll(request: HttpRequest, slug: str) -> HttpResponse:
+    """The session's door and desk: scan badges, mark cities from a searchable list, check
+    them out, or carry over the roll of an earlier session (the secretariat)."""
+    meeting = _session_or_404(request, slug)
+    _require_manager(request)
+    q = request.GET.get("q", "")[:100]
+    form = CheckInForm(request.POST or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            registration, entered = services.registration_check_in(
+                user=request.user, token=form.cleaned_data["code"], session=meeting
+            )
+        except ServiceError as exc:
+            form.add_error("code", exc.message)
+        else:
+            result = {"registration": registration, "entered": entered}
+            form = CheckInForm()
+    context = {
+        "meeting": meeting,
+        "form": form,
+        "result": result,
+        "q": q,
+        "roll": selectors.session_roll(meeting, q=q),
+        "quorum": selectors.live_quorum(meeting),
+        "summary": selectors.attendance_summary(meeting),
+        "earlier": selectors.earlier_sessions(meeting),
+    }
+    return render_page_or_fragment(
+        request, "governance/session_roll.html", "governance/partials/roll_table.html", context
+    )
+
+
+@login_required
+@require_POST
+def session_roll_mark(request: HttpRequest, slug: str) -> HttpResponse:
+    """Mark one city present, excused or checked out, from the list."""
+    meeting = _session_or_404(request, slug)
+    _require_manager(request)
+    lg = get_object_or_404(LocalGovernment, pk=_posted_id(request, "local_government"))
+    action = request.POST.get("action", "")
+    if action == "check_out":
+        _attempt(
+            request,
+            lambda: services.attendance_check_out(
+                user=request.user, meeting=meeting, local_government=lg
+            ),
+            _("%(city)s has left the session.") % {"city": lg},
+        )
+    elif action in ("present", "excused"):
+        _attempt(
+            request,
+            lambda: services.attendance_record(
+                user=request.user, meeting=meeting, local_government=lg, status=action
+            ),
+            _("Attendance recorded."),
+        )
+    else:
+        messages.error(request, _("Choose present, excused or check out."))
+    return redirect(
+        f"{reverse('governance:session_roll', args=[meeting.slug])}?q={request.POST.get('q', '')}"
+    )
+
+
+@login_required
+@require_POST
+def session_roll_carry_over(request: HttpRequest, slug: str) -> HttpResponse:
+    meeting = _session_or_404(request, slug)
+    _require_manager(request)
+    source = get_object_or_404(
+        selectors.earlier_sessions(meeting), pk=_posted_id(request, "source")
+    )
+    count = _attempt(
+        request,
+        lambda: services.attendance_carry_over(user=request.user, meeting=meeting, source=source),
+        _("The roll of the earlier session is carried over."),
+    )
+    if count is not None:
+        messages.info(
+            request,
+            ngettext(
+                "%(count)d city added as present.", "%(count)d cities added as present.", count
+            )
+            % {"count": count},
+        )
+    return redirect("governance:session_roll", slug=meeting.slug)
+
+
+def session_quorum(request: HttpRequest, slug: str) -> HttpResponse:
+    """The live quorum and attendance list of a session (the htmx fragment of its page)."""
+    meeting = _session_or_404(request, slug)
+    return render(
+        request,
+        "governance/partials/session_attendance.html",
+        {
+            "meeting": meeting,
+            "quorum": selectors.live_quorum(meeting),
+            "summary": selectors.attendance_summary(meeting),
+            "roll": selectors.session_roll(meeting),
+        },
+    )
 
 
 @login_required
@@ -250,25 +365,32 @@ def registration_badge(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 def check_in(request: HttpRequest, slug: str) -> HttpResponse:
+    """The congress desk: a scan records arrival at the congress (never a session's
+    attendance, which is taken at each session's door)."""
     congress = _congress_or_404(request, slug)
     if not request.user.has_perm("governance.check_in"):
         raise PermissionDenied(_("This page is for the secretariat."))
     form = CheckInForm(request.POST or None)
     result = None
     if request.method == "POST" and form.is_valid():
-        code = form.cleaned_data["code"].strip().rsplit("/", 1)[-1]
         try:
-            registration, first = services.registration_check_in(user=request.user, token=code)
+            registration, first = services.registration_check_in(
+                user=request.user, token=form.cleaned_data["code"], congress=congress
+            )
         except ServiceError as exc:
             form.add_error("code", exc.message)
         else:
-            if registration.congress_id != congress.pk:
-                form.add_error("code", _("This badge is for another congress."))
-            else:
-                result = {"registration": registration, "first": first}
-                form = CheckInForm()
+            result = {"registration": registration, "first": first}
+            form = CheckInForm()
     return render(
-        request, "governance/check_in.html", {"congress": congress, "form": form, "result": result}
+        request,
+        "governance/check_in.html",
+        {
+            "congress": congress,
+            "form": form,
+            "result": result,
+            "sessions": congress.sessions.filter(body__isnull=False).order_by("start"),
+        },
     )
 
 
@@ -510,7 +632,7 @@ def vote_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "vote": vote,
         "ballots": selectors.named_ballots(vote),
-        "ballot_count": vote.ballots.count(),
+        "ballot_count": vote.receipts.count(),
         "ballot_form": BallotForm(cities=cities) if cities else None,
         "counts_form": CountsForm()
         if can_manage and is_open and vote.mode == VoteMode.ANALOG
@@ -562,10 +684,14 @@ def vote_counts(request: HttpRequest, pk: int) -> HttpResponse:
 def vote_close(request: HttpRequest, pk: int) -> HttpResponse:
     vote = _vote_or_404(request, pk)
     form = CloseForm(request.POST)
-    chair_vote = form.cleaned_data["chair_vote"] if form.is_valid() else ""
+    valid = form.is_valid()
+    chair_vote = form.cleaned_data["chair_vote"] if valid else ""
+    confirm = bool(form.cleaned_data["confirm_missing"]) if valid else False
     _attempt(
         request,
-        lambda: services.vote_close(user=request.user, vote=vote, chair_vote=chair_vote),
+        lambda: services.vote_close(
+            user=request.user, vote=vote, chair_vote=chair_vote, confirm_missing=confirm
+        ),
         _("The vote is closed and its result computed."),
     )
     return redirect("governance:vote_detail", pk=pk)
@@ -598,6 +724,7 @@ def minutes(request: HttpRequest, slug: str) -> HttpResponse:
             "meeting": meeting,
             "minutes": record,
             "text": record.text(language) if record else "",
+            "blocks": selectors.minutes_blocks(record.text(language) if record else ""),
             "form": form,
             "can_manage": can_manage,
         },

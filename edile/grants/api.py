@@ -3,22 +3,30 @@
 from typing import Any
 
 from django.http import Http404, HttpRequest, StreamingHttpResponse
-from ninja import Query, Router
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from edile.accounts.api_auth import required_user
-from edile.governance.models import Body
+from edile.core.errors import ServiceError
+from edile.governance.models import Meeting
 from edile.grants import exports, selectors, services
-from edile.grants.models import Application, Grant
+from edile.grants.models import Application, Grant, PaymentRequest
 from edile.grants.schemas import (
     ApplicationOut,
     BreakdownRow,
     CallIn,
     CallOut,
     DecisionIn,
+    DecisionOut,
+    Detail,
     DisbursementIn,
+    DisbursementOut,
+    PaymentRequestIn,
+    PaymentRequestOut,
     ProblemOut,
     ProjectOut,
+    RefusalIn,
     SummaryFilters,
     SummaryOut,
 )
@@ -141,47 +149,149 @@ def list_applications(request: HttpRequest) -> Any:
     )
 
 
-@router.post("/applications/{reference}/decision", auth=required_user)
+ERRORS = {400: Detail, 403: Detail, 404: Detail, 409: Detail}
+
+
+@router.post(
+    "/applications/{reference}/decision",
+    auth=required_user,
+    response={200: DecisionOut, 401: Detail, **ERRORS},
+)
 def record_decision(request: HttpRequest, reference: str, payload: DecisionIn) -> dict[str, Any]:
-    """Record the Bureau's decision; never above the envelope left."""
-    application = Application.objects.select_related("call").filter(reference=reference).first()
+    """Record the decision of a Bureau meeting: the meeting's body must be allowed to decide
+    grants; never above the envelope left (409, also when two decisions race)."""
+    application = (
+        Application.objects.select_related("call", "local_government")
+        .filter(reference=reference)
+        .first()
+    )
     if application is None:
         raise Http404(f"No application with reference {reference!r}.")
-    body = Body.objects.filter(slug=payload.body).first()
-    if body is None:
-        raise Http404(f"No body with slug {payload.body!r}.")
+    meeting = Meeting.objects.select_related("body").filter(slug=payload.meeting).first()
+    if meeting is None:
+        raise Http404(f"No meeting with slug {payload.meeting!r}.")
+    if payload.body and (meeting.body is None or payload.body != meeting.body.slug):
+        raise ServiceError(
+            _("The body “%(body)s” did not hold the meeting “%(meeting)s”.")
+            % {"body": payload.body, "meeting": meeting.slug}
+        )
     decision = services.decision_record(
         actor=request.user,
         application=application,
-        body=body,
-        meeting_date=payload.meeting_date,
+        meeting=meeting,
+        decided_on=payload.decided_on,
         outcome=payload.outcome,
         amount=payload.amount,
         reasons=payload.reasons,
-        meeting_reference=payload.meeting_reference,
+        review_override=payload.review_override,
     )
-    return {"id": decision.pk, "outcome": decision.outcome, "amount": decision.amount}
+    return {
+        "id": decision.pk,
+        "outcome": decision.outcome,
+        "amount": decision.amount,
+        "meeting": meeting.slug,
+        "decided_on": decision.meeting_date,
+        "resolution": decision.resolution.slug if decision.resolution_id else None,
+    }
 
 
-@router.post("/grants/{int:grant_id}/disbursements", auth=required_user)
-def record_disbursement(
-    request: HttpRequest, grant_id: int, payload: DisbursementIn
-) -> dict[str, Any]:
-    """Pay part of a grant; refused beyond the amount granted."""
-    grant = Grant.objects.select_related("decision").filter(pk=grant_id).first()
+def _grant(grant_id: int) -> Grant:
+    grant = Grant.objects.select_related("decision", "application").filter(pk=grant_id).first()
     if grant is None:
         raise Http404(f"No grant with id {grant_id}.")
+    return grant
+
+
+def _payment_request_out(r: PaymentRequest) -> dict[str, Any]:
+    return {
+        "id": r.pk,
+        "status": r.status,
+        "amount": r.amount,
+        "tranche": r.tranche.number if r.tranche_id else None,
+        "requested_by": str(r.requested_by),
+        "decided_by": str(r.decided_by) if r.decided_by_id else None,
+    }
+
+
+@router.post(
+    "/grants/{int:grant_id}/payment-requests",
+    auth=required_user,
+    response={201: PaymentRequestOut, 401: Detail, **ERRORS},
+)
+def request_payment(request: HttpRequest, grant_id: int, payload: PaymentRequestIn) -> Status:
+    """Request a payment (a tranche, or an amount): refused until the agreement is signed and
+    the tranche's conditions are met, and while a report is overdue unless a reason is given."""
+    grant = _grant(grant_id)
     tranche = None
     if payload.tranche is not None:
         tranche = grant.tranches.filter(number=payload.tranche).first()
         if tranche is None:
             raise Http404(f"No tranche {payload.tranche} in this grant.")
-    payment = services.disbursement_record(
+    payment_request = services.payment_request_create(
         actor=request.user,
         grant=grant,
-        paid_on=payload.paid_on,
-        amount=payload.amount,
         tranche=tranche,
+        amount=payload.amount,
+        overdue_override=payload.overdue_override,
+        comment=payload.comment,
+    )
+    return Status(201, _payment_request_out(payment_request))
+
+
+def _payment_request(pk: int) -> PaymentRequest:
+    payment_request = (
+        PaymentRequest.objects.select_related("grant", "tranche", "requested_by", "decided_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if payment_request is None:
+        raise Http404(f"No payment request with id {pk}.")
+    return payment_request
+
+
+@router.post(
+    "/payment-requests/{int:pk}/approve",
+    auth=required_user,
+    response={200: PaymentRequestOut, 401: Detail, **ERRORS},
+)
+def approve_payment(request: HttpRequest, pk: int) -> dict[str, Any]:
+    """Approve a payment request: by someone other than the requester (four eyes)."""
+    payment_request = services.payment_request_approve(
+        actor=request.user, payment_request=_payment_request(pk)
+    )
+    return _payment_request_out(_payment_request(payment_request.pk))
+
+
+@router.post(
+    "/payment-requests/{int:pk}/refuse",
+    auth=required_user,
+    response={200: PaymentRequestOut, 401: Detail, **ERRORS},
+)
+def refuse_payment(request: HttpRequest, pk: int, payload: RefusalIn) -> dict[str, Any]:
+    payment_request = services.payment_request_refuse(
+        actor=request.user, payment_request=_payment_request(pk), comment=payload.comment
+    )
+    return _payment_request_out(_payment_request(payment_request.pk))
+
+
+@router.post(
+    "/grants/{int:grant_id}/disbursements",
+    auth=required_user,
+    response={200: DisbursementOut, 401: Detail, **ERRORS},
+)
+def record_disbursement(
+    request: HttpRequest, grant_id: int, payload: DisbursementIn
+) -> dict[str, Any]:
+    """Pay an approved payment request; refused without a signed agreement, without an
+    approval by a second person, or beyond the amount granted."""
+    grant = _grant(grant_id)
+    payment_request = PaymentRequest.objects.filter(pk=payload.payment_request).first()
+    if grant.agreement_signed_on is None:
+        raise ServiceError(_("No payment before the grant agreement is signed."))
+    if payment_request is None:
+        raise Http404(f"No payment request with id {payload.payment_request}.")
+    payment = services.disbursement_record(
+        actor=request.user, grant=grant, paid_on=payload.paid_on, payment_request=payment_request
     )
     grant.refresh_from_db()
     return {"id": payment.pk, "amount": payment.amount, "disbursed": grant.disbursed}

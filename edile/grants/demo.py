@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import TextIO
+from typing import Any, TextIO
 
 from django.db import transaction
 
-from edile.governance.models import Body, BodyKind
+from edile.governance.models import Body, BodyKind, Meeting, MeetingKind
 from edile.grants import services
 from edile.grants.models import (
     SECTOR_DAC,
@@ -27,9 +27,7 @@ from edile.grants.models import (
     Call,
     CoFinancing,
     CoFinancingStatus,
-    Decision,
     DecisionOutcome,
-    Disbursement,
     ExchangeRate,
     Grant,
     Indicator,
@@ -39,8 +37,6 @@ from edile.grants.models import (
     ProgressReport,
     ReportStatus,
     Sector,
-    Tranche,
-    TrancheStatus,
 )
 from edile.members.models import LocalGovernment
 
@@ -132,7 +128,7 @@ PROJECTS = [
         "Structuration d'un système de gestion des boues de vidange à Siem Reap",
         "Structuring a faecal sludge management system in Siem Reap",
         D("150000"),
-        {"residents": 245000},
+        {"residents": 245000, "women": 125000, "men": 120000},
         [
             ("fondation-gates", D("1200000"), "USD", CoFinancingStatus.COMMITTED),
             ("afd", D("400000"), "EUR", CoFinancingStatus.RECEIVED),
@@ -181,7 +177,7 @@ PROJECTS = [
         "Incubateur pour jeunes entrepreneurs",
         "Incubator for young entrepreneurs",
         D("100000"),
-        {"entrepreneurs": 1500, "youth": 20000},
+        {"entrepreneurs": 1500, "youth": (20000, False)},
         [
             ("afd", D("500000"), "EUR", CoFinancingStatus.COMMITTED),
             ("union-europeenne", D("250000"), "EUR", CoFinancingStatus.RECEIVED),
@@ -266,7 +262,7 @@ PROJECTS = [
         "Santé maternelle dans les centres municipaux",
         "Maternal health in municipal centres",
         D("115000"),
-        {"women": 260000, "children": 140000},
+        {"residents": 400000, "women": 260000, "children": 140000},
         [
             ("fondation-gates", D("600000"), "USD", CoFinancingStatus.COMMITTED),
             ("unicef", D("200000"), "USD", CoFinancingStatus.RECEIVED),
@@ -334,13 +330,16 @@ PROJECTS = [
         "Pépinière d'artisans de Battambang",
         "Battambang craft business nursery",
         D("100000"),
-        {"entrepreneurs": 900, "women": 45000},
+        {"entrepreneurs": 900, "women": (45000, False)},
         [("jica", D("45000000"), "JPY", CoFinancingStatus.COMMITTED)],
         ("Artisans accompagnés", "Craftspeople supported", "artisans / craftspeople", 0, 400, 150),
         True,
     ),
 ]
-BUREAU_MEETING = dt.date(2019, 6, 20)
+# The report: the Bureau granted the 14 projects at its meeting of 3 December 2019, during the
+# Phnom Penh congress (the governance demo's session "phnom-penh-2019-bureau").
+BUREAU_MEETING = dt.date(2019, 12, 3)
+BUREAU_MEETING_SLUG = "phnom-penh-2019-bureau"
 SIEM_REAP_VISIT = dt.date(2019, 12, 3)
 
 
@@ -399,6 +398,157 @@ def _calls() -> tuple[Call, Call]:
     return call_2019, call_open
 
 
+def _bureau_meeting(bureau: Body) -> Meeting:
+    """The Bureau meeting of 3 December 2019 (created by the governance demo; made here with
+    the same address and times when that demo has not run)."""
+    import zoneinfo
+
+    meeting = Meeting.objects.filter(slug=BUREAU_MEETING_SLUG).first()
+    if meeting is not None:
+        return meeting
+    tz = zoneinfo.ZoneInfo("Asia/Phnom_Penh")
+    return Meeting.objects.create(
+        slug=BUREAU_MEETING_SLUG,
+        kind=MeetingKind.BUREAU_MEETING,
+        body=bureau,
+        title="Réunion du Bureau",
+        title_fr="Réunion du Bureau",
+        title_en="Bureau meeting",
+        start=dt.datetime(2019, 12, 3, 9, 0, tzinfo=tz),
+        end=dt.datetime(2019, 12, 3, 12, 0, tzinfo=tz),
+        timezone="Asia/Phnom_Penh",
+    )
+
+
+def _person(email: str, name: str, role: str) -> Any:
+    """A fictional demo account (no password: the records need a person, not a sign-in)."""
+    from edile.accounts.models import RoleAssignment, User
+    from edile.accounts.services import role_grant
+
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User.objects.create_user(email=email, password=None, full_name=name)
+    if not RoleAssignment.objects.filter(user=user, role__code=role).exists():
+        role_grant(user=user, code=role, local_government=None, organisation="")
+    return user
+
+
+def _demo_people() -> dict[str, list[Any]]:
+    """Two Bureau reviewers and two people of the secretariat (four eyes on payments)."""
+    from edile.accounts.models import RoleCode
+
+    return {
+        "reviewers": [
+            _person("relecteur1@demo.edile.org", "Rémi Relecteur", RoleCode.BUREAU_MEMBER),
+            _person("relectrice2@demo.edile.org", "Rose Relectrice", RoleCode.BUREAU_MEMBER),
+        ],
+        "staff": [
+            _person("programme@demo.edile.org", "Pia Programme", RoleCode.SECRETARIAT),
+            _person("finances@demo.edile.org", "Fabrice Finances", RoleCode.SECRETARIAT),
+        ],
+    }
+
+
+def _reviews(people: dict[str, list[Any]], applications: list[Application]) -> None:
+    """Each 2019 application reviewed by the two Bureau reviewers (scores are fictional)."""
+    from edile.grants.models import Review, ReviewStatus
+
+    for application in applications:
+        if application.status != ApplicationStatus.SUBMITTED:
+            continue
+        for index, reviewer in enumerate(people["reviewers"]):
+            review = Review.objects.filter(application=application, reviewer=reviewer).first()
+            if review is None:
+                review = services.review_assign(
+                    actor=people["staff"][0], application=application, reviewer=reviewer
+                )
+            if review.status == ReviewStatus.ASSIGNED:
+                review = services.review_declare(actor=reviewer, review=review, has_conflict=False)
+                review.refresh_from_db()
+            if review.status == ReviewStatus.IN_PROGRESS:
+                seed = sum(map(ord, application.reference)) + index
+                services.review_submit(
+                    actor=reviewer,
+                    review=review,
+                    scores={c["code"]: 3 + (seed + n) % 3 for n, c in enumerate(CRITERIA)},
+                    comment="Évaluation de démonstration (fictive).",
+                    expected_version=review.version,
+                )
+
+
+def _money(
+    people: dict[str, list[Any]], grant: Grant, reference: str, ind: Any, actual: Any
+) -> None:
+    """Agreement, tranches with their conditions, the first tranche requested, approved by a
+    second person and paid, the interim report accepted: through the services, once."""
+    first_staff, second_staff = people["staff"]
+    if grant.agreement_signed_on is None:
+        services.grant_update(
+            actor=first_staff,
+            grant=grant,
+            expected_version=grant.version,
+            agreement_signed_on=dt.date(2019, 12, 20),
+            agreement_reference=f"CONV-{reference}",
+        )
+        grant.refresh_from_db()
+    interim = ProgressReport.objects.filter(grant=grant, title_fr="Rapport d'étape 2020").first()
+    if interim is None:
+        interim = services.report_schedule(
+            actor=first_staff,
+            grant=grant,
+            title="Rapport d'étape 2020",
+            title_en="2020 interim report",
+            due_on=dt.date(2020, 6, 30),
+        )
+    if not grant.tranches.exists():
+        first = (grant.amount * D("0.6")).quantize(D("0.01"))
+        t1 = services.tranche_add(
+            actor=first_staff,
+            grant=grant,
+            amount=first,
+            due_on=dt.date(2020, 1, 15),
+            condition="Signature de la convention / Agreement signed",
+            conditions=[{"kind": "agreement_signed"}],
+        )
+        services.tranche_add(
+            actor=first_staff,
+            grant=grant,
+            amount=grant.amount - first,
+            due_on=dt.date(2020, 9, 30),
+            condition="Rapport d'étape accepté / Interim report accepted",
+            conditions=[{"kind": "report_accepted", "report": interim.pk}],
+        )
+        on = dt.date(2020, 1, 16)
+        request = services.payment_request_create(
+            actor=first_staff, grant=grant, tranche=t1, today=on
+        )
+        services.payment_request_approve(actor=second_staff, payment_request=request, today=on)
+        services.disbursement_record(
+            actor=first_staff, grant=grant, paid_on=dt.date(2020, 1, 20), payment_request=request
+        )
+    if interim.status == ReportStatus.DUE:
+        # The city's report as it was received (filed on paper in 2020), then accepted.
+        application = grant.application
+        interim.narrative = "Travaux lancés, premiers résultats mesurés."
+        interim.spending = (grant.amount * D("0.5")).quantize(D("0.01"))
+        interim.beneficiaries_reached = application.beneficiaries // 3
+        interim.status = ReportStatus.SUBMITTED
+        interim.submitted_on = dt.date(2020, 6, 25)
+        interim.save()
+        IndicatorValue.objects.update_or_create(
+            report=interim, indicator=ind, defaults={"value": actual}
+        )
+        services.report_accept(actor=second_staff, report=interim)
+    if not ProgressReport.objects.filter(grant=grant, title_fr="Rapport final").exists():
+        services.report_schedule(
+            actor=first_staff,
+            grant=grant,
+            title="Rapport final",
+            title_en="Final report",
+            due_on=dt.date(2021, 10, 31),
+        )
+
+
 @transaction.atomic
 def load(out: TextIO) -> None:
     for currency, date, rate in RATES:
@@ -422,6 +572,7 @@ def load(out: TextIO) -> None:
     cities = {
         lg.slug: lg for lg in LocalGovernment.objects.filter(slug__in=[p[1] for p in PROJECTS])
     }
+    to_decide = []
     for (
         reference,
         city,
@@ -453,11 +604,10 @@ def load(out: TextIO) -> None:
                 "location_name": lg.name,
                 "latitude": lg.latitude,
                 "longitude": lg.longitude,
-                "start": dt.date(2019, 9, 1),
-                "end": dt.date(2021, 8, 31),
+                "start": dt.date(2020, 1, 1),
+                "end": dt.date(2021, 12, 31),
                 "grant_requested": grant_amount,
                 "currency": "EUR",
-                "status": ApplicationStatus.APPROVED,
                 "is_fictional": fictional,
                 "language": "fr",
             },
@@ -488,9 +638,18 @@ def load(out: TextIO) -> None:
             label="Études, suivi et formation / Studies, monitoring and training",
             defaults={"amount": total - (total * D("0.8")).quantize(D("0.01"))},
         )
-        for group, number in groups.items():
+        for group, value in groups.items():
+            # (number, is_breakdown) when the default (groups by sex or age are breakdowns of
+            # the total) does not hold: the women of the craft markets are other people.
+            number, is_breakdown = (
+                value
+                if isinstance(value, tuple)
+                else (value, group in BeneficiaryGroup.BREAKDOWN_GROUPS)
+            )
             BeneficiaryGroup.objects.update_or_create(
-                application=application, group=group, defaults={"number": number}
+                application=application,
+                group=group,
+                defaults={"number": number, "is_breakdown": is_breakdown},
             )
         name_fr, name_en, unit, baseline, target, actual = indicator
         ind, _created = Indicator.objects.update_or_create(
@@ -505,70 +664,39 @@ def load(out: TextIO) -> None:
             },
         )
         services.application_totals_refresh(application)
-        decision, _created = Decision.objects.update_or_create(
-            application=application,
-            outcome=DecisionOutcome.APPROVED,
-            defaults={
-                "body": bureau,
-                "meeting_date": BUREAU_MEETING,
-                "meeting_reference": "Bureau, 20 juin 2019",
-                "amount": grant_amount,
-                "reasons": "Projet conforme aux critères de l'appel 2019.",
-            },
+        if application.status == ApplicationStatus.DRAFT or not application.submitted_at:
+            # The 2019 applications were filed before the deadline (kept as they were filed).
+            Application.objects.filter(pk=application.pk).update(
+                status=ApplicationStatus.SUBMITTED,
+                submitted_at=dt.datetime(2019, 4, 20, 10, 0, tzinfo=dt.UTC),
+            )
+            application.refresh_from_db()
+        to_decide.append((application, grant_amount, ind, actual, groups))
+    people = _demo_people()
+    meeting = _bureau_meeting(bureau)
+    _reviews(people, [a for a, *_rest in to_decide])
+    undecided = [row for row in to_decide if row[0].status == ApplicationStatus.SUBMITTED]
+    if undecided:
+        services.decisions_record_batch(
+            actor=people["staff"][0],
+            meeting=meeting,
+            rows=[
+                {
+                    "application": application,
+                    "outcome": DecisionOutcome.APPROVED,
+                    "amount": grant_amount,
+                    "reasons": "Projet conforme aux critères de l'appel 2019.",
+                }
+                for application, grant_amount, *_rest in undecided
+            ],
+            notify=False,
         )
-        grant, _created = Grant.objects.update_or_create(
-            application=application,
-            defaults={
-                "decision": decision,
-                "amount": grant_amount,
-                "currency": "EUR",
-                "amount_eur": grant_amount,
-                "agreement_signed_on": dt.date(2019, 9, 15),
-                "agreement_reference": f"CONV-{reference}",
-            },
-        )
-        first = (grant_amount * D("0.6")).quantize(D("0.01"))
-        t1, _created = Tranche.objects.update_or_create(
-            grant=grant,
-            number=1,
-            defaults={
-                "amount": first,
-                "due_on": dt.date(2019, 10, 1),
-                "condition": "Signature de la convention / Agreement signed",
-                "status": TrancheStatus.PAID,
-            },
-        )
-        Tranche.objects.update_or_create(
-            grant=grant,
-            number=2,
-            defaults={
-                "amount": grant_amount - first,
-                "due_on": dt.date(2020, 6, 30),
-                "condition": "Rapport d'étape accepté / Interim report accepted",
-            },
-        )
-        Disbursement.objects.update_or_create(
-            grant=grant, tranche=t1, defaults={"amount": first, "paid_on": dt.date(2019, 10, 15)}
-        )
-        Grant.objects.filter(pk=grant.pk).update(disbursed=first)
-        report, _created = ProgressReport.objects.update_or_create(
-            grant=grant,
-            title="Rapport d'étape 2019",
-            defaults={
-                "due_on": dt.date(2019, 12, 15),
-                "status": ReportStatus.ACCEPTED,
-                "submitted_on": dt.date(2019, 12, 10),
-                "narrative": "Travaux lancés, premiers résultats mesurés.",
-                "spending": first,
-                "beneficiaries_reached": sum(groups.values()) // 3,
-            },
-        )
-        IndicatorValue.objects.update_or_create(
-            report=report, indicator=ind, defaults={"value": actual}
-        )
-        ProgressReport.objects.update_or_create(
-            grant=grant, title="Rapport final", defaults={"due_on": dt.date(2021, 10, 31)}
-        )
+    for application, _amount, ind, actual, _groups in to_decide:
+        application.refresh_from_db()
+        grant = Grant.objects.select_related("decision").get(application=application)
+        city = application.local_government.slug
+        reference = application.reference
+        _money(people, grant, reference, ind, actual)
         if city == "siem-reap":
             MonitoringVisit.objects.update_or_create(
                 grant=grant,

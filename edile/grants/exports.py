@@ -26,7 +26,9 @@ from edile.grants import codelists
 from edile.grants.models import (
     Application,
     ApplicationStatus,
+    Call,
     CoFinancing,
+    Document,
     Grant,
     GrantStatus,
     IndicatorValue,
@@ -38,7 +40,26 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 CHUNK = 500
 # The association is not yet an IATI publisher (research: open question); until it registers,
 # its identifier is configurable and defaults to a clearly provisional XI-IATI one.
-REPORTING_ORG_REF = getattr(settings, "EDILE_IATI_REPORTING_ORG", "XI-IATI-EDILE")
+PLACEHOLDER_ORG_REF = "XI-IATI-EDILE"
+REPORTING_ORG_REF = getattr(settings, "EDILE_IATI_REPORTING_ORG", PLACEHOLDER_ORG_REF)
+# Flow type of the programme's grants (IATI FlowType; 30 = private development finance, the
+# association's own funds); configurable as EDILE_IATI_FLOW_TYPE.
+FLOW_TYPE = getattr(settings, "EDILE_IATI_FLOW_TYPE", "30")
+SITE_URL = getattr(settings, "EDILE_SITE_URL", "https://edile.org").rstrip("/")
+CONTACT_EMAIL = getattr(settings, "EDILE_IATI_CONTACT_EMAIL", "")
+
+
+def reporting_org_warning() -> str:
+    """A warning while the reporting organisation's identifier is the provisional one."""
+    if REPORTING_ORG_REF == PLACEHOLDER_ORG_REF:
+        return _(
+            "The reporting organisation identifier is the placeholder %(ref)s: register the "
+            "association as an IATI publisher and set EDILE_IATI_REPORTING_ORG before "
+            "publishing this file."
+        ) % {"ref": PLACEHOLDER_ORG_REF}
+    return ""
+
+
 REPORTING_ORG_TYPE = "21"  # International NGO
 REPORTING_ORG_NAME = {
     "fr": "Association internationale des maires francophones",
@@ -68,6 +89,7 @@ def export_queryset() -> QuerySet[Application]:
         .prefetch_related(
             Prefetch("cofinancing", queryset=CoFinancing.objects.select_related("partner")),
             "indicators",
+            Prefetch("documents", queryset=Document.objects.filter(is_public=True)),
             "grant__disbursements",
             "grant__tranches",
             Prefetch(
@@ -119,6 +141,7 @@ def check_activity(activity: Activity, today: dt.date | None = None) -> list[str
         ("AidType", "C01"),
         ("TiedStatus", "5"),
         ("ActivityScope", "7"),
+        ("FlowType", FLOW_TYPE),
     ] + [("OrganisationType", c.partner.org_type) for c in a.cofinancing.all()]
     for list_name, code in codes:
         if not codelists.is_active(list_name, code):
@@ -249,6 +272,7 @@ def activity_element(activity: Activity) -> Any:
             root, "activity-date", type="2", **{"iso-date": g.agreement_signed_on.isoformat()}
         )
     etree.SubElement(root, "activity-date", type="3", **{"iso-date": a.end.isoformat()})
+    _contact_info(root)
     etree.SubElement(root, "activity-scope", code="7")
     etree.SubElement(root, "recipient-country", code=lg.country.code, percentage="100")
     if a.latitude is not None and a.longitude is not None:
@@ -263,6 +287,7 @@ def activity_element(activity: Activity) -> Any:
         )
         etree.SubElement(point, "pos").text = f"{a.latitude} {a.longitude}"
     etree.SubElement(root, "sector", vocabulary="1", code=a.dac_code, percentage="100")
+    etree.SubElement(root, "default-flow-type", code=FLOW_TYPE)
     etree.SubElement(root, "default-finance-type", code="110")
     etree.SubElement(root, "default-aid-type", code="C01", vocabulary="1")
     etree.SubElement(root, "default-tied-status", code="5")
@@ -298,7 +323,24 @@ def activity_element(activity: Activity) -> Any:
             {"fr": lg.name_fr, "en": lg.name_en},
             type=LOCAL_GOVERNMENT_TYPE,
         )
-    reports = [r for r in g.reports.all() if r.status != ReportStatus.DUE]
+    _document_links(root, a)
+    etree.SubElement(
+        root, "related-activity", ref=programme_identifier(a.call), type="1"
+    )  # the programme (parent)
+    conditions = [t for t in g.tranches.all() if t.condition or t.conditions]
+    element = etree.SubElement(root, "conditions", attached="1" if conditions else "0")
+    for tranche in conditions:
+        text = tranche.condition or ", ".join(c["kind"] for c in tranche.conditions)
+        _narratives(
+            element,
+            "condition",
+            {"fr": f"Tranche {tranche.number} : {text}", "en": f"Tranche {tranche.number}: {text}"},
+            type="1",
+        )
+    reports = sorted(
+        (r for r in g.reports.all() if r.status in (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)),
+        key=lambda r: (r.due_on, r.pk),
+    )
     for indicator in a.indicators.all():
         result = etree.SubElement(root, "result", type=indicator.result_type)
         _narratives(result, "title", {"fr": indicator.name_fr, "en": indicator.name_en})
@@ -314,17 +356,147 @@ def activity_element(activity: Activity) -> Any:
         etree.SubElement(
             element, "baseline", year=str(a.start.year), value=f"{indicator.baseline.normalize():f}"
         )
-        period = etree.SubElement(element, "period")
-        etree.SubElement(period, "period-start", **{"iso-date": a.start.isoformat()})
-        etree.SubElement(period, "period-end", **{"iso-date": a.end.isoformat()})
-        etree.SubElement(period, "target", value=f"{indicator.target.normalize():f}")
-        actual = None
+        # One period per report (from the end of the previous one), with the value it gave;
+        # without any report yet, one period over the project with its target.
+        start = a.start
+        periods = []
         for report in reports:
-            for value in report.values.all():
-                if value.indicator_id == indicator.pk:
-                    actual = value.value
-        if actual is not None:
-            etree.SubElement(period, "actual", value=f"{actual.normalize():f}")
+            value = next(
+                (v.value for v in report.values.all() if v.indicator_id == indicator.pk), None
+            )
+            if value is None:
+                continue
+            periods.append((min(start, report.due_on), report.due_on, value))
+            start = max(start, report.due_on + dt.timedelta(days=1))
+        if not periods:
+            periods = [(a.start, a.end, None)]
+        for period_start, period_end, actual in periods:
+            period = etree.SubElement(element, "period")
+            etree.SubElement(period, "period-start", **{"iso-date": period_start.isoformat()})
+            etree.SubElement(period, "period-end", **{"iso-date": period_end.isoformat()})
+            etree.SubElement(period, "target", value=f"{indicator.target.normalize():f}")
+            if actual is not None:
+                etree.SubElement(period, "actual", value=f"{actual.normalize():f}")
+    return root
+
+
+def _contact_info(root: Any) -> None:
+    contact = etree.SubElement(root, "contact-info", type="1")
+    _narratives(contact, "organisation", REPORTING_ORG_NAME)
+    if CONTACT_EMAIL:
+        etree.SubElement(contact, "email").text = CONTACT_EMAIL
+    etree.SubElement(contact, "website").text = SITE_URL + "/"
+
+
+FORMATS = {
+    ".pdf": "application/pdf",
+    ".odt": "application/vnd.oasis.opendocument.text",
+    ".ods": "application/vnd.oasis.opendocument.spreadsheet",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".csv": "text/csv",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+}
+
+
+def _document_links(root: Any, a: Application) -> None:
+    """The public project page, then each document marked public (never a private one)."""
+    from django.urls import reverse
+    from django.utils import translation
+
+    with translation.override("fr"):
+        page = reverse("grants:project_detail", kwargs={"reference": a.reference})
+    link = etree.SubElement(root, "document-link", url=SITE_URL + page, format="text/html")
+    _narratives(link, "title", {"fr": a.title_fr, "en": a.title_en})
+    etree.SubElement(link, "category", code="A12")
+    etree.SubElement(link, "language", code="fr")
+    for document in a.documents.all():
+        if not document.is_public:
+            continue
+        suffix = (
+            "." + document.file.name.rsplit(".", 1)[-1].lower() if "." in document.file.name else ""
+        )
+        with translation.override("fr"):
+            url = SITE_URL + reverse("grants:document_download", kwargs={"pk": document.pk})
+        link = etree.SubElement(
+            root, "document-link", url=url, format=FORMATS.get(suffix, "application/octet-stream")
+        )
+        _narratives(link, "title", {"fr": document.title, "en": document.title})
+        etree.SubElement(link, "category", code="A01")
+        etree.SubElement(
+            link, "document-date", **{"iso-date": document.created_at.date().isoformat()}
+        )
+
+
+def programme_identifier(call: Call) -> str:
+    return f"{REPORTING_ORG_REF}-{call.slug}"
+
+
+def programme_element(call: Call, children: list[Application]) -> Any:
+    """The call as the parent activity (hierarchy 1) of its projects."""
+    root = etree.Element(
+        "iati-activity",
+        {
+            XML_LANG: "fr",
+            "default-currency": call.currency,
+            "hierarchy": "1",
+            "last-updated-datetime": call.updated_at.replace(microsecond=0).isoformat(),
+        },
+    )
+    etree.SubElement(root, "iati-identifier").text = programme_identifier(call)
+    _narratives(
+        root, "reporting-org", REPORTING_ORG_NAME, ref=REPORTING_ORG_REF, type=REPORTING_ORG_TYPE
+    )
+    _narratives(root, "title", {"fr": call.title_fr, "en": call.title_en})
+    _narratives(
+        root,
+        "description",
+        {"fr": call.description_fr or call.title_fr, "en": call.description_en or call.title_en},
+        type="1",
+    )
+    _narratives(
+        root,
+        "participating-org",
+        REPORTING_ORG_NAME,
+        ref=REPORTING_ORG_REF,
+        type=REPORTING_ORG_TYPE,
+        role="1",
+    )
+    etree.SubElement(root, "activity-status", code="2")
+    etree.SubElement(root, "activity-date", type="1", **{"iso-date": call.opens_on.isoformat()})
+    end = max((c.end for c in children), default=call.closes_on)
+    etree.SubElement(root, "activity-date", type="3", **{"iso-date": end.isoformat()})
+    _contact_info(root)
+    etree.SubElement(root, "activity-scope", code="4")
+    etree.SubElement(root, "recipient-region", code="998", vocabulary="1", percentage="100")
+    granted: dict[str, Decimal] = {}
+    for child in children:
+        granted[child.dac_code] = granted.get(child.dac_code, Decimal(0)) + child.grant.amount
+    total = sum(granted.values(), Decimal(0))
+    if total:
+        shares = {
+            code: (amount * 100 / total).quantize(Decimal("0.01"))
+            for code, amount in granted.items()
+        }
+        # The percentages must add up to exactly 100: the rounding goes to the largest share.
+        largest = max(shares, key=lambda code: shares[code])
+        shares[largest] += Decimal(100) - sum(shares.values())
+        for code, share in sorted(shares.items()):
+            etree.SubElement(root, "sector", vocabulary="1", code=code, percentage=f"{share:f}")
+    etree.SubElement(root, "default-flow-type", code=FLOW_TYPE)
+    etree.SubElement(root, "default-finance-type", code="110")
+    etree.SubElement(root, "default-aid-type", code="C01", vocabulary="1")
+    etree.SubElement(root, "default-tied-status", code="5")
+    budget = etree.SubElement(root, "budget", type="1", status="2")
+    etree.SubElement(budget, "period-start", **{"iso-date": dt.date(call.year, 1, 1).isoformat()})
+    etree.SubElement(budget, "period-end", **{"iso-date": dt.date(call.year, 12, 31).isoformat()})
+    _value(budget, call.envelope, call.currency, dt.date(call.year, 1, 1))
+    for child in children:
+        etree.SubElement(
+            root, "related-activity", ref=f"{REPORTING_ORG_REF}-{child.reference}", type="2"
+        )
     return root
 
 
@@ -351,6 +523,25 @@ def iati_xml_chunks(queryset: QuerySet[Application] | None = None) -> Iterator[b
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         f'<iati-activities version="2.03" generated-datetime="{now}">\n'
     ).encode()
+    warning = reporting_org_warning()
+    if warning:
+        yield f"<!-- {warning.replace('--', '- -')} -->\n".encode()
+    calls = Call.objects.filter(
+        applications__status=ApplicationStatus.APPROVED, applications__grant__isnull=False
+    )
+    if queryset is not None:
+        calls = calls.filter(applications__in=queryset)
+    for call in calls.distinct().order_by("year", "pk"):
+        # Only the projects that are published are the programme's children.
+        children = [
+            activity.application
+            for activity in activities(export_queryset().filter(call=call))
+            if not activity.problems
+        ]
+        if children:
+            yield etree.tostring(
+                programme_element(call, children), encoding="UTF-8", pretty_print=True
+            )
     for activity in activities(queryset):
         if activity.problems:
             reasons = "; ".join(activity.problems).replace("--", "- -")
@@ -368,7 +559,12 @@ GIVING_PREFIX = getattr(settings, "EDILE_360GIVING_PREFIX", "360G-edile")
 def grant_record(application: Application) -> dict[str, Any]:
     g = application.grant
     lg = application.local_government
-    recipient_location: dict[str, Any] = {"countryCode": lg.country.code, "name": lg.name}
+    location_id = f"{GIVING_PREFIX}-loc-{lg.slug}"
+    recipient_location: dict[str, Any] = {
+        "id": location_id,
+        "countryCode": lg.country.code,
+        "name": lg.name,
+    }
     if lg.latitude is not None and lg.longitude is not None:
         recipient_location.update(latitude=float(lg.latitude), longitude=float(lg.longitude))
     record: dict[str, Any] = {
@@ -407,8 +603,10 @@ def grant_record(application: Application) -> dict[str, Any]:
             }
         ],
         "beneficiaryLocation": [
-            {"name": lg.name, "countryCode": lg.country.code, "locationScope": "GLS050"}
+            {"id": location_id, "name": lg.name, "countryCode": lg.country.code}
         ],
+        # 1.4.3: the location scope belongs to the grant, not to a location.
+        "locationScope": "GLS050",
         "relatedActivity": [f"{REPORTING_ORG_REF}-{application.reference}"],
         "dateModified": application.updated_at.replace(microsecond=0).isoformat(),
         "dataSource": "https://edile.org/api/v1/grants/360giving.json",

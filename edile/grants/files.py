@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from edile.core.files import register
 from edile.grants import selectors
-from edile.grants.models import Document, MonitoringVisit
+from edile.grants.models import Document, Grant, MonitoringVisit
 
 
 def _visit_is_public(visit: MonitoringVisit) -> bool:
@@ -27,3 +27,11 @@ register(
     view_url=lambda doc: reverse("grants:document_download", kwargs={"pk": doc.pk}),
 )
 register(MonitoringVisit, "photo", is_public=_visit_is_public, can_view=_can_view_visit)
+
+# The signed agreement: only those who may see the grant, through the grant's own view.
+register(
+    Grant,
+    "agreement_file",
+    can_view=lambda user, grant: user.has_perm("grants.view_grant", grant),
+    view_url=lambda grant: reverse("grants:grant_agreement_signed", kwargs={"pk": grant.pk}),
+)

@@ -155,6 +155,26 @@ class Call(VersionedModel):
         on = on or dt.date.today()
         return self.opens_on <= on <= self.closes_on
 
+    def clean(self) -> None:
+        """The admin checks rules, grid and sectors against the same JSON Schemas as the API."""
+        from django.core.exceptions import ValidationError
+
+        from edile.grants import call_schema
+
+        errors = {}
+        for field, check in (
+            ("rules", call_schema.rules_problems),
+            ("criteria", call_schema.criteria_problems),
+            ("sectors", call_schema.sectors_problems),
+        ):
+            problems = check(getattr(self, field))
+            if problems:
+                errors[field] = problems
+        if self.envelope is not None and self.envelope <= 0:
+            errors["envelope"] = [_("The envelope must be more than zero.")]
+        if errors:
+            raise ValidationError(errors)
+
 
 class ApplicationStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
@@ -347,7 +367,18 @@ class BeneficiaryGroup(TimeStampedModel):
     )
     group = models.CharField(_("group"), max_length=20, choices=Group.choices)
     number = models.PositiveBigIntegerField(_("number"), validators=[MinValueValidator(1)])
+    # A breakdown (by sex or age) counts people already in a total group: it is never added.
+    is_breakdown = models.BooleanField(
+        _("breakdown of the total"),
+        default=False,
+        help_text=_(
+            "These people are already counted in another group (a breakdown by sex or age)."
+        ),
+    )
     history = HistoricalRecords()
+
+    # Groups that describe part of the people reached (by sex or age), not extra people.
+    BREAKDOWN_GROUPS = ("women", "men", "children", "youth")
 
     class Meta:
         verbose_name = _("beneficiary group")
@@ -360,6 +391,11 @@ class BeneficiaryGroup(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
+        if self.is_breakdown:
+            return _("%(group)s: %(number)s (already counted in the total)") % {
+                "group": self.get_group_display(),
+                "number": self.number,
+            }
         return f"{self.get_group_display()}: {self.number}"
 
 
@@ -465,9 +501,34 @@ class Decision(TimeStampedModel):
         related_name="grant_decisions",
         verbose_name=_("deciding body"),
     )
+    meeting = models.ForeignKey(
+        "governance.Meeting",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="grant_decisions",
+        verbose_name=_("meeting"),
+    )
+    resolution = models.ForeignKey(
+        "governance.Resolution",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="grant_decisions",
+        verbose_name=_("decision resolution"),
+    )
     meeting_date = models.DateField(_("meeting date"))
     meeting_reference = models.CharField(_("meeting reference"), max_length=200, blank=True)
     outcome = models.CharField(_("outcome"), max_length=20, choices=DecisionOutcome.choices)
+    review_override = models.TextField(
+        _("reason for deciding with fewer reviews than the call asks"), blank=True
+    )
+    recused = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Bureau members recused (conflict of interest)"),
+    )
     amount = money_field(_("amount granted"), null=True, blank=True)
     reasons = models.TextField(_("reasons"))
     recorded_by = models.ForeignKey(
@@ -523,6 +584,9 @@ class Grant(VersionedModel):
     disbursed = money_field(_("disbursed"), default=ZERO)
     agreement_signed_on = models.DateField(_("agreement signed on"), null=True, blank=True)
     agreement_reference = models.CharField(_("agreement reference"), max_length=100, blank=True)
+    agreement_file = models.FileField(
+        _("signed agreement"), upload_to="grants/agreements/%Y/", blank=True
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=GrantStatus.choices, default=GrantStatus.ACTIVE
     )
@@ -548,7 +612,18 @@ class Grant(VersionedModel):
 
 class TrancheStatus(models.TextChoices):
     PLANNED = "planned", _("Planned")
+    REQUESTED = "requested", _("Payment requested")
+    APPROVED = "approved", _("Payment approved")
     PAID = "paid", _("Paid")
+
+
+class ConditionKind(models.TextChoices):
+    """What must be true before a tranche may be requested (docs/decisions/grants-payments.md)."""
+
+    AGREEMENT_SIGNED = "agreement_signed", _("Agreement signed")
+    REPORT_ACCEPTED = "report_accepted", _("Report accepted")
+    COFINANCING_RECEIVED = "cofinancing_received", _("Co-financing received")
+    DATE_REACHED = "date_reached", _("Date reached")
 
 
 class Tranche(TimeStampedModel):
@@ -557,6 +632,9 @@ class Tranche(TimeStampedModel):
     amount = money_field(_("amount"))
     due_on = models.DateField(_("due on"))
     condition = models.CharField(_("condition"), max_length=250, blank=True)
+    # Conditions as data, e.g. [{"kind": "report_accepted", "report": 12},
+    # {"kind": "date_reached", "on": "2020-06-01"}]; checked by services.tranche_unmet_conditions.
+    conditions = models.JSONField(_("conditions"), default=list, blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=TrancheStatus.choices, default=TrancheStatus.PLANNED
     )
@@ -575,8 +653,82 @@ class Tranche(TimeStampedModel):
         return f"{self.grant} — {self.number}"
 
 
+class PaymentRequestStatus(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    APPROVED = "approved", _("Approved")
+    PAID = "paid", _("Paid")
+    REFUSED = "refused", _("Refused")
+
+
+class PaymentRequest(TimeStampedModel):
+    """Four eyes: one person requests a payment, another approves it, then it is disbursed."""
+
+    grant = models.ForeignKey(Grant, on_delete=models.PROTECT, related_name="payment_requests")
+    tranche = models.ForeignKey(
+        Tranche,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="payment_requests",
+        verbose_name=_("tranche"),
+    )
+    amount = money_field(_("amount"))
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=PaymentRequestStatus.choices,
+        default=PaymentRequestStatus.REQUESTED,
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved or refused by"),
+    )
+    decided_at = models.DateTimeField(_("approved or refused at"), null=True, blank=True)
+    overdue_override = models.TextField(
+        _("reason for paying while a report is overdue"), blank=True
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("payment request")
+        verbose_name_plural = _("payment requests")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0), name="grants_payment_request_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(decided_by__isnull=True) | ~Q(decided_by=F("requested_by")),
+                name="grants_payment_request_four_eyes",
+                violation_error_message=_("The person who requests a payment cannot approve it."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grant}: {self.amount}"
+
+
 class Disbursement(TimeStampedModel):
     grant = models.ForeignKey(Grant, on_delete=models.PROTECT, related_name="disbursements")
+    payment_request = models.OneToOneField(
+        PaymentRequest,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="disbursement",
+        verbose_name=_("payment request"),
+    )
     tranche = models.OneToOneField(
         Tranche, on_delete=models.PROTECT, null=True, blank=True, related_name="disbursement"
     )
@@ -606,6 +758,7 @@ class Disbursement(TimeStampedModel):
 class ReportStatus(models.TextChoices):
     DUE = "due", _("Due")
     SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned for changes")
     ACCEPTED = "accepted", _("Accepted")
 
 
@@ -624,8 +777,10 @@ class ProgressReport(VersionedModel):
         _("beneficiaries reached"), null=True, blank=True
     )
     submitted_on = models.DateField(_("submitted on"), null=True, blank=True)
+    staff_comment = models.TextField(_("comments of the secretariat"), blank=True)
+    warnings = models.JSONField(_("warnings"), default=list, blank=True)
     last_reminder_on = models.DateField(_("last reminder on"), null=True, blank=True)
-    history = HistoricalRecords()
+    # history: registered in translation.py, after the translated title exists.
 
     class Meta:
         verbose_name = _("progress report")
@@ -642,7 +797,9 @@ class ProgressReport(VersionedModel):
         return self.title
 
     def is_late(self, on: dt.date | None = None) -> bool:
-        return self.status == ReportStatus.DUE and self.due_on < (on or dt.date.today())
+        return self.status in (ReportStatus.DUE, ReportStatus.RETURNED) and self.due_on < (
+            on or dt.date.today()
+        )
 
 
 class IndicatorValue(TimeStampedModel):

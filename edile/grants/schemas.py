@@ -80,21 +80,77 @@ class ApplicationOut(Schema):
     currency: str
 
 
+class Detail(Schema):
+    detail: str
+    errors: list[str] | None = None
+
+
 class DecisionIn(Schema):
     outcome: Literal["approved", "rejected", "deferred"]
     amount: Decimal | None = Field(
-        None, description="Only for an approval, in the call's currency."
+        None, description="Only for an approval, in the call's currency.", ge=0, le=10**12
     )
-    meeting_date: dt.date
-    meeting_reference: str = Field("", max_length=200)
+    meeting: str = Field(
+        ...,
+        max_length=120,
+        description="Slug of the Bureau meeting (governance module) that takes the decision.",
+    )
+    decided_on: dt.date | None = Field(
+        None, description="Date of the decision, within the meeting; its first day by default."
+    )
     reasons: str = Field(..., min_length=1, max_length=5000)
-    body: str = Field("bureau", description="Slug of the deciding body.")
+    review_override: str = Field(
+        "",
+        max_length=2000,
+        description="Why the Bureau approves with fewer reviews than the call asks (recorded).",
+    )
+    body: str = Field(
+        "", max_length=100, description="Slug of the deciding body: must be the meeting's."
+    )
+
+
+class DecisionOut(Schema):
+    id: int
+    outcome: str
+    amount: Decimal | None
+    meeting: str
+    decided_on: dt.date
+    resolution: str | None
+
+
+class PaymentRequestIn(Schema):
+    tranche: int | None = Field(None, ge=1, le=1000, description="Number of the tranche.")
+    amount: Decimal | None = Field(None, ge=0, le=10**12, description="When no tranche.")
+    overdue_override: str = Field(
+        "", max_length=2000, description="Why pay although a report is overdue (recorded)."
+    )
+    comment: str = Field("", max_length=2000)
+
+
+class PaymentRequestOut(Schema):
+    id: int
+    status: str
+    amount: Decimal
+    tranche: int | None
+    requested_by: str
+    decided_by: str | None
+
+
+class RefusalIn(Schema):
+    comment: str = Field(..., min_length=1, max_length=2000)
 
 
 class DisbursementIn(Schema):
-    amount: Decimal | None = None
+    payment_request: int = Field(
+        ..., ge=1, le=2**62, description="The approved payment request that is paid."
+    )
     paid_on: dt.date
-    tranche: int | None = Field(None, description="Number of the tranche paid, if any.")
+
+
+class DisbursementOut(Schema):
+    id: int
+    amount: Decimal
+    disbursed: Decimal
 
 
 class ProblemOut(Schema):

@@ -61,7 +61,14 @@ def applications_visible_to(user: Any) -> QuerySet[Application]:
         ).values("application_id")
     )
     if has_role(user, RoleCode.BUREAU_MEMBER):
-        condition |= Q(status__in=[ApplicationStatus.APPROVED, ApplicationStatus.REJECTED])
+        condition |= Q(
+            status__in=[
+                ApplicationStatus.SUBMITTED,
+                ApplicationStatus.DEFERRED,
+                ApplicationStatus.APPROVED,
+                ApplicationStatus.REJECTED,
+            ]
+        )
     return qs.filter(condition).order_by("-created_at")
 
 
@@ -87,6 +94,9 @@ def reviews_visible_to(user: Any, application: Application) -> list[Review]:
     if has_role(user, RoleCode.SECRETARIAT, RoleCode.ADMINISTRATOR):
         return reviews
     own = [r for r in reviews if r.reviewer_id == getattr(user, "pk", None)]
+    if not own and has_role(user, RoleCode.BUREAU_MEMBER) and application.status != "draft":
+        # The Bureau decides on the file with every submitted review and its scores.
+        return [r for r in reviews if r.status == ReviewStatus.SUBMITTED]
     if own and own[0].status == ReviewStatus.SUBMITTED:
         return [r for r in reviews if r.status == ReviewStatus.SUBMITTED or r is own[0]]
     return own
@@ -163,10 +173,59 @@ def project_public(reference: str) -> Application:
             "grant__visits",
             "grant__disbursements",
             "grant__tranches",
+            "grant__reports",
             Prefetch("documents", queryset=Document.objects.filter(is_public=True)),
         )
         .get(reference=reference)
     )
+
+
+def results(application: Application) -> list[dict[str, Any]]:
+    """Each indicator with its baseline, target and the actual value of every submitted or
+    accepted report (one per period), oldest first; the last is the latest actual value."""
+    from edile.grants.models import IndicatorValue
+
+    values = (
+        IndicatorValue.objects.filter(
+            indicator__application=application,
+            report__status__in=["submitted", "accepted"],
+        )
+        .select_related("report")
+        .order_by("report__due_on", "report__pk")
+    )
+    by_indicator: dict[int, list[Any]] = {}
+    for value in values:
+        by_indicator.setdefault(value.indicator_id, []).append(value)
+    rows = []
+    for indicator in application.indicators.all():
+        periods = [
+            {"period": v.report.title, "date": v.report.due_on, "value": v.value}
+            for v in by_indicator.get(indicator.pk, [])
+        ]
+        rows.append(
+            {
+                "indicator": indicator,
+                "periods": periods,
+                "actual": periods[-1]["value"] if periods else None,
+                "chart_id": f"indicator-chart-{indicator.pk}",
+                "chart": [(_baseline_label(), indicator.baseline)]
+                + [(p["period"], p["value"]) for p in periods]
+                + [(_target_label(), indicator.target)],
+            }
+        )
+    return rows
+
+
+def _baseline_label() -> str:
+    from django.utils.translation import gettext as _
+
+    return _("Baseline")
+
+
+def _target_label() -> str:
+    from django.utils.translation import gettext as _
+
+    return _("Target")
 
 
 def programme_summary(filters: ProjectFilters | None = None) -> dict[str, Any]:
@@ -308,9 +367,12 @@ def grant_detail(pk: int) -> Grant:
     )
 
 
-def timeline(grant: Grant) -> list[dict[str, Any]]:
-    """The project's story from records: decision, agreement, payments, reports, visits, risks."""
+def timeline(grant: Grant, *, public: bool = False) -> list[dict[str, Any]]:
+    """The project's story from records: decision, agreement, payments, reports, visits and,
+    for staff only (`public=False`), risks. Money and dates in the reader's language."""
     from django.utils.translation import gettext as _
+
+    from edile.core.formatting import format_money
 
     application = grant.application
     events: list[dict[str, Any]] = []
@@ -325,8 +387,8 @@ def timeline(grant: Grant) -> list[dict[str, Any]]:
         events.append(
             {
                 "date": payment.paid_on,
-                "label": _("Payment of %(amount)s %(currency)s")
-                % {"amount": payment.amount, "currency": grant.currency},
+                "label": _("Payment of %(amount)s")
+                % {"amount": format_money(payment.amount, grant.currency)},
             }
         )
     for report in grant.reports.all():
@@ -347,7 +409,7 @@ def timeline(grant: Grant) -> list[dict[str, Any]]:
             )
     for visit in grant.visits.all():
         events.append({"date": visit.date, "label": _("Monitoring visit")})
-    for risk in grant.risks.all():
+    for risk in [] if public else grant.risks.all():
         events.append(
             {
                 "date": risk.raised_on,
@@ -360,10 +422,41 @@ def timeline(grant: Grant) -> list[dict[str, Any]]:
 
 def late_reports(today: dt.date | None = None) -> QuerySet[ProgressReport]:
     today = today or dt.date.today()
-    return ProgressReport.objects.filter(status="due", due_on__lt=today).select_related(
-        "grant__application__local_government"
+    from django.db.models import Exists, OuterRef
+
+    from edile.accounts.models import RoleAssignment
+
+    reachable = RoleAssignment.objects.filter(
+        role__code=RoleCode.FOCAL_POINT,
+        local_government_id=OuterRef("grant__application__local_government_id"),
+        user__is_active=True,
+    )
+    return (
+        ProgressReport.objects.filter(status__in=["due", "returned"], due_on__lt=today)
+        .select_related("grant__application__local_government")
+        .annotate(has_recipient=Exists(reachable))
     )
 
 
 def decisions_of(application: Application) -> QuerySet[Decision]:
     return application.decisions.select_related("body")
+
+
+def tranche_rows(grant: Grant) -> list[dict[str, Any]]:
+    """Each tranche with its unmet conditions and its open payment request, for the grant page."""
+    from edile.grants.services import tranche_unmet_conditions
+
+    open_requests = {
+        r.tranche_id: r
+        for r in grant.payment_requests.filter(status__in=["requested", "approved"]).select_related(
+            "requested_by", "decided_by"
+        )
+    }
+    return [
+        {
+            "tranche": t,
+            "unmet": tranche_unmet_conditions(t) if t.status == "planned" else [],
+            "request": open_requests.get(t.pk),
+        }
+        for t in grant.tranches.all()
+    ]

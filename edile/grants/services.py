@@ -11,22 +11,23 @@ from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from edile.accounts.models import RoleAssignment, RoleCode
+from edile.core import formatting
 from edile.core.concurrency import save_versioned
-from edile.core.errors import ServiceError
+from edile.core.errors import ConflictError, ServiceError
 from edile.grants import codelists
 from edile.grants.models import (
     PARTNERSHIP_STATUSES,
     SECTOR_DAC,
+    ZERO,
     Application,
     ApplicationStatus,
     BeneficiaryGroup,
@@ -45,6 +46,8 @@ from edile.grants.models import (
     IndicatorValue,
     MonitoringVisit,
     Partner,
+    PaymentRequest,
+    PaymentRequestStatus,
     ProgressReport,
     ReportStatus,
     Review,
@@ -138,75 +141,209 @@ def exchange_rate_set(
     return rate
 
 
+IATI_ORG_ID = r"^[A-Za-z0-9]{2,}-[A-Za-z0-9._-]+$"
+
+
+@transaction.atomic
+def partner_save(*, actor: Any, data: dict[str, Any], partner: Partner | None = None) -> Partner:
+    """Create or change a partner: any organisation (a donor, a city's own government or own
+    funds), with its IATI organisation identifier when known and its IATI type."""
+    import re
+
+    if not actor.has_perm("grants.manage_call"):
+        raise PermissionDenied(_("Only the secretariat keeps the partners."))
+    name_fr = (data.get("name_fr") or "").strip()
+    if not name_fr:
+        raise ServiceError(_("Give the partner's name in French."))
+    iati_ref = (data.get("iati_ref") or "").strip()
+    if iati_ref and not re.match(IATI_ORG_ID, iati_ref):
+        raise ServiceError(
+            _(
+                "“%(ref)s” is not an IATI organisation identifier: it is a registration agency "
+                "prefix, a hyphen and a number, e.g. XM-DAC-44000 or FR-RCS-123456789."
+            )
+            % {"ref": iati_ref}
+        )
+    org_type = str(data.get("org_type") or "")
+    if not codelists.is_active("OrganisationType", org_type):
+        raise ServiceError(_("Choose an IATI organisation type."))
+    partner = partner or Partner()
+    if partner.pk is None:
+        partner.slug = data.get("slug") or slugify(data.get("name_en") or name_fr)[:100]
+    partner.name = name_fr
+    partner.name_fr = name_fr
+    partner.name_en = (data.get("name_en") or "").strip() or name_fr
+    partner.iati_ref = iati_ref
+    partner.org_type = org_type
+    partner.is_fictional = bool(data.get("is_fictional"))
+    try:
+        with transaction.atomic():
+            partner.save()
+    except IntegrityError:
+        raise ServiceError(_("A partner with this address already exists.")) from None
+    return partner
+
+
+def _ecb_date(text: str) -> dt.date:
+    text = text.strip()
+    for fmt in ("%Y-%m-%d", "%d %B %Y"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+@transaction.atomic
+def exchange_rates_import(*, actor: Any, data: bytes, source: str = "") -> int:
+    """Import the ECB's euro reference rates (eurofxref.csv or eurofxref-hist.csv): units of
+    each currency for one euro, kept as euros per unit. All rows or none."""
+    import csv
+    import io
+
+    if not actor.has_perm("grants.manage_call"):
+        raise PermissionDenied(_("Only the secretariat keeps exchange rates."))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ServiceError(_("The file is not a CSV file in UTF-8.")) from None
+    rows = list(csv.reader(io.StringIO(text)))
+    if not rows or rows[0][:1] != ["Date"]:
+        raise ServiceError(
+            _("This is not the ECB reference rates file: its first column must be “Date”.")
+        )
+    currencies = [c.strip() for c in rows[0][1:]]
+    source = source or _("ECB euro foreign exchange reference rates")
+    count, errors = 0, []
+    for line, row in enumerate(rows[1:], start=2):
+        if not row or not row[0].strip():
+            continue
+        try:
+            date = _ecb_date(row[0])
+        except ValueError:
+            errors.append(
+                _("Line %(line)s: “%(value)s” is not a date.") % {"line": line, "value": row[0]}
+            )
+            continue
+        for currency, cell in zip(currencies, row[1:], strict=False):
+            cell = cell.strip()
+            if not currency or not cell or cell == "N/A":
+                continue
+            if not codelists.is_active("Currency", currency):
+                continue
+            try:
+                per_euro = Decimal(cell)
+            except InvalidOperation:
+                errors.append(
+                    _("Line %(line)s, %(currency)s: “%(value)s” is not a rate.")
+                    % {"line": line, "currency": currency, "value": cell}
+                )
+                continue
+            if per_euro <= 0:
+                errors.append(
+                    _("Line %(line)s, %(currency)s: a rate must be more than zero.")
+                    % {"line": line, "currency": currency}
+                )
+                continue
+            ExchangeRate.objects.update_or_create(
+                currency=currency,
+                date=date,
+                defaults={
+                    "eur_per_unit": (Decimal(1) / per_euro).quantize(Decimal("0.00000001")),
+                    "source": source,
+                },
+            )
+            count += 1
+    if errors:
+        transaction.set_rollback(True)
+        raise ServiceError(_("Nothing was imported: correct the file."), errors=errors[:20])
+    if not count:
+        raise ServiceError(_("The file holds no rate."))
+    return count
+
+
 # --- calls ---------------------------------------------------------------------------------
 
 
-def _rules_clean(rules: dict[str, Any]) -> dict[str, Any]:
-    clean = dict(rules or {})
-    for key in ("max_grant",):
-        if clean.get(key) not in (None, ""):
-            clean[key] = str(money_clean(clean[key], label=_("Maximum grant")))
-    share = clean.get("min_cofinancing_share")
-    if share not in (None, ""):
-        try:
-            value = Decimal(str(share))
-        except InvalidOperation:
-            raise ServiceError(
-                _("The minimum co-financing share must be a number between 0 and 1.")
-            ) from None
-        if not (0 <= value < 1):
-            raise ServiceError(
-                _("The minimum co-financing share must be a number between 0 and 1.")
-            )
-        clean["min_cofinancing_share"] = str(value)
-    return clean
+def call_settings_clean(
+    *, rules: Any, criteria: Any, sectors: Any
+) -> tuple[dict[str, Any], list[dict[str, Any]], list[str]]:
+    """Rules, scoring grid and sectors checked against their JSON Schemas (call_schema)."""
+    from edile.grants import call_schema
+
+    problems = (
+        call_schema.rules_problems(rules if rules is not None else {})
+        + call_schema.criteria_problems(criteria if criteria is not None else [])
+        + call_schema.sectors_problems(sectors if sectors is not None else [])
+    )
+    if problems:
+        raise ServiceError(problems[0], errors=problems)
+    return call_schema.rules_normalise(rules or {}), list(criteria or []), list(sectors or [])
 
 
-def _criteria_clean(criteria: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    codes = set()
-    for criterion in criteria:
-        code = criterion.get("code")
-        if not code or code in codes:
-            raise ServiceError(_("Each scoring criterion needs its own code."))
-        codes.add(code)
-        if int(criterion.get("weight", 0)) <= 0 or int(criterion.get("max", 0)) <= 0:
-            raise ServiceError(_("Each scoring criterion needs a positive weight and maximum."))
-    return criteria
+CALL_FIELDS = (
+    "title_fr",
+    "title_en",
+    "description_fr",
+    "description_en",
+    "year",
+    "opens_on",
+    "closes_on",
+)
+
+
+def _call_apply(call: Call, data: dict[str, Any]) -> Call:
+    if not (data.get("title_fr") or "").strip():
+        raise ServiceError(_("Give the call a title in French."))
+    if data["closes_on"] < data["opens_on"]:
+        raise ServiceError(_("A call cannot close before it opens."))
+    rules, criteria, sectors = call_settings_clean(
+        rules=data.get("rules", {}),
+        criteria=data.get("criteria", []),
+        sectors=data.get("sectors", []),
+    )
+    for field in CALL_FIELDS:
+        if field in data:
+            setattr(call, field, data[field])
+    call.title = data["title_fr"]
+    call.title_en = data.get("title_en") or data["title_fr"]
+    call.description_fr = data.get("description_fr", "") or ""
+    call.description_en = data.get("description_en", "") or ""
+    call.envelope = money_clean(data["envelope"], label=_("Envelope"))
+    call.currency = currency_clean(data.get("currency", "EUR"))
+    call.rules, call.criteria, call.sectors = rules, criteria, sectors
+    return call
 
 
 @transaction.atomic
 def call_create(*, actor: Any, data: dict[str, Any]) -> Call:
-    """Open a call for projects: envelope, dates, DAC sectors, rules and scoring grid as data."""
+    """Open a call for projects: envelope, dates, DAC sectors, rules and scoring grid as data,
+    the rules and grid validated against their JSON Schemas."""
     if not actor.has_perm("grants.manage_call"):
         raise PermissionDenied(_("Only the secretariat opens calls for projects."))
-    if data["closes_on"] < data["opens_on"]:
-        raise ServiceError(_("A call cannot close before it opens."))
-    for code in data.get("sectors", []):
-        if not codelists.is_active("Sector", code):
-            raise ServiceError(
-                _("“%(code)s” is not an active DAC 5-digit purpose code.") % {"code": code}
-            )
-    call = Call(
-        slug=data.get("slug") or slugify(data["title_en"] or data["title_fr"])[:100],
-        title_fr=data["title_fr"],
-        title_en=data.get("title_en") or data["title_fr"],
-        description_fr=data.get("description_fr", ""),
-        description_en=data.get("description_en", ""),
-        year=data["year"],
-        envelope=money_clean(data["envelope"], label=_("Envelope")),
-        currency=currency_clean(data.get("currency", "EUR")),
-        opens_on=data["opens_on"],
-        closes_on=data["closes_on"],
-        sectors=list(data.get("sectors", [])),
-        rules=_rules_clean(data.get("rules", {})),
-        criteria=_criteria_clean(data.get("criteria", [])),
-    )
+    call = _call_apply(Call(), data)
+    call.slug = data.get("slug") or slugify(data.get("title_en") or data["title_fr"])[:100]
     try:
         with transaction.atomic():
             call.save()
     except IntegrityError:
         raise ServiceError(_("A call with this address already exists.")) from None
     return call
+
+
+@transaction.atomic
+def call_update(*, actor: Any, call: Call, data: dict[str, Any], expected_version: int) -> Call:
+    """Change a call; its envelope never drops below what is already granted."""
+    if not actor.has_perm("grants.manage_call"):
+        raise PermissionDenied(_("Only the secretariat changes calls for projects."))
+    call = _call_apply(call, data)
+    granted = call.envelope - envelope_left(call)
+    if call.envelope < granted:
+        raise ServiceError(
+            _("The envelope cannot be less than what is already granted (%(granted)s).")
+            % {"granted": formatting.format_money(granted, call.currency)}
+        )
+    return save_versioned(call, expected_version=expected_version)
 
 
 # --- applications --------------------------------------------------------------------------
@@ -364,7 +501,7 @@ def application_totals_refresh(application: Application) -> None:
         )["s"]
         or 0
     )
-    application.beneficiaries = application.beneficiary_groups.aggregate(s=Sum("number"))["s"] or 0
+    application.beneficiaries = beneficiaries_counted_once(application.beneficiary_groups.all())
     application.save(
         update_fields=[
             "total_budget",
@@ -420,17 +557,43 @@ def cofinancing_add(
     return line
 
 
+def beneficiaries_counted_once(groups: Iterable[BeneficiaryGroup]) -> int:
+    """People reached, each counted once (docs/decisions/grants-beneficiaries.md).
+
+    Groups that are a total (residents, entrepreneurs…) add up; a breakdown by sex or age
+    never adds to them. With no total group, the people are the larger of women + men and
+    the largest single breakdown group (children and young people may overlap)."""
+    groups = list(groups)
+    totals = sum(g.number for g in groups if not g.is_breakdown)
+    if totals:
+        return totals
+    by_group = {g.group: g.number for g in groups if g.is_breakdown}
+    by_sex = by_group.get("women", 0) + by_group.get("men", 0)
+    return max([by_sex, *by_group.values()], default=0)
+
+
 @transaction.atomic
 def beneficiary_group_set(
-    *, actor: Any, application: Application, group: str, number: int
+    *,
+    actor: Any,
+    application: Application,
+    group: str,
+    number: int,
+    is_breakdown: bool | None = None,
 ) -> BeneficiaryGroup:
+    """Set a group's number; `is_breakdown` (by default: true for groups by sex or age) says
+    that these people are already counted in a total group."""
     _require_editable(actor, application)
     if group not in BeneficiaryGroup.Group.values:
         raise ServiceError(_("Choose one of the beneficiary groups."))
     if number is None or int(number) <= 0:
         raise ServiceError(_("The number of beneficiaries must be more than zero."))
+    if is_breakdown is None:
+        is_breakdown = group in BeneficiaryGroup.BREAKDOWN_GROUPS
     row, _created = BeneficiaryGroup.objects.update_or_create(
-        application=application, group=group, defaults={"number": int(number)}
+        application=application,
+        group=group,
+        defaults={"number": int(number), "is_breakdown": bool(is_breakdown)},
     )
     application_totals_refresh(application)
     return row
@@ -469,13 +632,11 @@ PHOTO_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp")
 
 
 def _check_upload(file: Any, extensions: tuple[str, ...]) -> None:
-    if file.size > settings.EDILE_MAX_UPLOAD_BYTES:
-        raise ServiceError(_("The file is too large."))
-    if not file.name.lower().endswith(extensions):
-        raise ServiceError(
-            _("This kind of file is not accepted: use %(extensions)s.")
-            % {"extensions": ", ".join(extensions)}
-        )
+    """Refuse a file too large, of a kind not accepted, or whose content is not what its name
+    says (an HTML page renamed .pdf): the platform's one upload check."""
+    from edile.core.uploads import upload_check
+
+    upload_check(file, extensions=extensions)
 
 
 @transaction.atomic
@@ -645,6 +806,64 @@ def review_assign(*, actor: Any, application: Application, reviewer: Any) -> Rev
 
 
 @transaction.atomic
+def reviews_assign_bulk(
+    *, actor: Any, call: Call, reviewers: Iterable[Any], notify: bool = True
+) -> tuple[int, list[str]]:
+    """Assign each reviewer to every submitted application of the call they have no conflict
+    with, and e-mail each reviewer (in their language) the list. Returns the number of new
+    assignments and, for each pair left out, why."""
+    if not actor.has_perm("grants.assign_reviewer"):
+        raise PermissionDenied(_("Only the secretariat assigns reviewers."))
+    applications = list(
+        call.applications.filter(
+            status__in=(ApplicationStatus.SUBMITTED, ApplicationStatus.DEFERRED)
+        ).select_related("local_government")
+    )
+    if not applications:
+        raise ServiceError(_("This call has no submitted application to review."))
+    assigned, skipped = 0, []
+    per_reviewer: dict[int, list[Application]] = {}
+    for reviewer in reviewers:
+        for application in applications:
+            reasons = conflict_reasons(reviewer, application)
+            if reasons:
+                skipped.append(
+                    _("%(reviewer)s, %(reference)s: %(reason)s")
+                    % {
+                        "reviewer": reviewer,
+                        "reference": application.reference,
+                        "reason": reasons[0],
+                    }
+                )
+                continue
+            _review, created = Review.objects.get_or_create(
+                application=application, reviewer=reviewer
+            )
+            if created:
+                assigned += 1
+                per_reviewer.setdefault(reviewer.pk, []).append(application)
+    if notify and per_reviewer:
+        users = {u.pk: u for u in reviewers}
+
+        def send() -> None:
+            for pk, assigned_applications in per_reviewer.items():
+                user = users[pk]
+                language = user.preferred_language or "fr"
+                with translation.override(language):
+                    subject = _("Applications to review: %(call)s") % {"call": call.title}
+                    lines = [
+                        _(
+                            "You are asked to review these applications. Declare first whether "
+                            "you have a conflict of interest with each one."
+                        )
+                    ] + [f"- {a.title} ({a.local_government.name})" for a in assigned_applications]
+                    send_mail(subject, "\n".join(lines), None, [user.email])
+
+        transaction.on_commit(send)
+    return assigned, skipped
+
+
+@transaction.atomic
 def review_declare(
     *, actor: Any, review: Review, has_conflict: bool, declaration: str = ""
 ) -> Review:
@@ -727,36 +946,227 @@ def envelope_left(call: Call) -> Decimal:
     return call.envelope - granted
 
 
+# Policy as data: which bodies may decide a call's applications (call.rules["deciding_bodies"],
+# body slugs) and how many submitted reviews an approval needs (call.rules["min_reviews"]).
+# Defaults in docs/decisions/grants-bureau-decisions.md.
+DEFAULT_DECIDING_BODIES = ("bureau",)
+DEFAULT_MIN_REVIEWS = 2
+
+
+def deciding_bodies(call: Call) -> list[str]:
+    return list((call.rules or {}).get("deciding_bodies") or DEFAULT_DECIDING_BODIES)
+
+
+def min_reviews(call: Call) -> int:
+    value = (call.rules or {}).get("min_reviews")
+    return DEFAULT_MIN_REVIEWS if value in (None, "") else int(value)
+
+
+def decision_meeting_problems(call: Call, meeting: Any) -> list[str]:
+    """Why `meeting` may not decide this call's applications (empty: it may)."""
+    if meeting.body_id is None or meeting.body.slug not in deciding_bodies(call):
+        return [
+            _(
+                "“%(meeting)s” is not a meeting of a body allowed to decide grants of this call "
+                "(%(bodies)s)."
+            )
+            % {"meeting": meeting.title, "bodies": ", ".join(deciding_bodies(call))}
+        ]
+    return []
+
+
+def city_conflict(user: Any, application: Application) -> bool:
+    """A person holding a role for the applicant city has a conflict of interest."""
+    return RoleAssignment.objects.filter(
+        user=user, local_government_id=application.local_government_id
+    ).exists()
+
+
+def recused_members(application: Application) -> list[Any]:
+    """Bureau members who hold a role for the applicant city: recused from its decision."""
+    from edile.accounts.models import User
+
+    return list(
+        User.objects.filter(
+            role_assignments__role__code=RoleCode.BUREAU_MEMBER,
+            is_active=True,
+        )
+        .filter(role_assignments__local_government_id=application.local_government_id)
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def _decision_date_clean(
+    application: Application, meeting: Any, decided_on: dt.date | None, today: dt.date
+) -> dt.date:
+    start, end = meeting.start.date(), meeting.end.date()
+    decided_on = decided_on or start
+    if decided_on > today:
+        raise ServiceError(_("A decision cannot be dated in the future."))
+    if not start <= decided_on <= end:
+        raise ServiceError(
+            _("The decision must be dated within the meeting (%(start)s to %(end)s).")
+            % {"start": formatting.format_date(start), "end": formatting.format_date(end)}
+        )
+    if application.submitted_at and decided_on < application.submitted_at.date():
+        raise ServiceError(
+            _("The decision cannot precede the submission of the application (%(date)s).")
+            % {"date": formatting.format_date(application.submitted_at.date())}
+        )
+    return decided_on
+
+
+def _decision_resolution(*, actor: Any, meeting: Any, decision: Decision) -> Any:
+    """The decision as a governance *decision* resolution of the meeting, so that it appears in
+    its minutes. Uses the governance service when it exists (see docs/grants.md)."""
+    from edile.governance import services as governance_services
+
+    application = decision.application
+    outcome_fr = {"approved": "accordée", "rejected": "refusée", "deferred": "ajournée"}[
+        decision.outcome
+    ]
+    outcome_en = {"approved": "granted", "rejected": "rejected", "deferred": "deferred"}[
+        decision.outcome
+    ]
+    city = application.local_government.name
+    title_fr = f"Subvention {outcome_fr} : {application.title_fr or application.title} ({city})"
+    title_en = f"Grant {outcome_en}: {application.title_en or application.title} ({city})"
+    amount_fr = amount_en = ""
+    if decision.amount:
+        currency = application.call.currency
+        amount_fr = " " + formatting.format_money(decision.amount, currency, "fr") + "."
+        amount_en = " " + formatting.format_money(decision.amount, currency, "en") + "."
+    recused = ", ".join(str(u) for u in decision.recused.all())
+    summary_fr = f"{decision.reasons}{amount_fr}" + (
+        f" Se sont récusés (conflit d'intérêts) : {recused}." if recused else ""
+    )
+    summary_en = f"{decision.reasons}{amount_en}" + (
+        f" Recused (conflict of interest): {recused}." if recused else ""
+    )
+    record = getattr(governance_services, "decision_resolution_record", None)
+    if record is not None:
+        return record(
+            user=actor,
+            meeting=meeting,
+            title_fr=title_fr[:300],
+            title_en=title_en[:300],
+            summary_fr=summary_fr,
+            summary_en=summary_en,
+            decided_on=decision.meeting_date,
+            subject=application,
+        )
+    # Until the governance service exists: the same record, written the way it would write it.
+    from django.contrib.contenttypes.models import ContentType
+
+    from edile.governance.models import Resolution, ResolutionKind, ResolutionLink, ResolutionState
+
+    slug = slugify(f"{meeting.slug}-grant-{application.reference}")[:120]
+    resolution, _created = Resolution.objects.update_or_create(
+        slug=slug,
+        defaults={
+            "kind": ResolutionKind.DECISION,
+            "title": title_fr[:300],
+            "title_fr": title_fr[:300],
+            "title_en": title_en[:300],
+            "summary": summary_fr,
+            "summary_fr": summary_fr,
+            "summary_en": summary_en,
+            "body": meeting.body,
+            "meeting": meeting,
+            "state": ResolutionState.ADOPTED,
+            "decided_on": decision.meeting_date,
+        },
+    )
+    ResolutionLink.objects.get_or_create(
+        resolution=resolution,
+        content_type=ContentType.objects.get_for_model(Application),
+        object_id=application.pk,
+    )
+    return resolution
+
+
+def decision_record(**kwargs: Any) -> Decision:
+    """Record a decision of a Bureau meeting (see `_decision_record`). Two decisions racing for
+    the same envelope: the loser gets a ConflictError (409), on SQLite and PostgreSQL alike."""
+    try:
+        return _decision_record(**kwargs)
+    except OperationalError as exc:
+        if "locked" in str(exc).lower() or "serializ" in str(exc).lower():
+            raise ConflictError(
+                _(
+                    "Another decision on this call was being recorded at the same moment: reload "
+                    "the ranking and decide again."
+                )
+            ) from exc
+        raise
+
+
 @transaction.atomic
-def decision_record(
+def _decision_record(
     *,
     actor: Any,
     application: Application,
-    body: Any,
-    meeting_date: dt.date,
+    meeting: Any,
     outcome: str,
     reasons: str,
     amount: Any = None,
+    decided_on: dt.date | None = None,
     meeting_reference: str = "",
+    review_override: str = "",
     notify: bool = True,
+    today: dt.date | None = None,
 ) -> Decision:
-    """Record the Bureau's decision; an approval never goes beyond the envelope left."""
+    """Record the decision of a Bureau meeting on one application: the meeting's body must be
+    allowed to decide the call, the date within the meeting and after the submission, a Bureau
+    member with a role for the applicant city is recused, an approval needs the call's minimum
+    number of reviews (or a recorded override) and never goes beyond the envelope left."""
+    today = today or dt.date.today()
     if not actor.has_perm("grants.decide", application):
+        if actor.has_perm("grants.view_ranking") and city_conflict(actor, application):
+            raise PermissionDenied(
+                _("You hold a role for %(city)s: you are recused from deciding its application.")
+                % {"city": application.local_government.name}
+            )
         raise PermissionDenied(_("Only the Bureau or the secretariat records decisions."))
     if outcome not in DecisionOutcome.values:
         raise ServiceError(_("Choose approved, rejected or deferred."))
     if not (reasons or "").strip():
         raise ServiceError(_("Give the reasons for the decision."))
+    problems = decision_meeting_problems(application.call, meeting)
+    if problems:
+        raise ServiceError(problems[0], errors=problems)
     # Lock the call: two people approving at once must not both spend the same envelope.
     call = Call.objects.select_for_update().get(pk=application.call_id)
-    application = Application.objects.select_for_update().get(pk=application.pk)
+    application = (
+        Application.objects.select_for_update()
+        .select_related("local_government", "call")
+        .get(pk=application.pk)
+    )
+    decided_on = _decision_date_clean(application, meeting, decided_on, today)
+    review_override = (review_override or "").strip()
     if outcome == DecisionOutcome.APPROVED:
         amount = money_clean(amount, label=_("Amount granted"))
+        done = application.reviews.filter(status=ReviewStatus.SUBMITTED).count()
+        needed = min_reviews(call)
+        if done < needed and not review_override:
+            raise ServiceError(
+                _(
+                    "“%(title)s” has %(done)s review(s); the call asks for %(needed)s before an "
+                    "approval. Wait for the reviews, or record why the Bureau decides without them."
+                )
+                % {"title": application.title, "done": done, "needed": needed}
+            )
+        if done >= needed:
+            review_override = ""
         left = envelope_left(call)
         if amount > left:
-            raise ServiceError(
+            raise ConflictError(
                 _("The amount (%(amount)s) is above what is left in the envelope (%(left)s).")
-                % {"amount": amount, "left": left}
+                % {
+                    "amount": formatting.format_money(amount, call.currency),
+                    "left": formatting.format_money(left, call.currency),
+                }
             )
         if amount > application.grant_requested:
             raise ServiceError(_("The amount granted cannot be more than the amount requested."))
@@ -764,21 +1174,27 @@ def decision_record(
         raise ServiceError(_("Only an approval has an amount."))
     else:
         amount = None
+        review_override = ""
     application_transition(application, outcome)
     application.version += 1  # the row is locked, so a plain increment is safe
     application.save(update_fields=["status", "version", "updated_at"])
     decision = Decision.objects.create(
         application=application,
-        body=body,
-        meeting_date=meeting_date,
-        meeting_reference=meeting_reference,
+        body=meeting.body,
+        meeting=meeting,
+        meeting_date=decided_on,
+        meeting_reference=meeting_reference or meeting.title,
         outcome=outcome,
         amount=amount,
         reasons=reasons.strip(),
+        review_override=review_override,
         recorded_by=actor,
     )
+    decision.recused.set(recused_members(application))
+    decision.resolution = _decision_resolution(actor=actor, meeting=meeting, decision=decision)
+    decision.save(update_fields=["resolution", "updated_at"])
     if outcome == DecisionOutcome.APPROVED:
-        amount_eur, _rate_date = to_eur(amount, call.currency, meeting_date)
+        amount_eur, _rate_date = to_eur(amount, call.currency, decided_on)
         Grant.objects.create(
             application=application,
             decision=decision,
@@ -793,6 +1209,47 @@ def decision_record(
     return decision
 
 
+@transaction.atomic
+def decisions_record_batch(
+    *,
+    actor: Any,
+    meeting: Any,
+    rows: list[dict[str, Any]],
+    decided_on: dt.date | None = None,
+    notify: bool = True,
+    today: dt.date | None = None,
+) -> list[Decision]:
+    """The Bureau decides the ranking in one batch at its meeting: every row is recorded, or
+    none (each refusal is listed with the application it concerns)."""
+    decisions, errors = [], []
+    for row in rows:
+        application = row["application"]
+        try:
+            with transaction.atomic():
+                decisions.append(
+                    decision_record(
+                        actor=actor,
+                        application=application,
+                        meeting=meeting,
+                        outcome=row["outcome"],
+                        reasons=row.get("reasons", ""),
+                        amount=row.get("amount"),
+                        review_override=row.get("review_override", ""),
+                        decided_on=decided_on,
+                        notify=notify,
+                        today=today,
+                    )
+                )
+        except (ServiceError, PermissionDenied) as exc:
+            message = getattr(exc, "message", None) or str(exc)
+            errors.append(f"{application.reference}: {message}")
+    if errors:
+        raise ServiceError(
+            _("No decision was recorded: correct these rows and decide again."), errors=errors
+        )
+    return decisions
+
+
 def _focal_points(local_government_id: int) -> Iterable[Any]:
     from edile.accounts.models import User
 
@@ -805,21 +1262,26 @@ def _focal_points(local_government_id: int) -> Iterable[Any]:
 
 def decision_notify(*, decision_id: int) -> int:
     """E-mail the decision to the city's focal points, each in their own language."""
-    decision = Decision.objects.select_related("application", "application__local_government").get(
-        pk=decision_id
-    )
+    decision = Decision.objects.select_related(
+        "application", "application__local_government", "application__call"
+    ).get(pk=decision_id)
     sent = 0
+    currency = decision.application.call.currency
     for user in _focal_points(decision.application.local_government_id):
-        with translation.override(user.preferred_language or "fr"):
+        language = user.preferred_language or "fr"
+        with translation.override(language):
             title = decision.application.title
             subject = _("Decision on your application “%(title)s”") % {"title": title}
             lines = [
                 _("The Bureau examined your application “%(title)s” on %(date)s.")
-                % {"title": title, "date": decision.meeting_date.isoformat()},
+                % {"title": title, "date": formatting.format_date(decision.meeting_date, language)},
                 _("Decision: %(outcome)s.") % {"outcome": DecisionOutcome(decision.outcome).label},
             ]
             if decision.amount:
-                lines.append(_("Amount granted: %(amount)s EUR.") % {"amount": decision.amount})
+                lines.append(
+                    _("Amount granted: %(amount)s.")
+                    % {"amount": formatting.format_money(decision.amount, currency, language)}
+                )
             lines.append(_("Reasons: %(reasons)s") % {"reasons": decision.reasons})
             send_mail(subject, "\n\n".join(lines), None, [user.email])
         sent += 1
@@ -857,8 +1319,12 @@ def grant_update(
     status: str | None = None,
     agreement_signed_on: dt.date | None = None,
     agreement_reference: str | None = None,
+    agreement_file: Any = None,
 ) -> Grant:
     _require_manager(actor, grant)
+    if agreement_file:
+        _check_upload(agreement_file, (".pdf",))
+        grant.agreement_file = agreement_file
     if status and status != grant.status:
         if (
             status == GrantStatus.CLOSED
@@ -869,16 +1335,113 @@ def grant_update(
     if agreement_signed_on is not None:
         if agreement_signed_on < grant.decision.meeting_date:
             raise ServiceError(_("The agreement cannot be signed before the Bureau's decision."))
+        if agreement_signed_on > dt.date.today():
+            raise ServiceError(
+                _("The agreement cannot be signed in the future: record it once it is signed.")
+            )
         grant.agreement_signed_on = agreement_signed_on
     if agreement_reference is not None:
         grant.agreement_reference = agreement_reference
     return save_versioned(grant, expected_version=expected_version)
 
 
+CONDITION_KINDS = {
+    "agreement_signed",
+    "report_accepted",
+    "cofinancing_received",
+    "date_reached",
+}
+
+
+def _conditions_clean(grant: Grant, conditions: Iterable[dict[str, Any]] | None) -> list[dict]:
+    """Conditions as data: each names its kind and, where needed, its report, partner or date."""
+    clean: list[dict[str, Any]] = []
+    for raw in conditions or []:
+        kind = (raw or {}).get("kind")
+        if kind not in CONDITION_KINDS:
+            raise ServiceError(
+                _("Unknown condition “%(kind)s”: use %(kinds)s.")
+                % {"kind": kind, "kinds": ", ".join(sorted(CONDITION_KINDS))}
+            )
+        item: dict[str, Any] = {"kind": kind}
+        if kind == "report_accepted":
+            report_id = raw.get("report")
+            if not grant.reports.filter(pk=report_id).exists():
+                raise ServiceError(
+                    _("The condition names a report that is not one of this grant's.")
+                )
+            item["report"] = int(report_id)
+        elif kind == "cofinancing_received":
+            partner = raw.get("partner")
+            if partner:
+                if not grant.application.cofinancing.filter(partner_id=partner).exists():
+                    raise ServiceError(_("This partner does not co-finance the project."))
+                item["partner"] = int(partner)
+        elif kind == "date_reached":
+            on = raw.get("on")
+            try:
+                on = on if isinstance(on, dt.date) else dt.date.fromisoformat(str(on))
+            except ValueError:
+                raise ServiceError(_("Give the date of the condition as YYYY-MM-DD.")) from None
+            item["on"] = on.isoformat()
+        clean.append(item)
+    return clean
+
+
+def tranche_unmet_conditions(tranche: Tranche, *, today: dt.date | None = None) -> list[str]:
+    """Every condition of the tranche not met yet, each said in words (empty: it may be paid).
+
+    The agreement is a condition of every payment, whether the tranche says so or not."""
+    today = today or dt.date.today()
+    grant = tranche.grant
+    unmet: list[str] = []
+    if grant.agreement_signed_on is None:
+        unmet.append(_("The grant agreement has not been signed."))
+    for condition in tranche.conditions or []:
+        kind = condition.get("kind")
+        if kind == "report_accepted":
+            report = grant.reports.filter(pk=condition.get("report")).first()
+            if report is None or report.status != ReportStatus.ACCEPTED:
+                unmet.append(
+                    _("The report “%(title)s” has not been accepted.")
+                    % {"title": report.title if report else "?"}
+                )
+        elif kind == "cofinancing_received":
+            lines = grant.application.cofinancing.filter(status=CoFinancingStatus.RECEIVED)
+            if condition.get("partner"):
+                lines = lines.filter(partner_id=condition["partner"])
+            if not lines.exists():
+                unmet.append(_("The partner's co-financing has not been received."))
+        elif kind == "date_reached":
+            on = dt.date.fromisoformat(condition["on"])
+            if today < on:
+                unmet.append(
+                    _("This tranche may not be requested before %(date)s.")
+                    % {"date": formatting.format_date(on)}
+                )
+    return unmet
+
+
+def overdue_reports(grant: Grant, *, today: dt.date | None = None) -> list[ProgressReport]:
+    today = today or dt.date.today()
+    return list(
+        grant.reports.filter(
+            status__in=[ReportStatus.DUE, ReportStatus.RETURNED], due_on__lt=today
+        ).order_by("due_on")
+    )
+
+
 @transaction.atomic
 def tranche_add(
-    *, actor: Any, grant: Grant, amount: Any, due_on: dt.date, condition: str = ""
+    *,
+    actor: Any,
+    grant: Grant,
+    amount: Any,
+    due_on: dt.date,
+    condition: str = "",
+    conditions: Iterable[dict[str, Any]] | None = None,
 ) -> Tranche:
+    """Plan a tranche; `conditions` (data) gate its payment request."""
     _require_manager(actor, grant)
     grant = Grant.objects.select_for_update().get(pk=grant.pk)
     amount = money_clean(amount, label=_("Amount"))
@@ -886,14 +1449,156 @@ def tranche_add(
     if planned + amount > grant.amount:
         raise ServiceError(
             _("The tranches would add up to more than the grant (%(amount)s).")
-            % {"amount": grant.amount}
+            % {"amount": formatting.format_money(grant.amount, grant.currency)}
         )
     if due_on < grant.decision.meeting_date:
         raise ServiceError(_("A tranche cannot fall due before the Bureau's decision."))
     number = (grant.tranches.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     return Tranche.objects.create(
-        grant=grant, number=number, amount=amount, due_on=due_on, condition=condition
+        grant=grant,
+        number=number,
+        amount=amount,
+        due_on=due_on,
+        condition=condition,
+        conditions=_conditions_clean(grant, conditions),
     )
+
+
+OPEN_REQUEST_STATUSES = (PaymentRequestStatus.REQUESTED, PaymentRequestStatus.APPROVED)
+
+
+@transaction.atomic
+def payment_request_create(
+    *,
+    actor: Any,
+    grant: Grant,
+    tranche: Tranche | None = None,
+    amount: Any = None,
+    overdue_override: str = "",
+    comment: str = "",
+    today: dt.date | None = None,
+) -> PaymentRequest:
+    """Ask for a payment (first pair of eyes). Refused until the agreement is signed and the
+    tranche's conditions are met, and while a report is overdue unless a reason is given."""
+    _require_manager(actor, grant)
+    today = today or dt.date.today()
+    grant = Grant.objects.select_for_update().get(pk=grant.pk)
+    if grant.status != GrantStatus.ACTIVE:
+        raise ServiceError(_("Payments are only made on an active grant."))
+    if tranche is not None:
+        tranche = Tranche.objects.select_for_update().get(pk=tranche.pk, grant=grant)
+        if tranche.status == TrancheStatus.PAID:
+            raise ServiceError(_("This tranche has already been paid."))
+        if tranche.payment_requests.filter(status__in=OPEN_REQUEST_STATUSES).exists():
+            raise ServiceError(_("A payment of this tranche is already requested."))
+        amount = tranche.amount
+        unmet = tranche_unmet_conditions(tranche, today=today)
+    else:
+        unmet = (
+            [_("The grant agreement has not been signed.")]
+            if grant.agreement_signed_on is None
+            else []
+        )
+    if unmet:
+        raise ServiceError(_("This payment cannot be requested yet."), errors=unmet)
+    amount = money_clean(amount, label=_("Amount"))
+    late = overdue_reports(grant, today=today)
+    overdue_override = (overdue_override or "").strip()
+    if late and not overdue_override:
+        raise ServiceError(
+            _(
+                "The report “%(title)s” was due on %(date)s and has not been received: no payment "
+                "while a report is overdue, unless you give the reason for an exception."
+            )
+            % {"title": late[0].title, "date": formatting.format_date(late[0].due_on)}
+        )
+    pending = grant.payment_requests.filter(status__in=OPEN_REQUEST_STATUSES).aggregate(
+        s=Sum("amount")
+    )["s"] or Decimal(0)
+    if grant.disbursed + pending + amount > grant.amount:
+        raise ServiceError(
+            _(
+                "This payment would bring the total paid or requested to %(total)s, above the "
+                "%(amount)s granted."
+            )
+            % {
+                "total": formatting.format_money(
+                    grant.disbursed + pending + amount, grant.currency
+                ),
+                "amount": formatting.format_money(grant.amount, grant.currency),
+            }
+        )
+    request = PaymentRequest.objects.create(
+        grant=grant,
+        tranche=tranche,
+        amount=amount,
+        requested_by=actor,
+        overdue_override=overdue_override if late else "",
+        comment=(comment or "").strip(),
+    )
+    if tranche is not None:
+        tranche.status = TrancheStatus.REQUESTED
+        tranche.save(update_fields=["status", "updated_at"])
+    return request
+
+
+def _locked_request(payment_request: PaymentRequest) -> PaymentRequest:
+    return (
+        PaymentRequest.objects.select_for_update()
+        .select_related("grant", "tranche")
+        .get(pk=payment_request.pk)
+    )
+
+
+@transaction.atomic
+def payment_request_approve(
+    *, actor: Any, payment_request: PaymentRequest, today: dt.date | None = None
+) -> PaymentRequest:
+    """The second pair of eyes: someone other than the requester approves the payment."""
+    _require_manager(actor, payment_request.grant)
+    request = _locked_request(payment_request)
+    if request.requested_by_id == actor.pk:
+        raise PermissionDenied(
+            _("You requested this payment: another person must approve it (four eyes).")
+        )
+    if request.status != PaymentRequestStatus.REQUESTED:
+        raise ServiceError(_("Only a payment that is requested can be approved or refused."))
+    if request.tranche is not None:
+        unmet = tranche_unmet_conditions(request.tranche, today=today)
+        if unmet:
+            raise ServiceError(_("This payment cannot be approved yet."), errors=unmet)
+        request.tranche.status = TrancheStatus.APPROVED
+        request.tranche.save(update_fields=["status", "updated_at"])
+    request.status = PaymentRequestStatus.APPROVED
+    request.decided_by = actor
+    request.decided_at = timezone.now()
+    request.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+    return request
+
+
+@transaction.atomic
+def payment_request_refuse(
+    *, actor: Any, payment_request: PaymentRequest, comment: str
+) -> PaymentRequest:
+    _require_manager(actor, payment_request.grant)
+    request = _locked_request(payment_request)
+    if request.requested_by_id == actor.pk:
+        raise PermissionDenied(
+            _("You requested this payment: another person must approve it (four eyes).")
+        )
+    if request.status != PaymentRequestStatus.REQUESTED:
+        raise ServiceError(_("Only a payment that is requested can be approved or refused."))
+    if not (comment or "").strip():
+        raise ServiceError(_("Say why the payment is refused."))
+    request.status = PaymentRequestStatus.REFUSED
+    request.decided_by = actor
+    request.decided_at = timezone.now()
+    request.comment = comment.strip()
+    request.save(update_fields=["status", "decided_by", "decided_at", "comment", "updated_at"])
+    if request.tranche is not None:
+        request.tranche.status = TrancheStatus.PLANNED
+        request.tranche.save(update_fields=["status", "updated_at"])
+    return request
 
 
 @transaction.atomic
@@ -902,21 +1607,30 @@ def disbursement_record(
     actor: Any,
     grant: Grant,
     paid_on: dt.date,
-    amount: Any = None,
-    tranche: Tranche | None = None,
+    payment_request: PaymentRequest | None = None,
 ) -> Disbursement:
-    """Pay (part of) a grant. Nothing is ever paid beyond the amount granted, even when two
-    people pay at once: the grant row is locked and the database checks the total too."""
+    """Pay an approved payment request. Nothing is paid without a signed agreement and an
+    approval by a second person, nor beyond the amount granted, even when two people pay at
+    once: the grant row is locked and the database checks the total too."""
     _require_manager(actor, grant)
     grant = Grant.objects.select_for_update().get(pk=grant.pk)
     if grant.status != GrantStatus.ACTIVE:
         raise ServiceError(_("Payments are only made on an active grant."))
-    if tranche is not None:
-        tranche = Tranche.objects.select_for_update().get(pk=tranche.pk, grant=grant)
-        if tranche.status == TrancheStatus.PAID:
-            raise ServiceError(_("This tranche has already been paid."))
-        amount = tranche.amount
-    amount = money_clean(amount, label=_("Amount"))
+    if grant.agreement_signed_on is None:
+        raise ServiceError(_("No payment before the grant agreement is signed."))
+    if payment_request is None:
+        raise ServiceError(
+            _("Request the payment and have it approved by a second person before paying it.")
+        )
+    request = _locked_request(payment_request)
+    if request.grant_id != grant.pk:
+        raise ServiceError(_("This payment request belongs to another grant."))
+    if request.status == PaymentRequestStatus.PAID:
+        raise ServiceError(_("This payment has already been made."))
+    if request.status != PaymentRequestStatus.APPROVED:
+        raise ServiceError(_("This payment has not been approved by a second person yet."))
+    amount = request.amount
+    tranche = request.tranche
     if paid_on < grant.decision.meeting_date:
         raise ServiceError(_("A payment cannot precede the Bureau's decision."))
     if paid_on > dt.date.today():
@@ -924,25 +1638,108 @@ def disbursement_record(
     if grant.disbursed + amount > grant.amount:
         raise ServiceError(
             _("This payment would bring the total paid to %(total)s, above the %(amount)s granted.")
-            % {"total": grant.disbursed + amount, "amount": grant.amount}
+            % {
+                "total": formatting.format_money(grant.disbursed + amount, grant.currency),
+                "amount": formatting.format_money(grant.amount, grant.currency),
+            }
         )
     Grant.objects.filter(pk=grant.pk).update(
         disbursed=F("disbursed") + amount, version=F("version") + 1
     )
+    request.status = PaymentRequestStatus.PAID
+    request.save(update_fields=["status", "updated_at"])
     if tranche is not None:
         tranche.status = TrancheStatus.PAID
         tranche.save(update_fields=["status", "updated_at"])
     return Disbursement.objects.create(
-        grant=grant, tranche=tranche, amount=amount, paid_on=paid_on, recorded_by=actor
+        grant=grant,
+        tranche=tranche,
+        payment_request=request,
+        amount=amount,
+        paid_on=paid_on,
+        recorded_by=actor,
     )
 
 
 @transaction.atomic
-def report_schedule(*, actor: Any, grant: Grant, title: str, due_on: dt.date) -> ProgressReport:
+def report_schedule(
+    *, actor: Any, grant: Grant, title: str, due_on: dt.date, title_en: str = ""
+) -> ProgressReport:
+    """Schedule a report; `title` is French (or the only one), `title_en` its English title."""
     _require_manager(actor, grant)
     if not title.strip():
         raise ServiceError(_("Give the report a title."))
-    return ProgressReport.objects.create(grant=grant, title=title.strip(), due_on=due_on)
+    return ProgressReport.objects.create(
+        grant=grant,
+        title=title.strip(),
+        title_fr=title.strip(),
+        title_en=(title_en or title).strip(),
+        due_on=due_on,
+    )
+
+
+# A report's spending above the project's total budget gets a warning; above this many times
+# the budget (or the grant, when there is no budget) it cannot be right and is refused
+# (docs/decisions/grants-payments.md). A call may set its own in rules["max_spending_ratio"].
+IMPOSSIBLE_SPENDING_RATIO = Decimal("2")
+
+
+def report_figures_check(
+    report: ProgressReport, *, spending: Decimal, beneficiaries_reached: int | None
+) -> list[str]:
+    """Warnings on a report's figures; a ServiceError for values that cannot be right."""
+    grant = report.grant
+    application = grant.application
+    budget = max(application.total_budget or ZERO, grant.amount)
+    ratio = Decimal(
+        str((application.call.rules or {}).get("max_spending_ratio") or IMPOSSIBLE_SPENDING_RATIO)
+    )
+    money = lambda v: formatting.format_money(v, grant.currency)  # noqa: E731
+    if spending > budget * ratio:
+        raise ServiceError(
+            _(
+                "Spending of %(spending)s cannot be right on a project whose total budget is "
+                "%(budget)s: check the figure (in %(currency)s, not in thousands or cents)."
+            )
+            % {"spending": money(spending), "budget": money(budget), "currency": grant.currency}
+        )
+    warnings = []
+    if spending > budget:
+        warnings.append(
+            _(
+                "Spending (%(spending)s) is above the project's total budget (%(budget)s): "
+                "explain the overrun in the narrative."
+            )
+            % {"spending": money(spending), "budget": money(budget)}
+        )
+    if beneficiaries_reached is not None:
+        population = application.local_government.population
+        if beneficiaries_reached < 0:
+            raise ServiceError(_("The number of beneficiaries reached cannot be negative."))
+        if population and beneficiaries_reached > population:
+            raise ServiceError(
+                _(
+                    "%(reached)s beneficiaries reached is more than the city's population "
+                    "(%(population)s): count each person once."
+                )
+                % {
+                    "reached": formatting.format_number(beneficiaries_reached),
+                    "population": formatting.format_number(population),
+                }
+            )
+        expected = application.beneficiaries
+        if expected and beneficiaries_reached > expected:
+            warnings.append(
+                _(
+                    "%(reached)s beneficiaries reached is more than the %(expected)s expected: "
+                    "say why in the narrative."
+                )
+                % {
+                    "reached": formatting.format_number(beneficiaries_reached),
+                    "expected": formatting.format_number(expected),
+                }
+            )
+    return warnings
 
 
 @transaction.atomic
@@ -956,9 +1753,11 @@ def report_submit(
     values: dict[int, Any],
     expected_version: int,
 ) -> ProgressReport:
+    """Submit (or resubmit, once returned) a report. Figures that cannot be right are refused;
+    figures above the budget or the expected beneficiaries are kept with a warning."""
     if not actor.has_perm("grants.submit_report", report.grant):
         raise PermissionDenied(_("Only the city's focal points submit its reports."))
-    if report.status != ReportStatus.DUE:
+    if report.status not in (ReportStatus.DUE, ReportStatus.RETURNED):
         raise ServiceError(_("This report has already been submitted."))
     if not (narrative or "").strip():
         raise ServiceError(_("Write what happened in the period."))
@@ -966,6 +1765,9 @@ def report_submit(
     report.spending = money_clean(spending, label=_("Spending"), allow_zero=True)
     if beneficiaries_reached is not None and beneficiaries_reached < 0:
         raise ServiceError(_("The number of beneficiaries reached cannot be negative."))
+    report.warnings = report_figures_check(
+        report, spending=report.spending, beneficiaries_reached=beneficiaries_reached
+    )
     report.beneficiaries_reached = beneficiaries_reached
     report.status = ReportStatus.SUBMITTED
     report.submitted_on = dt.date.today()
@@ -998,15 +1800,32 @@ def report_accept(*, actor: Any, report: ProgressReport) -> ProgressReport:
     return report
 
 
+@transaction.atomic
+def report_return(*, actor: Any, report: ProgressReport, comment: str) -> ProgressReport:
+    """Send a submitted report back to the city for changes, saying what to change."""
+    _require_manager(actor, report.grant)
+    if report.status != ReportStatus.SUBMITTED:
+        raise ServiceError(_("Only a submitted report can be returned for changes."))
+    if not (comment or "").strip():
+        raise ServiceError(_("Say what the city should change in its report."))
+    report.status = ReportStatus.RETURNED
+    report.staff_comment = comment.strip()
+    report.version += 1
+    report.save(update_fields=["status", "staff_comment", "version", "updated_at"])
+    return report
+
+
 REMINDER_INTERVAL_DAYS = 7
 
 
 def reports_remind(*, today: dt.date | None = None) -> int:
-    """E-mail the focal points of every late report, at most once a week per report."""
+    """E-mail the focal points of every late report, at most once a week per report. A report
+    is marked reminded only when at least one person received the e-mail; the staff list of
+    late reports says which cities have no one to receive it (selectors.late_reports)."""
     today = today or dt.date.today()
-    late = ProgressReport.objects.filter(status=ReportStatus.DUE, due_on__lt=today).select_related(
-        "grant__application"
-    )
+    late = ProgressReport.objects.filter(
+        status__in=[ReportStatus.DUE, ReportStatus.RETURNED], due_on__lt=today
+    ).select_related("grant__application")
     sent = 0
     for report in late:
         if (
@@ -1015,8 +1834,10 @@ def reports_remind(*, today: dt.date | None = None) -> int:
         ):
             continue
         application = report.grant.application
+        sent_for_report = 0
         for user in _focal_points(application.local_government_id):
-            with translation.override(user.preferred_language or "fr"):
+            language = user.preferred_language or "fr"
+            with translation.override(language):
                 subject = _("Report overdue: %(title)s") % {"title": application.title}
                 body = _(
                     "The report “%(report)s” for the project “%(title)s” was due on %(date)s. "
@@ -1024,11 +1845,12 @@ def reports_remind(*, today: dt.date | None = None) -> int:
                 ) % {
                     "report": report.title,
                     "title": application.title,
-                    "date": report.due_on.isoformat(),
+                    "date": formatting.format_date(report.due_on, language),
                 }
-                send_mail(subject, body, None, [user.email])
-            sent += 1
-        ProgressReport.objects.filter(pk=report.pk).update(last_reminder_on=today)
+                sent_for_report += send_mail(subject, body, None, [user.email])
+        if sent_for_report:
+            ProgressReport.objects.filter(pk=report.pk).update(last_reminder_on=today)
+        sent += sent_for_report
     return sent
 
 

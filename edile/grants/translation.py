@@ -1,7 +1,14 @@
 import simple_history
 from modeltranslation.translator import TranslationOptions, register
 
-from edile.grants.models import Application, Call, Indicator, MonitoringVisit, Partner
+from edile.grants.models import (
+    Application,
+    Call,
+    Indicator,
+    MonitoringVisit,
+    Partner,
+    ProgressReport,
+)
 
 
 @register(Partner)
@@ -29,6 +36,12 @@ class MonitoringVisitTranslationOptions(TranslationOptions):
     fields = ("findings", "photo_caption")
 
 
+@register(ProgressReport)
+class ProgressReportTranslationOptions(TranslationOptions):
+    # "Rapport final" must read "Final report" on the English page.
+    fields = ("title",)
+
+
 # simple-history must see the translated fields (title_fr, title_en…), so it registers here.
-for _model in (Partner, Call, Application, Indicator, MonitoringVisit):
+for _model in (Partner, Call, Application, Indicator, MonitoringVisit, ProgressReport):
     simple_history.register(_model)

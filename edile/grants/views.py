@@ -21,26 +21,31 @@ from django.http import (
 )
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from edile.accounts.models import RoleCode
 from edile.accounts.selectors import scoped_local_government_ids
+from edile.core import formatting
 from edile.core.errors import ServiceError
-from edile.core.exports import EXPORT_FORMATS, tabular_response
-from edile.governance.models import Body
+from edile.core.exports import EXPORT_FORMATS
+from edile.governance.models import Meeting
 from edile.grants import exports, forms, imports, selectors, services
 from edile.grants.models import (
     Application,
     Call,
+    DecisionOutcome,
     Document,
+    ExchangeRate,
     Grant,
     Partner,
+    PaymentRequest,
     ProgressReport,
     Review,
     Tranche,
 )
+from edile.grants.tables import table_response
 from edile.members.models import LocalGovernment
 
 PAGE_SIZE = 50
@@ -100,6 +105,7 @@ def call_detail(request: HttpRequest, slug: str) -> HttpResponse:
     cities = LocalGovernment.objects.filter(
         pk__in=scoped_local_government_ids(request.user, RoleCode.FOCAL_POINT)
     )
+    rules = call.rules or {}
     context = {
         "call": call,
         "envelope_left": services.envelope_left(call),
@@ -109,6 +115,12 @@ def call_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "criteria": [
             (c.get(f"label_{_lang()}") or c["code"], c["weight"], c["max"]) for c in call.criteria
         ],
+        "max_grant": formatting.format_money(Decimal(str(rules["max_grant"])), call.currency)
+        if rules.get("max_grant")
+        else "",
+        "min_share": formatting.format_percent(Decimal(str(rules["min_cofinancing_share"])))
+        if rules.get("min_cofinancing_share")
+        else "",
         "can_apply": call.is_open() and cities.exists(),
         "can_rank": request.user.has_perm("grants.view_ranking", call),
     }
@@ -169,10 +181,12 @@ def project_export(request: HttpRequest, fmt: str) -> HttpResponse:
                 grant.disbursed,
                 a.partnerships_eur,
                 a.beneficiaries,
-                _("yes") if a.is_fictional else _("no"),
+                # A boolean: the exporter writes "oui"/"non" (pgettext "boolean value"), not the
+                # voting words "pour"/"contre" of the governance catalogue.
+                a.is_fictional,
             ]
 
-    return tabular_response(fmt, headers, rows(), "grants-projects")
+    return table_response(fmt, headers, rows(), "grants-projects", sheet=_("Projects"))
 
 
 def call_export(request: HttpRequest, fmt: str) -> HttpResponse:
@@ -203,7 +217,7 @@ def call_export(request: HttpRequest, fmt: str) -> HttpResponse:
         ]
         for c in selectors.call_list()
     )
-    return tabular_response(fmt, headers, rows, "grants-calls")
+    return table_response(fmt, headers, rows, "grants-calls", sheet=_("Calls for projects"))
 
 
 def partner_export(request: HttpRequest, fmt: str) -> HttpResponse:
@@ -218,7 +232,7 @@ def partner_export(request: HttpRequest, fmt: str) -> HttpResponse:
     rows = (
         [p.name_fr, p.name_en, p.iati_ref, p.org_type] for p in Partner.objects.order_by("name")
     )
-    return tabular_response(fmt, headers, rows, "grants-partners")
+    return table_response(fmt, headers, rows, "grants-partners", sheet=_("Partners"))
 
 
 def project_detail(request: HttpRequest, reference: str) -> HttpResponse:
@@ -234,7 +248,11 @@ def project_detail(request: HttpRequest, reference: str) -> HttpResponse:
         if grant.amount_eur
         else None,
         "partnerships": [c for c in project.cofinancing.all() if c.status != "sought"],
-        "timeline": selectors.timeline(grant),
+        # The public page never shows risk flags or internal notes (staff see them on the
+        # grant's own page).
+        "timeline": selectors.timeline(grant, public=True),
+        "results": selectors.results(project),
+        "photos": [v for v in grant.visits.all() if v.photo],
         "points": [
             {
                 "lat": float(project.latitude),
@@ -331,7 +349,7 @@ def application_export(request: HttpRequest, fmt: str) -> HttpResponse:
         ]
         for a in selectors.applications_visible_to(request.user).iterator(chunk_size=2000)
     )
-    return tabular_response(fmt, headers, rows, "grants-applications")
+    return table_response(fmt, headers, rows, "grants-applications", sheet=_("Applications"))
 
 
 def _application_for(
@@ -401,7 +419,6 @@ def application_detail(request: HttpRequest, reference: str) -> HttpResponse:
         if can_edit
         else {},
         "assign_form": forms.AssignReviewerForm() if can_assign else None,
-        "decision_form": forms.DecisionForm(),
         "grant": getattr(application, "grant", None) if application.status == "approved" else None,
     }
     return render(request, "grants/application_detail.html", context)
@@ -634,48 +651,100 @@ def call_ranking(request: HttpRequest, slug: str) -> HttpResponse:
             ]
             for i, r in enumerate(rows, 1)
         )
-        return tabular_response(fmt, headers, data, f"ranking-{call.slug}")
+        return table_response(fmt, headers, data, f"ranking-{call.slug}", sheet=_("Ranked list"))
+    can_decide = request.user.has_perm("grants.decide", call)
+    own_cities = {
+        lg for code in RoleCode.values for lg in scoped_local_government_ids(request.user, code)
+    }
+    needed = services.min_reviews(call)
     context = {
         "call": call,
-        "rows": rows,
+        "rows": [
+            {
+                "r": r,
+                "recused": r.application.local_government_id in own_cities,
+                "short": r.reviews < needed,
+            }
+            for r in rows
+        ],
         "envelope_left": services.envelope_left(call),
-        "decision_form": forms.DecisionForm(),
-        "can_decide": request.user.has_perm("grants.decide", call),
+        "meetings": list(_decision_meetings(call)[:20]) if can_decide else [],
+        "min_reviews": services.min_reviews(call),
+        "outcomes": DecisionOutcome.choices,
+        "can_decide": can_decide,
+        "can_assign": request.user.has_perm("grants.assign_reviewer"),
     }
     return render(request, "grants/ranking.html", context)
 
 
+def _decision_meetings(call: Call) -> Any:
+    """Meetings of the bodies allowed to decide the call's grants, most recent first."""
+    return (
+        Meeting.objects.filter(body__slug__in=services.deciding_bodies(call))
+        .select_related("body")
+        .order_by("-start")
+    )
+
+
 @login_required
 @require_POST
-def decision_record(request: HttpRequest, reference: str) -> HttpResponse:
+def call_decide(request: HttpRequest, slug: str) -> HttpResponse:
+    """The Bureau decides the ranking in one batch, at one of its meetings: each row left
+    without an outcome is not decided now; every decided row is recorded, or none."""
     try:
-        application = Application.objects.select_related("call").get(reference=reference)
-    except Application.DoesNotExist:
-        raise Http404(_("No application at this address.")) from None
-    if not request.user.has_perm("grants.decide", application):
+        call = selectors.call_by_slug(slug)
+    except Call.DoesNotExist:
+        raise Http404(_("No call for projects at this address.")) from None
+    if not request.user.has_perm("grants.decide", call):
         raise PermissionDenied(_("Only the Bureau or the secretariat records decisions."))
-    form = forms.DecisionForm(request.POST)
-    back = reverse("grants:call_ranking", kwargs={"slug": application.call.slug})
-    if not form.is_valid():
-        for field, errors in form.errors.items():
-            for error in errors:
-                messages.error(
-                    request,
-                    f"{form.fields[field].label}: {error}" if field in form.fields else error,
-                )
+    back = reverse("grants:call_ranking", kwargs={"slug": call.slug})
+    meeting = _decision_meetings(call).filter(slug=request.POST.get("meeting") or "").first()
+    if meeting is None:
+        messages.error(request, _("Choose the Bureau meeting that takes these decisions."))
         return redirect(back)
-    body = Body.objects.filter(slug=request.POST.get("body") or "bureau").first()
-    if body is None:
-        messages.error(request, _("The Bureau is not recorded in the governance module."))
+    decided_on = None
+    if request.POST.get("decided_on"):
+        form = forms.DecidedOnForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Give the date of the decisions as a date."))
+            return redirect(back)
+        decided_on = form.cleaned_data["decided_on"]
+    rows = []
+    for application in call.applications.filter(status__in=("submitted", "deferred")):
+        outcome = request.POST.get(f"outcome-{application.pk}") or ""
+        if not outcome:
+            continue
+        rows.append(
+            {
+                "application": application,
+                "outcome": outcome,
+                "amount": request.POST.get(f"amount-{application.pk}") or None,
+                "reasons": request.POST.get(f"reasons-{application.pk}") or "",
+                "review_override": request.POST.get(f"override-{application.pk}") or "",
+            }
+        )
+    if not rows:
+        messages.error(request, _("Choose a decision for at least one application."))
         return redirect(back)
     try:
-        services.decision_record(
-            actor=request.user, application=application, body=body, **form.cleaned_data
+        decisions = services.decisions_record_batch(
+            actor=request.user, meeting=meeting, rows=rows, decided_on=decided_on
         )
     except ServiceError as exc:
-        _service_errors(request, exc)
+        messages.error(request, exc.message)
+        for error in exc.errors:
+            if error != exc.message:
+                messages.error(request, error)
     else:
-        messages.success(request, _("The decision has been recorded and the city notified."))
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s decision recorded at “%(meeting)s”; the city is notified.",
+                "%(count)s decisions recorded at “%(meeting)s”; the cities are notified.",
+                len(decisions),
+            )
+            % {"count": len(decisions), "meeting": meeting.title},
+        )
     return redirect(back)
 
 
@@ -711,14 +780,113 @@ def grant_detail(request: HttpRequest, pk: int) -> HttpResponse:
             },
             prefix="agreement",
         ),
-        "tranche_form": forms.TrancheForm(prefix="tranche"),
-        "disbursement_form": forms.DisbursementForm(prefix="disburse"),
+        "tranche_form": forms.TrancheForm(prefix="tranche", grant=grant),
+        "tranches": selectors.tranche_rows(grant),
+        "payment_requests": grant.payment_requests.select_related(
+            "tranche", "requested_by", "decided_by"
+        ),
+        "overdue": services.overdue_reports(grant),
+        "return_form": forms.ReportReturnForm(),
         "schedule_form": forms.ReportScheduleForm(prefix="report"),
         "visit_form": forms.VisitForm(prefix="visit"),
         "risk_form": forms.RiskForm(prefix="risk"),
         "left_to_pay": grant.amount - grant.disbursed,
     }
     return render(request, "grants/grant_detail.html", context)
+
+
+@login_required
+def grant_agreement(request: HttpRequest, pk: int) -> HttpResponse:
+    """The grant agreement to sign, generated from the decision in the city's language."""
+    from django.utils import translation
+
+    from edile.core import formatting, pdf
+
+    grant = _grant_for(request, pk, "grants.manage_grant")
+    application = grant.application
+    language = application.language or "fr"
+    decision = grant.decision
+    with translation.override(language):
+        title = _("Grant agreement %(reference)s") % {
+            "reference": grant.agreement_reference or application.reference
+        }
+        rows = [
+            [_("Beneficiary"), application.local_government.name],
+            [_("Project"), application.title],
+            [_("Call for projects"), application.call.title],
+            [
+                _("Decision"),
+                _("%(body)s, meeting of %(date)s")
+                % {
+                    "body": decision.body.name,
+                    "date": formatting.format_date(decision.meeting_date, language),
+                },
+            ],
+            [_("Amount granted"), formatting.format_money(grant.amount, grant.currency, language)],
+            [
+                _("Project period"),
+                f"{formatting.format_date(application.start, language)} – "
+                f"{formatting.format_date(application.end, language)}",
+            ],
+        ]
+        tranches = [[_("Tranche"), _("Amount"), _("Due on"), _("Condition")]] + [
+            [
+                str(t.number),
+                formatting.format_money(t.amount, grant.currency, language),
+                formatting.format_date(t.due_on, language),
+                t.condition,
+            ]
+            for t in grant.tranches.all()
+        ]
+        flowables = [
+            pdf.table(rows),
+            pdf.paragraph(_("Payment plan"), "Heading2"),
+            pdf.table(tranches),
+            pdf.paragraph(
+                _(
+                    "The beneficiary reports on the use of the grant at the dates set by the "
+                    "secretariat; each tranche is paid once its conditions are met."
+                )
+            ),
+            pdf.paragraph(_("Signed for the association:") + " ____________________"),
+            pdf.paragraph(_("Signed for the beneficiary:") + " ____________________"),
+        ]
+        content = pdf.build_pdf(title, flowables, language=language)
+    return pdf.pdf_response(content, f"agreement-{application.reference}")
+
+
+@login_required
+def grant_agreement_signed(request: HttpRequest, pk: int) -> HttpResponse:
+    """The signed copy, to those who may see the grant: never by a public media URL."""
+    grant = _grant_for(request, pk)
+    if not grant.agreement_file:
+        raise Http404(_("No signed agreement has been uploaded."))
+    try:
+        handle = grant.agreement_file.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("No signed agreement has been uploaded.")) from None
+    return FileResponse(handle, as_attachment=True, filename=f"agreement-{grant.pk}.pdf")
+
+
+def _payment_request_of(grant: Grant, pk: int) -> PaymentRequest:
+    request = PaymentRequest.objects.filter(grant=grant, pk=pk).first()
+    if request is None:
+        raise Http404(_("No payment request at this address."))
+    return request
+
+
+def _tranche_of(grant: Grant, pk: int) -> Tranche:
+    tranche = Tranche.objects.filter(grant=grant, pk=pk).first()
+    if tranche is None:
+        raise Http404(_("No tranche at this address."))
+    return tranche
+
+
+def _decide_payment(g: Grant, u: Any, d: dict[str, Any]) -> Any:
+    request = _payment_request_of(g, d["payment_request"])
+    if d["approve"]:
+        return services.payment_request_approve(actor=u, payment_request=request)
+    return services.payment_request_refuse(actor=u, payment_request=request, comment=d["comment"])
 
 
 GRANT_ACTIONS: dict[str, tuple[type, Callable[..., Any]]] = {
@@ -731,19 +899,30 @@ GRANT_ACTIONS: dict[str, tuple[type, Callable[..., Any]]] = {
             status=d["status"],
             agreement_signed_on=d["agreement_signed_on"],
             agreement_reference=d["agreement_reference"],
+            agreement_file=d.get("agreement_file"),
         ),
     ),
-    "tranche": (forms.TrancheForm, lambda g, u, d: services.tranche_add(actor=u, grant=g, **d)),
+    "tranche": (
+        forms.TrancheForm,
+        lambda g, u, d, form: services.tranche_add(actor=u, grant=g, **form.service_data()),
+    ),
+    "request": (
+        forms.PaymentRequestForm,
+        lambda g, u, d: services.payment_request_create(
+            actor=u,
+            grant=g,
+            tranche=_tranche_of(g, d["tranche"]),
+            overdue_override=d["overdue_override"],
+        ),
+    ),
+    "approve": (forms.PaymentDecisionForm, _decide_payment),
     "disburse": (
         forms.DisbursementForm,
         lambda g, u, d: services.disbursement_record(
             actor=u,
             grant=g,
             paid_on=d["paid_on"],
-            amount=d["amount"],
-            tranche=Tranche.objects.filter(grant=g, pk=d["tranche"]).first()
-            if d["tranche"]
-            else None,
+            payment_request=_payment_request_of(g, d["payment_request"]),
         ),
     ),
     "report": (
@@ -762,12 +941,21 @@ def grant_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in GRANT_ACTIONS:
         raise Http404(_("Unknown action."))
     form_class, run = GRANT_ACTIONS[action]
-    form = form_class(request.POST, request.FILES, prefix=action)
+    extra = {"grant": grant} if form_class is forms.TrancheForm else {}
+    form = form_class(request.POST, request.FILES, prefix=action, **extra)
     if form.is_valid():
         try:
-            run(grant, request.user, form.cleaned_data)
+            if form_class is forms.TrancheForm:
+                run(grant, request.user, form.cleaned_data, form)
+            else:
+                run(grant, request.user, form.cleaned_data)
         except ServiceError as exc:
-            _service_errors(request, exc)
+            messages.error(request, exc.message)
+            for error in exc.errors:
+                if error != exc.message:
+                    messages.error(request, error)
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
         else:
             messages.success(request, _("Saved."))
     else:
@@ -810,10 +998,35 @@ def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
                 status = exc.status_code
             else:
                 messages.success(request, _("Your report has been received."))
+                report.refresh_from_db()
+                for warning in report.warnings:
+                    messages.warning(request, warning)
                 return redirect("grants:grant_detail", pk=report.grant_id)
     return render(
         request, "grants/report_form.html", {"form": form, "report": report}, status=status
     )
+
+
+@login_required
+@require_POST
+def report_return(request: HttpRequest, pk: int) -> HttpResponse:
+    """Staff send a submitted report back to the city with what to change."""
+    report = ProgressReport.objects.select_related("grant").filter(pk=pk).first()
+    if report is None:
+        raise Http404(_("No report at this address."))
+    form = forms.ReportReturnForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say what the city should change in its report."))
+    else:
+        try:
+            services.report_return(
+                actor=request.user, report=report, comment=form.cleaned_data["comment"]
+            )
+        except ServiceError as exc:
+            _service_errors(request, exc)
+        else:
+            messages.success(request, _("The report has been returned to the city."))
+    return redirect("grants:grant_detail", pk=report.grant_id)
 
 
 @login_required
@@ -853,3 +1066,193 @@ def project_import(request: HttpRequest) -> HttpResponse:
         {"form": form, "report": report, "columns": imports.COLUMNS},
         status=status,
     )
+
+
+# --- staff pages: calls -----------------------------------------------------------------------
+
+
+def _require_staff(request: HttpRequest) -> None:
+    if not request.user.has_perm("grants.manage_call"):
+        raise PermissionDenied(_("These pages are for the secretariat."))
+
+
+@login_required
+def staff_calls(request: HttpRequest) -> HttpResponse:
+    """The secretariat's list of calls, with links to open and edit them."""
+    _require_staff(request)
+    return render(request, "grants/staff_calls.html", {"calls": selectors.call_list()})
+
+
+@login_required
+def call_form(request: HttpRequest, slug: str | None = None) -> HttpResponse:
+    """Open or edit a call: envelope, currency, dates, sectors, rules and scoring grid."""
+    _require_staff(request)
+    call = None
+    if slug is not None:
+        try:
+            call = selectors.call_by_slug(slug)
+        except Call.DoesNotExist:
+            raise Http404(_("No call for projects at this address.")) from None
+    initial = forms.CallForm.initial_for(call) if call else None
+    form = forms.CallForm(request.POST or None, initial=initial)
+    criteria = forms.CriterionFormSet(
+        request.POST or None,
+        prefix="criteria",
+        initial=[
+            {k: c.get(k, "") for k in ("code", "label_fr", "label_en", "weight", "max")}
+            for c in (call.criteria if call else [])
+        ],
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid() and criteria.is_valid():
+            data = {**form.service_data(), "criteria": forms.criteria_from(criteria)}
+            try:
+                if call is None:
+                    call = services.call_create(actor=request.user, data=data)
+                    messages.success(request, _("The call has been opened."))
+                else:
+                    data.pop("slug", None)
+                    services.call_update(
+                        actor=request.user,
+                        call=call,
+                        data=data,
+                        expected_version=form.cleaned_data["version"] or 0,
+                    )
+                    messages.success(request, _("The call has been saved."))
+            except ServiceError as exc:
+                for error in exc.errors:
+                    form.add_error(None, error)
+                status = exc.status_code
+            else:
+                return redirect("grants:staff_calls")
+    return render(
+        request,
+        "grants/call_form.html",
+        {"form": form, "criteria": criteria, "call": call},
+        status=status,
+    )
+
+
+# --- staff pages: partners and exchange rates -------------------------------------------------
+
+
+@login_required
+def staff_partners(request: HttpRequest, slug: str | None = None) -> HttpResponse:
+    """Partners: the list, and a form to add one or change the one at `slug`."""
+    _require_staff(request)
+    partner = None
+    if slug is not None:
+        partner = Partner.objects.filter(slug=slug).first()
+        if partner is None:
+            raise Http404(_("No partner at this address."))
+    initial = (
+        {
+            "name_fr": partner.name_fr,
+            "name_en": partner.name_en,
+            "slug": partner.slug,
+            "iati_ref": partner.iati_ref,
+            "org_type": partner.org_type,
+            "is_fictional": partner.is_fictional,
+        }
+        if partner
+        else {"org_type": "40"}
+    )
+    form = forms.PartnerForm(request.POST or None, initial=initial, language=_lang())
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.partner_save(actor=request.user, data=form.cleaned_data, partner=partner)
+            except ServiceError as exc:
+                for error in exc.errors:
+                    form.add_error(None, error)
+            else:
+                messages.success(request, _("The partner has been saved."))
+                return redirect("grants:staff_partners")
+    return render(
+        request,
+        "grants/staff_partners.html",
+        {"form": form, "partner": partner, "partners": Partner.objects.order_by("name")},
+        status=status,
+    )
+
+
+@login_required
+def staff_rates(request: HttpRequest) -> HttpResponse:
+    """Exchange rates by date: add one, or import the ECB's reference rates file."""
+    _require_staff(request)
+    form = forms.ExchangeRateForm(request.POST if "add" in request.POST else None)
+    upload = forms.RatesImportForm(
+        request.POST if "import" in request.POST else None,
+        request.FILES if "import" in request.POST else None,
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        try:
+            if "add" in request.POST and form.is_valid():
+                services.exchange_rate_set(actor=request.user, **form.cleaned_data)
+                messages.success(request, _("The rate has been saved."))
+                return redirect("grants:staff_rates")
+            if "import" in request.POST and upload.is_valid():
+                count = services.exchange_rates_import(
+                    actor=request.user, data=upload.cleaned_data["file"].read()
+                )
+                messages.success(request, _("%(count)s rates imported.") % {"count": count})
+                return redirect("grants:staff_rates")
+        except ServiceError as exc:
+            target = upload if "import" in request.POST else form
+            for error in exc.errors:
+                target.add_error(None, error)
+    rates = ExchangeRate.objects.order_by("currency", "-date")
+    page = Paginator(rates, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "grants/staff_rates.html",
+        {"form": form, "upload": upload, "page": page},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def reviews_assign_bulk(request: HttpRequest, slug: str) -> HttpResponse:
+    """Assign reviewers (their e-mail addresses) to every submitted application of the call."""
+    try:
+        call = selectors.call_by_slug(slug)
+    except Call.DoesNotExist:
+        raise Http404(_("No call for projects at this address.")) from None
+    back = reverse("grants:call_ranking", kwargs={"slug": call.slug})
+    form = forms.BulkReviewersForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(back)
+    emails = form.cleaned_data["reviewers"]
+    users = list(get_user_model().objects.filter(email__in=emails, is_active=True))
+    unknown = sorted(set(emails) - {u.email for u in users})
+    for email in unknown:
+        messages.error(request, _("No user with the e-mail address %(email)s.") % {"email": email})
+    try:
+        assigned, skipped = services.reviews_assign_bulk(
+            actor=request.user, call=call, reviewers=users
+        )
+    except ServiceError as exc:
+        _service_errors(request, exc)
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s review assigned; each reviewer is notified by e-mail.",
+                "%(count)s reviews assigned; each reviewer is notified by e-mail.",
+                assigned,
+            )
+            % {"count": assigned},
+        )
+        for reason in skipped:
+            messages.warning(request, reason)
+    return redirect(back)

@@ -4,7 +4,7 @@ Anonymous callers get public fields only; an analyst's token shows more, and tha
 logged like on the pages.
 """
 
-from typing import Any
+from typing import Any, Literal
 
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Query, Router
@@ -12,7 +12,7 @@ from ninja import Query, Router
 from edile.core.errors import ServiceError
 from edile.observatory import exports, selectors, services
 from edile.observatory.models import Incident
-from edile.observatory.permissions import CONFIDENTIAL, viewer_level
+from edile.observatory.permissions import CONFIDENTIAL, level_for
 from edile.observatory.schemas import (
     IncidentDetailOut,
     IncidentFilters,
@@ -34,7 +34,7 @@ def _filters(filters: IncidentFilters) -> selectors.IncidentFilters:
 def list_incidents(request: HttpRequest, filters: Query[IncidentFilters]) -> dict[str, Any]:
     """Incidents the caller may see, newest first: `{"items": [...], "count": N}`."""
     queryset = selectors.incident_list(request.user, _filters(filters))
-    level = viewer_level(request.user)
+    level = level_for(request)
     page = queryset[filters.offset : filters.offset + filters.limit]
     items = [selectors.incident_view(i, level, full=False) for i in page]
     revealed = sorted({part for item in items for part in item["revealed"]})
@@ -48,9 +48,17 @@ def list_incidents(request: HttpRequest, filters: Query[IncidentFilters]) -> dic
 
 
 @router.get("/incidents.csv")
-def incidents_csv(request: HttpRequest, filters: Query[IncidentFilters]) -> HttpResponse:
-    """The same incidents as a CSV file (public fields only for the public)."""
-    if viewer_level(request.user) >= CONFIDENTIAL:
+def incidents_csv(
+    request: HttpRequest, filters: Query[IncidentFilters], audience: Literal["", "public"] = ""
+) -> HttpResponse:
+    """The same incidents as a CSV file, at the caller's level.
+
+    `audience=public` gives the public file (published public incidents, public fields)
+    whoever asks, a signed-in analyst included. An analyst's own file is named and marked
+    as confidential and internal, and its read is logged."""
+    if audience == "public":
+        return exports.incidents_csv(None, _filters(filters))
+    if level_for(request) >= CONFIDENTIAL:
         services.confidential_read_log(
             user=request.user, what="API incident CSV export", path=request.get_full_path()
         )
@@ -63,7 +71,7 @@ def get_incident(request: HttpRequest, reference: str) -> dict[str, Any]:
         incident = selectors.incident_detail(request.user, reference)
     except Incident.DoesNotExist:
         raise Http404("No incident with this reference.") from None
-    view = selectors.incident_view(incident, viewer_level(request.user))
+    view = selectors.incident_view(incident, level_for(request))
     if view["revealed"]:
         services.confidential_read_log(
             user=request.user,

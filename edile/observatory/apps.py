@@ -9,4 +9,8 @@ class ObservatoryConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the rules permissions (observatory.view_incident…).
+        from edile.core import retention
         from edile.observatory import permissions  # noqa: F401
+        from edile.observatory.services import anonymous_report_purge_expired
+
+        retention.register("observatory.anonymous_reports", anonymous_report_purge_expired)

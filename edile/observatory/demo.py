@@ -129,21 +129,32 @@ def _incident_values(n: int, rng: random.Random) -> dict:
     status = STATUSES[rng.randrange(len(STATUSES))]
     confidentiality = "public" if n % 7 else ("confidential" if n % 2 else "restricted")
     title_fr, title_en = VIOLATION_TEXT[violation]
+    location_hidden = n % 3 == 0
+    # A hidden place is never named in a public text: the title and summary say the region.
+    where = region if location_hidden else place
     return {
         "n": n,
         "violation": violation,
         "incident": {
-            "title": f"{title_fr} à {place}",
-            "title_fr": f"{title_fr} à {place}",
-            "title_en": f"{title_en} in {place}",
+            "title": f"{title_fr} à {where}",
+            "title_fr": f"{title_fr} à {where}",
+            "title_en": f"{title_en} in {where}",
             "summary": "",
             "summary_fr": (
                 f"Incident fictif créé pour la démonstration : {title_fr.lower()} "
-                f"dans la commune de {place} ({region})."
+                + (
+                    f"dans la région de {region}."
+                    if location_hidden
+                    else f"dans la commune de {place} ({region})."
+                )
             ),
             "summary_en": (
                 f"Fictional incident made for the demonstration: {title_en.lower()} "
-                f"in the municipality of {place} ({region})."
+                + (
+                    f"in the region of {region}."
+                    if location_hidden
+                    else f"in the municipality of {place} ({region})."
+                )
             ),
             "confidentiality": confidentiality,
             "is_published": status == "verified",
@@ -154,8 +165,8 @@ def _incident_values(n: int, rng: random.Random) -> dict:
             "place": place,
             "latitude": Decimal(lat) + Decimal(rng.randint(-40, 40)) / 100,
             "longitude": Decimal(lon) + Decimal(rng.randint(-40, 40)) / 100,
-            "place_precision": "exact" if n % 3 == 0 else "municipality",
-            "location_confidentiality": "confidential" if n % 3 == 0 else "public",
+            "place_precision": "exact" if location_hidden else "municipality",
+            "location_confidentiality": "confidential" if location_hidden else "public",
             "context": CONTEXTS[rng.randrange(len(CONTEXTS))],
             "killed": 1 if violation == "killing" else 0,
             "injured": rng.randint(0, 3)
@@ -174,7 +185,7 @@ def _incident_values(n: int, rng: random.Random) -> dict:
             "name": (f"{(GIVEN_F if n % 2 else GIVEN_M)[n % 8]} {FAMILY[n % len(FAMILY)]}"),
             "gender": "female" if n % 2 else "male",
             "office": OFFICES[n % len(OFFICES)],
-            "mandate": f"{place}, 2020–2026",
+            "mandate": f"{where}, 2020–2026",
             "identity_confidentiality": "public" if n % 4 == 1 else "confidential",
             "contact": f"+000 {n:04d} (fictif)",
         },
@@ -215,7 +226,7 @@ def load(out: TextIO) -> None:
         if n % 3 == 0:
             Witness.objects.create(
                 incident=incident,
-                name=f"Témoin fictif {n}",
+                name=f"{GIVEN_M[(n + 3) % 8]} {FAMILY[(n + 5) % len(FAMILY)]}",
                 contact="temoin@example.org",
                 statement="Déclaration fictive.",
             )

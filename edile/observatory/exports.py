@@ -9,7 +9,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 
 from edile.core.exports import csv_response
 from edile.observatory import selectors, services
-from edile.observatory.permissions import viewer_level
+from edile.observatory.permissions import CONFIDENTIAL, viewer_level
 
 # Stable, documented column names (docs/observatory.md): the import's codes, not labels.
 INCIDENT_COLUMNS = [
@@ -84,6 +84,10 @@ def incidents_csv(user: Any, filters: selectors.IncidentFilters) -> StreamingHtt
         for incident in queryset.iterator(chunk_size=1000):
             yield _incident_row(selectors.incident_view(incident, level, full=False))
 
+    if level >= CONFIDENTIAL:
+        response = csv_response(INCIDENT_COLUMNS, rows(), "incidents-confidential-internal")
+        response["X-Edile-Audience"] = "confidential-internal"
+        return response
     return csv_response(INCIDENT_COLUMNS, rows(), "incidents")
 
 
@@ -118,6 +122,8 @@ def benchmark_json(params: Any) -> dict[str, Any]:
                 "index_de_jure": c["index_de_jure"],
                 "index_de_facto": c["index_de_facto"],
                 "verified_incidents": c["verified_incidents"],
+                "coverage": c["coverage"],
+                "history": c["history"],
                 "pillars": [
                     {"code": p["code"], "de_jure": p["de_jure"], "de_facto": p["de_facto"]}
                     for p in c["pillars"]

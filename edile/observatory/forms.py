@@ -47,6 +47,13 @@ class IncidentFilterForm(forms.Form):
             del self.fields["status"]
 
 
+class AccessLogFilterForm(forms.Form):
+    person = forms.CharField(label=_("Person (e-mail)"), required=False, max_length=200)
+    incident = forms.CharField(label=_("Incident reference"), required=False, max_length=20)
+    since = forms.DateField(label=_("From"), required=False, widget=DATE_INPUT)
+    until = forms.DateField(label=_("To"), required=False, widget=DATE_INPUT)
+
+
 class ReportForm(forms.Form):
     """The intake form: anyone may use it; `website` is a honeypot people never see."""
 
@@ -144,6 +151,12 @@ class IncidentForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["title_fr"].required = True
+
+
+class IncidentCreateForm(IncidentForm):
+    """A new incident recorded directly by an analyst (no report, no import)."""
+
+    version = None  # type: ignore[assignment]
 
 
 class TransitionForm(forms.Form):

@@ -611,6 +611,39 @@ class IntakeReport(TimeStampedModel):
         return f"{self.get_channel_display()} {self.created_at:%Y-%m-%d}"
 
 
+class PublicationDecision(models.Model):
+    """Each publication or withdrawal: who, when, what the check found, and any override.
+
+    An analyst may publish despite a warning of the publication check only with a written
+    reason; the warning and the reason are kept here for review.
+    """
+
+    incident = models.ForeignKey(
+        Incident,
+        on_delete=models.CASCADE,
+        related_name="publication_decisions",
+        verbose_name=_("incident"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("person"),
+    )
+    published = models.BooleanField(_("published"))
+    problems = models.JSONField(_("warnings of the check"), default=list, blank=True)
+    override_reason = models.TextField(_("reason for publishing despite the warnings"), blank=True)
+    decided_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("publication decision")
+        verbose_name_plural = _("publication decisions")
+        ordering = ["-decided_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.incident_id} · {self.published} · {self.decided_at:%Y-%m-%d %H:%M}"
+
+
 class ConfidentialAccess(models.Model):
     """Who read which confidential data, when: the log administrators review."""
 

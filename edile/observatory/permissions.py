@@ -29,7 +29,11 @@ RESTRICTED_ROLES = (
 
 
 def viewer_level(user: Any) -> int:
-    """The highest confidentiality level `user` may read."""
+    """The highest confidentiality level `user` may read, from their explicit roles only.
+
+    `is_superuser` counts as the administrator role (restricted level), never more: see
+    docs/decisions/observatory-confidentiality.md.
+    """
     if user is None or not getattr(user, "is_authenticated", False):
         return PUBLIC
     if has_role(user, RoleCode.OBSERVATORY_ANALYST):
@@ -47,6 +51,29 @@ def can_see_incident(user: Any, incident: Any) -> bool:
     if level >= CONFIDENTIAL:
         return True
     return bool(incident.is_published) and LEVELS[incident.confidentiality] <= level
+
+
+def can(user: Any, perm: str, obj: Any = None) -> bool:
+    """Whether `user` may do `perm` (on `obj`), by the observatory's rules alone.
+
+    Never `user.has_perm`: Django answers True to every `has_perm` of a superuser, which
+    would open the analysts' pages (victims' names, witnesses, private notes) to an
+    administrator. The rules below decide from explicit roles.
+    """
+    if user is None:
+        return False
+    if getattr(user, "is_authenticated", False) and not user.is_active:
+        return False
+    return rules.has_perm(perm, user, obj)
+
+
+def level_for(request: Any) -> int:
+    """The viewer's level, computed once per request and kept on it."""
+    level = getattr(request, "_observatory_level", None)
+    if level is None:
+        level = viewer_level(request.user)
+        request._observatory_level = level
+    return level
 
 
 rules.add_perm("observatory.view_incident", can_see_incident)

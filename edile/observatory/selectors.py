@@ -7,14 +7,16 @@ for the rows and `incident_view` for the fields: one place decides what leaks, s
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+import re
+import unicodedata
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.cache import cache
 from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 from django.db.models.functions import ExtractYear
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy, pgettext
 from django.utils.translation import gettext as _
 from django_countries import countries
 
@@ -23,6 +25,7 @@ from edile.observatory.models import (
     LEVELS,
     OFFICE_SCOPE,
     Act,
+    BenchmarkSnapshot,
     Confidentiality,
     Context,
     Criterion,
@@ -320,6 +323,163 @@ def incident_view(incident: Incident, level: int, *, full: bool = True) -> dict[
     return data
 
 
+# ---- Publication check ---------------------------------------------------------------------
+
+
+def normalise_text(value: str) -> str:
+    """Lower case, accents and punctuation removed: "Bafila-Nord" and "bafila nord" match."""
+    decomposed = unicodedata.normalize("NFKD", value or "")
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", plain).split())
+
+
+HIDDEN_KINDS = {
+    "place": gettext_lazy("a place"),
+    "victim_name": gettext_lazy("a victim's name"),
+    "witness_name": gettext_lazy("a witness's name"),
+}
+
+
+def _field_label(field: str) -> str:
+    name, _sep, number = field.partition(":")
+    labels = {
+        "title_fr": _("The French title"),
+        "title_en": _("The English title"),
+        "summary_fr": _("The French summary"),
+        "summary_en": _("The English summary"),
+        "source_title": _("The title of source %(n)s"),
+        "source_url": _("The link of source %(n)s"),
+        "follow_up": _("Follow-up %(n)s"),
+        "act": _("The description of act %(n)s"),
+        "perpetrator": _("The perpetrator of act %(n)s"),
+    }
+    label = labels.get(name, name)
+    return label % {"n": number} if number else label
+
+
+@dataclass(frozen=True)
+class PublicationProblem:
+    """A text an audience will read that names a value hidden from that audience."""
+
+    field: str  # "title_en", "summary_fr", "source_title:2", "follow_up:1", "act:1"…
+    hidden: str  # a key of HIDDEN_KINDS
+    audience: int  # PUBLIC or RESTRICTED
+
+    def message(self) -> str:
+        audience = _("the public") if self.audience == PUBLIC else _("observatory members")
+        return _("%(field)s names %(hidden)s hidden from %(audience)s.") % {
+            "field": _field_label(self.field),
+            "hidden": HIDDEN_KINDS[self.hidden],
+            "audience": audience,
+        }
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"field": self.field, "hidden": self.hidden, "audience": self.audience}
+
+
+def _hidden_terms(incident: Incident, audience: int) -> list[tuple[str, str]]:
+    """(kind, normalised text) of every value hidden from `audience` that a text could name.
+
+    Whole values, and each word of four letters or more of a name or place (a surname alone
+    identifies), except numbers and words the audience may see anyway (country, region).
+    """
+    seen = normalise_text(f"{incident.country.name} {incident.region}").split()
+    terms: list[tuple[str, str]] = []
+
+    def add(kind: str, value: str) -> None:
+        text = normalise_text(value)
+        if not text:
+            return
+        terms.append((kind, text))
+        for word in text.split():
+            if len(word) >= 4 and not word.isdigit() and word not in seen and word != text:
+                terms.append((kind, word))
+
+    if audience < level_of(incident.location_confidentiality):
+        add("place", incident.place)
+        if incident.local_government_id:
+            add("place", incident.local_government.name)
+    for victim in incident.victims.all():
+        if audience < level_of(victim.identity_confidentiality):
+            add("victim_name", victim.name)
+            if victim.person_id:
+                add("victim_name", str(victim.person))
+            if victim.local_government_id:
+                add("place", victim.local_government.name)
+    for witness in incident.witnesses.all():
+        add("witness_name", witness.name)
+    return terms
+
+
+def _public_texts(incident: Incident, audience: int) -> list[tuple[str, str]]:
+    """(field code, text) of every text of the incident that `audience` will read."""
+    texts = [
+        ("title_fr", incident.title_fr or ""),
+        ("title_en", incident.title_en or ""),
+        ("summary_fr", incident.summary_fr or ""),
+        ("summary_en", incident.summary_en or ""),
+    ]
+    for n, source in enumerate(incident.sources.all(), start=1):
+        if audience >= level_of(source.confidentiality):
+            texts.append((f"source_title:{n}", source.title))
+            texts.append((f"source_url:{n}", source.url))
+    for n, follow_up in enumerate(incident.follow_ups.all(), start=1):
+        if audience >= level_of(follow_up.confidentiality):
+            for name in ("description", "description_fr", "description_en"):
+                value = getattr(follow_up, name, None)
+                if value:
+                    texts.append((f"follow_up:{n}", value))
+    if audience >= RESTRICTED:
+        for n, act in enumerate(incident.acts.all(), start=1):
+            texts.append((f"act:{n}", act.description))
+            for perpetrator in act.perpetrators.all():
+                texts.append((f"perpetrator:{n}", perpetrator.description))
+    return texts
+
+
+def publication_problems(incident: Incident) -> list[PublicationProblem]:
+    """What publishing `incident` would betray: hidden values named in texts its audiences read.
+
+    Every audience that will see the incident once published is checked: the public when the
+    incident is public, observatory members when it is public or restricted. A text already
+    reported for the public is not reported again for members.
+    """
+    problems: list[PublicationProblem] = []
+    found: set[tuple[str, str]] = set()
+    audiences = [lvl for lvl in (PUBLIC, RESTRICTED) if lvl >= level_of(incident.confidentiality)]
+    for audience in audiences:
+        terms = _hidden_terms(incident, audience)
+        if not terms:
+            continue
+        for field_code, text in _public_texts(incident, audience):
+            padded = f" {normalise_text(text)} "
+            for kind, term in terms:
+                if f" {term} " in padded and (field_code, kind) not in found:
+                    found.add((field_code, kind))
+                    problems.append(PublicationProblem(field_code, kind, audience))
+    return problems
+
+
+def public_copy(incident: Incident) -> dict[str, Any]:
+    """Exactly what each audience will get once `incident` is published, for the preview.
+
+    The incident is read as if published (a preview may come before publication); each
+    audience that will not see it at all is said so.
+    """
+    published = incident.is_published
+    incident.is_published = True
+    try:
+        copies = {}
+        for name, level in (("public", PUBLIC), ("partner", RESTRICTED)):
+            if level >= level_of(incident.confidentiality):
+                copies[name] = incident_view(incident, level)
+            else:
+                copies[name] = None
+    finally:
+        incident.is_published = published
+    return copies
+
+
 # ---- Intake and triage ---------------------------------------------------------------------
 
 
@@ -382,18 +542,17 @@ def _unit_label(unit: str) -> str:
     }[unit]
 
 
-@dataclass
-class _Counter:
-    level: int
-    rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+def hidden_cell_display() -> str:
+    return str(pgettext("statistics cell", "hidden"))
 
-    def cell(self, count: int) -> dict[str, Any]:
-        suppressed = self.level == PUBLIC and 0 < count < SUPPRESSION_THRESHOLD
-        return {
-            "count": None if suppressed else count,
-            "suppressed": suppressed,
-            "display": f"< {SUPPRESSION_THRESHOLD}" if suppressed else str(count),
-        }
+
+def cell_out(count: int, hidden: bool) -> dict[str, Any]:
+    """A published figure: the count, or null with `suppressed` when it must stay hidden."""
+    return {
+        "count": None if hidden else count,
+        "suppressed": hidden,
+        "display": hidden_cell_display() if hidden else str(count),
+    }
 
 
 def _scope_offices(scope: str) -> list[str]:
@@ -413,15 +572,18 @@ def statistics_cache_invalidate() -> None:
 
 
 def statistics(user: Any, filters: StatisticsFilters | None = None) -> dict[str, Any]:
-    """Counts by dimension in the chosen unit, over what `user` may see, small counts hidden.
+    """Counts by dimension in the chosen unit, small and subtractable counts hidden.
 
-    A constant number of queries (one per dimension) whatever the number of incidents.
-    Only the public figures are cached: they are the same for every public viewer and hold
-    nothing confidential (never a per-person answer in the cache).
+    Below the analysts' level every verified incident is counted (details stay hidden) and
+    the figures are protected by `disclosure.protect`. A constant number of queries per
+    answer. Answers below the analysts' level are cached per level (the same for every
+    viewer of that level; never a per-person answer in the cache).
     """
-    filters = filters or StatisticsFilters()
-    level = viewer_level(user)
-    if level != PUBLIC:
+    return _statistics_for(viewer_level(user), user, filters or StatisticsFilters())
+
+
+def _statistics_for(level: int, user: Any, filters: StatisticsFilters) -> dict[str, Any]:
+    if level >= CONFIDENTIAL:
         return _statistics(level, user, filters)
     version = cache.get_or_set(STATS_VERSION_KEY, 1, None)
     key = ":".join(
@@ -429,6 +591,7 @@ def statistics(user: Any, filters: StatisticsFilters | None = None) -> dict[str,
         for part in (
             "observatory:statistics",
             version,
+            level,
             get_language(),
             filters.unit,
             filters.year,
@@ -443,23 +606,59 @@ def statistics(user: Any, filters: StatisticsFilters | None = None) -> dict[str,
     return result
 
 
-def _statistics(level: int, user: Any, filters: StatisticsFilters) -> dict[str, Any]:
-    unit = filters.unit if filters.unit in UNITS else "incidents"
-    incidents = incident_visible(user)
+def _parent_hides_total(level: int, user: Any, filters: StatisticsFilters) -> bool:
+    """A filtered total is a cell of the table one filter coarser: hidden there, hidden here.
+
+    Without this, `?year=2019` would print the 2019 cell that complementary suppression
+    hid in the by-year table.
+    """
+    from dataclasses import replace
+
     if filters.year:
-        incidents = incidents.filter(date_start__year=filters.year)
+        parent = _statistics_for(level, user, replace(filters, year=None))
+        if any(r["key"] == filters.year and r["suppressed"] for r in parent["by_year"]):
+            return True
     if filters.country:
-        incidents = incidents.filter(country=filters.country.upper())
+        parent = _statistics_for(level, user, replace(filters, country=""))
+        code = filters.country.upper()
+        if any(r["key"] == code and r["suppressed"] for r in parent["by_country"]):
+            return True
+    return False
+
+
+# Which breakdowns put each unit in exactly one cell (a partition: cells add up to the total).
+_PARTITIONS = {
+    "incidents": {"year", "country", "region", "motive", "impunity", "context"},
+    "acts": {"year", "country", "region", "motive", "impunity", "context"},
+    "victims": {"year", "country", "region", "motive", "impunity", "context", "gender", "office"},
+}
+
+
+def _statistics(level: int, user: Any, filters: StatisticsFilters) -> dict[str, Any]:
+    from edile.observatory import disclosure
+
+    unit = filters.unit if filters.unit in UNITS else "incidents"
+    protected = level < CONFIDENTIAL
+    if protected:
+        # Every verified incident is counted; the reader can list only those they may see.
+        population = Incident.objects.filter(verification_status=VerificationStatus.VERIFIED)
+    else:
+        population = incident_visible(user)
+    if filters.year:
+        population = population.filter(date_start__year=filters.year)
+    if filters.country:
+        population = population.filter(country=filters.country.upper())
     offices = _scope_offices(filters.scope) if filters.scope else []
     if offices:
-        incidents = incidents.filter(victims__office__in=offices).distinct()
-    ids = incidents.values("pk")
+        population = population.filter(victims__office__in=offices).distinct()
+    ids = population.values("pk")
+    listed_ids = incident_visible(user).values("pk")
 
     # Prefixes from each unit's model to the incident and to the victims / acts; `multi` are
     # the paths that fan out (one row per victim or act), which need COUNT(DISTINCT).
     joined = False
     if unit == "incidents":
-        base: QuerySet[Any] = Incident.objects.filter(pk__in=ids) if offices else incidents
+        base: QuerySet[Any] = Incident.objects.filter(pk__in=ids)
         inc, vic, act, multi = "", "victims__", "acts__", ("victims__", "acts__")
     elif unit == "acts":
         base = Act.objects.filter(incident__in=ids)
@@ -472,35 +671,95 @@ def _statistics(level: int, user: Any, filters: StatisticsFilters) -> dict[str, 
         inc, vic, act, multi = "incident__", "", "acts__", ("acts__",)
         if offices:
             base = base.filter(office__in=offices)
-    counter = _Counter(level)
+    listed_base = base.filter(**{f"{inc}pk__in": listed_ids})
 
     def count_for(key: str) -> Count:
         return Count("pk", distinct=joined or key.startswith(multi))
 
-    def group(key: str, labels: dict[str, str] | None = None) -> list[dict[str, Any]]:
-        rows = base.values(key).annotate(n=count_for(key)).order_by(key)
-        result = []
-        for row in rows:
-            value = row[key]
-            if value is None:
-                continue
-            label = labels.get(value, str(value)) if labels is not None else str(value)
-            result.append({"key": value, "label": label, **counter.cell(row["n"])})
-        return result
+    def counts(queryset: QuerySet[Any], keys: list[str], annotate: dict | None = None) -> dict:
+        rows = queryset
+        if annotate:
+            rows = rows.annotate(**annotate)
+        rows = rows.values(*keys).annotate(n=count_for(keys[0])).order_by(*keys)
+        return {tuple(r[k] for k in keys): r["n"] for r in rows}
 
-    total = base.aggregate(n=count_for(""))["n"]
-    by_year_rows = (
-        base.annotate(year=ExtractYear(f"{inc}date_start"))
-        .values("year")
-        .annotate(n=count_for(""))
-        .order_by("year")
-    )
-    by_year = [
-        {"key": r["year"], "label": str(r["year"]), **counter.cell(r["n"])} for r in by_year_rows
+    partitions = _PARTITIONS[unit]
+    year_expr = {"year": ExtractYear(f"{inc}date_start")}
+    specs: list[tuple[str, list[str], dict | None]] = [
+        ("year", ["year"], year_expr),
+        ("country", [f"{inc}country"], None),
+        ("region", [f"{inc}country", f"{inc}region"], None),
+        ("violation", [f"{act}violation_types__code"], None),
+        ("perpetrator", [f"{act}perpetrators__perpetrator_type"], None),
+        ("gender", [f"{vic}gender"], None),
+        ("office", [f"{vic}office"], None),
+        ("motive", [f"{inc}motive"], None),
+        ("impunity", [f"{inc}impunity"], None),
+        ("context", [f"{inc}context"], None),
     ]
+    tables: list[disclosure.Table] = []
+    for name, keys, annotate in specs:
+        all_counts = counts(base, keys, annotate)
+        listed_counts = counts(listed_base, keys, annotate) if protected else {}
+        cells = [
+            disclosure.Cell(key=key, count=n, listed=listed_counts.get(key, 0))
+            for key, n in all_counts.items()
+            if None not in key
+        ]
+        tables.append(disclosure.Table(name, cells, partition=name in partitions))
+    total = base.aggregate(n=count_for(""))["n"]
+    listed_total = listed_base.aggregate(n=count_for(""))["n"] if protected else total
+    total_hidden = False
+    if protected:
+        total_hidden = disclosure.protect(
+            tables,
+            total=total,
+            listed=listed_total,
+            total_hidden=_parent_hides_total(level, user, filters),
+        )
+
+    country_names = dict(countries)
+    labels: dict[str, dict[Any, str]] = {
+        "violation": {v.code: v.label for v in ViolationType.objects.all()},
+        "perpetrator": {k: str(v) for k, v in PerpetratorType.choices},
+        "gender": {k: str(v) for k, v in Gender.choices},
+        "office": {k: str(v) for k, v in VictimOffice.choices},
+        "motive": {k: str(v) for k, v in MotiveStatus.choices},
+        "impunity": {k: str(v) for k, v in Impunity.choices},
+        "context": {k: str(v) for k, v in Context.choices},
+    }
+    not_recorded = str(_("region not recorded"))
+
+    def label_of(name: str, key: tuple) -> str:
+        if name == "year":
+            return str(key[0])
+        if name == "country":
+            return str(country_names.get(key[0], key[0]))
+        if name == "region":
+            country_name = str(country_names.get(key[0], key[0]))
+            return f"{key[1] or not_recorded}, {country_name}"
+        return labels[name].get(key[0], str(key[0]))
+
+    out: dict[str, list[dict[str, Any]]] = {}
+    for table in tables:
+        rows = []
+        for cell in table.cells:
+            key = cell.key
+            row = {
+                "key": f"{key[0]}:{key[1]}" if table.name == "region" else key[0],
+                "label": label_of(table.name, key),
+                **cell_out(cell.count, cell.hidden),
+            }
+            if table.name == "region":
+                row["country"], row["region"] = key
+            rows.append(row)
+        out[table.name] = rows
+    for name in ("country", "region"):
+        # Hidden rows last, by name: their place in the order must not hint at their size.
+        out[name].sort(key=lambda r: (r["count"] is None, -(r["count"] or 0), r["label"]))
     # Trend: the change from the previous year, only when both figures are shown.
     previous = None
-    for row in by_year:
+    for row in out["year"]:
         row["change"] = (
             row["count"] - previous["count"]
             if previous
@@ -510,105 +769,87 @@ def _statistics(level: int, user: Any, filters: StatisticsFilters) -> dict[str, 
             else None
         )
         previous = row
-    country_names = dict(countries)
-    violations = {v.code: v.label for v in ViolationType.objects.all()}
-    gender_labels = dict(Gender.choices)
-    office_labels = dict(VictimOffice.choices)
-    by_country = group(f"{inc}country", {k: str(v) for k, v in country_names.items()})
-    by_country.sort(key=lambda r: (-(r["count"] or 0), r["label"]))
-    by_region = group(f"{inc}region", {})
-    by_region = [r for r in by_region if r["key"]]
-    by_region.sort(key=lambda r: (-(r["count"] or 0), r["label"]))
-    by_violation = group(f"{act}violation_types__code", violations)
-    by_perpetrator = group(
-        f"{act}perpetrators__perpetrator_type",
-        {k: str(v) for k, v in PerpetratorType.choices},
-    )
-    by_gender = group(f"{vic}gender", {k: str(v) for k, v in gender_labels.items()})
-    by_office = group(f"{vic}office", {k: str(v) for k, v in office_labels.items()})
-    by_motive = group(f"{inc}motive", {k: str(v) for k, v in MotiveStatus.choices})
-    by_impunity = group(f"{inc}impunity", {k: str(v) for k, v in Impunity.choices if k})
-    by_impunity = [r for r in by_impunity if r["key"]]
-    by_context = group(f"{inc}context", {k: str(v) for k, v in Context.choices})
     return {
         "unit": unit,
         "unit_label": _unit_label(unit),
-        "suppression_threshold": SUPPRESSION_THRESHOLD if level == PUBLIC else None,
+        "suppression_threshold": disclosure.THRESHOLD if protected else None,
+        "counts_every_verified_incident": protected,
         "filters": {"year": filters.year, "country": filters.country, "scope": filters.scope},
-        "total": counter.cell(total),
-        "by_year": by_year,
-        "by_country": by_country,
-        "by_region": by_region,
-        "by_violation": by_violation,
-        "by_perpetrator": by_perpetrator,
-        "by_gender": by_gender,
-        "by_office": by_office,
-        "by_motive": by_motive,
-        "by_impunity": by_impunity,
-        "by_context": by_context,
+        "total": cell_out(total, total_hidden),
+        **{f"by_{name}": rows for name, rows in out.items()},
     }
 
 
 def map_data(user: Any, *, by: str = "country", year: int | None = None) -> list[dict[str, Any]]:
-    """Incidents counted per country (or region): positions rounded, small counts hidden.
+    """Incidents counted per country (or region), with the statistics' own protection.
 
-    Public answers are cached like the statistics (the same for every public viewer).
+    Counts come from the statistics (the same cells, hidden the same way); positions are
+    averaged only over incidents whose place the viewer may see, then rounded.
     """
     level = viewer_level(user)
-    if level != PUBLIC:
-        return _map_data(user, level, by, year)
-    version = cache.get_or_set(STATS_VERSION_KEY, 1, None)
-    key = f"observatory:map:{version}:{get_language()}:{by}:{year}"
-    result = cache.get(key)
-    if result is None:
-        result = _map_data(user, level, by, year)
-        cache.set(key, result, STATS_CACHE_SECONDS)
-    return result
-
-
-def _map_data(user: Any, level: int, by: str, year: int | None) -> list[dict[str, Any]]:
-    counter = _Counter(level)
-    incidents = incident_visible(user)
-    if year:
-        incidents = incidents.filter(date_start__year=year)
-    keys = ["country"] if by == "country" else ["country", "region"]
-    rows = (
-        incidents.values(*keys)
-        .annotate(n=Count("pk"), lat=Avg("latitude"), lon=Avg("longitude"))
-        .order_by(*keys)
-    )
-    decimals = PUBLIC_MAP_DECIMALS if level == PUBLIC else 1
+    stats = _statistics_for(level, user, StatisticsFilters(year=year))
+    rows = stats["by_country"] if by == "country" else stats["by_region"]
+    positions = _positions(user, level, by, year)
     result = []
     for row in rows:
-        code = row["country"]
-        name = str(dict(countries).get(code, code))
-        label = f"{row['region']}, {name}" if by == "region" and row.get("region") else name
-        cell = counter.cell(row["n"])
+        key = (row["country"], row["region"]) if by == "region" else (row["key"],)
+        lat, lon = positions.get(key, (None, None))
         result.append(
             {
-                "country": code,
-                "region": row.get("region", "") if by == "region" else "",
-                "label": label,
-                **cell,
-                "lat": _round(Decimal(str(row["lat"])), decimals) if row["lat"] else None,
-                "lon": _round(Decimal(str(row["lon"])), decimals) if row["lon"] else None,
+                "country": row["country"] if by == "region" else row["key"],
+                "region": row["region"] if by == "region" else "",
+                "label": row["label"],
+                "count": row["count"],
+                "suppressed": row["suppressed"],
+                "display": row["display"],
+                "lat": lat,
+                "lon": lon,
             }
         )
     return result
 
 
-def key_figures(user: Any) -> dict[str, Any]:
-    counter = _Counter(viewer_level(user))
-    incidents = incident_visible(user)
-    agg = incidents.aggregate(
-        n=Count("pk"),
-        countries=Count("country", distinct=True),
-        verified=Count("pk", filter=Q(verification_status=VerificationStatus.VERIFIED)),
+def _positions(
+    user: Any, level: int, by: str, year: int | None
+) -> dict[tuple[str, ...], tuple[float | None, float | None]]:
+    """Average positions from the places the viewer may see (a hidden place never moves a
+    marker), cached like the statistics below the analysts' level."""
+    version = cache.get_or_set(STATS_VERSION_KEY, 1, None)
+    key = f"observatory:map-positions:{version}:{level}:{by}:{year}"
+    if level < CONFIDENTIAL:
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
+    allowed = [c for c, lvl in LEVELS.items() if lvl <= level]
+    incidents = incident_visible(user).filter(
+        location_confidentiality__in=allowed, latitude__isnull=False, longitude__isnull=False
     )
+    if year:
+        incidents = incidents.filter(date_start__year=year)
+    keys = ["country"] if by == "country" else ["country", "region"]
+    rows = (
+        incidents.values(*keys).annotate(lat=Avg("latitude"), lon=Avg("longitude")).order_by(*keys)
+    )
+    decimals = PUBLIC_MAP_DECIMALS if level == PUBLIC else 1
+    result = {
+        tuple(row[k] for k in keys): (
+            _round(Decimal(str(row["lat"])), decimals),
+            _round(Decimal(str(row["lon"])), decimals),
+        )
+        for row in rows
+    }
+    if level < CONFIDENTIAL:
+        cache.set(key, result, STATS_CACHE_SECONDS)
+    return result
+
+
+def key_figures(user: Any) -> dict[str, Any]:
+    """The index page's figures: the statistics' protected total and its countries."""
+    stats = statistics(user)
     return {
-        "incidents": counter.cell(agg["n"]),
-        "countries": agg["countries"],
-        "verified": counter.cell(agg["verified"]),
+        "incidents": stats["total"],
+        "countries": len(stats["by_country"]),
+        "verified": stats["total"],
     }
 
 
@@ -672,10 +913,23 @@ def benchmark(
             verification_status=VerificationStatus.VERIFIED,
             country__in=list(by_country),
         )
+        # order_by(): the model's default ordering would join the GROUP BY (one row per
+        # incident, and dict() would keep the last: "Mexico: 1" for 29).
+        .order_by()
         .values("country")
         .annotate(n=Count("pk"))
         .values_list("country", "n")
     )
+    criteria_count = Criterion.objects.count()
+    snapshots: dict[str, list[dict[str, Any]]] = {}
+    for snapshot in BenchmarkSnapshot.objects.filter(country__in=list(by_country)).order_by("year"):
+        snapshots.setdefault(snapshot.country.code, []).append(
+            {
+                "year": snapshot.year,
+                "index_de_jure": snapshot.data.get("index_de_jure"),
+                "index_de_facto": snapshot.data.get("index_de_facto"),
+            }
+        )
     result = []
     for code, entry in sorted(by_country.items(), key=lambda kv: kv[1]["name"]):
         pillar_rows = []
@@ -707,6 +961,19 @@ def benchmark(
                 "index_de_jure": index["de_jure"],
                 "index_de_facto": index["de_facto"],
                 "verified_incidents": verified.get(code, 0),
+                # Coverage: how many criteria are scored (not unknown, not N/A) of all.
+                "coverage": {
+                    dimension: {
+                        "scored": sum(
+                            1
+                            for sc in entry["scores"]
+                            if sc.dimension == dimension and sc.status == ScoreStatus.SCORED
+                        ),
+                        "criteria": criteria_count,
+                    }
+                    for dimension in Dimension.values
+                },
+                "history": snapshots.get(code, []),
                 "scores": entry["scores"],
             }
         )

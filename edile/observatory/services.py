@@ -11,6 +11,7 @@ import hashlib
 import logging
 import re
 import secrets
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -50,6 +51,7 @@ from edile.observatory.models import (
     ViolationType,
     Witness,
 )
+from edile.observatory.permissions import can
 from edile.observatory.selectors import statistics_cache_invalidate
 
 # Log lines carry references and ids only: never a name, a place or a contact.
@@ -61,7 +63,7 @@ REPORT_RATE_WINDOW = 3600
 
 
 def _require(user: Any, perm: str, obj: Any = None) -> None:
-    if not user.has_perm(perm, obj):
+    if not can(user, perm, obj):
         raise PermissionDenied(_("You may not do this."))
 
 
@@ -81,10 +83,22 @@ def confidential_read_log(
     incident: Incident | None = None,
     report: IntakeReport | None = None,
 ) -> ConfidentialAccess:
-    """Record that a person read confidential data (who, what, when)."""
+    """Record that a person read confidential data (who, what, when): the one place it is
+    written. One row per read: the same person re-reading the same thing of the same
+    incident within `READ_LOG_WINDOW` (an analyst saving a case section by section, each
+    save showing the edit page again) is the same read, not a new row."""
+    since = timezone.now() - READ_LOG_WINDOW
+    recent = ConfidentialAccess.objects.filter(
+        user=user, incident=incident, report=report, what=what[:200], accessed_at__gte=since
+    ).first()
+    if recent is not None:
+        return recent
     return ConfidentialAccess.objects.create(
         user=user, incident=incident, report=report, what=what[:200], path=path[:500]
     )
+
+
+READ_LOG_WINDOW = dt.timedelta(minutes=10)
 
 
 # ---- Intake --------------------------------------------------------------------------------
@@ -283,17 +297,92 @@ def incident_transition(
     return incident
 
 
+class PublicationRefused(ServiceError):
+    """The publication check found hidden values in public texts; nothing was published."""
+
+    status_code = 409
+
+    def __init__(self, problems: list[Any]) -> None:
+        self.problems = problems
+        super().__init__(
+            _("Publishing would reveal hidden values: %(problems)s")
+            % {"problems": " ".join(p.message() for p in problems)},
+            errors=[p.message() for p in problems],
+        )
+
+
+@transaction.atomic
 def incident_publish(
-    *, actor: Any, incident: Incident, publish: bool, expected_version: int
+    *,
+    actor: Any,
+    incident: Incident,
+    publish: bool,
+    expected_version: int,
+    override_reason: str = "",
 ) -> Incident:
+    """Publish or withdraw an incident; the publication check runs first.
+
+    When public texts name a hidden value (a hidden place, a victim's name, a witness), the
+    publication is refused unless the analyst gives a reason to override; every decision,
+    with the check's warnings and the reason, is kept (`PublicationDecision`).
+    """
+    from edile.observatory.models import PublicationDecision
+    from edile.observatory.selectors import publication_problems
+
     _require(actor, "observatory.change_incident", incident)
-    if publish and incident.verification_status != VerificationStatus.VERIFIED:
-        raise ServiceError(_("Only a verified incident can be published."))
+    problems = []
+    if publish:
+        if incident.verification_status != VerificationStatus.VERIFIED:
+            raise ServiceError(_("Only a verified incident can be published."))
+        problems = publication_problems(incident)
+        override_reason = override_reason.strip()
+        if problems and not override_reason:
+            raise PublicationRefused(problems)
+    else:
+        override_reason = ""
     incident.is_published = publish
     incident.published_at = timezone.now() if publish else None
     save_versioned(incident, expected_version=expected_version)
+    PublicationDecision.objects.create(
+        incident=incident,
+        user=actor,
+        published=publish,
+        problems=[p.as_dict() for p in problems],
+        override_reason=override_reason,
+    )
     statistics_cache_invalidate()
+    if problems:
+        logger.warning(
+            "observatory: %s published despite %s warnings of the publication check",
+            incident.reference,
+            len(problems),
+        )
     return incident
+
+
+@dataclass
+class BulkPublication:
+    published: list[str] = field(default_factory=list)
+    refused: list[tuple[str, str]] = field(default_factory=list)
+
+
+def incidents_publish_bulk(*, actor: Any, selection: list[tuple[Incident, int]]) -> BulkPublication:
+    """Publish a reviewed selection of (incident, version the analyst saw) pairs.
+
+    Each incident goes through the same check as one by one; an incident with warnings, a
+    newer version or a status other than verified is left unpublished and listed with the
+    reason (an override needs its own reason, on the incident's preview page).
+    """
+    _require(actor, "observatory.change_incident")
+    result = BulkPublication()
+    for incident, version in selection:
+        try:
+            incident_publish(actor=actor, incident=incident, publish=True, expected_version=version)
+        except ServiceError as exc:
+            result.refused.append((incident.reference, exc.message))
+        else:
+            result.published.append(incident.reference)
+    return result
 
 
 INCIDENT_FIELDS = (
@@ -335,11 +424,48 @@ def incident_update(
         raise ServiceError(_("A date range needs an end date."))
     if incident.date_end and incident.date_end < incident.date_start:
         raise ServiceError(_("The end of the date range is before its start."))
-    try:
-        save_versioned(incident, expected_version=expected_version)
-    except IntegrityError:
-        raise ServiceError(_("These values are not consistent; check the dates.")) from None
+    with transaction.atomic():
+        try:
+            save_versioned(incident, expected_version=expected_version)
+        except IntegrityError:
+            raise ServiceError(_("These values are not consistent; check the dates.")) from None
+        _check_still_publishable(incident)
     statistics_cache_invalidate()
+    return incident
+
+
+def _check_still_publishable(incident: Incident) -> None:
+    """A published incident's texts must keep passing the publication check after an edit."""
+    from edile.observatory.selectors import publication_problems
+
+    if not incident.is_published:
+        return
+    problems = publication_problems(incident)
+    if problems:
+        # Raising inside the caller's transaction undoes the edit.
+        raise PublicationRefused(problems)
+
+
+@transaction.atomic
+def incident_create(*, actor: Any, data: dict[str, Any]) -> Incident:
+    """Record an incident directly: confidential, unpublished, status "reported"."""
+    _require(actor, "observatory.change_incident")
+    values = {name: data[name] for name in INCIDENT_FIELDS if name in data}
+    values = {k: v for k, v in values.items() if v is not None or k in ("date_end",)}
+    if values.get("date_precision") == DatePrecision.RANGE and not values.get("date_end"):
+        raise ServiceError(_("A date range needs an end date."))
+    if values.get("date_end") and values["date_end"] < values["date_start"]:
+        raise ServiceError(_("The end of the date range is before its start."))
+    if values["date_start"] > timezone.localdate():
+        raise ServiceError(_("The date of the incident is in the future."))
+    incident = Incident.objects.create(
+        reference=new_reference(),
+        verification_status=VerificationStatus.REPORTED,
+        is_published=False,
+        **values,
+    )
+    statistics_cache_invalidate()
+    logger.info("observatory: %s created directly", incident.reference)
     return incident
 
 
@@ -350,6 +476,7 @@ def victim_update(*, actor: Any, victim: Victim, data: dict[str, Any]) -> Victim
         if name in data:
             setattr(victim, name, data[name])
     victim.save()
+    _check_still_publishable(victim.incident)
     statistics_cache_invalidate()
     return victim
 

@@ -7,6 +7,8 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("incidents/", views.incident_list, name="incident_list"),
     path("incidents/import/", views.incident_import, name="incident_import"),
+    path("incidents/new/", views.incident_create, name="incident_create"),
+    path("incidents/publication/", views.incident_publication, name="incident_publication"),
     path("incidents/<str:reference>/", views.incident_detail, name="incident_detail"),
     path("incidents/<str:reference>/edit/", views.incident_edit, name="incident_edit"),
     path(
@@ -15,6 +17,7 @@ urlpatterns = [
         name="incident_transition",
     ),
     path("incidents/<str:reference>/publish/", views.incident_publish, name="incident_publish"),
+    path("incidents/<str:reference>/preview/", views.incident_preview, name="incident_preview"),
     path(
         "incidents/<str:reference>/victims/<int:victim_id>/",
         views.victim_edit,

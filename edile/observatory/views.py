@@ -24,10 +24,12 @@ from edile.core.htmx import render_page_or_fragment
 from edile.core.http import client_ip
 from edile.observatory import reports, selectors, services
 from edile.observatory.forms import (
+    AccessLogFilterForm,
     ActForm,
     CountryForm,
     FollowUpForm,
     ImportForm,
+    IncidentCreateForm,
     IncidentFilterForm,
     IncidentForm,
     ReportForm,
@@ -46,7 +48,7 @@ from edile.observatory.models import (
     VerificationStatus,
     Victim,
 )
-from edile.observatory.permissions import CONFIDENTIAL, viewer_level
+from edile.observatory.permissions import CONFIDENTIAL, can, level_for
 
 PAGE_SIZE = 25
 NOT_FOUND = _("No incident with this reference.")
@@ -78,15 +80,15 @@ def index(request: HttpRequest) -> HttpResponse:
         "figures": selectors.key_figures(request.user),
         "decision": _ga_decision(),
         "years": selectors.years_with_incidents(request.user)[:5],
-        "is_analyst": request.user.has_perm("observatory.change_incident"),
-        "can_see_log": request.user.has_perm("observatory.view_access_log"),
+        "is_analyst": can(request.user, "observatory.change_incident"),
+        "can_see_log": can(request.user, "observatory.view_access_log"),
         "signed_in": request.user.is_authenticated,
     }
     return render(request, "observatory/index.html", context)
 
 
 def _filters(request: HttpRequest) -> tuple[IncidentFilterForm, selectors.IncidentFilters]:
-    analyst = viewer_level(request.user) >= CONFIDENTIAL
+    analyst = level_for(request) >= CONFIDENTIAL
     form = IncidentFilterForm(request.GET or None, analyst=analyst)
     if form.is_bound and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
@@ -106,7 +108,7 @@ def _log_list_read(request: HttpRequest, rows: list[dict[str, Any]]) -> None:
 
 def incident_list(request: HttpRequest) -> HttpResponse:
     form, filters = _filters(request)
-    level = viewer_level(request.user)
+    level = level_for(request)
     paginator = Paginator(selectors.incident_list(request.user, filters), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     rows = [selectors.incident_view(i, level, full=False) for i in page.object_list]
@@ -131,7 +133,7 @@ def _visible_incident(request: HttpRequest, reference: str) -> Incident:
     except Incident.DoesNotExist:
         # The same answer whether it does not exist or is hidden: existence is not revealed.
         raise Http404(NOT_FOUND) from None
-    if not request.user.has_perm("observatory.view_incident", incident):
+    if not can(request.user, "observatory.view_incident", incident):
         # Defence in depth: the selector already filtered; the rule must agree.
         raise Http404(NOT_FOUND)
     return incident
@@ -139,7 +141,7 @@ def _visible_incident(request: HttpRequest, reference: str) -> Incident:
 
 def incident_detail(request: HttpRequest, reference: str) -> HttpResponse:
     incident = _visible_incident(request, reference)
-    level = viewer_level(request.user)
+    level = level_for(request)
     view = selectors.incident_view(incident, level)
     if view["revealed"]:
         services.confidential_read_log(
@@ -150,7 +152,7 @@ def incident_detail(request: HttpRequest, reference: str) -> HttpResponse:
         )
     context = {
         "incident": view,
-        "can_edit": request.user.has_perm("observatory.change_incident", incident),
+        "can_edit": can(request.user, "observatory.change_incident", incident),
     }
     return render(request, "observatory/incident_detail.html", context)
 
@@ -196,7 +198,7 @@ def _edit_context(incident: Incident, **forms: Any) -> dict[str, Any]:
 
 
 def _editable(request: HttpRequest, reference: str) -> Incident:
-    if not request.user.has_perm("observatory.change_incident"):
+    if not can(request.user, "observatory.change_incident"):
         raise PermissionDenied(_("Only observatory analysts may edit incidents."))
     incident = Incident.objects.filter(reference=reference).first()
     if incident is None:
@@ -241,6 +243,30 @@ def incident_edit(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
+@login_required
+def incident_create(request: HttpRequest) -> HttpResponse:
+    """An analyst records an incident directly; it starts confidential and unpublished."""
+    if not can(request.user, "observatory.change_incident"):
+        raise PermissionDenied(_("Only observatory analysts may record incidents."))
+    status = 200
+    if request.method == "POST":
+        form = IncidentCreateForm(request.POST)
+        if form.is_valid():
+            try:
+                incident = services.incident_create(actor=request.user, data=form.cleaned_data)
+            except ServiceError as exc:
+                form.add_error(None, exc.message)
+                status = exc.status_code
+            else:
+                messages.success(request, _("The incident is recorded: add its victims and acts."))
+                return redirect("observatory:incident_edit", reference=incident.reference)
+        else:
+            status = 400
+    else:
+        form = IncidentCreateForm()
+    return render(request, "observatory/incident_create.html", {"form": form}, status=status)
+
+
 def _done(request: HttpRequest, incident: Incident, message: str) -> HttpResponse:
     messages.success(request, message)
     return redirect("observatory:incident_edit", reference=incident.reference)
@@ -271,25 +297,107 @@ def incident_transition(request: HttpRequest, reference: str) -> HttpResponse:
     return _done(request, incident, _("The verification status has been changed."))
 
 
+def _api_json(view: dict[str, Any]) -> str:
+    """The public API's answer for this view, as the API would serialise it."""
+    import json
+
+    from edile.observatory.schemas import IncidentDetailOut
+
+    data = IncidentDetailOut.model_validate(view).model_dump(mode="json")
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+@login_required
+def incident_preview(request: HttpRequest, reference: str) -> HttpResponse:
+    """The public copy beside the analyst's view: what each audience gets once published."""
+    incident = _editable(request, reference)
+    incident = selectors.incident_detail(request.user, incident.reference)
+    copies = selectors.public_copy(incident)
+    context = {
+        "incident": incident,
+        "problems": selectors.publication_problems(incident),
+        "copies": [
+            (_("An anonymous reader"), copies["public"]),
+            (_("An observatory partner"), copies["partner"]),
+        ],
+        "api_json": _api_json(copies["public"]) if copies["public"] else "",
+        "can_publish": incident.verification_status == VerificationStatus.VERIFIED
+        and not incident.is_published,
+    }
+    return render(request, "observatory/incident_preview.html", context)
+
+
 @login_required
 @require_POST
 def incident_publish(request: HttpRequest, reference: str) -> HttpResponse:
+    """Publish (after the preview, with its confirmation box) or withdraw an incident."""
     incident = _editable(request, reference)
     try:
         version = int(request.POST.get("version", ""))
     except ValueError:
         return _failed(request, incident, _("The form is incomplete: reload the page."), 400)
     publish = request.POST.get("publish") == "1"
+    if publish and request.POST.get("confirm") != "1":
+        messages.error(
+            request,
+            _("Read the public copy and tick the confirmation box before publishing."),
+        )
+        return redirect("observatory:incident_preview", reference=incident.reference)
     try:
         services.incident_publish(
-            actor=request.user, incident=incident, publish=publish, expected_version=version
+            actor=request.user,
+            incident=incident,
+            publish=publish,
+            expected_version=version,
+            override_reason=request.POST.get("override_reason", "")[:2000],
         )
     except ServiceError as exc:
+        if publish:
+            messages.error(request, exc.message)
+            incident.refresh_from_db()
+            return redirect("observatory:incident_preview", reference=incident.reference)
         return _failed(request, incident, exc.message, exc.status_code)
     return _done(
         request,
         incident,
         _("The incident is published.") if publish else _("The incident is no longer published."),
+    )
+
+
+@login_required
+def incident_publication(request: HttpRequest) -> HttpResponse:
+    """Bulk publication of a reviewed selection of verified incidents."""
+    if not can(request.user, "observatory.change_incident"):
+        raise PermissionDenied(_("Only observatory analysts may publish incidents."))
+    result = None
+    error = ""
+    status = 200
+    if request.method == "POST":
+        pairs: dict[str, int] = {}
+        for value in request.POST.getlist("incident"):
+            reference, _sep, version = value.partition(":")
+            if version.isdigit():
+                pairs[reference] = int(version)
+        if request.POST.get("confirm") != "1":
+            error, status = _("Tick the box to confirm you have read each public copy."), 400
+        elif not pairs:
+            error, status = _("Select at least one incident."), 400
+        else:
+            found = {i.reference: i for i in Incident.objects.filter(reference__in=list(pairs))}
+            selection = [(found[ref], v) for ref, v in pairs.items() if ref in found]
+            result = services.incidents_publish_bulk(actor=request.user, selection=selection)
+    waiting = selectors.incident_list(
+        request.user, selectors.IncidentFilters(status=VerificationStatus.VERIFIED)
+    ).filter(is_published=False)
+    rows = [
+        {"incident": i, "problems": selectors.publication_problems(i)}
+        for i in waiting.prefetch_related("sources", "follow_ups", "witnesses")[:200]
+    ]
+    return render(
+        request,
+        "observatory/incident_publication.html",
+        {"rows": rows, "result": result, "error": error},
+        status=status,
     )
 
 
@@ -431,7 +539,7 @@ def my_reports(request: HttpRequest) -> HttpResponse:
 
 
 def _analyst(request: HttpRequest) -> None:
-    if not request.user.has_perm("observatory.triage_report"):
+    if not can(request.user, "observatory.triage_report"):
         raise PermissionDenied(_("Only observatory analysts may triage reports."))
 
 
@@ -486,7 +594,7 @@ def report_triage(request: HttpRequest, report_id: int) -> HttpResponse:
 
 @login_required
 def incident_import(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_perm("observatory.import_incidents"):
+    if not can(request.user, "observatory.import_incidents"):
         raise PermissionDenied(_("Only observatory analysts may import incidents."))
     result = None
     status = 200
@@ -519,10 +627,48 @@ def incident_import(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def access_log(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_perm("observatory.view_access_log"):
+    """The log of confidential reads: filters (person, incident, dates), pages, CSV export."""
+    if not can(request.user, "observatory.view_access_log"):
         raise PermissionDenied(_("Only administrators may read this log."))
-    entries = ConfidentialAccess.objects.select_related("user", "incident", "report")[:500]
-    return render(request, "observatory/access_log.html", {"entries": entries})
+    form = AccessLogFilterForm(request.GET or None)
+    entries = ConfidentialAccess.objects.select_related("user", "incident", "report")
+    status = 200
+    if form.is_bound and not form.is_valid():
+        status = 400
+    elif form.is_bound:
+        data = form.cleaned_data
+        if data.get("person"):
+            entries = entries.filter(user__email__icontains=data["person"])
+        if data.get("incident"):
+            entries = entries.filter(incident__reference__iexact=data["incident"])
+        if data.get("since"):
+            entries = entries.filter(accessed_at__date__gte=data["since"])
+        if data.get("until"):
+            entries = entries.filter(accessed_at__date__lte=data["until"])
+    if request.GET.get("format") == "csv" and status == 200:
+        from edile.core.exports import csv_response
+
+        rows = (
+            [
+                e.accessed_at.isoformat(),
+                e.user.email,
+                e.what,
+                e.incident.reference if e.incident else "",
+                e.path,
+            ]
+            for e in entries.iterator(chunk_size=1000)
+        )
+        return csv_response(["when", "who", "what", "incident", "address"], rows, "read-log")
+    page = Paginator(entries, 100).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    query["format"] = "csv"
+    return render(
+        request,
+        "observatory/access_log.html",
+        {"entries": page.object_list, "page": page, "form": form, "csv_query": query.urlencode()},
+        status=status,
+    )
 
 
 # ---- Statistics, map, annual report --------------------------------------------------------
@@ -573,13 +719,29 @@ def _year(value: int) -> int:
     return value
 
 
+def _log_report_read(request: HttpRequest, year: int, what: str) -> None:
+    if level_for(request) >= CONFIDENTIAL:
+        services.confidential_read_log(
+            user=request.user,
+            what=f"{what} {year} (internal: every incident)",
+            path=request.get_full_path(),
+        )
+
+
 def annual_report(request: HttpRequest, year: int) -> HttpResponse:
-    context = reports.annual_report_context(request.user, _year(year))
+    year = _year(year)
+    context = reports.annual_report_context(request.user, year, level_for(request))
+    context["method"] = reports.method_note(context["level"])
+    context["list_note"] = reports.list_note(context)
+    _log_report_read(request, year, "annual report page")
     return render(request, "observatory/annual_report.html", context)
 
 
 def annual_report_pdf(request: HttpRequest, year: int) -> HttpResponse:
-    return reports.annual_report_pdf(request.user, _year(year))
+    year = _year(year)
+    response = reports.annual_report_pdf(request.user, year, level_for(request))
+    _log_report_read(request, year, "annual report PDF")
+    return response
 
 
 # ---- Legal benchmark -----------------------------------------------------------------------
@@ -601,7 +763,7 @@ def benchmark(request: HttpRequest) -> HttpResponse:
         "selected": selected,
         "error": error,
         "criteria": selectors.criteria(),
-        "can_edit": request.user.has_perm("observatory.change_score"),
+        "can_edit": can(request.user, "observatory.change_score"),
         "country_form": CountryForm(),
     }
     return render(request, "observatory/benchmark.html", context, status=400 if error else 200)
@@ -618,8 +780,13 @@ def benchmark_country(request: HttpRequest, country: str) -> HttpResponse:
     )
     context = {
         "entry": entry,
+        "history_chart": [
+            (str(h["year"]), h["index_de_jure"])
+            for h in entry["history"]
+            if h["index_de_jure"] is not None
+        ],
         "scores": scores,
-        "can_edit": request.user.has_perm("observatory.change_score"),
+        "can_edit": can(request.user, "observatory.change_score"),
     }
     return render(request, "observatory/benchmark_country.html", context)
 
@@ -627,7 +794,7 @@ def benchmark_country(request: HttpRequest, country: str) -> HttpResponse:
 @login_required
 @require_POST
 def benchmark_country_add(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_perm("observatory.change_score"):
+    if not can(request.user, "observatory.change_score"):
         raise PermissionDenied(_("Only observatory analysts may edit scores."))
     country = request.POST.get("country", "").upper()
     try:
@@ -640,7 +807,7 @@ def benchmark_country_add(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def score_edit(request: HttpRequest, score_id: int) -> HttpResponse:
-    if not request.user.has_perm("observatory.change_score"):
+    if not can(request.user, "observatory.change_score"):
         raise PermissionDenied(_("Only observatory analysts may edit scores."))
     score = get_object_or_404(Score.objects.select_related("criterion__pillar"), pk=score_id)
     status = 200

@@ -18,6 +18,7 @@ NAVIGATION: list[tuple[Any, str, set[str] | None]] = [
     (_("Grants"), "grants:index", None),
     (_("Observatory"), "observatory:index", None),
     (_("Data"), "datagov:index", None),
+    (_("Sanitation"), "sanitation:index", None),
     (_("Administration"), "admin:index", {RoleCode.ADMINISTRATOR, RoleCode.SECRETARIAT}),
 ]
 

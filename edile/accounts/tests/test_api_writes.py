@@ -16,7 +16,11 @@ pytestmark = pytest.mark.django_db
 
 WRITE_METHODS = ("post", "put", "patch", "delete")
 # Writes open to anonymous visitors, deliberately: a congress registration form.
-ANONYMOUS_WRITES = {("post", "/api/v1/governance/congresses/{slug}/registrations")}
+ANONYMOUS_WRITES = {
+    ("post", "/api/v1/governance/congresses/{slug}/registrations"),
+    # A pure computation open to anyone: it writes nothing.
+    ("post", "/api/v1/governance/rules/evaluate"),
+}
 CSRF_REFUSAL = "Cross-site request refused"
 
 
@@ -159,6 +163,7 @@ BALLOT_STATUS = {
     "bureau_member": 403,
     "observatory_analyst": 403,
     "observatory_partner": 403,
+    "secretariat": 403,  # issue 9: the secretariat casts no city's ballot
 }
 
 

@@ -82,7 +82,7 @@ def test_session_without_second_factor_is_sent_to_give_the_code(client):
     admin_response = client.get("/admin/")
     assert admin_response.status_code == 302
     assert "/2fa/reauthenticate/" in admin_response["Location"]
-    api = client.get("/api/v1/members/local-governments")
+    api = client.get("/api/v1/members/local-governments", HTTP_ACCEPT_LANGUAGE="en")
     assert api.status_code == 403
     assert api["Content-Type"] == "application/json"
     assert "two-factor" in api.json()["detail"]
@@ -113,7 +113,7 @@ def test_analyst_without_totp_cannot_read_the_api_with_the_session_cookie(client
     role_grant(user=user, code="observatory_analyst")
     client.force_login(user)
     for url in ("/api/v1/observatory/incidents", "/api/v1/observatory/incidents.csv"):
-        response = client.get(url)
+        response = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
         assert response.status_code == 403, url
         assert response.json() == {
             "detail": "Activate two-factor authentication on your profile before using the API."
@@ -176,3 +176,32 @@ def test_static_files_stay_open(client):
     role_grant(user=user, code="secretariat")
     client.force_login(user)
     assert client.get("/static/edile/css/site.css").status_code == 200
+
+
+def test_role_requiring_mfa_cannot_switch_totp_off(client):
+    """The deactivation form refuses for the secretariat, and TOTP stays."""
+    from allauth.mfa.models import Authenticator
+
+    user = make_user("secretariat")
+    client.force_login(user)
+    # Deactivation asks to confirm the code first (allauth's re-authentication).
+    client.post("/en/accounts/2fa/reauthenticate/", {"code": totp_now(TEST_TOTP_SECRET)})
+    response = client.post("/en/accounts/2fa/totp/deactivate/", {})
+    assert response.status_code == 200
+    assert "You cannot deactivate two-factor authentication." in response.content.decode()
+    assert Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def test_profile_counts_the_recovery_codes_left(client):
+    """With TOTP and no codes the profile offers to create them; with codes it says how many
+    are left and links to the page that shows them."""
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+
+    user = make_user("secretariat")
+    client.force_login(user)
+    html = client.get("/en/accounts/profile/").content.decode()
+    assert "You have no recovery codes" in html
+    RecoveryCodes.activate(user)
+    html = client.get("/en/accounts/profile/").content.decode()
+    assert "10 unused recovery codes left" in html
+    assert 'href="/en/accounts/2fa/recovery-codes/"' in html

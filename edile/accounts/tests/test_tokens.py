@@ -68,7 +68,8 @@ def test_revoked_token_is_refused(client_as, client):
     token = ApiToken.objects.get(user=c.user)
     c.post(f"/en/accounts/profile/tokens/{token.pk}/revoke/")
     response = client.get(
-        "/api/v1/members/local-governments", headers={"Authorization": f"Bearer {raw}"}
+        "/api/v1/members/local-governments",
+        headers={"Authorization": f"Bearer {raw}", "Accept-Language": "en"},
     )
     assert response.status_code == 401
     assert "revoked" in response.json()["detail"]
@@ -106,7 +107,8 @@ def test_profile_requires_login(client):
 
 def _api(client, raw):
     return client.get(
-        "/api/v1/members/local-governments", headers={"Authorization": f"Bearer {raw}"}
+        "/api/v1/members/local-governments",
+        headers={"Authorization": f"Bearer {raw}", "Accept-Language": "en"},
     )
 
 
@@ -146,9 +148,11 @@ def test_expired_token_is_refused_with_a_message(client_as, client):
 
 def test_role_requiring_mfa_cannot_create_a_token_without_totp():
     """The service refuses, whatever page or script calls it."""
+    from django.utils import translation
+
     user = UserFactory()
     role_grant(user=user, code="observatory_analyst")
-    with pytest.raises(ServiceError, match="two-factor"):
+    with translation.override("en"), pytest.raises(ServiceError, match="two-factor"):
         api_token_create(user=user, name="export")
     assert not ApiToken.objects.exists()
 

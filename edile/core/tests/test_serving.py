@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 import urllib.request
+import uuid
 from http.cookiejar import CookieJar
 from pathlib import Path
 from urllib.parse import urlencode
@@ -56,13 +57,17 @@ def _get_json(url: str) -> dict:
 def _failed_login(port: int) -> str:
     """One wrong password on the server at `port`; returns the page it answers.
 
-    Both servers are reached under one host name, as workers behind one proxy are: the
-    per-account limit is keyed on the site's host and the e-mail."""
+    Both servers are asked as one site (`Host: 127.0.0.1`, as behind a proxy): allauth's
+    per-account limit is keyed on the site's domain and the address typed."""
     jar = CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    opener.addheaders = [("Host", "127.0.0.1")]
     base = f"http://127.0.0.1:{port}"
-    page = opener.open(f"{base}/en/accounts/login/", timeout=30).read().decode()
+    host = {"Host": "127.0.0.1"}
+    page = (
+        opener.open(urllib.request.Request(f"{base}/en/accounts/login/", headers=host), timeout=30)
+        .read()
+        .decode()
+    )
     token = page.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
     data = urlencode(
         {"csrfmiddlewaretoken": token, "login": "victim@example.org", "password": "wrong"}
@@ -70,7 +75,7 @@ def _failed_login(port: int) -> str:
     request = urllib.request.Request(
         f"{base}/en/accounts/login/",
         data=data,
-        headers={"Referer": f"{base}/en/accounts/login/", "Host": "127.0.0.1"},
+        headers={**host, "Referer": "http://127.0.0.1/en/accounts/login/"},
     )
     try:
         return opener.open(request, timeout=30).read().decode()
@@ -101,13 +106,16 @@ def test_two_server_processes_see_the_same_cache(tmp_path: Path, file_database: 
     if cache == "redis":
         if not _redis_available():
             pytest.skip(f"no Redis at {REDIS_TEST_URL}")
-        extra = {"REDIS_URL": REDIS_TEST_URL, "CACHE_KEY_PREFIX": f"edile-test-{tmp_path.name}"}
+        # A prefix of its own, so that no earlier run's keys are read.
+        extra = {"REDIS_URL": REDIS_TEST_URL, "CACHE_KEY_PREFIX": f"edile-test-{uuid.uuid4().hex}"}
     seed = manage(
         tmp_path,
         "shell",
         "-c",
+        "from edile.accounts.tests.factories import UserFactory\n"
         "from edile.observatory.tests.factories import make_incident\n"
-        "for _ in range(4): make_incident()\n",
+        "for _ in range(4): make_incident()\n"
+        "UserFactory(email='victim@example.org')\n",
     )
     assert seed.returncode == 0, seed.stderr
     servers = []
@@ -135,7 +143,9 @@ def test_two_server_processes_see_the_same_cache(tmp_path: Path, file_database: 
             "-c",
             "from edile.observatory.models import Incident\n"
             "from edile.observatory.selectors import statistics_cache_invalidate\n"
-            "Incident.objects.filter(pk=Incident.objects.first().pk).update(is_published=False)\n"
+            # Back to review (the public statistics count every verified incident).
+            "Incident.objects.filter(pk=Incident.objects.first().pk)"
+            ".update(is_published=False, verification_status='under_review')\n"
             "statistics_cache_invalidate()\n",
             **extra,
         )
@@ -149,6 +159,12 @@ def test_two_server_processes_see_the_same_cache(tmp_path: Path, file_database: 
         for proc in servers:
             proc.terminate()
             proc.wait(timeout=30)
+        if extra:
+            import redis
+
+            client = redis.Redis.from_url(REDIS_TEST_URL)
+            for key in client.scan_iter(f"{extra['CACHE_KEY_PREFIX']}:*"):
+                client.delete(key)
 
 
 @override_settings(TRUSTED_PROXIES=["10.0.0.0/8"])

@@ -184,3 +184,58 @@ def test_api_request_and_decision(restricted, client_as):
     )
     assert decided.status_code == 200 and decided.json()["active"] is True
     assert requester.get(f"/api/v1/datagov/datasets/{ds.slug}").json()["access"] is True
+
+
+def test_steward_sees_current_accesses_and_revokes_one(restricted, client_as, mailoutbox):
+    """The dataset page lists the live accesses to the steward; revoking one ends the access
+    at once (the download is refused) and tells the requester why, in their language."""
+    from django.test import Client
+
+    ds, dist, steward = restricted
+    requester = client_as("delegate", preferred_language="en")
+    request = services.access_request_submit(
+        user=requester.user,
+        dataset=ds,
+        purpose="Étude des quartiers",
+        intended_use="u",
+        duration_days=30,
+    )
+    services.access_request_decide(user=steward, access_request=request, approve=True)
+    steward_client = Client()
+    steward_client.force_login(steward)
+    page = steward_client.get(f"/fr/data/datasets/{ds.slug}/").content.decode()
+    assert "Accès en cours" in page and "Étude des quartiers" in page
+    # Someone else cannot revoke it (404, as for a request they may not see).
+    assert (
+        requester.post(f"/fr/data/requests/{request.pk}/revoke/", {"reason": "x"}).status_code
+        == 404
+    )
+    response = steward_client.post(
+        f"/fr/data/requests/{request.pk}/revoke/", {"reason": "Fin du projet"}
+    )
+    assert response.status_code == 302
+    request.refresh_from_db()
+    assert request.status == AccessRequestStatus.REVOKED
+    assert request.revocation_reason == "Fin du projet"
+    assert not requester.user.has_perm("datagov.access_data", ds)
+    download = requester.get(f"/fr/data/datasets/{ds.slug}/distributions/{dist.pk}/download/")
+    assert download.status_code == 403
+    assert [m.to for m in mailoutbox] == [[requester.user.email]]
+    assert mailoutbox[0].subject.startswith("Your access to")
+    assert "Fin du projet" in mailoutbox[0].body
+
+
+def test_revocation_needs_a_live_access_and_a_reason(restricted, make_user):
+    """A pending request cannot be revoked; a revocation states its reason."""
+    ds, _dist, steward = restricted
+    requester = make_user("delegate")
+    request = services.access_request_submit(
+        user=requester, dataset=ds, purpose="p", intended_use="u", duration_days=5
+    )
+    with pytest.raises(ServiceError, match="not live"):
+        services.access_request_revoke(user=steward, access_request=request, reason="r")
+    services.access_request_decide(user=steward, access_request=request, approve=True)
+    with pytest.raises(ServiceError, match="reason"):
+        services.access_request_revoke(user=steward, access_request=request, reason=" ")
+    with pytest.raises(PermissionDenied):
+        services.access_request_revoke(user=requester, access_request=request, reason="r")

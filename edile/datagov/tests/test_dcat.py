@@ -129,3 +129,121 @@ def test_saving_a_dataset_records_what_the_publisher_must_fix(client_as):
     assert ds.dcat_warnings  # e.g. no distribution yet: recommended
     assert any("distribution" in w for w in ds.dcat_warnings)
     assert Distribution.objects.filter(dataset=ds).count() == 0
+
+
+@pytest.fixture
+def harvested_data(catalogue_data):
+    """A dataset as harvested: German title, unknown licence kept as its URI, a geometry."""
+    ds = DatasetFactory(
+        title_fr="",
+        title_en="",
+        title_other={"de": "Lieferservices"},
+        description_other={"de": "Standorte"},
+        keywords="",
+        keywords_other={"de": ["handel"]},
+        licence="other",
+        licence_uri="http://dcat-ap.de/def/licenses/dl-by-de/2.0",
+        languages=["DEU"],
+        spatial_uri="http://sws.geonames.org/2844588",
+        spatial_geometry='{"type": "Point", "coordinates": [12.1, 54.1]}',
+    )
+    Distribution.objects.create(
+        dataset=ds,
+        url="https://geo.example.org/liefer.csv",
+        format="WFS",
+        title="Lieferservices (WFS)",
+        language="de",
+    )
+    return ds
+
+
+def test_export_iris_never_depend_on_the_readers_language(harvested_data):
+    """The same catalogue asked with Accept-Language fr and en is byte for byte the same
+    (landing pages, download and licence IRIs used to carry /fr/ or /en/)."""
+    bodies = []
+    for lang in ("fr", "en"):
+        response = Client().get("/api/v1/datagov/catalog.ttl", HTTP_ACCEPT_LANGUAGE=lang)
+        assert response.status_code == 200
+        bodies.append(b"".join(response.streaming_content))
+    assert bodies[0] == bodies[1]
+    assert b"/en/data/" not in bodies[0]
+
+
+@pytest.mark.parametrize("fmt", ["jsonld", "ttl"])
+def test_every_literal_is_language_tagged_and_harvested_data_is_exported(harvested_data, fmt):
+    """Titles, descriptions, keywords and file titles carry a language tag (German stays
+    German); the unknown licence keeps its own IRI; the export still passes the gate."""
+    from rdflib import Literal, URIRef
+
+    graph = _catalogue(Client(), fmt)
+    conforms, _report, text = validate(graph, shacl_graph=_gate())
+    assert conforms, text
+    for prop in ("title", "description"):
+        for lit in graph.objects(None, _dct(prop)):
+            if isinstance(lit, Literal):
+                assert lit.language, (prop, lit)
+    for lit in graph.objects(None, URIRef("http://www.w3.org/ns/dcat#keyword")):
+        assert lit.language, lit
+    assert Literal("Lieferservices", lang="de") in set(graph.objects(None, _dct("title")))
+    assert URIRef("http://dcat-ap.de/def/licenses/dl-by-de/2.0") in set(
+        graph.objects(None, _dct("license"))
+    )
+    wfs = URIRef("http://publications.europa.eu/resource/authority/file-type/WFS_SRVC")
+    assert wfs in set(graph.objects(None, _dct("format")))
+
+
+@pytest.mark.parametrize(
+    ("accept", "fmt"),
+    [
+        ("text/turtle", "turtle"),
+        ("application/ld+json", "json-ld"),
+        ("application/rdf+xml", "xml"),
+    ],
+)
+def test_per_dataset_rdf_by_content_negotiation(catalogue_data, accept, fmt):
+    """The dataset's IRI (API) and its page answer its DCAT-AP to a client that asks for RDF;
+    JSON and HTML stay the default."""
+    from rdflib import URIRef
+
+    client = Client()
+    iri = f"/api/v1/datagov/datasets/{catalogue_data.slug}"
+    for url in (iri, f"/fr/data/datasets/{catalogue_data.slug}/"):
+        response = client.get(url, HTTP_ACCEPT=accept)
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith(accept)
+        assert "Accept" in response["Vary"].split(", ")
+        graph = Graph().parse(data=response.content.decode(), format=fmt)
+        node = URIRef(f"http://testserver{iri}")
+        assert (node, _dct("title"), None) in graph
+    assert client.get(iri).headers["Content-Type"].startswith("application/json")
+    assert (
+        client.get(f"/fr/data/datasets/{catalogue_data.slug}/")
+        .headers["Content-Type"]
+        .startswith("text/html")
+    )
+
+
+def test_paged_catalogue_with_hydra_links_that_our_harvester_follows(catalogue_data):
+    """`?page=1&page_size=1` gives one dataset and a Hydra next page; the last page has none;
+    our own harvester finds the next page; a page 0 is a 400 with a reason."""
+    from rdflib import URIRef
+
+    from edile.datagov.harvest.read import read_document
+
+    DatasetFactory(title_fr="Deuxième jeu ouvert")
+    client = Client()
+    response = client.get("/api/v1/datagov/catalog.ttl", {"page": 1, "page_size": 1})
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content)
+    graph = Graph().parse(data=body.decode(), format="turtle")
+    dcat_dataset = URIRef("http://www.w3.org/ns/dcat#dataset")
+    assert len(list(graph.objects(None, dcat_dataset))) == 1
+    document = read_document(body, "catalog.ttl", base_url="http://testserver/")
+    assert document.next_page == ("http://testserver/api/v1/datagov/catalog.ttl?page=2&page_size=1")
+    last = client.get("/api/v1/datagov/catalog.jsonld", {"page": 3, "page_size": 1})
+    last_body = b"".join(last.streaming_content)
+    assert read_document(last_body, "catalog.jsonld").next_page == ""
+    assert b"previousPage" in last_body
+    bad = client.get("/api/v1/datagov/catalog.ttl", {"page": 0})
+    assert bad.status_code == 400
+    assert "page starts at 1" in bad.json()["detail"]

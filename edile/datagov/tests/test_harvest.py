@@ -8,7 +8,7 @@ import json
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from edile.datagov.harvest import HarvestRefused, catalogue_harvest
+from edile.datagov.harvest import HarvestDefaults, HarvestRefused, catalogue_harvest
 from edile.datagov.models import Dataset
 from edile.members.tests.factories import LocalGovernmentFactory
 
@@ -100,19 +100,93 @@ def test_jsonld_harvest_round_trips_our_own_export(setup, client):
     assert Dataset.objects.filter(publisher=lg, title_fr="Budget").exists()
 
 
-def test_ckan_dump_is_all_or_nothing_with_every_reason(setup):
-    """One bad CKAN record refuses the whole file and the report names every refused record."""
+def test_one_bad_record_never_blocks_the_others(setup):
+    """A CKAN answer with a good record, one without a title and one without a licence: the
+    good one is imported, the others are refused with their reasons (it was all or nothing)."""
     lg, user = setup
-    data = ckan([package("ok"), package("nolicence", license_id="weird"), package("", title="")])
-    with pytest.raises(HarvestRefused) as info:
-        catalogue_harvest(user=user, publisher=lg, data=data, filename="dump.json")
-    reasons = " ".join(info.value.errors)
-    assert "nolicence" in reasons and "weird" in reasons and "no title" in reasons
-    assert Dataset.objects.count() == 0
-    report = catalogue_harvest(
-        user=user, publisher=lg, data=ckan([package("ok")]), filename="dump.json"
-    )
+    data = ckan([package("ok"), package("notitle", title=""), package("nolicence", license_id="")])
+    report = catalogue_harvest(user=user, publisher=lg, data=data, filename="dump.json")
     assert report.created == 1
+    assert sorted((e.record, e.message) for e in report.refused) == [
+        ("nolicence", "no licence, and the source has no default licence"),
+        ("notitle", "no title"),
+    ]
+    assert list(Dataset.objects.values_list("identifier", flat=True)) == ["ok"]
+
+
+def test_missing_contact_comes_from_the_defaults_and_is_flagged(setup):
+    """A record with no contact e-mail takes the source's default (here: the default given
+    with the upload) and the report says so; it used to be refused."""
+    lg, user = setup
+    data = ckan([package("nocontact", maintainer_email="")])
+    report = catalogue_harvest(
+        user=user,
+        publisher=lg,
+        data=data,
+        filename="dump.json",
+        defaults=HarvestDefaults(contact_email="opendata@ville.example.org"),
+    )
+    assert report.refused == []
+    assert Dataset.objects.get().contact_email == "opendata@ville.example.org"
+    assert "default" in report.flagged[0].message
+
+
+def test_modified_before_issued_is_flagged_not_refused(setup):
+    """A source that says "modified before issued" is imported, modified set to issued."""
+    lg, user = setup
+    data = ckan(
+        [package("odd", metadata_created="2024-05-01T00:00:00", metadata_modified="2023-01-01")]
+    )
+    report = catalogue_harvest(user=user, publisher=lg, data=data, filename="dump.json")
+    ds = Dataset.objects.get()
+    assert (report.created, report.refused) == (1, [])
+    assert ds.issued.isoformat() == ds.modified.isoformat() == "2024-05-01"
+    assert "before issued" in report.flagged[0].message
+
+
+def test_english_only_title_is_not_copied_into_french(setup):
+    """A title tagged @en fills the English field only; untagged text takes the declared
+    default language; other languages stay as they are."""
+    lg, user = setup
+    turtle = TURTLE.replace(
+        '"Arrêts de bus"@fr, "Bus stops"@en', '"Bus stops"@en, "Bushaltestellen"@de'
+    )
+    catalogue_harvest(user=user, publisher=lg, data=turtle.encode(), filename="cat.ttl")
+    ds = Dataset.objects.get()
+    assert (ds.title_fr, ds.title_en, ds.title_other) == (
+        "",
+        "Bus stops",
+        {"de": "Bushaltestellen"},
+    )
+
+
+def test_reharvest_keeps_local_edits_and_distribution_ids(setup):
+    """The steward's edit survives a re-harvest (the field is recorded as local), what the
+    source changed is updated, an unchanged record is counted as such, and the file keeps its
+    row (so its exported IRI) across runs."""
+    from edile.datagov.services import dataset_update
+
+    lg, user = setup
+    data = ckan([package("ok")])
+    catalogue_harvest(user=user, publisher=lg, data=data, filename="dump.json")
+    ds = Dataset.objects.get()
+    dist_pk = ds.distributions.get().pk
+    dataset_update(
+        user=user,
+        dataset=ds,
+        data={"description_fr": "Notes du gestionnaire"},
+        expected_version=ds.version,
+        check=False,
+    )
+    assert Dataset.objects.get().local_fields == ["description_fr"]
+    report = catalogue_harvest(user=user, publisher=lg, data=data, filename="dump.json")
+    assert (report.created, report.updated, report.unchanged) == (0, 0, 1)
+    changed = ckan([package("ok", title="Titre changé", notes="Notes changées")])
+    report = catalogue_harvest(user=user, publisher=lg, data=changed, filename="dump.json")
+    assert (report.created, report.updated, report.unchanged) == (0, 1, 0)
+    ds = Dataset.objects.get()
+    assert (ds.title_fr, ds.description_fr) == ("Titre changé", "Notes du gestionnaire")
+    assert ds.distributions.get().pk == dist_pk
 
 
 @pytest.mark.parametrize(
@@ -161,18 +235,22 @@ def test_huge_file_is_refused_before_parsing(setup, settings):
 
 
 def test_harvest_page_reports_refusals(setup, client):
-    """The harvest page answers 400 and lists the refused records."""
+    """The harvest page lists the refused records and why (the good ones are imported)."""
     lg, user = setup
     client.force_login(user)
     response = client.post(
-        "/fr/data/harvest/",
+        "/en/data/harvest/",
         {
             "publisher": lg.pk,
-            "file": SimpleUploadedFile("dump.json", ckan([package("bad", license_id="weird")])),
+            "file": SimpleUploadedFile(
+                "dump.json", ckan([package("good"), package("bad", title="")])
+            ),
         },
     )
-    assert response.status_code == 400
-    assert "bad" in response.content.decode()
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "1 dataset(s) created" in body
+    assert "bad" in body and "no title" in body
 
 
 def test_harvest_for_another_city_is_forbidden(setup, make_user):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import logging
 
 import pytest
 from django.core.management import call_command
@@ -78,47 +77,77 @@ def test_closed_access_requests_are_anonymised_with_their_history(db, make_user)
     assert pending.requester is not None  # pending requests are never purged
 
 
-def test_other_apps_targets_are_dispatched(db, monkeypatch):
-    """The governance and observatory targets call those apps' functions with the cut-off date."""
+def test_other_apps_targets_are_dispatched_through_the_registry(db, monkeypatch):
+    """The governance and observatory targets call the handlers those apps registered in
+    their AppConfig.ready, with the cut-off date (no dotted paths any more)."""
+    from edile.core import retention
+
     calls = {}
 
-    def fake(name):
+    def fake(target):
         def _f(*, before):
-            calls[name] = before
+            calls[target] = before
             return 3
 
-        return _f
+        return retention.RetentionHandler(target, _f)
 
-    monkeypatch.setattr(
-        services,
-        "_resolve",
-        lambda path: fake(path),
-    )
+    handlers = {t: fake(t) for t in retention.registered_targets()}
+    monkeypatch.setattr(retention, "handler_for", lambda target: handlers.get(target))
     outcomes = {o.target: o.count for o in services.retention_apply(today=dt.date(2026, 11, 28))}
     assert outcomes[RetentionTarget.CONGRESS_REGISTRATIONS] == 3
-    assert calls[services.EXTERNAL_TARGETS[RetentionTarget.CONGRESS_REGISTRATIONS]] == dt.date(
-        2024, 11, 28
+    assert calls[RetentionTarget.CONGRESS_REGISTRATIONS] == dt.date(2024, 11, 28)
+    assert calls[RetentionTarget.ANONYMOUS_REPORTS] == dt.date(2025, 11, 28)
+
+
+def test_every_target_has_a_registered_handler():
+    """Each app registered its handlers: the governance and observatory functions are the
+    real ones, and the system check finds nothing missing."""
+    from edile.core import retention
+    from edile.datagov.checks import retention_targets_have_handlers
+    from edile.governance.services import registration_anonymise_expired
+    from edile.observatory.services import anonymous_report_purge_expired
+
+    assert retention.registered_targets() == set(RetentionTarget.values)
+    assert (
+        retention.handler_for(RetentionTarget.CONGRESS_REGISTRATIONS).function
+        is registration_anonymise_expired
     )
-    assert calls[services.EXTERNAL_TARGETS[RetentionTarget.ANONYMOUS_REPORTS]] == dt.date(
-        2025, 11, 28
+    assert (
+        retention.handler_for(RetentionTarget.ANONYMOUS_REPORTS).function
+        is anonymous_report_purge_expired
     )
+    assert retention_targets_have_handlers() == []
 
 
-def test_missing_function_is_skipped_with_a_warning(db, monkeypatch, caplog):
-    """A target whose app has not built its function yet is skipped and logged, not a crash."""
-    monkeypatch.setitem(
-        services.EXTERNAL_TARGETS,
-        RetentionTarget.ANONYMOUS_REPORTS,
-        "edile.nowhere.services.nothing",
+def test_a_target_without_handler_fails_the_system_check(monkeypatch):
+    """A target in the register with no handler is a start-up error (datagov.E001), not a
+    purge silently skipped."""
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    from edile.core import retention
+
+    monkeypatch.setattr(
+        retention,
+        "registered_targets",
+        lambda: set(RetentionTarget.values) - {RetentionTarget.ANONYMOUS_REPORTS},
     )
-    with caplog.at_level(logging.WARNING):
-        outcomes = {o.target: o for o in services.retention_apply()}
-    assert outcomes[RetentionTarget.ANONYMOUS_REPORTS].count is None
-    assert "edile.nowhere.services.nothing" in caplog.text
+    with pytest.raises(SystemCheckError, match="datagov.E001"):
+        call_command("check")
 
 
-def test_management_command_and_task_run_the_job(logs):
-    """`manage.py apply_retention` and the background task both apply the policies."""
+def test_registering_a_second_handler_for_a_target_is_refused():
+    """Two apps cannot both claim a target."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from edile.core import retention
+
+    with pytest.raises(ImproperlyConfigured, match="already has a handler"):
+        retention.register(RetentionTarget.DOWNLOAD_LOGS, lambda *, before: 0)
+
+
+def test_management_command_enqueues_the_task(logs):
+    """`manage.py apply_retention` enqueues the task (the immediate backend runs it here)."""
     _only(RetentionTarget.DOWNLOAD_LOGS)
     out = io.StringIO()
     call_command("apply_retention", stdout=out)

@@ -205,7 +205,8 @@ def test_registration_endpoint(client):
 
 
 def test_check_in_endpoint(client, client_as):
-    """Scanning through the API: staff only; the city becomes present."""
+    """Scanning through the API: staff only; at the desk it records arrival only, at the
+    session's door the city becomes present at that session."""
     world = make_world(2, present=0)
     registration = services.registration_create(
         congress=world.congress,
@@ -222,8 +223,12 @@ def test_check_in_endpoint(client, client_as):
     assert client.post(url, payload, content_type="application/json").status_code == 401
     delegate = client_as("delegate", local_government=world.cities[0])
     assert delegate.post(url, payload, content_type="application/json").status_code == 403
-    response = client_as("secretariat").post(url, payload, content_type="application/json")
+    staff = client_as("secretariat")
+    response = staff.post(url, payload, content_type="application/json")
     assert response.status_code == 200 and response.json()["first_scan"] is True
+    assert not world.session.attendances.exists()
+    door = staff.post(url, {**payload, "session": "congress-ga"}, content_type="application/json")
+    assert door.status_code == 200
     assert world.session.attendances.get().local_government == world.cities[0]
 
 

@@ -137,6 +137,64 @@ def test_check_in_page_scans_a_badge(client_as, world):
     assert "Aucune inscription" in response.content.decode()
 
 
+def test_check_in_page_refuses_a_badge_of_another_congress_with_no_side_effect(client_as, world):
+    """The reported defect: refused with a message but checked in anyway. Now nothing is
+    written."""
+    from edile.governance.models import Meeting
+
+    other = Meeting.objects.create(
+        slug="other",
+        kind="congress",
+        title="Autre",
+        start=world.congress.start,
+        end=world.congress.end,
+    )
+    registration = _register(world, 1)
+    staff = client_as("secretariat")
+    response = staff.post(
+        reverse("governance:check_in", args=[other.slug]),
+        {"code": str(registration.token)},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 200
+    assert "Ce badge concerne un autre congrès." in response.content.decode()
+    registration.refresh_from_db()
+    assert registration.checked_in_at is None
+
+
+def test_session_page_shows_attendance_list_live_quorum_and_agenda_once(client, client_as, world):
+    """The session page lists attendance and the quorum (refreshed by htmx), and numbers its
+    agenda once ("1. Opening", not "1. 1. Opening")."""
+    from edile.governance.models import AgendaItem
+
+    AgendaItem.objects.create(meeting=world.session, number="1", title="Ouverture", order=1)
+    page = client.get(reverse("governance:meeting_detail", args=[world.session.slug])).content
+    page = page.decode()
+    assert '<ol class="agenda">' in page and "1. Ouverture" in page
+    assert "Quorum atteint" in page
+    assert str(world.cities[0].name) in page
+    fragment = client.get(reverse("governance:session_quorum", args=[world.session.slug]))
+    assert fragment.status_code == 200 and 'id="live-quorum"' in fragment.content.decode()
+
+
+def test_session_roll_page_marks_and_checks_out(client, client_as, world):
+    """The secretariat marks a city from the searchable list and checks another out; the
+    public may not open the page."""
+    from edile.governance import selectors
+
+    url = reverse("governance:session_roll", args=[world.session.slug])
+    assert client.get(url).status_code in (302, 403)
+    staff = client_as("secretariat")
+    searched = staff.get(url, {"q": str(world.cities[1].name)[:6]}).content.decode()
+    assert str(world.cities[1].name) in searched
+    mark = reverse("governance:session_roll_mark", args=[world.session.slug])
+    staff.post(mark, {"local_government": world.cities[0].pk, "action": "check_out"})
+    before = selectors.presence_counts(world.session)
+    assert before[0] == len(world.cities) - 1
+    staff.post(mark, {"local_government": world.cities[0].pk, "action": "present"})
+    assert selectors.presence_counts(world.session)[0] == len(world.cities)
+
+
 def test_participant_list_constant_queries(client, world, django_assert_max_num_queries):
     """The participant list costs the same few queries for 30 rows as for 3."""
     for n in range(30):
@@ -209,7 +267,7 @@ def test_minutes_draft_then_approved_and_public(client, client_as, world, make_u
     staff.post(reverse("governance:minutes_generate", args=[world.session.slug]))
     assert client.get(url).status_code == 404
     page = staff.get(url).content.decode()
-    assert "Quorum atteint : 4 sur 4" in page
+    assert "Quorum atteint\u00a0: 4 sur 4" in page
     minutes = world.session.minutes
     staff.post(
         reverse("governance:minutes_approve", args=[world.session.slug]),
@@ -299,8 +357,8 @@ def test_delegate_cannot_amend_for_another_city(client_as, world):
 
 
 def test_roll_call_page_constant_queries(client, make_user, django_assert_max_num_queries):
-    """The roll call of a vote lists every city's ballot without a query per city."""
-    from edile.governance.models import Ballot
+    """The roll call of a closed vote lists every city's ballot without a query per city."""
+    from edile.governance.models import Ballot, Vote
 
     world = make_world(25)
     vote = services.vote_open(
@@ -309,6 +367,7 @@ def test_roll_call_page_constant_queries(client, make_user, django_assert_max_nu
     Ballot.objects.bulk_create(
         Ballot(vote=vote, local_government=lg, option="yes") for lg in world.cities
     )
+    Vote.objects.filter(pk=vote.pk).update(status="closed", closed_at=vote.opened_at)
     with django_assert_max_num_queries(6):
         response = client.get(reverse("governance:vote_detail", args=[vote.pk]))
     assert response.content.decode().count('<th scope="row">') == 25

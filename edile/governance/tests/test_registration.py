@@ -132,19 +132,106 @@ def test_public_list_shows_only_consenting_participants(make_user):
     assert {r.given_name for r in staff} == {"P1", "P2"}
 
 
-def test_check_in_makes_the_city_present(make_user):
-    """Scanning a mayor's badge marks their city present at the sessions they signed up for."""
+def test_check_in_at_the_desk_does_not_make_the_city_present_at_sessions(make_user):
+    """Arrival at the congress (day 1) is not attendance at the General Assembly days later:
+    only a scan at that session's door makes the city present there."""
     world = make_world(3, present=0)
     city = world.cities[0]
     registration = register(world, 1, type="mayor", local_government=city, sessions=[world.session])
     staff = make_user("secretariat")
-    _, first = services.registration_check_in(user=staff, token=str(registration.token))
+    _, first = services.registration_check_in(
+        user=staff, token=str(registration.token), congress=world.congress
+    )
     assert first
+    assert not Attendance.objects.filter(meeting=world.session).exists()
+    assert selectors.presence_counts(world.session) == (0, 0)
+    _, entered = services.registration_check_in(
+        user=staff, token=str(registration.token), session=world.session
+    )
+    assert entered
     attendance = Attendance.objects.get(meeting=world.session, local_government=city)
     assert attendance.status == AttendanceStatus.PRESENT
     assert selectors.presence_counts(world.session) == (1, 0)
-    _, first = services.registration_check_in(user=staff, token=str(registration.token))
-    assert not first
+    _, entered = services.registration_check_in(
+        user=staff, token=str(registration.token), session=world.session
+    )
+    assert not entered
+
+
+def test_a_badge_of_another_congress_is_refused_with_no_side_effect(make_user):
+    """Scanned at another congress's desk or session door, a badge is refused and nothing
+    changes: no arrival recorded, the city not marked present."""
+    from edile.governance.models import Meeting
+
+    world = make_world(2, present=0)
+    other = Meeting.objects.create(
+        slug="other",
+        kind="congress",
+        title="Autre",
+        start=world.congress.start,
+        end=world.congress.end,
+    )
+    other_ga = Meeting.objects.create(
+        slug="other-ga",
+        parent=other,
+        kind="general_assembly",
+        body=world.body,
+        title="AG",
+        start=world.session.start,
+        end=world.session.end,
+    )
+    registration = register(world, 1, type="mayor", local_government=world.cities[0])
+    staff = make_user("secretariat")
+    with pytest.raises(ServiceError, match="another congress"):
+        services.registration_check_in(user=staff, token=str(registration.token), congress=other)
+    with pytest.raises(ServiceError, match="another congress"):
+        services.registration_check_in(user=staff, token=str(registration.token), session=other_ga)
+    registration.refresh_from_db()
+    assert registration.checked_in_at is None
+    assert not Attendance.objects.exists()
+
+
+def test_check_out_and_carry_over(make_user):
+    """A city checked out is no longer present; the chair carries over an earlier roll
+    explicitly, only for cities entitled and not yet recorded."""
+    from edile.governance.models import Meeting
+
+    world = make_world(4, present=3)
+    staff = make_user("secretariat")
+    services.attendance_check_out(
+        user=staff, meeting=world.session, local_government=world.cities[0]
+    )
+    assert selectors.presence_counts(world.session) == (2, 0)
+    with pytest.raises(ServiceError, match="not recorded as present"):
+        services.attendance_check_out(
+            user=staff, meeting=world.session, local_government=world.cities[0]
+        )
+    later = Meeting.objects.create(
+        slug="congress-ga-2",
+        parent=world.congress,
+        kind="general_assembly",
+        body=world.body,
+        title="AG, suite",
+        start=world.session.end,
+        end=world.session.end + (world.session.end - world.session.start),
+    )
+    assert selectors.presence_counts(later) == (0, 0)
+    assert services.attendance_carry_over(user=staff, meeting=later, source=world.session) == 2
+    assert selectors.presence_counts(later) == (2, 0)
+    with pytest.raises(ServiceError, match="earlier statutory session"):
+        services.attendance_carry_over(user=staff, meeting=world.session, source=later)
+
+
+def test_absent_members_are_counted_from_the_entitled(make_user):
+    """Entitled cities with no attendance row are absent (the minutes said "Absent: 0")."""
+    world = make_world(6, present=2)
+    assert selectors.attendance_summary(world.session) == {
+        "entitled": 6,
+        "present": 2,
+        "represented": 0,
+        "excused": 0,
+        "absent": 4,
+    }
 
 
 def test_check_in_refuses_unknown_or_unconfirmed_badges(make_user):

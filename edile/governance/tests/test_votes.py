@@ -66,7 +66,7 @@ def test_a_city_cannot_vote_twice(world, staff, make_user):
 def test_no_ballot_after_the_poll_closes(world, staff, make_user):
     """Once closed, a vote accepts no more ballots."""
     vote = services.vote_open(user=staff, resolution=world.resolution, meeting=world.session)
-    services.vote_close(user=staff, vote=vote)
+    services.vote_close(user=staff, vote=vote, confirm_missing=True)
     with pytest.raises(ServiceError, match="closed"):
         services.ballot_cast(
             user=delegate(make_user, world.cities[0]),
@@ -92,7 +92,7 @@ def test_absent_city_cannot_vote(staff, make_user):
     """Only cities present or represented vote."""
     world = make_world(4, present=2)
     vote = services.vote_open(user=staff, resolution=world.resolution, meeting=world.session)
-    with pytest.raises(ServiceError, match="present or represented"):
+    with pytest.raises(ServiceError, match="not recorded as present"):
         services.ballot_cast(
             user=delegate(make_user, world.cities[3]),
             vote=vote,
@@ -158,7 +158,7 @@ def test_analog_vote_without_quorum_changes_nothing(staff):
     services.vote_record_counts(user=staff, vote=vote, yes=3, no=0, abstain=0)
     vote = services.vote_close(user=staff, vote=vote)
     assert vote.result == "no_quorum"
-    assert "Quorum non atteint : 3 sur 10" in vote.explanation_fr
+    assert "Quorum non atteint\u00a0: 3 sur 10" in vote.explanation_fr
     world.resolution.refresh_from_db()
     assert world.resolution.state == ResolutionState.TABLED
 
@@ -335,7 +335,7 @@ def test_statute_amendment_takes_the_two_thirds_rule(staff):
         code="general_assembly-statutes",
         label="Deux tiers",
         label_fr="Deux tiers",
-        majority_base="present_and_represented",
+        majority_base="attending",
         threshold_numerator=2,
         threshold_denominator=3,
         comparator="at_least",
@@ -349,3 +349,272 @@ def test_statute_amendment_takes_the_two_thirds_rule(staff):
     assert vote.rule_snapshot["code"] == "general_assembly-statutes"
     services.vote_record_counts(user=staff, vote=vote, yes=3, no=0, abstain=3)
     assert services.vote_close(user=staff, vote=vote).result == "fail"
+
+
+# ---------------------------------------------------------------------------------------------
+# Ballot integrity (issue 10, item 4; issue 9: the secretariat votes for no city)
+
+
+def test_the_secretariat_cannot_cast_a_ballot_for_any_city(world, staff):
+    """Only a city's voting delegate votes: the secretariat is refused, and nothing is stored."""
+    from edile.governance.models import BallotReceipt
+
+    vote = services.vote_open(user=staff, resolution=world.resolution, meeting=world.session)
+    with pytest.raises(PermissionDenied, match="voting delegate"):
+        services.ballot_cast(user=staff, vote=vote, local_government=world.cities[0], option="yes")
+    assert not BallotReceipt.objects.filter(vote=vote).exists()
+
+
+def test_a_secret_ballot_stores_the_choice_with_neither_city_nor_user(world, staff, make_user):
+    """A secret ballot leaves a receipt (who has voted) and a tally (what was chosen), with
+    nothing linking the two; a second ballot is refused; the result counts every ballot."""
+    from edile.governance.models import Ballot, BallotReceipt, SecretTally
+
+    vote = services.vote_open(
+        user=staff, resolution=world.resolution, meeting=world.session, mode=VoteMode.SECRET
+    )
+    for lg, option in zip(world.cities, ["yes", "yes", "no", "yes", "abstain", "yes"]):
+        services.ballot_cast(
+            user=delegate(make_user, lg), vote=vote, local_government=lg, option=option
+        )
+    assert not Ballot.objects.filter(vote=vote).exists()
+    receipt_fields = {f.name for f in BallotReceipt._meta.get_fields()}
+    assert "option" not in receipt_fields
+    assert BallotReceipt.objects.filter(vote=vote).count() == 6
+    tally = SecretTally.objects.get(vote=vote)
+    assert (tally.yes, tally.no, tally.abstain) == (4, 1, 1)
+    tally_fields = {f.name for f in SecretTally._meta.get_fields()}
+    assert tally_fields == {"id", "vote", "yes", "no", "abstain"}
+    with pytest.raises(ServiceError, match="already voted"):
+        services.ballot_cast(
+            user=delegate(make_user, world.cities[0]),
+            vote=vote,
+            local_government=world.cities[0],
+            option="no",
+        )
+    vote = services.vote_close(user=staff, vote=vote)
+    assert (vote.yes, vote.no, vote.abstain, vote.result) == (4, 1, 1, "pass")
+
+
+def test_roll_call_is_published_only_once_closed(world, staff, make_user, client):
+    """While the poll is open nobody sees who voted what, on the page or the API; once it
+    is closed the roll call is public."""
+    from django.urls import reverse
+
+    from edile.governance.selectors import named_ballots
+
+    vote = services.vote_open(user=staff, resolution=world.resolution, meeting=world.session)
+    services.ballot_cast(
+        user=delegate(make_user, world.cities[0]),
+        vote=vote,
+        local_government=world.cities[0],
+        option="no",
+    )
+    assert list(named_ballots(vote)) == []
+    name = str(world.cities[0].name)
+    url = reverse("governance:vote_detail", args=[vote.pk])
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert name not in page
+    services.vote_close(user=staff, vote=vote, confirm_missing=True)
+    vote.refresh_from_db()
+    assert [b.local_government.name for b in named_ballots(vote)] == [world.cities[0].name]
+    page = client.get(url).content.decode()
+    assert name in page
+
+
+def test_closing_with_attending_cities_not_voted_asks_confirmation(world, staff, make_user):
+    """4 of 6 cities present have not voted: closing asks to confirm, saying 4; confirmed,
+    it closes."""
+    vote = services.vote_open(user=staff, resolution=world.resolution, meeting=world.session)
+    for lg in world.cities[:2]:
+        services.ballot_cast(
+            user=delegate(make_user, lg), vote=vote, local_government=lg, option="yes"
+        )
+    with pytest.raises(services.VoteNotCompleteError, match="^4 cities present or represented"):
+        services.vote_close(user=staff, vote=vote)
+    vote.refresh_from_db()
+    assert vote.status == "open"
+    vote = services.vote_close(user=staff, vote=vote, confirm_missing=True)
+    assert vote.status == "closed" and vote.yes == 2
+
+
+def test_a_proxy_of_an_absent_holder_is_refused_and_not_counted(staff, make_user):
+    """The reported 15–15: the holder of a proxy is absent from the session, so the proxy
+    ballot is refused and the represented city is not counted; the tie stays a tie."""
+    from edile.governance import selectors
+    from edile.governance.models import Attendance
+
+    world = make_world(31, present=30)
+    absent_holder, grantor = world.cities[29], world.cities[30]
+    services.proxy_grant(user=staff, meeting=world.session, grantor=grantor, holder=absent_holder)
+    Attendance.objects.filter(meeting=world.session, local_government=absent_holder).update(
+        status="absent"
+    )
+    assert selectors.presence_counts(world.session) == (29, 0)
+    vote = services.vote_open(user=staff, resolution=world.resolution, meeting=world.session)
+    with pytest.raises(ServiceError, match="not recorded as present at this session"):
+        services.ballot_cast(
+            user=delegate(make_user, absent_holder),
+            vote=vote,
+            local_government=grantor,
+            option="yes",
+        )
+    for i, lg in enumerate(world.cities[:29]):
+        option = "yes" if i < 14 else ("no" if i < 28 else "abstain")
+        services.ballot_cast(
+            user=delegate(make_user, lg), vote=vote, local_government=lg, option=option
+        )
+    vote = services.vote_close(user=staff, vote=vote)
+    assert (vote.yes, vote.no, vote.represented, vote.result) == (14, 14, 0, "fail")
+
+
+def test_proxies_beyond_the_rules_cap_do_not_count(staff, make_user):
+    """A rule allowing one proxy per holder counts only the first, even where the session
+    allowed two when they were given; the second proxy's ballot is refused."""
+    world = make_world(6, present=3, rule={"max_proxies_per_holder": 1})
+    holder = world.cities[0]
+    first, second = world.cities[3], world.cities[4]
+    for grantor in (first, second):
+        services.proxy_grant(user=staff, meeting=world.session, grantor=grantor, holder=holder)
+    vote = services.vote_open(user=staff, resolution=world.resolution, meeting=world.session)
+    assert (vote.present, vote.represented) == (3, 1)
+    services.ballot_cast(
+        user=delegate(make_user, holder), vote=vote, local_government=first, option="yes"
+    )
+    with pytest.raises(ServiceError, match="beyond the number"):
+        services.ballot_cast(
+            user=delegate(make_user, holder), vote=vote, local_government=second, option="yes"
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# Amendments that keep the text right (issue 10, item 2)
+
+
+def _five_paragraphs(world):
+    services.resolution_version_create(
+        resolution=world.resolution,
+        paragraphs=[(f"Paragraphe {i}.", f"Paragraph {i}.") for i in range(1, 6)],
+    )
+    return world.resolution.versions.order_by("-number").first().number
+
+
+def test_two_amendments_against_one_version_change_the_paragraphs_they_meant(world, staff):
+    """Delete ¶3 and replace ¶4, both written against the same version, both adopted: ¶3 is
+    gone and the old ¶4 (now ¶3) is replaced, not the old ¶5."""
+    version = _five_paragraphs(world)
+    delete = services.amendment_submit(
+        user=staff,
+        resolution=world.resolution,
+        version=version,
+        paragraph_number=3,
+        operation="delete",
+    )
+    replace = services.amendment_submit(
+        user=staff,
+        resolution=world.resolution,
+        version=version,
+        paragraph_number=4,
+        operation="replace",
+        text_fr="Paragraphe 4 amendé.",
+        text_en="Paragraph 4 amended.",
+    )
+    services.amendment_decide(user=staff, amendment=delete, adopted=True)
+    services.amendment_decide(user=staff, amendment=replace, adopted=True)
+    latest = world.resolution.versions.order_by("-number").first()
+    texts = list(latest.paragraphs.order_by("number").values_list("text_fr", "text_en"))
+    assert texts == [
+        ("Paragraphe 1.", "Paragraph 1."),
+        ("Paragraphe 2.", "Paragraph 2."),
+        ("Paragraphe 4 amendé.", "Paragraph 4 amended."),
+        ("Paragraphe 5.", "Paragraph 5."),
+    ]
+
+
+def test_two_amendments_to_one_paragraph_conflict_and_the_second_lapses(world, staff):
+    """Both replace ¶2: each is flagged as conflicting with the other; once one is adopted
+    the other lapses and cannot be adopted over it."""
+    from edile.governance import selectors
+
+    a1 = services.amendment_submit(
+        user=staff,
+        resolution=world.resolution,
+        paragraph_number=2,
+        operation="replace",
+        text_fr="Version A.",
+    )
+    a2 = services.amendment_submit(
+        user=staff,
+        resolution=world.resolution,
+        paragraph_number=2,
+        operation="replace",
+        text_fr="Version B.",
+    )
+    conflicts = selectors.amendment_conflicts(world.resolution)
+    assert [a.pk for a in conflicts[a1.pk]] == [a2.pk]
+    assert [a.pk for a in conflicts[a2.pk]] == [a1.pk]
+    services.amendment_decide(user=staff, amendment=a1, adopted=True)
+    a2.refresh_from_db()
+    assert a2.state == AmendmentState.LAPSED
+    with pytest.raises(ServiceError, match="already decided"):
+        services.amendment_decide(user=staff, amendment=a2, adopted=True)
+    latest = world.resolution.versions.order_by("-number").first()
+    assert latest.paragraphs.get(number=2).text_fr == "Version A."
+
+
+def test_a_voted_amendment_cannot_be_decided_by_hand(world, staff):
+    """A poll's result cannot be typed in: once a vote decided, the secretariat cannot."""
+    a1 = services.amendment_submit(
+        user=staff, resolution=world.resolution, paragraph_number=1, operation="delete"
+    )
+    vote = services.vote_open(
+        user=staff,
+        resolution=world.resolution,
+        meeting=world.session,
+        mode=VoteMode.ANALOG,
+        amendment=a1,
+    )
+    services.vote_record_counts(user=staff, vote=vote, yes=1, no=4, abstain=0)
+    services.vote_close(user=staff, vote=vote)
+    a1.refresh_from_db()
+    assert a1.state == AmendmentState.REJECTED
+    a2 = services.amendment_submit(
+        user=staff, resolution=world.resolution, paragraph_number=1, operation="delete"
+    )
+    vote = services.vote_open(
+        user=staff,
+        resolution=world.resolution,
+        meeting=world.session,
+        mode=VoteMode.ANALOG,
+        amendment=a2,
+    )
+    services.vote_record_counts(user=staff, vote=vote, yes=1, no=4, abstain=0)
+    services.vote_close(user=staff, vote=vote)
+    a2.refresh_from_db()
+    a2.state = AmendmentState.SUBMITTED
+    a2.save()
+    with pytest.raises(ServiceError, match="cannot be typed in"):
+        services.amendment_decide(user=staff, amendment=a2, adopted=True)
+
+
+def test_side_by_side_shows_tabled_and_final_text(world, staff):
+    """The side-by-side view pairs each tabled paragraph with its final text by identity."""
+    from edile.governance import selectors
+
+    a = services.amendment_submit(
+        user=staff, resolution=world.resolution, paragraph_number=1, operation="delete"
+    )
+    b = services.amendment_submit(
+        user=staff,
+        resolution=world.resolution,
+        paragraph_number=2,
+        operation="insert_after",
+        text_fr="Nouveau.",
+        text_en="New.",
+    )
+    services.amendment_decide(user=staff, amendment=a, adopted=True)
+    services.amendment_decide(user=staff, amendment=b, adopted=True)
+    rows = selectors.side_by_side(world.resolution)
+    assert [r["change"] for r in rows] == ["deleted", "same", "inserted"]
+    assert rows[0]["tabled"].text_en == "First paragraph." and rows[0]["final"] is None
+    assert rows[2]["final"].text_en == "New."

@@ -110,3 +110,12 @@ def sector_choices(language: str = "en") -> list[tuple[str, str]]:
         for code, entry in sorted(codelists()["Sector"].items())
         if entry.get("status", "active") == "active"
     ]
+
+
+def choices(list_name: str, language: str = "en") -> list[tuple[str, str]]:
+    """Active codes of an IATI codelist with their labels, for forms."""
+    return [
+        (code, f"{code} — {label(list_name, code, language)}")
+        for code, entry in sorted(codelists().get(list_name, {}).items())
+        if entry.get("status", "active") == "active"
+    ]

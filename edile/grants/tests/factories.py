@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from edile.governance.models import Body, BodyKind
+from edile.governance.models import Body, BodyKind, Meeting, MeetingKind
 from edile.grants import services
 from edile.grants.models import (
     Application,
@@ -46,6 +46,8 @@ def make_call(**kwargs: Any) -> Call:
             "max_grant": "150000",
             "min_cofinancing_share": "0.30",
             "one_open_application": True,
+            # Tests about the minimum number of reviews set their own.
+            "min_reviews": 0,
         },
         "criteria": CRITERIA,
     }
@@ -78,6 +80,41 @@ def bureau() -> Body:
         },
     )
     return body
+
+
+def general_assembly() -> Body:
+    body, _created = Body.objects.get_or_create(
+        slug="general-assembly",
+        defaults={
+            "name": "Assemblée générale",
+            "name_fr": "Assemblée générale",
+            "name_en": "General Assembly",
+            "kind": BodyKind.GENERAL_ASSEMBLY,
+        },
+    )
+    return body
+
+
+def bureau_meeting(on: dt.date | None = None, body: Body | None = None, **kwargs: Any) -> Meeting:
+    """A Bureau meeting (yesterday unless told) of one morning."""
+    on = on or TODAY - dt.timedelta(days=1)
+    body = body or bureau()
+    n = Meeting.objects.count() + 1
+    start = dt.datetime.combine(on, dt.time(9, 0), tzinfo=dt.UTC)
+    defaults = {
+        "slug": f"{body.slug}-meeting-{n}",
+        "kind": MeetingKind.BUREAU_MEETING
+        if body.kind == BodyKind.BUREAU
+        else MeetingKind.GENERAL_ASSEMBLY,
+        "title": f"Réunion {n}",
+        "title_fr": f"Réunion {n}",
+        "title_en": f"Meeting {n}",
+        "body": body,
+        "start": start,
+        "end": start + dt.timedelta(hours=3),
+    }
+    defaults.update(kwargs)
+    return Meeting.objects.create(**defaults)
 
 
 def make_application(
@@ -121,7 +158,9 @@ def make_application(
             amount_eur=Decimal("80000.00"),
             rate_date=TODAY,
         )
-        BeneficiaryGroup.objects.create(application=application, group="women", number=5000)
+        BeneficiaryGroup.objects.create(
+            application=application, group="women", number=5000, is_breakdown=True
+        )
         Indicator.objects.create(
             application=application,
             name="Latrines",
@@ -135,8 +174,11 @@ def make_application(
     return application
 
 
-def make_grant(amount: Decimal = Decimal("100000.00"), **kwargs: Any) -> Grant:
-    """An approved application with its decision (a month ago) and grant."""
+def make_grant(
+    amount: Decimal = Decimal("100000.00"), *, signed: bool = True, **kwargs: Any
+) -> Grant:
+    """An approved application with its decision (a month ago) and grant; the agreement is
+    signed unless `signed` is False."""
     application = make_application(status="approved", **kwargs)
     decision = Decision.objects.create(
         application=application,
@@ -147,5 +189,29 @@ def make_grant(amount: Decimal = Decimal("100000.00"), **kwargs: Any) -> Grant:
         reasons="OK",
     )
     return Grant.objects.create(
-        application=application, decision=decision, amount=amount, amount_eur=amount
+        application=application,
+        decision=decision,
+        amount=amount,
+        amount_eur=amount,
+        agreement_signed_on=TODAY - dt.timedelta(days=20) if signed else None,
+    )
+
+
+def pay(
+    grant: Grant,
+    requester: Any,
+    approver: Any,
+    *,
+    tranche: Any = None,
+    amount: Any = None,
+    paid_on: dt.date | None = None,
+    **kwargs: Any,
+) -> Any:
+    """Request, approve (another person) and disburse a payment."""
+    request = services.payment_request_create(
+        actor=requester, grant=grant, tranche=tranche, amount=amount, **kwargs
+    )
+    services.payment_request_approve(actor=approver, payment_request=request)
+    return services.disbursement_record(
+        actor=requester, grant=grant, paid_on=paid_on or TODAY, payment_request=request
     )

@@ -1,5 +1,6 @@
 """A whole call in the browser: a focal point applies, a reviewer scores, the Bureau decides
-(in English), a tranche is paid, a report comes in and the public dashboard moves."""
+(in English) at its meeting, a tranche is requested, approved by a second person and paid, a
+report comes in and the public dashboard moves."""
 
 import datetime as dt
 
@@ -8,7 +9,7 @@ import pytest
 from edile.accounts.tests.factories import TEST_PASSWORD, TEST_TOTP_SECRET
 from edile.core.testing import assert_no_serious_axe_violations, browser_login
 from edile.grants import services
-from edile.grants.tests.factories import bureau, make_call, make_partner
+from edile.grants.tests.factories import bureau_meeting, make_call, make_partner
 from edile.members.tests.factories import make_member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -34,10 +35,11 @@ def test_call_end_to_end(browser, live_server, make_user):
     city = make_member(country="SN", name="Ziguinchor", name_fr="Ziguinchor", name_en="Ziguinchor")
     make_call(slug="appel-test")
     make_partner(name_fr="Agence française de développement", slug="afd")
-    bureau()
+    meeting = bureau_meeting(dt.date.today())
     focal = make_user("focal_point", local_government=city)
     reviewer = make_user("bureau_member", local_government=make_member(country="FR"))
     staff = make_user("secretariat")
+    second = make_user("secretariat")
     today = dt.date.today()
     url = live_server.url
 
@@ -100,32 +102,43 @@ def test_call_end_to_end(browser, live_server, make_user):
     page.get_by_role("button", name="Remettre mes notes").click()
     page.get_by_text("Votre note : 80 / 100.").wait_for()
 
-    # 3. The Bureau decides, in English, from the ranked list.
+    # 3. The Bureau decides, in English, from the ranked list, at its meeting.
     page.goto(f"{url}/en/grants/calls/appel-test/ranking/")
     pk = application.pk
+    page.select_option("#id_meeting", meeting.slug)
     page.select_option(f"#id_outcome-{pk}", "approved")
     page.fill(f"#id_amount-{pk}", "90000")
-    page.fill(f"#id_meeting_date-{pk}", today.isoformat())
     page.fill(f"#id_reasons-{pk}", "A strong, well co-financed project.")
-    page.get_by_role("button", name="Record the decision").click()
-    page.get_by_text("The decision has been recorded and the city notified.").wait_for()
+    page.get_by_role("button", name="Record the decisions of the meeting").click()
+    page.get_by_text("1 decision recorded at").wait_for()
     assert_no_serious_axe_violations(page)
     context.close()
 
-    # 4. The secretariat plans and pays a tranche, and schedules a report.
+    # 4. The secretariat records the signed agreement, plans a tranche and requests it; a
+    # second person approves and pays it; a report is scheduled.
     context, page = _context(browser, live_server)
     browser_login(page, live_server, staff.email, TEST_PASSWORD, totp_secret=TEST_TOTP_SECRET)
     grant = Application.objects.get(pk=pk).grant
     page.goto(f"{url}/fr/grants/grants/{grant.pk}/")
+    page.fill("#id_agreement-agreement_signed_on", today.isoformat())
+    page.locator("form[aria-label='Convention et statut'] button").click()
     page.fill("#id_tranche-amount", "54000")
     page.fill("#id_tranche-due_on", today.isoformat())
     page.get_by_role("button", name="Prévoir une tranche").click()
-    page.locator("input[name='disburse-paid_on']").first.fill(today.isoformat())
-    page.get_by_role("button", name="Verser la tranche 1").click()
-    page.wait_for_selector("#grant-disbursed:has-text('54')")
+    page.get_by_role("button", name="Demander la tranche 1").click()
+    page.get_by_text("Demandé par").wait_for()
     page.fill("#id_report-title", "Rapport d'étape")
     page.fill("#id_report-due_on", (today + dt.timedelta(days=90)).isoformat())
     page.get_by_role("button", name="Prévoir un rapport").click()
+    context.close()
+    context, page = _context(browser, live_server)
+    browser_login(page, live_server, second.email, TEST_PASSWORD, totp_secret=TEST_TOTP_SECRET)
+    page.goto(f"{url}/fr/grants/grants/{grant.pk}/")
+    page.get_by_role("button", name="Approuver", exact=True).click()
+    page.locator("input[name='disburse-paid_on']").first.fill(today.isoformat())
+    page.get_by_role("button", name="Verser la tranche 1").click()
+    page.wait_for_selector("#grant-disbursed:has-text('54')")
+    assert_no_serious_axe_violations(page)
     context.close()
 
     # 5. The focal point sends the report.

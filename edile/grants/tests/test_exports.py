@@ -84,7 +84,7 @@ def test_iati_export_valid_against_xsd_with_fr_and_en(client, iati_schema):
     assert response.status_code == 200 and response.streaming
     doc = etree.fromstring(b"".join(response.streaming_content))
     assert iati_schema.validate(doc), iati_schema.error_log
-    activities = doc.findall("iati-activity")
+    activities = doc.findall("iati-activity[@hierarchy='2']")  # the projects (1: programmes)
     assert len(activities) == len(grants)
     first = activities[0]
     assert first.findtext("iati-identifier").startswith(exports.REPORTING_ORG_REF + "-")
@@ -130,8 +130,12 @@ def test_activity_breaking_a_rule_is_refused_with_reason(client):
     bad.application.save()
     body = b"".join(client.get("/api/v1/grants/iati-activities.xml").streaming_content)
     doc = etree.fromstring(body)
-    identifiers = [a.findtext("iati-identifier") for a in doc.findall("iati-activity")]
+    identifiers = [
+        a.findtext("iati-identifier") for a in doc.findall("iati-activity[@hierarchy='2']")
+    ]
     assert identifiers == [f"{exports.REPORTING_ORG_REF}-{good.application.reference}"]
+    # The refused project's programme is not published either (it would have no child).
+    assert len(doc.findall("iati-activity[@hierarchy='1']")) == 1
     assert b"Not published" in body and b"99999" in body
     problems = client.get("/api/v1/grants/iati-problems", HTTP_ACCEPT_LANGUAGE="en").json()
     assert problems[0]["reference"] == bad.application.reference
@@ -191,7 +195,7 @@ def test_project_list_csv_and_xlsx(client):
     )
     assert grant.application.reference in csv_body
     xlsx = client.get("/en/grants/projects/export.xlsx")
-    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    sheet = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active
     assert sheet.cell(1, 1).value == "Reference"
     assert sheet.cell(2, 1).value == grant.application.reference
     assert client.get("/fr/grants/projects/export.pdf").status_code == 400
@@ -202,3 +206,80 @@ def test_project_list_csv_and_xlsx(client):
 def test_shipped_codelists_match_shared_originals():
     """The compact copy in the app equals what the IATI codelist files say."""
     assert codelists.derive(SHARED / "standards/iati/codelists") == codelists.codelists()
+
+
+def _additional_fields(data, schema, defs, path=""):
+    """Every key the 360Giving schema does not define (what its data-quality tool reports as
+    "additional fields")."""
+    if "$ref" in schema:
+        schema = defs[schema["$ref"].split("/")[-1]]
+    found = []
+    if isinstance(data, dict):
+        properties = schema.get("properties", {})
+        for key, value in data.items():
+            if key not in properties:
+                found.append(f"{path}/{key}")
+            else:
+                found += _additional_fields(value, properties[key], defs, f"{path}/{key}")
+    elif isinstance(data, list) and "items" in schema:
+        for item in data:
+            found += _additional_fields(item, schema["items"], defs, path)
+    return found
+
+
+def test_360giving_has_no_additional_field_and_no_missing_id(client):
+    """lib360dataquality found `beneficiaryLocation/locationScope` as an additional field 14
+    times (it is a grant field in 1.4.3) and 28 missing location ids."""
+    _full_grant()
+    grant_schema = json.loads((SHARED / "standards/360giving/360-giving-schema.json").read_text())
+    data = json.loads(b"".join(client.get("/api/v1/grants/360giving.json").streaming_content))
+    for record in data["grants"]:
+        assert _additional_fields(record, grant_schema, grant_schema["$defs"]) == []
+        assert record["locationScope"] == "GLS050"
+        locations = record["beneficiaryLocation"] + [
+            loc for org in record["recipientOrganization"] for loc in org["location"]
+        ]
+        assert all(loc.get("id") for loc in locations)
+
+
+def test_iati_has_links_contact_conditions_flow_type_periods_and_parent(client, iati_schema):
+    """The IATI file lacked document-link, contact-info, conditions, default-flow-type, had one
+    result period only and no parent activity; it warns while the reporting-org id is the
+    placeholder."""
+    from django.core.files.base import ContentFile
+
+    from edile.grants.models import Document
+
+    grant = _full_grant()
+    application = grant.application
+    Tranche.objects.filter(grant=grant, number=2).update(condition="Interim report accepted")
+    earlier = ProgressReport.objects.create(
+        grant=grant, title="First", due_on=TODAY - dt.timedelta(days=90), status="accepted"
+    )
+    IndicatorValue.objects.create(
+        report=earlier, indicator=application.indicators.get(), value=Decimal("5")
+    )
+    public = Document(application=application, title="Étude de faisabilité", is_public=True)
+    public.file.save("etude.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
+    private = Document(application=application, title="Notes internes", is_public=False)
+    private.file.save("notes.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
+    body = b"".join(client.get("/api/v1/grants/iati-activities.xml").streaming_content)
+    assert body.split(b"\n")[2].startswith(b"<!-- ") and b"EDILE_IATI_REPORTING_ORG" in body
+    doc = etree.fromstring(body)
+    assert iati_schema.validate(doc), iati_schema.error_log
+    parent, child = doc.findall("iati-activity")
+    assert parent.get("hierarchy") == "1" and child.get("hierarchy") == "2"
+    child_ref = child.findtext("iati-identifier")
+    assert [r.get("ref") for r in parent.findall("related-activity[@type='2']")] == [child_ref]
+    assert child.find("related-activity[@type='1']").get("ref") == parent.findtext(
+        "iati-identifier"
+    )
+    assert child.find("default-flow-type").get("code") == "30"
+    assert child.find("contact-info/organisation/narrative") is not None
+    links = child.findall("document-link")
+    titles = [link.findtext("title/narrative") for link in links]
+    assert "Étude de faisabilité" in titles and "Notes internes" not in titles
+    assert child.find("conditions").get("attached") == "1"
+    assert "Interim report accepted" in child.findtext("conditions/condition/narrative")
+    periods = child.findall("result/indicator/period")
+    assert [p.find("actual").get("value") for p in periods] == ["5", "12"]

@@ -9,10 +9,10 @@ from django.core import mail
 from django.core.management import call_command
 from django.db import connection
 
-from edile.core.errors import ServiceError
+from edile.core.errors import ConflictError, ServiceError
 from edile.grants import selectors, services
-from edile.grants.models import Disbursement, Grant, ProgressReport, ReportStatus
-from edile.grants.tests.factories import TODAY, make_grant
+from edile.grants.models import Disbursement, Grant, PaymentRequest, ProgressReport, ReportStatus
+from edile.grants.tests.factories import TODAY, make_grant, pay
 
 pytestmark = pytest.mark.django_db
 
@@ -29,18 +29,24 @@ def test_tranches_cannot_exceed_grant(make_user):
 def test_nothing_paid_beyond_grant(make_user):
     """A payment that would bring the total above the grant is refused with the figures."""
     grant = make_grant()
-    staff = make_user("secretariat")
+    staff, second = make_user("secretariat"), make_user("secretariat")
     tranche = services.tranche_add(actor=staff, grant=grant, amount="60000", due_on=TODAY)
-    services.disbursement_record(actor=staff, grant=grant, paid_on=TODAY, tranche=tranche)
+    payment = pay(grant, staff, second, tranche=tranche)
     grant.refresh_from_db()
     assert grant.disbursed == Decimal("60000.00")
     with pytest.raises(ServiceError, match="already been paid"):
-        services.disbursement_record(actor=staff, grant=grant, paid_on=TODAY, tranche=tranche)
-    with pytest.raises(ServiceError, match="above the 100000.00 granted"):
-        services.disbursement_record(actor=staff, grant=grant, paid_on=TODAY, amount="40000.01")
+        services.payment_request_create(actor=staff, grant=grant, tranche=tranche)
+    with pytest.raises(ServiceError, match="already been made"):
+        services.disbursement_record(
+            actor=staff, grant=grant, paid_on=TODAY, payment_request=payment.payment_request
+        )
+    with pytest.raises(ServiceError, match="above the €100,000.00 granted"):
+        services.payment_request_create(actor=staff, grant=grant, amount="40000.01")
+    request = services.payment_request_create(actor=staff, grant=grant, amount="1")
+    services.payment_request_approve(actor=second, payment_request=request)
     with pytest.raises(ServiceError, match="future"):
         services.disbursement_record(
-            actor=staff, grant=grant, paid_on=TODAY + dt.timedelta(days=1), amount="1"
+            actor=staff, grant=grant, paid_on=TODAY + dt.timedelta(days=1), payment_request=request
         )
 
 
@@ -52,7 +58,7 @@ def test_suspended_grant_pays_nothing(make_user):
         actor=staff, grant=grant, status="suspended", expected_version=grant.version
     )
     with pytest.raises(ServiceError, match="active grant"):
-        services.disbursement_record(actor=staff, grant=grant, paid_on=TODAY, amount="10")
+        services.payment_request_create(actor=staff, grant=grant, amount="10")
 
 
 def test_focal_point_cannot_pay(make_user):
@@ -61,10 +67,9 @@ def test_focal_point_cannot_pay(make_user):
 
     grant = make_grant()
     with pytest.raises(PermissionDenied):
-        services.disbursement_record(
+        services.payment_request_create(
             actor=make_user("focal_point", local_government=grant.application.local_government),
             grant=grant,
-            paid_on=TODAY,
             amount="10",
         )
 
@@ -74,17 +79,28 @@ def test_focal_point_cannot_pay(make_user):
 def test_concurrent_payments_never_exceed_grant(make_user):
     """Two people paying 60 000 of a 100 000 grant at the same moment: only one succeeds."""
     grant = make_grant()
-    staff = make_user("secretariat")
+    staff, second = make_user("secretariat"), make_user("secretariat")
+    requests = []
+    for _ in range(2):
+        request = PaymentRequest.objects.create(
+            grant=grant, amount=Decimal("60000"), requested_by=staff, decided_by=second
+        )
+        request.status = "approved"
+        request.save()
+        requests.append(request)
     barrier = threading.Barrier(2)
     outcomes = []
 
-    def pay() -> None:
+    def pay(request) -> None:
         from django.db import connections
 
         try:
             barrier.wait()
             services.disbursement_record(
-                actor=staff, grant=Grant.objects.get(pk=grant.pk), paid_on=TODAY, amount="60000"
+                actor=staff,
+                grant=Grant.objects.get(pk=grant.pk),
+                paid_on=TODAY,
+                payment_request=request,
             )
             outcomes.append("paid")
         except ServiceError:
@@ -92,7 +108,7 @@ def test_concurrent_payments_never_exceed_grant(make_user):
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=pay) for _ in range(2)]
+    threads = [threading.Thread(target=pay, args=(r,)) for r in requests]
     for t in threads:
         t.start()
     for t in threads:
@@ -107,7 +123,7 @@ def test_concurrent_payments_never_exceed_grant(make_user):
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_approvals_never_exceed_envelope(make_user):
     """Two approvals racing for the last 150 000 of an envelope: only one is recorded."""
-    from edile.grants.tests.factories import bureau, make_application, make_call
+    from edile.grants.tests.factories import bureau_meeting, make_application, make_call
 
     call = make_call(envelope=Decimal("150000"))
     apps = [
@@ -115,7 +131,7 @@ def test_concurrent_approvals_never_exceed_envelope(make_user):
         for _ in range(2)
     ]
     actor = make_user("secretariat")
-    body = bureau()
+    meeting = bureau_meeting(TODAY)
     barrier = threading.Barrier(2)
     outcomes = []
 
@@ -127,15 +143,14 @@ def test_concurrent_approvals_never_exceed_envelope(make_user):
             services.decision_record(
                 actor=actor,
                 application=application,
-                body=body,
-                meeting_date=TODAY,
+                meeting=meeting,
                 outcome="approved",
                 amount="100000",
                 reasons="ok",
                 notify=False,
             )
             outcomes.append("approved")
-        except ServiceError:
+        except ConflictError:  # 409 to the loser, never a 500
             outcomes.append("refused")
         finally:
             connections.close_all()
@@ -270,5 +285,43 @@ def test_visit_photo_and_documents_must_be_of_an_accepted_kind(make_user, settin
         actor=focal,
         application=application,
         title="Plan",
-        file=SimpleUploadedFile("plan.pdf", b"%PDF"),
+        file=SimpleUploadedFile("plan.pdf", b"%PDF-1.4\n"),
+    ).pk
+
+
+def test_upload_judged_by_content_not_name(make_user, settings, tmp_path):
+    """An HTML page named .pdf, or a script named .jpg, is refused; the real thing passes."""
+    settings.MEDIA_ROOT = tmp_path
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from edile.grants.tests.factories import make_application
+
+    application = make_application(complete=False)
+    focal = make_user("focal_point", local_government=application.local_government)
+    for name, content in (
+        ("etude.pdf", b"<!DOCTYPE html><html><script>alert(1)</script></html>"),
+        ("photo.jpg", b"<svg onload=alert(1)>"),
+        ("budget.csv", b"<html><body>x</body></html>"),
+    ):
+        with pytest.raises(ServiceError, match="does not match its extension|not plain"):
+            services.document_add(
+                actor=focal,
+                application=application,
+                title="x",
+                file=SimpleUploadedFile(name, content),
+            )
+    staff = make_user("secretariat")
+    grant = make_grant(signed=False)
+    with pytest.raises(ServiceError, match="does not match its extension .pdf"):
+        services.grant_update(
+            actor=staff,
+            grant=grant,
+            expected_version=grant.version,
+            agreement_file=SimpleUploadedFile("signed.pdf", b"<html></html>"),
+        )
+    assert services.document_add(
+        actor=focal,
+        application=application,
+        title="Budget",
+        file=SimpleUploadedFile("budget.csv", b"poste;montant\nTravaux;100\n"),
     ).pk

@@ -35,7 +35,8 @@ def _client(client_as, role, application):
     return client_as(role)
 
 
-SUBMITTED_VISIBLE = {"focal_point", "secretariat", "administrator", "reviewer"}
+# The Bureau decides on the file: its members see every submitted application (issue 11).
+SUBMITTED_VISIBLE = {"focal_point", "secretariat", "administrator", "reviewer", "bureau_member"}
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -75,16 +76,16 @@ def test_only_staff_pay(client_as, role):
     grant = make_grant()
     c = _client(client_as, role, grant.application)
     response = c.post(
-        f"/api/v1/grants/grants/{grant.pk}/disbursements",
-        {"amount": "10", "paid_on": "2020-01-01"},
+        f"/api/v1/grants/grants/{grant.pk}/payment-requests",
+        {"amount": "10"},
         content_type="application/json",
         HTTP_ACCEPT_LANGUAGE="en",
     )
     if role == "public":
         assert response.status_code == 401
     elif role in {"secretariat", "administrator"}:
-        assert response.status_code == 400  # before the decision date: refused with a message
-        assert "precede" in response.json()["detail"]
+        assert response.status_code == 201
+        assert response.json()["status"] == "requested"
     else:
         assert response.status_code == 403
 
@@ -93,13 +94,13 @@ def test_only_staff_pay(client_as, role):
 def test_decision_through_api_only_bureau_or_staff(client_as, role):
     """Decisions are recorded by the Bureau or the secretariat only."""
     application = make_application(status=ApplicationStatus.SUBMITTED)
-    from edile.grants.tests.factories import bureau
+    from edile.grants.tests.factories import bureau_meeting
 
-    bureau()
+    meeting = bureau_meeting()
     c = _client(client_as, role, application)
     response = c.post(
         f"/api/v1/grants/applications/{application.reference}/decision",
-        {"outcome": "rejected", "meeting_date": "2026-11-01", "reasons": "no"},
+        {"outcome": "rejected", "meeting": meeting.slug, "reasons": "no"},
         content_type="application/json",
     )
     if role == "public":

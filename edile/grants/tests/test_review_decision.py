@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from edile.core.errors import ServiceError
 from edile.grants import selectors, services
 from edile.grants.models import ApplicationStatus, Grant, ReviewStatus
-from edile.grants.tests.factories import TODAY, bureau, make_application
+from edile.grants.tests.factories import TODAY, bureau_meeting, make_application
 from edile.members.tests.factories import make_member
 
 pytestmark = pytest.mark.django_db
@@ -129,8 +129,7 @@ def test_approval_never_above_envelope_left(make_user, submitted):
     services.decision_record(
         actor=bureau_member,
         application=other,
-        body=bureau(),
-        meeting_date=TODAY,
+        meeting=bureau_meeting(TODAY),
         outcome="approved",
         amount="150000",
         reasons="Good",
@@ -142,8 +141,7 @@ def test_approval_never_above_envelope_left(make_user, submitted):
         services.decision_record(
             actor=bureau_member,
             application=submitted,
-            body=bureau(),
-            meeting_date=TODAY,
+            meeting=bureau_meeting(TODAY),
             outcome="approved",
             amount="60000",
             reasons="Good",
@@ -152,8 +150,7 @@ def test_approval_never_above_envelope_left(make_user, submitted):
     decision = services.decision_record(
         actor=bureau_member,
         application=submitted,
-        body=bureau(),
-        meeting_date=TODAY,
+        meeting=bureau_meeting(TODAY),
         outcome="approved",
         amount="50000",
         reasons="Good",
@@ -168,8 +165,7 @@ def test_deferred_then_rejected_with_reasons(make_user, submitted):
     services.decision_record(
         actor=actor,
         application=submitted,
-        body=bureau(),
-        meeting_date=TODAY,
+        meeting=bureau_meeting(TODAY),
         outcome="deferred",
         reasons="Budget unclear",
         notify=False,
@@ -179,8 +175,7 @@ def test_deferred_then_rejected_with_reasons(make_user, submitted):
     services.decision_record(
         actor=actor,
         application=submitted,
-        body=bureau(),
-        meeting_date=TODAY,
+        meeting=bureau_meeting(TODAY),
         outcome="rejected",
         reasons="Still unclear",
         notify=False,
@@ -195,8 +190,7 @@ def test_deferred_then_rejected_with_reasons(make_user, submitted):
         services.decision_record(
             actor=actor,
             application=submitted,
-            body=bureau(),
-            meeting_date=TODAY,
+            meeting=bureau_meeting(TODAY),
             outcome="approved",
             amount="1000",
             reasons="x",
@@ -210,8 +204,7 @@ def test_focal_point_cannot_decide(make_user, submitted):
         services.decision_record(
             actor=make_user("focal_point", local_government=submitted.local_government),
             application=submitted,
-            body=bureau(),
-            meeting_date=TODAY,
+            meeting=bureau_meeting(TODAY),
             outcome="rejected",
             reasons="x",
         )
@@ -227,8 +220,7 @@ def test_applicants_notified_in_their_language(
         services.decision_record(
             actor=make_user("secretariat"),
             application=submitted,
-            body=bureau(),
-            meeting_date=dt.date(2026, 6, 20),
+            meeting=bureau_meeting(dt.date(2026, 6, 20)),
             outcome="approved",
             amount="90000",
             reasons="Strong project",
@@ -237,3 +229,40 @@ def test_applicants_notified_in_their_language(
     assert len(subjects) == 2
     assert any(s.startswith("Decision on your application") for s in subjects)
     assert any(s.startswith("Décision sur votre candidature") for s in subjects)
+
+
+def test_reviewers_assigned_in_bulk_with_an_email_each(
+    client_as, make_user, django_capture_on_commit_callbacks
+):
+    """The secretariat assigns reviewers to every submitted application of a call at once;
+    each reviewer gets one e-mail in their language; conflicts are left out with the reason."""
+    from edile.grants.models import Review
+    from edile.grants.tests.factories import make_call
+
+    call = make_call()
+    first, second = (
+        make_application(call=call, status=ApplicationStatus.SUBMITTED) for _ in range(2)
+    )
+    fr = make_user(
+        "bureau_member", local_government=make_member(country="FR"), preferred_language="fr"
+    )
+    conflicted = make_user("bureau_member", local_government=first.local_government)
+    staff = client_as("secretariat")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff.post(
+            f"/en/grants/calls/{call.slug}/reviewers/",
+            {"reviewers": f"{fr.email}\n{conflicted.email}"},
+        )
+    assert response.status_code == 302
+    assert Review.objects.filter(reviewer=fr).count() == 2
+    # A role for a city of the applicants' country (SN): a conflict with both, so none.
+    assert Review.objects.filter(reviewer=conflicted).count() == 0
+    subjects = sorted(m.subject for m in mail.outbox)
+    assert any(s.startswith("Candidatures à évaluer") for s in subjects)
+    assert [m.to for m in mail.outbox if m.to == [fr.email]] == [[fr.email]]
+    assert (
+        client_as("focal_point")
+        .post(f"/en/grants/calls/{call.slug}/reviewers/", {"reviewers": fr.email})
+        .status_code
+        == 403
+    )

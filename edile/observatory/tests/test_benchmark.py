@@ -164,3 +164,77 @@ def test_snapshot_command(scores):
     call_command("benchmark_snapshot", "2025", stdout=out)
     assert "2 countries frozen for 2025" in out.getvalue()
     assert BenchmarkSnapshot.objects.filter(year=2025).count() == 2
+
+
+# ---- The defects of issue 12, item 7 -------------------------------------------------------
+
+
+def test_verified_incident_counts_per_country_match_sql(scores):
+    """More than one verified public incident per country: the figure equals SQL's count."""
+    from django.db import connection
+
+    from edile.observatory.tests.factories import make_incident
+
+    for day in range(4):
+        make_incident(country="SN", date=dt.date(2024, 1, day + 1))
+    for day in range(2):
+        make_incident(country="FR", date=dt.date(2023, 1, day + 1))
+    make_incident(country="SN", published=False, status="reported")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT country, COUNT(*) FROM observatory_incident WHERE is_published "
+            "AND confidentiality = 'public' AND verification_status = 'verified' "
+            "GROUP BY country"
+        )
+        expected = dict(cursor.fetchall())
+    data = selectors.benchmark()
+    got = {c["country"]: c["verified_incidents"] for c in data["countries"]}
+    assert got == expected == {"SN": 4, "FR": 2}
+
+
+def test_french_radar_coordinates_use_a_dot(scores, client):
+    """Numbers in SVG are never localised: no "180,0" in the French page's coordinates."""
+    import re
+
+    body = client.get("/fr/observatory/legal-benchmark/?c=SN&c=FR").content.decode()
+    svg = body[body.index("<svg") : body.index("</svg>")]
+    numbers = re.findall(r' (?:x1|y1|x2|y2|cx|cy|x|y)="([^"]+)"', svg)
+    assert numbers and all(re.fullmatch(r"-?\d+\.\d", n) for n in numbers), numbers[:5]
+    for points in re.findall(r'points="([^"]+)"', svg):
+        assert re.fullmatch(r"(-?\d+\.\d,-?\d+\.\d ?)+", points), points
+
+
+def test_unknown_pillar_scores_are_not_drawn_as_zero(scores, client):
+    """France has one known pillar: one dot, no closed shape through the centre, and the
+    legend says which pillars are unknown."""
+    body = client.get("/en/observatory/legal-benchmark/?c=FR").content.decode()
+    svg = body[body.index('id="radar-jure-title"') :]
+    svg = svg[: svg.index("</figure>")]
+    assert svg.count("<circle") == 1
+    assert 'fill-opacity="0.15"' not in svg  # no filled polygon
+    assert "unknown, not drawn: Legal status of the mandate" in svg
+
+
+def test_coverage_is_shown_next_to_each_index(scores, client):
+    """An index says how many criteria it rests on (scores known / criteria)."""
+    total = Criterion.objects.count()
+    data = selectors.benchmark()
+    senegal = next(c for c in data["countries"] if c["country"] == "SN")
+    assert senegal["coverage"]["de_jure"] == {"scored": 2, "criteria": total}
+    body = client.get("/en/observatory/legal-benchmark/SN/").content.decode()
+    assert f"2 of {total} criteria scored" in body
+    api = client.get("/api/v1/observatory/legal-benchmark").json()
+    sn = next(c for c in api["countries"] if c["country"] == "SN")
+    assert sn["coverage"]["de_facto"] == {"scored": 1, "criteria": total}
+
+
+def test_yearly_snapshots_are_shown_on_the_page_and_in_the_api(scores, client, make_user):
+    """Snapshots taken each year appear in the country's history (page table, chart, API)."""
+    analyst = make_user("observatory_analyst")
+    services.benchmark_snapshot_take(actor=analyst, year=2024)
+    body = client.get("/en/observatory/legal-benchmark/SN/").content.decode()
+    assert "Yearly snapshots of the index" in body
+    assert '<th scope="row">2024</th><td class="num">66.7</td>' in body
+    api = client.get("/api/v1/observatory/legal-benchmark").json()
+    sn = next(c for c in api["countries"] if c["country"] == "SN")
+    assert sn["history"] == [{"year": 2024, "index_de_jure": 66.7, "index_de_facto": 33.3}]

@@ -42,13 +42,19 @@ def incidents(db):
 
 
 def test_public_counts_below_three_are_suppressed(client, incidents):
-    """Haiti's single incident shows as '< 3' and null, Mali's five are shown."""
-    stats = client.get("/api/v1/observatory/statistics").json()
+    """Haiti's single incident is hidden, and Mali's five too: 6 − 5 would give Haiti's 1."""
+    stats = client.get("/api/v1/observatory/statistics", HTTP_ACCEPT_LANGUAGE="en").json()
     countries = {row["key"]: row for row in stats["by_country"]}
-    assert countries["ML"]["count"] == 5
-    assert countries["HT"]["count"] is None and countries["HT"]["display"] == "< 3"
-    assert countries["HT"]["suppressed"] is True
-    assert "SN" not in countries  # not visible to the public
+    assert set(countries) == {"ML", "HT"}  # SN's incident is not verified: not counted
+    for code in ("ML", "HT"):
+        assert countries[code] == {
+            "key": code,
+            "label": {"ML": "Mali", "HT": "Haiti"}[code],
+            "count": None,
+            "suppressed": True,
+            "display": "hidden",
+        }
+    assert stats["total"] == {"count": 6, "suppressed": False, "display": "6"}
     assert stats["unit"] == "incidents" and stats["suppression_threshold"] == 3
 
 
@@ -99,17 +105,22 @@ def test_statistics_page_states_the_unit_and_threshold(client, incidents):
     """The page names the counting unit and the suppression rule, and shows '< 3'."""
     body = client.get("/en/observatory/statistics/?unit=acts").content.decode()
     assert "Counting unit: acts." in body
-    assert "Counts below 3" in body
-    assert "&lt; 3" in body
+    assert "Counts below 3, and the counts that would let them be worked out" in body
+    assert '<td class="num">hidden</td>' in body
+    assert "How the figures are protected" in body
 
 
 def test_map_aggregates_by_country_with_rounded_positions(client, incidents):
-    """The map data has one row per country, whole-degree positions, small counts hidden."""
+    """The map data has one row per country, whole-degree positions, the statistics' cells."""
+    for day in range(4):
+        make_incident(country="SN", date=dt.date(2023, 6, day + 1))
     rows = client.get("/api/v1/observatory/map").json()
     by_country = {r["country"]: r for r in rows}
     assert by_country["ML"]["count"] == 5
     assert by_country["ML"]["lat"] == 12.0 and by_country["ML"]["lon"] == -8.0
-    assert by_country["HT"]["count"] is None
+    assert by_country["HT"]["count"] is None and by_country["HT"]["suppressed"] is True
+    # Haiti's 1 is protected by hiding the next smallest cell, Senegal's 4.
+    assert by_country["SN"]["count"] is None
     assert client.get("/api/v1/observatory/map?by=city").status_code == 400
 
 
@@ -137,19 +148,31 @@ def test_trend_is_the_change_from_the_previous_year(client_as):
     ]
 
 
-def test_public_statistics_cache_is_refreshed_on_publication(client, make_user):
-    """Public figures are cached, and a publication makes them count the new incident."""
-    make_incident(country="ML")
+def test_public_statistics_cache_is_refreshed_on_verification(client, make_user):
+    """Public figures are cached; verifying and publishing an incident refresh them.
+
+    Verified but not yet in the public list, the fourth incident makes the total hidden (the
+    difference with the list would single it out); once published, the total is 4.
+    """
+    for day in range(3):
+        make_incident(country="ML", date=dt.date(2024, 1, day + 1))
     incident = make_incident(country="ML", published=False, status="under_review")
-    assert client.get("/api/v1/observatory/statistics").json()["total"]["count"] is None
+    url = "/api/v1/observatory/statistics"
+    assert client.get(url).json()["total"]["count"] == 3
     from edile.observatory import services
 
     analyst = make_user("observatory_analyst")
     services.incident_transition(
         actor=analyst, incident=incident, to="verified", expected_version=incident.version
     )
+    assert client.get(url).json()["total"] == {
+        "count": None,
+        "suppressed": True,
+        "display": "masqué",
+    }
     services.incident_publish(
         actor=analyst, incident=incident, publish=True, expected_version=incident.version
     )
+    assert client.get(url).json()["total"]["count"] == 4
     make_incident(country="ML")  # created directly: only service writes refresh the cache
-    assert client.get("/api/v1/observatory/statistics").json()["total"]["count"] in (2, 3)
+    assert client.get(url).json()["total"]["count"] == 4

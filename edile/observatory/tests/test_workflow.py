@@ -26,7 +26,10 @@ def test_verify_then_publish_then_public_sees_it(client_as, client):
         assert response.status_code == 302, response.content
     incident.refresh_from_db()
     assert incident.verification_status == "verified" and incident.status_changed_by == analyst.user
-    analyst.post(url + "/publish/", {"publish": "1", "version": incident.version})
+    response = analyst.post(
+        url + "/publish/", {"publish": "1", "version": incident.version, "confirm": "1"}
+    )
+    assert response.status_code == 302
     incident.refresh_from_db()
     assert incident.is_published
     assert client.get(url + "/").status_code == 200

@@ -1,4 +1,5 @@
-"""Apply the platform's retention periods to its own personal data (run daily by cron)."""
+"""Apply the platform's retention periods to its own personal data (run daily by cron): the
+command enqueues the task; the worker runs it (the immediate backend runs it at once)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,6 @@ import datetime as dt
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
-
-from edile.datagov.services import retention_apply
 
 
 class Command(BaseCommand):
@@ -22,10 +21,20 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        for outcome in retention_apply(today=options["today"]):
-            if outcome.count is None:
-                self.stdout.write(f"{outcome.target}: skipped ({outcome.message})")
+        from django_tasks.base import TaskResultStatus
+
+        from edile.datagov.tasks import apply_retention
+
+        today = options["today"]
+        result = apply_retention.enqueue(today.isoformat() if today else None)
+        if result.status != TaskResultStatus.SUCCESSFUL:
+            self.stdout.write(f"apply_retention queued as task {result.id} ({result.status}).")
+            return
+        for outcome in result.return_value:
+            if outcome["count"] is None:
+                self.stdout.write(f"{outcome['target']}: skipped ({outcome['message']})")
             else:
                 self.stdout.write(
-                    f"{outcome.target}: {outcome.count} record(s) older than {outcome.before}"
+                    f"{outcome['target']}: {outcome['count']} record(s) older than "
+                    f"{outcome['before']}"
                 )

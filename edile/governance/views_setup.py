@@ -1,0 +1,235 @@
+"""Setup pages: the secretariat prepares a congress (sessions in the venue's time zone, the
+agenda, decision rules with a plain-language preview, texts pasted in both languages)
+without the Django admin. Every page is role-checked; the services decide."""
+
+from __future__ import annotations
+
+import zoneinfo
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from edile.core.errors import ServiceError
+from edile.governance import selectors, services
+from edile.governance.evaluation import describe_both, rule_from_snapshot
+from edile.governance.forms import (
+    AgendaItemForm,
+    DecisionRuleForm,
+    MeetingSetupForm,
+    ResolutionSetupForm,
+)
+from edile.governance.models import DecisionRule, Meeting, MeetingKind
+
+
+def _require_manager(request: HttpRequest) -> None:
+    if not request.user.has_perm("governance.manage"):
+        raise PermissionDenied(_("This page is for the secretariat."))
+
+
+def _form_error(form: Any, exc: ServiceError) -> None:
+    form.add_error(None, exc.message)
+
+
+@login_required
+def setup_index(request: HttpRequest) -> HttpResponse:
+    _require_manager(request)
+    congresses = (
+        Meeting.objects.filter(kind=MeetingKind.CONGRESS)
+        .prefetch_related("sessions")
+        .order_by("-start")
+    )
+    rules = DecisionRule.objects.order_by("code")
+    return render(
+        request, "governance/setup/index.html", {"congresses": congresses, "rules": rules}
+    )
+
+
+def _meeting_initial(meeting: Meeting) -> dict[str, Any]:
+    tz = zoneinfo.ZoneInfo(meeting.timezone or "UTC")
+    start, end = meeting.start.astimezone(tz), meeting.end.astimezone(tz)
+    return {
+        "kind": meeting.kind,
+        "title_fr": meeting.title_fr,
+        "title_en": meeting.title_en,
+        "body": meeting.body_id,
+        "venue": meeting.venue,
+        "timezone": meeting.timezone,
+        "start_date": start.date(),
+        "start_time": start.time().replace(second=0, microsecond=0),
+        "end_date": end.date(),
+        "end_time": end.time().replace(second=0, microsecond=0),
+        "capacity": meeting.capacity,
+        "proxy_cap": meeting.proxy_cap,
+        "convocation": meeting.convocation,
+    }
+
+
+@login_required
+def meeting_edit(
+    request: HttpRequest, slug: str | None = None, congress_slug: str | None = None
+) -> HttpResponse:
+    """Create a congress, create a session of a congress, or edit either."""
+    _require_manager(request)
+    meeting = get_object_or_404(Meeting, slug=slug) if slug else None
+    congress = None
+    if congress_slug:
+        congress = get_object_or_404(Meeting, slug=congress_slug, kind=MeetingKind.CONGRESS)
+    elif meeting is not None and meeting.parent_id:
+        congress = meeting.parent
+    initial = _meeting_initial(meeting) if meeting else {"timezone": "UTC"}
+    form = MeetingSetupForm(request.POST or None, congress=congress, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            saved = services.meeting_save(
+                user=request.user,
+                meeting=meeting,
+                congress=congress,
+                kind=data["kind"],
+                title_fr=data["title_fr"],
+                title_en=data["title_en"],
+                start=data["start"],
+                end=data["end"],
+                timezone_name=data["timezone"],
+                venue=data["venue"],
+                body=data.get("body"),
+                capacity=data["capacity"],
+                proxy_cap=data.get("proxy_cap"),
+                convocation=data.get("convocation"),
+            )
+        except ServiceError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("governance:meeting_detail", slug=saved.slug)
+    return render(
+        request,
+        "governance/setup/meeting_form.html",
+        {"form": form, "meeting": meeting, "congress": congress},
+    )
+
+
+@login_required
+def agenda_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    _require_manager(request)
+    meeting = get_object_or_404(Meeting, slug=slug)
+    form = AgendaItemForm(request.POST or None, meeting=meeting)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agenda_item_add(user=request.user, meeting=meeting, **form.cleaned_data)
+        except ServiceError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Agenda item added."))
+            return redirect("governance:setup_agenda", slug=meeting.slug)
+    return render(
+        request,
+        "governance/setup/agenda.html",
+        {"meeting": meeting, "form": form, "agenda": selectors.agenda(meeting)},
+    )
+
+
+def _rule_initial(rule: DecisionRule) -> dict[str, Any]:
+    return {
+        "code": rule.code,
+        "label_fr": rule.label_fr,
+        "label_en": rule.label_en,
+        "statutory_reference": rule.statutory_reference,
+        "quorum_base": rule.quorum_base,
+        "quorum_fraction": f"{rule.quorum_numerator}/{rule.quorum_denominator}",
+        "quorum_comparator": rule.quorum_comparator,
+        "proxies_count_for_quorum": rule.proxies_count_for_quorum,
+        "quorum_on_second_convocation": rule.quorum_on_second_convocation,
+        "majority_base": rule.majority_base,
+        "majority_fraction": f"{rule.threshold_numerator}/{rule.threshold_denominator}",
+        "comparator": rule.comparator,
+        "tie_rule": rule.tie_rule,
+        "voting_unit": rule.voting_unit,
+        "max_proxies_per_holder": rule.max_proxies_per_holder,
+    }
+
+
+def _preview(data: dict[str, Any]) -> dict[str, str]:
+    q, m = data["quorum_fraction"], data["majority_fraction"]
+    snapshot = {
+        "quorum_base": data["quorum_base"],
+        "quorum_numerator": q.numerator,
+        "quorum_denominator": q.denominator,
+        "quorum_comparator": data["quorum_comparator"],
+        "proxies_count_for_quorum": data["proxies_count_for_quorum"],
+        "majority_base": data["majority_base"],
+        "threshold_numerator": m.numerator,
+        "threshold_denominator": m.denominator,
+        "comparator": data["comparator"],
+        "tie_rule": data["tie_rule"],
+    }
+    return describe_both(rule_from_snapshot(snapshot))
+
+
+@login_required
+def rule_edit(request: HttpRequest, code: str | None = None) -> HttpResponse:
+    """Create or change a decision rule; *Preview* says in plain words what it means."""
+    _require_manager(request)
+    rule = get_object_or_404(DecisionRule, code=code) if code else None
+    form = DecisionRuleForm(request.POST or None, initial=_rule_initial(rule) if rule else None)
+    preview = None
+    if rule is not None and request.method != "POST":
+        preview = describe_both(rule_from_snapshot(rule.snapshot()))
+    if request.method == "POST" and form.is_valid():
+        preview = _preview(form.cleaned_data)
+        if "save" in request.POST:
+            try:
+                saved = services.decision_rule_save(
+                    user=request.user, rule=rule, **form.cleaned_data
+                )
+            except ServiceError as exc:
+                _form_error(form, exc)
+            else:
+                messages.success(request, _("The rule is saved."))
+                return redirect("governance:setup_rule", code=saved.code)
+    if request.headers.get("HX-Request") and preview is not None:
+        return render(request, "governance/setup/rule_preview.html", {"preview": preview})
+    return render(
+        request, "governance/setup/rule_form.html", {"form": form, "rule": rule, "preview": preview}
+    )
+
+
+@login_required
+def resolution_new(request: HttpRequest) -> HttpResponse:
+    """Paste a text in French and in English; it is split into aligned paragraphs."""
+    _require_manager(request)
+    initial = {}
+    if request.GET.get("meeting"):
+        meeting = Meeting.objects.filter(slug=request.GET["meeting"][:120]).first()
+        if meeting is None:
+            raise Http404(_("No meeting with this slug."))
+        initial["meeting"] = meeting.pk
+    form = ResolutionSetupForm(request.POST or None, initial=initial)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            preview = services.aligned_paragraphs(data["text_fr"], data["text_en"])
+            if "save" in request.POST:
+                resolution = services.resolution_create(
+                    user=request.user,
+                    meeting=data["meeting"],
+                    title_fr=data["title_fr"],
+                    title_en=data["title_en"],
+                    text_fr=data["text_fr"],
+                    text_en=data["text_en"],
+                    number=data["number"],
+                    kind=data["kind"],
+                )
+                messages.success(request, _("The text is tabled."))
+                return redirect("governance:resolution_detail", slug=resolution.slug)
+        except ServiceError as exc:
+            _form_error(form, exc)
+    return render(
+        request, "governance/setup/resolution_form.html", {"form": form, "preview": preview}
+    )

@@ -1,0 +1,185 @@
+"""Forms of the sanitation pages: light, so that a crew can fill them on a phone."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from edile.sanitation.models import (
+    Channel,
+    Containment,
+    EmptyingEvent,
+    Operator,
+    Trip,
+    TripStatus,
+    Vehicle,
+    VehicleDocumentKind,
+)
+
+
+class RequestForm(forms.Form):
+    containment = forms.CharField(
+        label=_("Containment reference"),
+        max_length=40,
+        help_text=_("As on the registry, e.g. C-0012."),
+    )
+    channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
+    applicant_name = forms.CharField(label=_("Applicant's name"), max_length=200, required=False)
+    applicant_phone = forms.CharField(label=_("Applicant's phone"), max_length=40, required=False)
+    trips_estimated = forms.IntegerField(label=_("Trips estimated"), min_value=1, initial=1)
+    is_emergency = forms.BooleanField(label=_("Emergency"), required=False)
+
+    def __init__(self, *args: Any, local_government: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.local_government = local_government
+
+    def clean_containment(self) -> Containment:
+        reference = self.cleaned_data["containment"].strip()
+        found = Containment.objects.filter(
+            local_government=self.local_government, reference__iexact=reference
+        ).first()
+        if found is None:
+            raise forms.ValidationError(
+                _("No containment %(ref)s in this city's registry.") % {"ref": reference}
+            )
+        return found
+
+
+class AssignForm(forms.Form):
+    operator = forms.ModelChoiceField(label=_("Operator"), queryset=Operator.objects.none())
+
+    def __init__(self, *args: Any, local_government: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["operator"].queryset = Operator.objects.filter(
+            local_government=local_government
+        )
+
+
+class AcceptForm(forms.Form):
+    vehicle = forms.ModelChoiceField(label=_("Vehicle"), queryset=Vehicle.objects.none())
+    scheduled_for = forms.DateField(
+        label=_("Date of the emptying"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, operator: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["vehicle"].queryset = Vehicle.objects.filter(operator=operator, is_active=True)
+        self.fields["scheduled_for"].initial = timezone.localdate()
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+class EmptyingForm(forms.Form):
+    """What the crew records at the containment: a volume, trips, PPE, a receipt."""
+
+    volume_l = forms.IntegerField(
+        label=_("Volume emptied (litres)"),
+        min_value=0,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    trips = forms.IntegerField(label=_("Trips"), min_value=1, initial=1)
+    receipt_number = forms.CharField(label=_("Receipt number"), max_length=40, required=False)
+    amount_collected = forms.DecimalField(
+        label=_("Amount collected"), min_value=0, required=False, decimal_places=2
+    )
+    ppe_gloves = forms.BooleanField(label=_("Gloves"), required=False)
+    ppe_boots = forms.BooleanField(label=_("Boots"), required=False)
+    ppe_mask = forms.BooleanField(label=_("Mask"), required=False)
+    ppe_overalls = forms.BooleanField(label=_("Overalls"), required=False)
+    photo = forms.FileField(label=_("Photo (optional)"), required=False)
+    latitude = forms.DecimalField(
+        label=_("Latitude"),
+        required=False,
+        max_digits=9,
+        decimal_places=6,
+        min_value=-90,
+        max_value=90,
+    )
+    longitude = forms.DecimalField(
+        label=_("Longitude"),
+        required=False,
+        max_digits=9,
+        decimal_places=6,
+        min_value=-180,
+        max_value=180,
+    )
+
+
+class TripForm(forms.Form):
+    vehicle = forms.ModelChoiceField(label=_("Vehicle"), queryset=Vehicle.objects.none())
+    site = forms.ModelChoiceField(label=_("Treatment site"), queryset=None)
+    emptyings = forms.ModelMultipleChoiceField(
+        label=_("Emptyings carried"),
+        queryset=EmptyingEvent.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, operators: Any, **kwargs: Any) -> None:
+        from edile.sanitation.models import TreatmentSite
+
+        super().__init__(*args, **kwargs)
+        self.fields["vehicle"].queryset = Vehicle.objects.filter(
+            operator__in=operators, is_active=True
+        )
+        self.fields["site"].queryset = TreatmentSite.objects.filter(
+            local_government__in=operators.values("local_government")
+        )
+        self.fields["emptyings"].queryset = (
+            EmptyingEvent.objects.filter(operator__in=operators, loads__isnull=True)
+            .select_related("containment")
+            .order_by("-emptied_on")
+        )
+        self.fields["emptyings"].label_from_instance = lambda e: (
+            f"{e.containment.reference} · {e.emptied_on:%d/%m} · {e.volume_l} l"
+        )
+
+
+class ReceptionForm(forms.Form):
+    trip = forms.ModelChoiceField(
+        label=_("Trip"),
+        queryset=Trip.objects.none(),
+        required=False,
+        help_text=_("Leave empty for a vehicle with no registered trip."),
+    )
+    plate_seen = forms.CharField(label=_("Plate seen"), max_length=20, required=False)
+    received_volume_l = forms.IntegerField(
+        label=_("Volume received (litres)"),
+        min_value=0,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    declined = forms.BooleanField(label=_("Declined"), required=False)
+    decline_reason = forms.CharField(
+        label=_("Reason for declining"), max_length=200, required=False
+    )
+
+    def __init__(self, *args: Any, site: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["trip"].queryset = Trip.objects.filter(
+            site=site, status=TripStatus.LOADED
+        ).select_related("vehicle")
+        self.fields["trip"].label_from_instance = lambda t: (
+            f"{t.reference} · {t.vehicle.plate} · {t.declared_volume_l} l"
+        )
+
+
+class ResolveForm(forms.Form):
+    note = forms.CharField(
+        label=_("Resolution note"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Survey file (CSV or XLSX)"))
+
+
+class VehicleDocumentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Document"), choices=VehicleDocumentKind.choices)
+    number = forms.CharField(label=_("Number"), max_length=60, required=False)
+    valid_until = forms.DateField(
+        label=_("Valid until"), widget=forms.DateInput(attrs={"type": "date"})
+    )

@@ -1,0 +1,746 @@
+"""Sanitation pages: thin views over selectors and services, permission-checked per object."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from edile.core.errors import ServiceError
+from edile.core.exports import tabular_response
+from edile.core.formatting import format_number
+from edile.core.imports import ImportFileError
+from edile.members.models import LocalGovernment
+from edile.sanitation import forms, graphic, selectors, services
+from edile.sanitation.imports import containment_survey_import
+from edile.sanitation.models import (
+    Containment,
+    DesludgingRequest,
+    FlagRule,
+    Operator,
+    PlantReception,
+    Programme,
+    ReconciliationFlag,
+    SfdStudy,
+    TreatmentSite,
+    Trip,
+    Zone,
+)
+from edile.sanitation.permissions import officer_city_ids
+
+EXPORT_FORMATS = ("csv", "xlsx")
+PAGE_SIZE = 100
+
+
+def _errors(request: HttpRequest, exc: ServiceError) -> None:
+    for error in exc.errors:
+        messages.error(request, error)
+
+
+def _city(slug: str) -> LocalGovernment:
+    return get_object_or_404(LocalGovernment, slug=slug)
+
+
+def _check(request: HttpRequest, perm: str, obj: Any) -> None:
+    if not request.user.has_perm(perm, obj):
+        raise PermissionDenied(_("You may not see this page."))
+
+
+def m3(litres: int | float | None) -> str:
+    """Litres shown in cubic metres, in the reader's language."""
+    return f"{format_number(round((litres or 0) / 1000, 1))} m³"
+
+
+# --- the module's home ------------------------------------------------------------------------
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    officer_cities = LocalGovernment.objects.filter(pk__in=officer_city_ids(user))
+    if user.has_perm("sanitation.use_workspace") and not officer_cities:
+        from edile.accounts.selectors import is_staff_role
+
+        if is_staff_role(user):
+            officer_cities = LocalGovernment.objects.filter(
+                Q(sanitation_zones__isnull=False) | Q(sanitation_studies__isnull=False)
+            ).distinct()
+    public_cities = LocalGovernment.objects.filter(
+        sanitation_settings__figures_public=True
+    ).order_by("name")
+    return render(
+        request,
+        "sanitation/index.html",
+        {
+            "studies": selectors.visible_studies(user).order_by("local_government__name", "-year"),
+            "programmes": Programme.objects.filter(is_public=True).select_related(
+                "local_government"
+            ),
+            "officer_cities": officer_cities,
+            "public_cities": public_cities,
+            "is_operator": user.is_authenticated and user.sanitation_operators.exists(),
+            "is_plant": user.is_authenticated and user.sanitation_sites.exists(),
+        },
+    )
+
+
+# --- a city's dashboard -----------------------------------------------------------------------
+
+
+def city_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+    city = _city(slug)
+    if not request.user.has_perm("sanitation.view_dashboard", city):
+        if not request.user.is_authenticated:
+            from django.contrib.auth.views import redirect_to_login
+
+            return redirect_to_login(request.get_full_path())
+        raise PermissionDenied(_("This city's figures are not public."))
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year") or selectors.latest_year(city) or today.year)
+    except ValueError:
+        return HttpResponseBadRequest(_("The year must be a number."))
+    if not 1990 <= year <= today.year + 1:
+        return HttpResponseBadRequest(_("The year must be between 1990 and next year."))
+    zones = Zone.objects.filter(local_government=city)
+    zone_id = request.GET.get("zone") or None
+    if zone_id is not None:
+        if not zone_id.isdigit() or not zones.filter(pk=zone_id).exists():
+            return HttpResponseBadRequest(_("Unknown zone."))
+        zone_id = int(zone_id)
+    data = selectors.dashboard(city, year=year, zone_id=zone_id)
+    from django.utils.dates import MONTHS_3
+
+    month_rows = [
+        (str(MONTHS_3[m["month"]]).title(), round(m["received_l"] / 1000, 1))
+        for m in data["months"]
+    ]
+    emptied_rows = [
+        (str(MONTHS_3[m["month"]]).title(), round(m["emptied_l"] / 1000, 1)) for m in data["months"]
+    ]
+    manages = request.user.has_perm("sanitation.manage_registry", city)
+    return render(
+        request,
+        "sanitation/dashboard.html",
+        {
+            "city": city,
+            "data": data,
+            "year": year,
+            "zones": zones,
+            "zone_id": zone_id,
+            "m3": m3,
+            "emptied_m3": m3(data["emptied_l"]),
+            "received_m3": m3(data["received_l"]),
+            "month_rows": month_rows,
+            "emptied_rows": emptied_rows,
+            "manages": manages,
+            "flag_rows": [
+                (label, data["flags_by_rule"].get(value, 0)) for value, label in FlagRule.choices
+            ],
+            "studies": selectors.visible_studies(request.user).filter(local_government=city),
+        },
+    )
+
+
+# --- requests (the officer) -------------------------------------------------------------------
+
+
+@login_required
+def request_list(request: HttpRequest, slug: str) -> HttpResponse:
+    city = _city(slug)
+    _check(request, "sanitation.manage_registry", city)
+    form = forms.RequestForm(request.POST or None, local_government=city)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.request_create(
+                actor=request.user,
+                containment=form.cleaned_data["containment"],
+                channel=form.cleaned_data["channel"],
+                applicant_name=form.cleaned_data["applicant_name"],
+                applicant_phone=form.cleaned_data["applicant_phone"],
+                trips_estimated=form.cleaned_data["trips_estimated"],
+                is_emergency=form.cleaned_data["is_emergency"],
+            )
+        except ServiceError as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, _("Request %(ref)s recorded.") % {"ref": created.reference})
+            return redirect("sanitation:request_detail", pk=created.pk)
+    requests = (
+        DesludgingRequest.objects.filter(local_government=city)
+        .select_related("state", "containment", "operator")
+        .order_by("-created_at")
+    )
+    state = request.GET.get("state")
+    if state:
+        requests = requests.filter(state__code=state)
+    return render(
+        request,
+        "sanitation/request_list.html",
+        {"city": city, "form": form, "requests": requests[:PAGE_SIZE], "state": state},
+    )
+
+
+def _local(moment: dt.datetime | None) -> str:
+    """A timestamp in the city's time, as text (spreadsheets take no time zones)."""
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+def _request_rows(qs: Any) -> Any:
+    for r in qs.iterator(chunk_size=2000):
+        yield [
+            r.reference,
+            r.created_at.date(),
+            r.get_channel_display(),
+            r.containment.reference,
+            r.state.name,
+            r.operator.name if r.operator else "",
+            r.fee_amount,
+            r.fee_currency,
+            r.scheduled_for or "",
+            _local(r.sla_deadline),
+            _local(r.served_at),
+        ]
+
+
+@login_required
+def request_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    """Requests without the applicants' names or phones: no personal data leaves the page."""
+    city = _city(slug)
+    _check(request, "sanitation.manage_registry", city)
+    if fmt not in EXPORT_FORMATS:
+        return HttpResponseBadRequest(_("Unknown format: use csv or xlsx."))
+    headers = [
+        _("Reference"),
+        _("Date"),
+        _("Channel"),
+        _("Containment"),
+        _("State"),
+        _("Operator"),
+        _("Fee"),
+        _("Currency"),
+        _("Scheduled for"),
+        _("Service deadline"),
+        _("Served at"),
+    ]
+    qs = DesludgingRequest.objects.filter(local_government=city).select_related(
+        "state", "containment", "operator"
+    )
+    return tabular_response(fmt, headers, _request_rows(qs), f"sanitation-requests-{city.slug}")
+
+
+def _job(request: HttpRequest, pk: int) -> DesludgingRequest:
+    job = get_object_or_404(
+        DesludgingRequest.objects.select_related(
+            "state", "containment", "operator", "vehicle", "local_government"
+        ),
+        pk=pk,
+    )
+    if not request.user.has_perm("sanitation.work_job", job):
+        raise Http404(_("No such job."))
+    return job
+
+
+@login_required
+def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job(request, pk)
+    officer = request.user.has_perm("sanitation.manage_registry", job)
+    actions = services.request_available_actions(actor=request.user, request=job)
+    context: dict[str, Any] = {
+        "job": job,
+        "officer": officer,
+        "actions": [
+            a for a in actions if a.action not in ("assign", "reassign", "accept", "empty")
+        ],
+        "can_assign": any(a.action in ("assign", "reassign") for a in actions),
+        "can_accept": any(a.action == "accept" for a in actions),
+        "can_empty": any(a.action == "empty" for a in actions),
+        "steps": job.steps.select_related("target", "actor"),
+        "properties": job.containment.properties.select_related("zone"),
+    }
+    if context["can_assign"]:
+        context["assign_form"] = forms.AssignForm(local_government=job.local_government)
+    if context["can_accept"]:
+        context["accept_form"] = forms.AcceptForm(operator=job.operator)
+    if context["can_empty"]:
+        context["emptying_form"] = forms.EmptyingForm()
+    context["note_form"] = forms.NoteForm()
+    return render(request, "sanitation/request_detail.html", context)
+
+
+@login_required
+@require_POST
+def request_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    job = _job(request, pk)
+    kwargs: dict[str, Any] = {}
+    if action in ("assign", "reassign"):
+        form = forms.AssignForm(request.POST, local_government=job.local_government)
+        if not form.is_valid():
+            messages.error(request, _("Choose the operator to assign."))
+            return redirect("sanitation:request_detail", pk=job.pk)
+        kwargs["operator"] = form.cleaned_data["operator"]
+    elif action == "accept":
+        form = forms.AcceptForm(request.POST, operator=job.operator)
+        if not form.is_valid():
+            messages.error(request, _("Choose the vehicle and the date of the emptying."))
+            return redirect("sanitation:request_detail", pk=job.pk)
+        kwargs.update(
+            vehicle=form.cleaned_data["vehicle"], scheduled_for=form.cleaned_data["scheduled_for"]
+        )
+    note_form = forms.NoteForm(request.POST)
+    note = note_form.cleaned_data["note"] if note_form.is_valid() else ""
+    try:
+        services.request_transition(
+            actor=request.user, request=job, action=action, note=note, **kwargs
+        )
+    except ServiceError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("Done."))
+    return redirect("sanitation:request_detail", pk=job.pk)
+
+
+@login_required
+@require_POST
+def emptying_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """The crew's light form: it posts without JavaScript and answers with the job page."""
+    job = _job(request, pk)
+    form = forms.EmptyingForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            for error in errors:
+                messages.error(request, f"{label}: {error}" if label else error)
+        return redirect("sanitation:request_detail", pk=job.pk)
+    data = form.cleaned_data
+    try:
+        services.emptying_record(
+            actor=request.user,
+            request=job,
+            volume_l=data["volume_l"],
+            trips=data["trips"],
+            receipt_number=data["receipt_number"],
+            amount_collected=data["amount_collected"],
+            latitude=data["latitude"],
+            longitude=data["longitude"],
+            photo=data["photo"],
+            ppe={
+                "gloves": data["ppe_gloves"],
+                "boots": data["ppe_boots"],
+                "mask": data["ppe_mask"],
+                "overalls": data["ppe_overalls"],
+            },
+        )
+    except ServiceError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("Emptying recorded."))
+        if not request.user.has_perm("sanitation.manage_registry", job):
+            return redirect("sanitation:jobs")
+    return redirect("sanitation:request_detail", pk=job.pk)
+
+
+# --- the operator's jobs and trips ------------------------------------------------------------
+
+
+@login_required
+def jobs(request: HttpRequest) -> HttpResponse:
+    operators = request.user.sanitation_operators.all()
+    if not operators:
+        raise PermissionDenied(_("Your account works for no operator."))
+    open_jobs = selectors.operator_jobs(request.user).filter(state__is_terminal=False)
+    form = forms.TripForm(request.POST or None, operators=operators)
+    if request.method == "POST" and form.is_valid():
+        try:
+            trip = services.trip_create(
+                actor=request.user,
+                vehicle=form.cleaned_data["vehicle"],
+                site=form.cleaned_data["site"],
+                loads=[(e, e.volume_l) for e in form.cleaned_data["emptyings"]],
+            )
+        except ServiceError as exc:
+            _errors(request, exc)
+        else:
+            messages.success(
+                request,
+                _("Trip %(ref)s recorded: %(volume)s.")
+                % {"ref": trip.reference, "volume": m3(trip.declared_volume_l)},
+            )
+            return redirect("sanitation:jobs")
+    return render(
+        request,
+        "sanitation/jobs.html",
+        {
+            "jobs": open_jobs.exclude(state__code__in=["disposed", "feedback"]),
+            "form": form,
+            "trips": Trip.objects.filter(operator__in=operators).select_related("site")[:20],
+        },
+    )
+
+
+# --- the plant --------------------------------------------------------------------------------
+
+
+@login_required
+def plant(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    sites = TreatmentSite.objects.filter(accounts=request.user)
+    if pk is not None:
+        site = get_object_or_404(TreatmentSite, pk=pk)
+    else:
+        site = sites.first()
+        if site is None:
+            raise PermissionDenied(_("Your account records receptions at no plant."))
+    _check(request, "sanitation.record_reception", site)
+    form = forms.ReceptionForm(request.POST or None, site=site)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.reception_record(
+                actor=request.user,
+                site=site,
+                trip=data["trip"],
+                plate_seen=data["plate_seen"],
+                received_volume_l=data["received_volume_l"],
+                declined=data["declined"],
+                decline_reason=data["decline_reason"],
+            )
+        except ServiceError as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, _("Reception recorded."))
+            return redirect("sanitation:plant_site", pk=site.pk)
+    return render(
+        request,
+        "sanitation/plant.html",
+        {
+            "site": site,
+            "sites": sites,
+            "form": form,
+            "receptions": PlantReception.objects.filter(site=site).select_related("trip")[:50],
+            "m3": m3,
+        },
+    )
+
+
+# --- the registry (the officer) ---------------------------------------------------------------
+
+
+@login_required
+def containment_list(request: HttpRequest, slug: str) -> HttpResponse:
+    city = _city(slug)
+    _check(request, "sanitation.manage_registry", city)
+    report = None
+    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            report = containment_survey_import(
+                actor=request.user, local_government=city, data=upload.read(), filename=upload.name
+            )
+        except ImportFileError as exc:
+            messages.error(request, str(exc))
+        else:
+            if report.ok:
+                messages.success(
+                    request,
+                    _("Survey imported: %(created)s new, %(updated)s updated.")
+                    % {"created": report.created, "updated": report.updated},
+                )
+                return redirect("sanitation:containment_list", slug=city.slug)
+    today = timezone.localdate()
+    containments = Containment.objects.filter(local_government=city).order_by("reference")
+    if request.GET.get("overdue"):
+        containments = containments.filter(next_emptying_due__lt=today)
+    return render(
+        request,
+        "sanitation/containment_list.html",
+        {
+            "city": city,
+            "containments": containments[:PAGE_SIZE],
+            "count": containments.count(),
+            "form": form,
+            "report": report,
+            "today": today,
+            "operators": Operator.objects.filter(local_government=city).annotate(
+                vehicle_count=Count("vehicles")
+            ),
+            "sites": TreatmentSite.objects.filter(local_government=city),
+        },
+    )
+
+
+@login_required
+def containment_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    """The registry of containments: no owner's name or phone."""
+    city = _city(slug)
+    _check(request, "sanitation.manage_registry", city)
+    if fmt not in EXPORT_FORMATS:
+        return HttpResponseBadRequest(_("Unknown format: use csv or xlsx."))
+    headers = [
+        _("Reference"),
+        _("Local type"),
+        _("SFD containment"),
+        _("SFD outlet"),
+        _("Volume (litres)"),
+        _("Construction date"),
+        _("Last emptied on"),
+        _("Next emptying due"),
+        _("Times emptied"),
+    ]
+
+    def rows() -> Any:
+        for c in Containment.objects.filter(local_government=city).iterator(chunk_size=2000):
+            yield [
+                c.reference,
+                c.local_type,
+                c.sfd_containment,
+                c.sfd_outlet,
+                c.volume_l or "",
+                c.construction_date or "",
+                c.last_emptied_on or "",
+                c.next_emptying_due or "",
+                c.times_emptied,
+            ]
+
+    return tabular_response(fmt, headers, rows(), f"sanitation-containments-{city.slug}")
+
+
+# --- reconciliation ---------------------------------------------------------------------------
+
+
+@login_required
+def flag_list(request: HttpRequest, slug: str) -> HttpResponse:
+    city = _city(slug)
+    _check(request, "sanitation.manage_registry", city)
+    if request.method == "POST":
+        result = services.reconciliation_run(local_government=city)
+        messages.success(
+            request,
+            _("Reconciliation done: %(new)s new flags, %(resolved)s no longer detected.")
+            % {"new": result["new"], "resolved": result["resolved"]},
+        )
+        return redirect("sanitation:flag_list", slug=city.slug)
+    flags = ReconciliationFlag.objects.filter(local_government=city)
+    show = request.GET.get("show", "open")
+    if show == "open":
+        flags = flags.filter(resolved_at__isnull=True)
+    return render(
+        request,
+        "sanitation/flag_list.html",
+        {"city": city, "flags": flags[:PAGE_SIZE], "show": show, "form": forms.ResolveForm()},
+    )
+
+
+@login_required
+@require_POST
+def flag_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    flag = get_object_or_404(ReconciliationFlag, pk=pk)
+    _check(request, "sanitation.manage_registry", flag)
+    form = forms.ResolveForm(request.POST)
+    try:
+        services.flag_resolve(actor=request.user, flag=flag, note=form.data.get("note", ""))
+    except ServiceError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("Flag resolved."))
+    return redirect("sanitation:flag_list", slug=flag.local_government.slug)
+
+
+@login_required
+def flag_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    city = _city(slug)
+    _check(request, "sanitation.manage_registry", city)
+    if fmt not in EXPORT_FORMATS:
+        return HttpResponseBadRequest(_("Unknown format: use csv or xlsx."))
+    headers = [_("Rule"), _("Severity"), _("Detail"), _("Date"), _("Resolved at"), _("Note")]
+
+    def rows() -> Any:
+        for f in ReconciliationFlag.objects.filter(local_government=city).iterator():
+            yield [
+                f.get_rule_display(),
+                f.get_severity_display(),
+                f.message,
+                f.occurred_on,
+                _local(f.resolved_at),
+                f.resolution_note,
+            ]
+
+    return tabular_response(fmt, headers, rows(), f"sanitation-flags-{city.slug}")
+
+
+# --- SFD-style estimates ----------------------------------------------------------------------
+
+
+def _study(request: HttpRequest, pk: int) -> SfdStudy:
+    study = get_object_or_404(SfdStudy.objects.select_related("local_government"), pk=pk)
+    if not request.user.has_perm("sanitation.view_study", study):
+        raise Http404(_("No such estimate."))
+    return study
+
+
+def _header(study: SfdStudy) -> dict[str, str]:
+    parts = [study.get_level_display(), study.get_basis_display(), study.get_status_display()]
+    if study.prepared_by:
+        parts.append(_("prepared by %(who)s") % {"who": study.prepared_by})
+    footer = _("SFD-style estimate, method: %(method)s.") % {"method": study.method_version}
+    if study.is_fictional:
+        footer += " " + _("Fictional inputs, for demonstration.")
+    return {
+        "title": f"{study.local_government.name}, {study.year} — {study.title}",
+        "subtitle": " · ".join(parts),
+        "footer": footer,
+    }
+
+
+def study_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    study = _study(request, pk)
+    result = selectors.study_result(study)
+    svg = None
+    if result and "errors" not in result:
+        svg = graphic.to_svg(graphic.layout(result, header=_header(study)), title=study.title)
+    rows = study.rows.select_related("cell").prefetch_related("variables")
+    return render(
+        request,
+        "sanitation/study_detail.html",
+        {
+            "study": study,
+            "result": result,
+            "svg": svg,
+            "rows": rows,
+            "can_change": request.user.has_perm("sanitation.change_study", study),
+        },
+    )
+
+
+def study_graphic(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    study = _study(request, pk)
+    result = selectors.study_result(study)
+    if not result or "errors" in result:
+        return HttpResponseBadRequest("; ".join((result or {}).get("errors", [])))
+    canvas = graphic.layout(result, header=_header(study))
+    name = f"sfd-{study.local_government.slug}-{study.year}"
+    if fmt == "svg":
+        response = HttpResponse(graphic.to_svg(canvas, title=study.title), "image/svg+xml")
+    elif fmt == "png":
+        response = HttpResponse(graphic.to_png(canvas), "image/png")
+    elif fmt == "pdf":
+        response = HttpResponse(graphic.to_pdf(canvas, title=study.title), "application/pdf")
+    else:
+        return HttpResponseBadRequest(_("Unknown format: use svg, png or pdf."))
+    response["Content-Disposition"] = f'inline; filename="{name}.{fmt}"'
+    return response
+
+
+@login_required
+@require_POST
+def study_propose(request: HttpRequest, pk: int) -> HttpResponse:
+    study = _study(request, pk)
+    try:
+        count = services.sfd_variables_propose(actor=request.user, study=study)
+    except ServiceError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(
+            request,
+            _("%(count)s values proposed from the service chain, marked as derived.")
+            % {"count": count},
+        )
+    return redirect("sanitation:study_detail", pk=study.pk)
+
+
+@login_required
+@require_POST
+def variable_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    from edile.sanitation.models import SfdVariable
+
+    variable = get_object_or_404(SfdVariable.objects.select_related("row__study"), pk=pk)
+    try:
+        services.sfd_variable_confirm(actor=request.user, variable=variable)
+    except ServiceError as exc:
+        _errors(request, exc)
+    return redirect("sanitation:study_detail", pk=variable.row.study_id)
+
+
+# --- programmes ------------------------------------------------------------------------------
+
+
+def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = get_object_or_404(
+        Programme.objects.select_related("local_government", "grant"), slug=slug
+    )
+    if not request.user.has_perm("sanitation.view_programme", programme):
+        raise Http404(_("No such programme."))
+    summary = selectors.programme_summary(programme)
+    chart = [
+        (_("Plan"), round(float(summary["plan_eur"]) / 1e6, 2)),
+        (_("Pledged"), round(float(summary["pledged_eur"]) / 1e6, 2)),
+        (_("Committed"), round(float(summary["committed_eur"]) / 1e6, 2)),
+        (_("Disbursed"), round(float(summary["disbursed_eur"]) / 1e6, 2)),
+        (_("Gap to the plan"), round(float(summary["gap_to_plan_eur"]) / 1e6, 2)),
+    ]
+    return render(
+        request,
+        "sanitation/programme_detail.html",
+        {
+            "programme": programme,
+            "summary": summary,
+            "chart": chart,
+            "studies": programme.studies.all(),
+            "plan": programme.plan.all(),
+            "financings": programme.financings.select_related("partner"),
+        },
+    )
+
+
+@login_required
+def fleet(request: HttpRequest, slug: str) -> HttpResponse:
+    """The operators' vehicles and their documents, expired ones marked; renew a document."""
+    from edile.sanitation.models import Vehicle
+
+    city = _city(slug)
+    _check(request, "sanitation.manage_registry", city)
+    if request.method == "POST":
+        vehicle = get_object_or_404(
+            Vehicle.objects.select_related("operator"),
+            pk=request.POST.get("vehicle") or 0,
+            operator__local_government=city,
+        )
+        form = forms.VehicleDocumentForm(request.POST)
+        if form.is_valid():
+            try:
+                services.vehicle_document_set(
+                    actor=request.user, vehicle=vehicle, **form.cleaned_data
+                )
+            except ServiceError as exc:
+                _errors(request, exc)
+            else:
+                messages.success(request, _("Document recorded."))
+                return redirect("sanitation:fleet", slug=city.slug)
+        else:
+            for field, errors in form.errors.items():
+                for error in errors:
+                    messages.error(request, f"{form.fields[field].label}: {error}")
+    vehicles = (
+        Vehicle.objects.filter(operator__local_government=city)
+        .select_related("operator")
+        .prefetch_related("documents")
+        .order_by("operator__name", "plate")
+    )
+    return render(
+        request,
+        "sanitation/fleet.html",
+        {
+            "city": city,
+            "vehicles": vehicles,
+            "today": timezone.localdate(),
+            "form": forms.VehicleDocumentForm(),
+        },
+    )
