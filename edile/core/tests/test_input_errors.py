@@ -95,7 +95,7 @@ def test_a_server_error_in_the_api_is_json_without_details(monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr(members_api.selectors, "local_government_list", broken)
+    monkeypatch.setattr(members_api.selectors, "local_government_rows", broken)
     response = Client(raise_request_exception=False).get("/api/v1/members/local-governments")
     assert response.status_code == 500
     assert response["Content-Type"].startswith("application/json")
