@@ -26,7 +26,6 @@ router = Router(tags=["sanitation"])
 @router.post(
     "/sfd/evaluate",
     response={200: SfdEvaluateOut, 400: ProblemOut, 422: ProblemOut},
-    auth=None,
 )
 def sfd_evaluate(request: HttpRequest, payload: SfdEvaluateIn) -> Any:
     """Compute an SFD-style matrix: shares and rates in percent, flows named as the SFD's arrows.

@@ -408,7 +408,7 @@ def _study(lg: LocalGovernment, rows: list[tuple[str, str, int, dict[str, int]]]
     study, _ = SfdStudy.objects.update_or_create(
         local_government=lg,
         year=YEAR,
-        title=f"Estimation de type SFD {FICTION}",
+        title_fr=f"Estimation de type SFD {FICTION}",
         defaults={
             "title_fr": f"Estimation de type SFD {FICTION}",
             "title_en": f"SFD-style estimate {FICTION}",

@@ -15,7 +15,9 @@ def test_apps_without_the_file_are_skipped_and_the_order_is_the_settings_order()
     assert "accounts" not in apps
     assert apps[0] == "members"
     assert apps == [
-        a for a in ["members", "governance", "grants", "observatory", "datagov"] if a in apps
+        a
+        for a in ["members", "governance", "grants", "observatory", "datagov", "sanitation"]
+        if a in apps
     ]
     assert {module.__name__ for _app, module in domain_submodules("figures")} >= {
         "edile.grants.figures",

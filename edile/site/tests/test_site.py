@@ -72,7 +72,9 @@ def test_demo_loads_the_2019_association_and_twice_changes_nothing(client):
     # The home page's figures of every module are counted from the demo's records.
     figures = {f["label"]: f["value"] for f in client.get("/en/").context["module_figures"]}
     assert figures["City projects supported"] == "14"
-    assert figures["Resolutions and decisions adopted"] == "4"
+    # 4 resolutions of the General Assembly and the Bureau's 14 grant decisions of 3 December
+    # 2019, each now a decision of that meeting.
+    assert figures["Resolutions and decisions adopted"] == "18"
     assert int(figures["Datasets in the catalogue"].replace(",", "")) >= 40
     assert int(figures["Beneficiaries of the projects"].replace(",", "")) > 3_000_000
 
@@ -93,7 +95,9 @@ def test_statistics_and_map_pages_use_constant_queries(client, django_assert_max
         assert client.get("/fr/members/statistics/").status_code == 200
     with django_assert_max_num_queries(6):
         assert client.get("/fr/members/map/").status_code == 200
-    with django_assert_max_num_queries(6):
+    # The home page asks every module for its figures; the observatory's protected counts
+    # (complementary suppression) cost most of these. Constant, not yet precomputed (issue 15).
+    with django_assert_max_num_queries(32):
         assert client.get("/fr/").status_code == 200
 
 
