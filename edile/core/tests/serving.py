@@ -72,20 +72,26 @@ def migrated_database(tmp: Path, template_dir: Path) -> Path:
 
 
 def wait_for_port(port: int, proc: subprocess.Popen, timeout: float = 60) -> None:
+    """Wait until `proc` answers on `port`, then make sure it is `proc` that answers: a server
+    that could not bind the port (another process took it) stops within a second, and the
+    test would otherwise talk to someone else's server."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise AssertionError(f"server on {port} stopped: {proc.stderr.read()}")
         with socket.socket() as s:
             if s.connect_ex(("127.0.0.1", port)) == 0:
+                time.sleep(1)
+                if proc.poll() is not None:
+                    raise AssertionError(f"server on {port} stopped: {proc.stderr.read()}")
                 return
         time.sleep(0.2)
     raise AssertionError(f"no server on port {port} after {timeout} s")
 
 
-def free_port(candidates: range = range(8120, 8130)) -> int:
-    for port in candidates:
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) != 0:
-                return port
-    raise AssertionError("no free port in 8120-8129")
+def free_port() -> int:
+    """A port the system has just handed out as free (not a fixed range that two test runs
+    on one machine, or a server left running, could share)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])

@@ -122,7 +122,7 @@ def test_two_server_processes_see_the_same_cache(tmp_path: Path, file_database: 
     try:
         ports = []
         for _ in range(2):
-            port = free_port(range(8120 + len(ports), 8130))
+            port = free_port()
             proc = subprocess.Popen(
                 [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
                 cwd=ROOT,
