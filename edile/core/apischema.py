@@ -3,6 +3,8 @@
 - `bound_integer_parameters`: every integer a client sends (offset, limit, ids, years…) gets
   bounds, so no number reaches the database that it cannot hold (an `offset` above 2⁶³ was a
   500 on SQLite; `year=645747068518` a 500 on dates).
+- `country` parameters are declared as the ISO 3166-1 alpha-2 codes they accept (an enum), so
+  that the description promises exactly what the validators let through.
 - `with_error_responses`: every operation documents the error answers the API may give
   (400, 401, 403, 404, 409, 422, 429), with the one error body of `edile/api.py`.
 """
@@ -57,6 +59,12 @@ def _nested_models(annotation: Any) -> list[type[BaseModel]]:
     return found
 
 
+def _country_codes() -> list[str]:
+    from django_countries import countries
+
+    return ["", *sorted(code for code, _name in countries)]
+
+
 def _bound_model(model: type[BaseModel], seen: set[type]) -> None:
     if model in seen:
         return
@@ -64,6 +72,13 @@ def _bound_model(model: type[BaseModel], seen: set[type]) -> None:
     for name, field in model.model_fields.items():
         for inner in _nested_models(field.annotation):
             _bound_model(inner, seen)
+        if (
+            name in {"country", "spatial_country"}
+            and field.annotation is str
+            and field.default == ""
+        ):
+            # A filter parameter (it has a default), not an output field.
+            field.json_schema_extra = {"enum": _country_codes()}
         if not _is_int(field.annotation):
             continue
         year = name == "year" or name.endswith("_year")
@@ -84,15 +99,68 @@ def bound_integer_parameters(api: Any) -> None:
                     _bound_model(model, seen)
 
 
+# Files the API serves: their media type, as the response says (`Content-Type`).
+FILE_MEDIA_TYPES = {
+    ".csv": ("text/csv", {"type": "string"}),
+    ".ttl": ("text/turtle", {"type": "string"}),
+    ".xml": ("application/xml", {"type": "string"}),
+    ".jsonld": ("application/ld+json", {"type": "object"}),
+    ".json": ("application/json", {"type": "object"}),
+}
+# A decimal in a body is described by Pydantic as "a number or any string", so generators of
+# examples (Schemathesis) send "" as a "valid" amount. The string branch gets the pattern of a
+# decimal written as text.
+DECIMAL_PATTERN = r"^[+-]?(\d+\.?\d*|\.\d+)$"
+UNSIGNED_DECIMAL_PATTERN = r"^\+?(\d+\.?\d*|\.\d+)$"
+
+
+def _decimal_patterns(node: Any) -> None:
+    if isinstance(node, dict):
+        branches = node.get("anyOf")
+        if (
+            isinstance(branches, list)
+            and any(isinstance(b, dict) and b.get("type") == "number" for b in branches)
+            and {"type": "string"} in branches
+        ):
+            number = next(b for b in branches if isinstance(b, dict) and b.get("type") == "number")
+            unsigned = number.get("minimum", number.get("exclusiveMinimum", -1)) >= 0
+            branches[branches.index({"type": "string"})] = {
+                "type": "string",
+                "pattern": UNSIGNED_DECIMAL_PATTERN if unsigned else DECIMAL_PATTERN,
+            }
+        for value in node.values():
+            _decimal_patterns(value)
+    elif isinstance(node, list):
+        for value in node:
+            _decimal_patterns(value)
+
+
+def _file_response(path: str, responses: dict[str, Any]) -> None:
+    name = path.rsplit("/", 1)[-1]
+    suffix = "." + name.rsplit(".", 1)[-1] if "." in name else ""
+    if suffix not in FILE_MEDIA_TYPES:
+        return
+    media_type, body = FILE_MEDIA_TYPES[suffix]
+    ok = responses.pop(200, None) or responses.get("200") or {}
+    responses["200"] = {
+        "description": ok.get("description") or "The file.",
+        "content": {media_type: {"schema": body}},
+    }
+
+
 def with_error_responses(schema: dict[str, Any]) -> dict[str, Any]:
-    """`schema` (an OpenAPI description) with the error answers declared on each operation."""
+    """`schema` (an OpenAPI description) with the error answers declared on each operation,
+    the media type of each file it serves, and decimal patterns that generators can follow."""
     schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
     ref = {"$ref": "#/components/schemas/Error"}
-    for path_item in schema.get("paths", {}).values():
+    _decimal_patterns(schema)
+    for path, path_item in schema.get("paths", {}).items():
         for method, operation in path_item.items():
             if method not in {"get", "post", "put", "patch", "delete"}:
                 continue
             responses = operation.setdefault("responses", {})
+            if method == "get":
+                _file_response(path, responses)
             for status, description in ERROR_STATUSES.items():
                 if status in responses or int(status) in responses:
                     continue

@@ -14,6 +14,7 @@ from edile.core.errors import ServiceError
 from edile.datagov import exports, selectors, services
 from edile.datagov.models import AccessRequest, Dataset
 from edile.datagov.schemas import (
+    AccessDecisionIn,
     AccessRequestIn,
     AccessRequestOut,
     DatasetDetailOut,
@@ -21,8 +22,7 @@ from edile.datagov.schemas import (
     DatasetIn,
     DatasetPage,
     DatasetUpdateIn,
-    DecisionIn,
-    Detail,
+    ErrorDetail,
     HarvestReportOut,
     HarvestSourceIn,
     HarvestSourceOut,
@@ -196,7 +196,9 @@ def _catalogue(request: HttpRequest, page: int | None, page_size: int) -> Any:
     return datasets[(page - 1) * page_size : page * page_size], paging
 
 
-@router.get("/catalog.jsonld", auth=None, include_in_schema=True, response={200: Any, 400: Detail})
+@router.get(
+    "/catalog.jsonld", auth=None, include_in_schema=True, response={200: Any, 400: ErrorDetail}
+)
 def catalog_jsonld(
     request: HttpRequest,
     page: Query[int | None] = None,
@@ -209,7 +211,7 @@ def catalog_jsonld(
     return _stream(request, chunks, "application/ld+json; charset=utf-8", "catalog.jsonld")
 
 
-@router.get("/catalog.ttl", auth=None, response={200: Any, 400: Detail})
+@router.get("/catalog.ttl", auth=None, response={200: Any, 400: ErrorDetail})
 def catalog_turtle(
     request: HttpRequest,
     page: Query[int | None] = None,
@@ -262,7 +264,9 @@ def list_access_requests(request: HttpRequest) -> dict[str, list[dict[str, Any]]
 @router.post(
     "/access-requests/{int:request_id}/decision", response=AccessRequestOut, auth=required_user
 )
-def decide_access(request: HttpRequest, request_id: int, payload: DecisionIn) -> dict[str, Any]:
+def decide_access(
+    request: HttpRequest, request_id: int, payload: AccessDecisionIn
+) -> dict[str, Any]:
     r = get_object_or_404(AccessRequest.objects.select_related("dataset"), pk=request_id)
     if not request.user.has_perm("datagov.decide_access", r.dataset):
         if r.requester_id == request.user.pk:
@@ -313,7 +317,7 @@ def list_harvest_sources(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.post(
     "/harvest-sources",
-    response={201: HarvestSourceOut, 400: Detail, 403: Detail, 404: Detail},
+    response={201: HarvestSourceOut, 400: ErrorDetail, 403: ErrorDetail, 404: ErrorDetail},
     auth=required_user,
 )
 def create_harvest_source(request: HttpRequest, payload: HarvestSourceIn) -> Status:
@@ -331,7 +335,13 @@ def create_harvest_source(request: HttpRequest, payload: HarvestSourceIn) -> Sta
 
 @router.post(
     "/harvest-sources/{int:source_id}/run",
-    response={200: HarvestReportOut, 202: HarvestReportOut, 400: Detail, 403: Detail, 404: Detail},
+    response={
+        200: HarvestReportOut,
+        202: HarvestReportOut,
+        400: ErrorDetail,
+        403: ErrorDetail,
+        404: ErrorDetail,
+    },
     auth=required_user,
 )
 def run_harvest_source(request: HttpRequest, source_id: int) -> Status:
@@ -348,7 +358,7 @@ def run_harvest_source(request: HttpRequest, source_id: int) -> Status:
 
 @router.get(
     "/harvest-sources/{int:source_id}/runs/{int:run_id}",
-    response={200: HarvestReportOut, 404: Detail},
+    response={200: HarvestReportOut, 404: ErrorDetail},
     auth=required_user,
 )
 def get_harvest_run(request: HttpRequest, source_id: int, run_id: int) -> dict[str, Any]:

@@ -129,7 +129,7 @@ class AccessRequestIn(Schema):
     legal_basis: LegalBasisCode | Literal[""] = ""
 
 
-class DecisionIn(Schema):
+class AccessDecisionIn(Schema):
     approve: bool
     conditions: str = Field("", max_length=5000)
     reason: str = Field("", max_length=5000)
@@ -190,5 +190,5 @@ class HarvestReportOut(Schema):
     flagged: list[RefusedRecordOut]
 
 
-class Detail(Schema):
+class ErrorDetail(Schema):
     detail: str

@@ -1,6 +1,6 @@
 """The governance API: an adapter over the same selectors and services as the pages."""
 
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -112,10 +112,8 @@ def _vote(v: Vote) -> dict[str, Any]:
 
 
 @router.get("/popolo.json", response=dict)
-def popolo(request: HttpRequest, lang: str = "fr") -> Any:
+def popolo(request: HttpRequest, lang: Literal["fr", "en"] = "fr") -> Any:
     """Persons, organizations, memberships, posts, events, motions and vote events (Popolo)."""
-    if lang not in ("fr", "en"):
-        raise ServiceError(_("lang: use fr or en."))
     return exports.popolo_document(lang)
 
 

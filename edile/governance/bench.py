@@ -202,7 +202,8 @@ BURST_WORKERS = int(os.environ.get("EDILE_BENCH_BURST_WORKERS", "30"))
 def burst_world(n: int, *, prefix: str = "gov-burst") -> dict[str, Any]:
     """`n` member cities seated and present at a General Assembly, one delegate each, and a
     secret vote and a roll-call vote open (committed: the burst's threads must see them)."""
-    from edile.accounts.models import Role, RoleAssignment, RoleCode, User
+    from edile.accounts.models import RoleAssignment, RoleCode, User
+    from edile.accounts.services import role_for_code
 
     with transaction.atomic():
         LocalGovernment.objects.bulk_create(
@@ -244,13 +245,13 @@ def burst_world(n: int, *, prefix: str = "gov-burst") -> dict[str, Any]:
             User(email=f"{prefix}-{i}@example.org", password="!") for i in range(n)
         )
         users = list(User.objects.filter(email__startswith=f"{prefix}-").order_by("pk"))
-        delegate = Role.objects.get(code=RoleCode.DELEGATE)
+        delegate = role_for_code(RoleCode.DELEGATE)  # seeded, or made again after a flush
         RoleAssignment.objects.bulk_create(
             RoleAssignment(user=u, role=delegate, local_government=lg)
             for u, lg in zip(users, cities, strict=True)
         )
         staff = User.objects.create_user(email=f"{prefix}-staff@example.org", password=None)
-        RoleAssignment.objects.create(user=staff, role=Role.objects.get(code=RoleCode.SECRETARIAT))
+        RoleAssignment.objects.create(user=staff, role=role_for_code(RoleCode.SECRETARIAT))
         votes = {}
         for key, mode in (
             (VoteMode.SECRET, VoteMode.SECRET),

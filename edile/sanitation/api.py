@@ -13,7 +13,7 @@ from edile.sanitation.schemas import (
     EmptyingIn,
     EmptyingOut,
     JobOut,
-    ProblemOut,
+    SanitationErrorOut,
     SfdEvaluateIn,
     SfdEvaluateOut,
     StudyOut,
@@ -25,7 +25,7 @@ router = Router(tags=["sanitation"])
 
 @router.post(
     "/sfd/evaluate",
-    response={200: SfdEvaluateOut, 400: ProblemOut, 422: ProblemOut},
+    response={200: SfdEvaluateOut, 400: SanitationErrorOut, 422: SanitationErrorOut},
 )
 def sfd_evaluate(request: HttpRequest, payload: SfdEvaluateIn) -> Any:
     """Compute an SFD-style matrix: shares and rates in percent, flows named as the SFD's arrows.
@@ -63,7 +63,7 @@ def study_list(request: HttpRequest) -> Any:
     return [_study_out(s) for s in selectors.visible_studies(request.auth)]
 
 
-@router.get("/sfd/studies/{study_id}", response={200: StudyOut, 404: ProblemOut})
+@router.get("/sfd/studies/{study_id}", response={200: StudyOut, 404: SanitationErrorOut})
 def study_get(request: HttpRequest, study_id: int) -> Any:
     study = selectors.visible_studies(request.auth).filter(pk=study_id).first()
     if study is None:
@@ -91,7 +91,7 @@ def _job_out(job: Any) -> dict[str, Any]:
     }
 
 
-@router.get("/jobs", response={200: list[JobOut], 401: ProblemOut}, auth=required_user)
+@router.get("/jobs", response={200: list[JobOut], 401: SanitationErrorOut}, auth=required_user)
 def job_list(request: HttpRequest) -> Any:
     """The open jobs of the operators the caller works for (an operator's app); no personal data."""
     jobs = selectors.operator_jobs(request.auth).filter(state__is_terminal=False)
@@ -111,7 +111,13 @@ def _own_job(request: HttpRequest, job_id: int) -> Any:
 
 @router.post(
     "/jobs/{job_id}/transition",
-    response={200: JobOut, 400: ProblemOut, 401: ProblemOut, 403: ProblemOut, 404: ProblemOut},
+    response={
+        200: JobOut,
+        400: SanitationErrorOut,
+        401: SanitationErrorOut,
+        403: SanitationErrorOut,
+        404: SanitationErrorOut,
+    },
     auth=required_user,
 )
 def job_transition(request: HttpRequest, job_id: int, payload: TransitionIn) -> Any:
@@ -127,12 +133,12 @@ def job_transition(request: HttpRequest, job_id: int, payload: TransitionIn) -> 
     "/jobs/{job_id}/emptying",
     response={
         201: EmptyingOut,
-        400: ProblemOut,
-        401: ProblemOut,
-        403: ProblemOut,
-        404: ProblemOut,
-        409: ProblemOut,
-        422: ProblemOut,
+        400: SanitationErrorOut,
+        401: SanitationErrorOut,
+        403: SanitationErrorOut,
+        404: SanitationErrorOut,
+        409: SanitationErrorOut,
+        422: SanitationErrorOut,
     },
     auth=required_user,
 )

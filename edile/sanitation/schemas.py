@@ -7,7 +7,7 @@ from ninja import Schema
 from pydantic import ConfigDict, Field
 
 
-class ProblemOut(Schema):
+class SanitationErrorOut(Schema):
     detail: str
     # Messages (400) or the validator's error objects (422).
     errors: list[Any] = []

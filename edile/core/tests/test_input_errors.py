@@ -78,6 +78,58 @@ def test_every_operation_documents_the_error_answers():
             assert not missing, f"{method.upper()} {path} lacks {sorted(missing)}"
 
 
+def test_no_two_api_schemas_share_a_name():
+    """The description names each body and answer by its class: two classes of one name (the
+    grants' and the access requests' `DecisionIn`) left one operation documenting the other's
+    body, so a client following it was refused with 422."""
+    from edile.api import api
+
+    by_name: dict[str, set[str]] = {}
+    for _prefix, router in api._routers:
+        for path_view in router.path_operations.values():
+            for operation in path_view.operations:
+                models = list(operation.models)
+                models += [m for m in operation.response_models.values() if isinstance(m, type)]
+                for model in models:
+                    for inner in _models_within(model):
+                        by_name.setdefault(inner.__name__, set()).add(inner.__module__)
+    shared = {name: modules for name, modules in by_name.items() if len(modules) > 1}
+    assert shared == {}
+
+
+def _models_within(annotation) -> list:
+    from pydantic import BaseModel
+
+    found = []
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        found.append(annotation)
+        for field in annotation.model_fields.values():
+            found.extend(_models_within(field.annotation))
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found.extend(_models_within(arg))
+    return found
+
+
+@pytest.mark.django_db
+def test_the_description_lists_the_country_codes_and_violation_codes_it_accepts(client):
+    """A filter's description promises what its validator accepts: ISO country codes, and the
+    codebook's violation codes as they are (a code staff add is listed)."""
+    from edile.observatory.models import ViolationType
+
+    ViolationType.objects.create(code="new_code", label="New", label_fr="Nouveau")
+    schema = client.get("/api/v1/openapi.json").json()
+    parameters = {
+        p["name"]: p["schema"]
+        for p in schema["paths"]["/api/v1/observatory/incidents"]["get"]["parameters"]
+    }
+    assert {"", "ML", "KH"} <= set(parameters["country"]["enum"])
+    assert "ZZ" not in parameters["country"]["enum"]
+    assert {"", "threat", "new_code"} <= set(parameters["violation"]["enum"])
+    assert client.get("/api/v1/observatory/incidents?violation=new_code").status_code == 200
+    popolo = schema["paths"]["/api/v1/governance/popolo.json"]["get"]["parameters"]
+    assert popolo[0]["schema"]["enum"] == ["fr", "en"]
+
+
 @pytest.mark.django_db
 def test_an_unknown_api_url_answers_json():
     response = Client().get("/api/v1/no-such-thing")
