@@ -15,6 +15,8 @@ class AccountsConfig(AppConfig):
             signals,  # noqa: F401  (connects the receivers)
         )
         from edile.accounts.admin import admin_unregister_confidential
+        from edile.core.admin import admin_versioned
 
         # Every app's admin.py has been loaded by now (the admin app comes first).
         admin_unregister_confidential(admin.site)
+        admin_versioned(admin.site)

@@ -81,3 +81,21 @@ class VersionedAdminMixin:
                 raise
             return
         super().save_model(request, obj, form, change)
+
+
+def admin_versioned(site: Any) -> list[type]:
+    """Give the version check to the admin of every registered `VersionedModel` whose app
+    did not mix it in itself (called once every app's admin is loaded, AccountsConfig.ready).
+    Returns the models whose admin was changed."""
+    from edile.core.models import VersionedModel
+
+    changed = []
+    for model, model_admin in list(site._registry.items()):
+        if not issubclass(model, VersionedModel) or isinstance(model_admin, VersionedAdminMixin):
+            continue
+        admin_class = type(model_admin)
+        versioned = type(admin_class.__name__, (VersionedAdminMixin, admin_class), {})
+        site.unregister(model)
+        site.register(model, versioned)
+        changed.append(model)
+    return changed

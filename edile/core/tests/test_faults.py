@@ -83,6 +83,51 @@ def test_the_admin_change_form_refuses_a_save_over_a_newer_version(make_user):
     assert (stored.family_name, stored.version) == ("Admin", 3)
 
 
+def test_every_versioned_model_in_the_admin_saves_through_the_version_check():
+    """Grants, governance, observatory, datagov and sanitation records have a version too:
+    their admins now carry it (before, only the members' did, so an admin save silently undid a
+    page's change)."""
+    from django.contrib import admin
+
+    from edile.core.admin import VersionedAdminMixin
+    from edile.core.models import VersionedModel
+
+    versioned = {m for m in admin.site._registry if issubclass(m, VersionedModel)}
+    assert {m._meta.app_label for m in versioned} >= {"members", "grants", "governance"}
+    unguarded = [
+        m._meta.label
+        for m in versioned
+        if not isinstance(admin.site._registry[m], VersionedAdminMixin)
+    ]
+    assert unguarded == []
+
+
+def test_a_grants_admin_save_over_a_newer_version_is_refused(make_user):
+    """The call's admin (mixed in by the site-wide rule) refuses a stale save."""
+    from django.contrib import admin
+
+    from edile.grants.models import Call
+    from edile.grants.tests.factories import make_call
+
+    call = make_call(slug="appel-version")
+    request = RequestFactory().get("/admin/")
+    request.user = make_user(is_staff=True, is_superuser=True)
+    model_admin = admin.site._registry[Call]
+    form_class = model_admin.get_form(request, call, change=True)
+    form = form_class(instance=call)
+    assert form.initial["edile_version"] == call.version
+    data = {}
+    for name, field in form.fields.items():
+        value = form.initial.get(name, field.initial)
+        if value is not None:
+            data[name] = value
+    save_versioned(Call.objects.get(pk=call.pk), expected_version=call.version)
+    stale = form_class(data, instance=Call.objects.get(pk=call.pk))
+    with translation.override("en"):
+        assert not stale.is_valid()
+    assert "Someone else changed this record" in str(stale.non_field_errors())
+
+
 @override_settings(
     EMAIL_BACKEND="edile.core.mail.TaskEmailBackend",
     EMAIL_DELIVERY_BACKEND="django.core.mail.backends.locmem.EmailBackend",
