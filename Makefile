@@ -71,7 +71,7 @@ loadtest: install
 
 # Refresh the French catalogues after adding strings (then translate the new entries).
 messages: install
-	for app in core accounts members governance grants observatory datagov site; do \
+	for app in core accounts members governance grants observatory datagov sanitation site; do \
 		(cd edile/$$app && ../../$(BIN)/python ../../manage.py makemessages -l fr --no-location --no-obsolete -i "tests/*" >/dev/null); \
 	done
 

@@ -250,3 +250,52 @@ def test_make_install_writes_a_dotenv_so_manage_py_works_without_debug_in_front(
     subprocess.run([sys.executable, "scripts/write_dotenv.py", str(env_file)], cwd=ROOT, check=True)
     assert env_file.read_text() == text
     assert ".env" in (ROOT / ".gitignore").read_text().splitlines()
+
+
+@pytest.mark.serving
+@pytest.mark.django_db(transaction=True)
+def test_a_dropped_postgresql_connection_costs_no_request(tmp_path: Path):
+    """gunicorn (one worker, so its connection is reused) on the test's PostgreSQL database:
+    the database administrator terminates every connection ("terminating connection due to
+    administrator command"); the next requests still answer 200, because the health check
+    (CONN_HEALTH_CHECKS) finds the dead connection and opens a new one."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs DATABASE_URL=postgres://…")
+    db = settings.DATABASES["default"]
+    url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    port = free_port()
+    proc = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "edile.wsgi",
+            "--workers=1",
+            "--threads=1",
+            f"--bind=127.0.0.1:{port}",
+        ],
+        cwd=ROOT,
+        env=process_env(tmp_path, DATABASE_URL=url),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        wait_for_port(port, proc)
+        api = f"http://127.0.0.1:{port}/api/v1/members/local-governments"
+        assert _get_json(api)["count"] == 0
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            (terminated,) = cursor.fetchone()
+        assert terminated >= 1
+        statuses = []
+        for _ in range(3):
+            with urllib.request.urlopen(api, timeout=30) as response:  # noqa: S310 - 127.0.0.1
+                statuses.append(response.status)
+        assert statuses == [200, 200, 200]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
