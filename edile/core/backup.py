@@ -2,9 +2,16 @@
 
 The archive (tar) holds `manifest.json`, the database (`database.sqlite3`, taken with SQLite's
 online backup API, or `database.pgdump`, from `pg_dump --format=custom`) and `media/` (the
-files under MEDIA_ROOT). The whole archive is encrypted with Fernet (AES-128-CBC + HMAC) under
-`BACKUP_KEY`, a key kept somewhere else than the backups. Encrypted fields stay encrypted
-inside: restoring also needs the same FIELD_ENCRYPTION_KEYS.
+files under MEDIA_ROOT). The archive is written to disk, then encrypted with Fernet
+(AES-128-CBC + HMAC) under `BACKUP_KEY`, a key kept somewhere else than the backups, in frames of
+`CHUNK` bytes, so that neither a backup nor a restore holds more than one frame in memory
+(the first version encrypted the whole archive in memory). Each frame carries its number and
+whether it is the last, so a truncated, reordered or spliced file is refused. Encrypted fields
+stay encrypted inside: restoring also needs the same FIELD_ENCRYPTION_KEYS.
+
+File: `MAGIC`, then frames of a 4-byte big-endian length and a Fernet token of
+(8-byte frame number, 1-byte last flag, data). Files of the first version (one Fernet token)
+are still restored.
 """
 
 from __future__ import annotations
@@ -25,7 +32,9 @@ from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 from django.db import connections
 
-FORMAT = "edile-backup-1"
+FORMAT = "edile-backup-1"  # the manifest's format (the archive inside)
+MAGIC = b"EDILE-BACKUP-2\n"
+CHUNK = 4 * 1024 * 1024
 
 
 class BackupError(Exception):
@@ -115,8 +124,8 @@ def backup_create(*, path: Path, key: str | None = None, alias: str = "default")
             "database": member,
             "files": len(files),
         }
-        buffer = io.BytesIO()
-        with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
+        archive = Path(tmp) / "archive.tar.gz"
+        with tarfile.open(archive, mode="w:gz") as tar:
             data = json.dumps(manifest, indent=2).encode()
             info = tarfile.TarInfo("manifest.json")
             info.size = len(data)
@@ -124,14 +133,72 @@ def backup_create(*, path: Path, key: str | None = None, alias: str = "default")
             tar.add(db_file, arcname=member)
             for file in files:
                 tar.add(file, arcname=f"media/{file.relative_to(media_root).as_posix()}")
-    token = fernet.encrypt(buffer.getvalue())
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".partial")
-    partial.write_bytes(token)
-    partial.chmod(0o600)
-    partial.replace(path)
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(path.name + ".partial")
+        with archive.open("rb") as source, partial.open("wb") as target:
+            partial.chmod(0o600)
+            _encrypt_frames(fernet, source, target)
+        partial.replace(path)
     return manifest
+
+
+def _encrypt_frames(fernet: Fernet, source: Any, target: Any) -> None:
+    target.write(MAGIC)
+    number = 0
+    chunk = source.read(CHUNK)
+    while True:
+        following = source.read(CHUNK)
+        last = not following
+        token = fernet.encrypt(number.to_bytes(8, "big") + bytes([last]) + chunk)
+        target.write(len(token).to_bytes(4, "big") + token)
+        if last:
+            return
+        number, chunk = number + 1, following
+
+
+_UNREADABLE = (
+    "This backup cannot be decrypted: BACKUP_KEY is not the key it was made with "
+    "(or the file is not an Édile backup, or it is damaged)."
+)
+
+
+def _decrypt_frames(fernet: Fernet, source: Any, target: Any) -> None:
+    """Write the archive of a framed backup to `target`; refuse a truncated or spliced one."""
+    expected = 0
+    while True:
+        size_bytes = source.read(4)
+        if len(size_bytes) < 4:
+            raise BackupError("This backup is incomplete (cut off before its end).")
+        token = source.read(int.from_bytes(size_bytes, "big"))
+        try:
+            frame = fernet.decrypt(token)
+        except InvalidToken:
+            raise BackupError(_UNREADABLE) from None
+        number, last = int.from_bytes(frame[:8], "big"), frame[8]
+        if number != expected:
+            raise BackupError("This backup is damaged (its parts are out of order).")
+        target.write(frame[9:])
+        if last:
+            if source.read(1):
+                raise BackupError("This backup is damaged (data after its end).")
+            return
+        expected += 1
+
+
+def _archive_of(fernet: Fernet, path: Path, tmp: Path) -> Path:
+    """The decrypted archive of the backup at `path`, written under `tmp`."""
+    archive = tmp / "archive.tar.gz"
+    with Path(path).open("rb") as source, archive.open("wb") as target:
+        if source.read(len(MAGIC)) == MAGIC:
+            _decrypt_frames(fernet, source, target)
+            return archive
+        source.seek(0)
+        try:  # a backup of the first version: one token
+            target.write(fernet.decrypt(source.read()))
+        except InvalidToken:
+            raise BackupError(_UNREADABLE) from None
+    return archive
 
 
 def _has_data(alias: str) -> bool:
@@ -148,18 +215,25 @@ def backup_restore(
 ) -> dict[str, Any]:
     """Restore the database and the files of the backup at `path`."""
     fernet = _fernet(key)
-    try:
-        plain = fernet.decrypt(Path(path).read_bytes())
-    except InvalidToken:
-        raise BackupError(
-            "This backup cannot be decrypted: BACKUP_KEY is not the key it was made with "
-            "(or the file is not an Édile backup, or it is damaged)."
-        ) from None
     engine = _engine(alias)
-    with (
-        tempfile.TemporaryDirectory() as tmp,
-        tarfile.open(fileobj=io.BytesIO(plain), mode="r:gz") as tar,
-    ):
+    with tempfile.TemporaryDirectory() as tmp:
+        restored = _extract(fernet, Path(path), Path(tmp), engine, alias, force)
+        connections[alias].close()
+        _restore_database(Path(tmp) / restored["database"], engine, alias)
+        media_src = Path(tmp) / "media"
+        if media_src.is_dir():
+            media_root = Path(settings.MEDIA_ROOT)
+            media_root.mkdir(parents=True, exist_ok=True)
+            shutil.copytree(media_src, media_root, dirs_exist_ok=True)
+    return restored
+
+
+def _extract(
+    fernet: Fernet, path: Path, tmp: Path, engine: str, alias: str, force: bool
+) -> dict[str, Any]:
+    """Check the backup's manifest against the current database, then unpack it in `tmp`."""
+    archive = _archive_of(fernet, path, tmp)
+    with tarfile.open(archive, mode="r:gz") as tar:
         manifest = json.loads(tar.extractfile("manifest.json").read())
         if manifest.get("format") != FORMAT:
             raise BackupError("This file is not an Édile backup of a known format.")
@@ -174,34 +248,24 @@ def backup_restore(
                 "--force to replace everything in it."
             )
         tar.extractall(tmp, filter="data")
-        connections[alias].close()
-        db_file = Path(tmp) / manifest["database"]
-        if engine == "sqlite":
-            source = sqlite3.connect(db_file)
-            dest = sqlite3.connect(settings.DATABASES[alias]["NAME"])
-            try:
-                source.backup(dest)
-            finally:
-                dest.close()
-                source.close()
-        else:
-            args, env = _pg_env(alias)
-            subprocess.run(  # noqa: S603 - fixed program, arguments from settings
-                [
-                    _program("pg_restore"),
-                    "--clean",
-                    "--if-exists",
-                    "--no-owner",
-                    *args,
-                    str(db_file),
-                ],
-                check=True,
-                env=env,
-                capture_output=True,
-            )
-        media_src = Path(tmp) / "media"
-        if media_src.is_dir():
-            media_root = Path(settings.MEDIA_ROOT)
-            media_root.mkdir(parents=True, exist_ok=True)
-            shutil.copytree(media_src, media_root, dirs_exist_ok=True)
+    archive.unlink()
     return manifest
+
+
+def _restore_database(db_file: Path, engine: str, alias: str) -> None:
+    if engine == "sqlite":
+        source = sqlite3.connect(db_file)
+        dest = sqlite3.connect(settings.DATABASES[alias]["NAME"])
+        try:
+            source.backup(dest)
+        finally:
+            dest.close()
+            source.close()
+        return
+    args, env = _pg_env(alias)
+    subprocess.run(  # noqa: S603 - fixed program, arguments from settings
+        [_program("pg_restore"), "--clean", "--if-exists", "--no-owner", *args, str(db_file)],
+        check=True,
+        env=env,
+        capture_output=True,
+    )

@@ -105,3 +105,66 @@ def test_backup_without_a_key_says_how_to_make_one(tmp_path: Path):
     result = manage(tmp_path, "backup", str(tmp_path / "x.backup"), BACKUP_KEY="")
     assert result.returncode != 0
     assert "BACKUP_KEY is not set" in result.stderr
+
+
+def _frames_round_trip(data: bytes, monkeypatch, chunk: int) -> tuple[bytes, list[int], bytes]:
+    import io
+
+    from cryptography.fernet import Fernet
+
+    from edile.core import backup
+
+    monkeypatch.setattr(backup, "CHUNK", chunk)
+    fernet = Fernet(BACKUP_KEY)
+    sizes: list[int] = []
+    encrypt = fernet.encrypt
+
+    def spy(plain: bytes) -> bytes:
+        sizes.append(len(plain))
+        return encrypt(plain)
+
+    monkeypatch.setattr(fernet, "encrypt", spy)
+    encrypted = io.BytesIO()
+    backup._encrypt_frames(fernet, io.BytesIO(data), encrypted)
+    out = io.BytesIO()
+    source = io.BytesIO(encrypted.getvalue())
+    assert source.read(len(backup.MAGIC)) == backup.MAGIC
+    backup._decrypt_frames(fernet, source, out)
+    return out.getvalue(), sizes, encrypted.getvalue()
+
+
+@pytest.mark.parametrize("size", [0, 1, 999, 1000, 1001, 5432])
+def test_the_archive_is_encrypted_in_frames_never_whole_in_memory(monkeypatch, size):
+    """No encryption call sees more than one frame (the first version encrypted the whole
+    archive, database and files, in memory); the frames give the archive back exactly."""
+    data = bytes(i % 251 for i in range(size))
+    restored, sizes, _ = _frames_round_trip(data, monkeypatch, chunk=1000)
+    assert restored == data
+    assert max(sizes) <= 1000 + 9  # the frame number and the last flag
+    assert len(sizes) == max(1, -(-size // 1000))
+
+
+def test_a_cut_or_spliced_backup_is_refused(monkeypatch):
+    import io
+
+    from cryptography.fernet import Fernet
+
+    from edile.core import backup
+
+    _, _, encrypted = _frames_round_trip(b"x" * 3500, monkeypatch, chunk=1000)
+    fernet = Fernet(BACKUP_KEY)
+    body = encrypted[len(backup.MAGIC) :]
+    frames = []
+    while body:
+        size = int.from_bytes(body[:4], "big")
+        frames.append(body[: 4 + size])
+        body = body[4 + size :]
+    assert len(frames) == 4
+    cases = {
+        "cut before its end": b"".join(frames[:2]),
+        "out of order": frames[1] + frames[0] + b"".join(frames[2:]),
+        "data after its end": b"".join(frames) + frames[0],
+    }
+    for reason, damaged in cases.items():
+        with pytest.raises(backup.BackupError, match=reason.split()[0]):
+            backup._decrypt_frames(fernet, io.BytesIO(damaged), io.BytesIO())
