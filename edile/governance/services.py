@@ -1511,3 +1511,189 @@ def decision_rule_save(*, user: Any, rule: Any = None, **fields: Any) -> Any:
     describe(rule_from_snapshot({**rule.snapshot(), **values}))  # it evaluates
     rule.save()
     return rule
+
+
+# ---------------------------------------------------------------------------------------------
+# Setup: bodies and their seats (juries are bodies), prize editions and nominations
+
+
+@transaction.atomic
+def body_save(
+    *,
+    user: Any,
+    body: Any = None,
+    kind: str,
+    name_fr: str,
+    name_en: str = "",
+    description_fr: str = "",
+    description_en: str = "",
+) -> Any:
+    """Create or change a body (the Bureau, a commission, a prize jury…)."""
+    from edile.governance.models import Body, BodyKind
+
+    _require(user, "governance.manage", body)
+    if kind not in BodyKind.values:
+        raise ServiceError(_("Choose the kind of body from the list."))
+    name_fr = (name_fr or "").strip()
+    if not name_fr:
+        raise ServiceError(_("Give the body's name in French."))
+    fields = {
+        "kind": kind,
+        "name": name_fr,
+        "name_fr": name_fr,
+        "name_en": (name_en or "").strip() or name_fr,
+        "description": description_fr or "",
+        "description_fr": description_fr or "",
+        "description_en": description_en or "",
+    }
+    if body is None:
+        return Body.objects.create(slug=_unique_slug(Body, name_fr), **fields)
+    for name, value in fields.items():
+        setattr(body, name, value)
+    body.save()
+    return body
+
+
+@transaction.atomic
+def seat_save(
+    *,
+    user: Any,
+    body: Any,
+    seat: Any = None,
+    role: str,
+    local_government: Any = None,
+    person: Any = None,
+    start: dt.date,
+    end: dt.date | None = None,
+    votes: int = 1,
+) -> Any:
+    """Give a seat in a body to a city, a person on behalf of a city, or a person; or change
+    it (ending a seat is giving it an end date: its history stays)."""
+    from edile.governance.models import Seat, SeatRole
+
+    _require(user, "governance.manage", body)
+    if seat is not None and seat.body_id != body.pk:
+        raise ServiceError(_("This seat belongs to another body."))
+    if role not in SeatRole.values:
+        raise ServiceError(_("Choose the seat's role from the list."))
+    if local_government is None and person is None:
+        raise ServiceError(_("A seat is held by a city, a person, or both."))
+    if end is not None and end < start:
+        raise ServiceError(_("A seat cannot end before it starts."))
+    if votes < 1:
+        raise ServiceError(_("A seat has at least one vote."))
+    if role == SeatRole.CHAIR and end is None:
+        chairs = Seat.objects.filter(body=body, role=SeatRole.CHAIR, end__isnull=True)
+        if seat is not None:
+            chairs = chairs.exclude(pk=seat.pk)
+        if chairs.exists():
+            raise ServiceError(_("This body already has a current chair: end that seat first."))
+    fields = {
+        "role": role,
+        "local_government": local_government,
+        "person": person,
+        "start": start,
+        "end": end,
+        "votes": votes,
+    }
+    if seat is None:
+        return Seat.objects.create(body=body, **fields)
+    for name, value in fields.items():
+        setattr(seat, name, value)
+    seat.save()
+    return seat
+
+
+@transaction.atomic
+def prize_edition_save(
+    *,
+    user: Any,
+    edition: Any = None,
+    year: int,
+    title_fr: str,
+    title_en: str = "",
+    description_fr: str = "",
+    description_en: str = "",
+    jury: Any = None,
+    ceremony: Any = None,
+    nominations_close: dt.date | None = None,
+) -> Any:
+    """Create or change a prize edition; its jury is a body of kind *jury* whose seats are
+    the jurors."""
+    from edile.governance.models import BodyKind, PrizeEdition
+
+    _require(user, "governance.manage", edition)
+    title_fr = (title_fr or "").strip()
+    if not title_fr:
+        raise ServiceError(_("Give the edition's title in French."))
+    if not 1900 <= year <= 2200:
+        raise ServiceError(_("Give the edition's year, for example 2027."))
+    if jury is not None and jury.kind != BodyKind.JURY:
+        raise ServiceError(_("The jury must be a body of the kind “jury”."))
+    fields = {
+        "year": year,
+        "title": title_fr,
+        "title_fr": title_fr,
+        "title_en": (title_en or "").strip() or title_fr,
+        "description": description_fr or "",
+        "description_fr": description_fr or "",
+        "description_en": description_en or "",
+        "jury": jury,
+        "ceremony": ceremony,
+        "nominations_close": nominations_close,
+    }
+    if edition is None:
+        return PrizeEdition.objects.create(
+            slug=_unique_slug(PrizeEdition, f"{title_fr}-{year}"), **fields
+        )
+    for name, value in fields.items():
+        setattr(edition, name, value)
+    edition.save()
+    return edition
+
+
+DECIDED_NOMINATIONS = {NominationStatus.LAUREATE, NominationStatus.NOT_SELECTED}
+
+
+@transaction.atomic
+def nomination_save(
+    *,
+    user: Any,
+    edition: Any,
+    nomination: Nomination | None = None,
+    nominee: Any,
+    nominated_by: Any = None,
+    citation_fr: str = "",
+    citation_en: str = "",
+) -> Nomination:
+    """Record a nomination for an edition, or correct one not yet decided. A change of
+    nominee or nominating city sends it back to *submitted*: eligibility is checked again."""
+    _require(user, "governance.manage", edition)
+    if nomination is not None:
+        if nomination.edition_id != edition.pk:
+            raise ServiceError(_("This nomination belongs to another edition."))
+        if nomination.status in DECIDED_NOMINATIONS:
+            raise ServiceError(_("This nomination has already been decided."))
+    others = Nomination.objects.filter(edition=edition, nominee=nominee)
+    if nomination is not None:
+        others = others.exclude(pk=nomination.pk)
+    if others.exists():
+        raise ServiceError(_("This person is already nominated for this edition."))
+    fields = {
+        "nominee": nominee,
+        "nominated_by": nominated_by,
+        "citation": citation_fr or "",
+        "citation_fr": citation_fr or "",
+        "citation_en": citation_en or "",
+    }
+    if nomination is None:
+        return Nomination.objects.create(edition=edition, **fields)
+    if nomination.nominee_id != nominee.pk or nomination.nominated_by_id != getattr(
+        nominated_by, "pk", None
+    ):
+        fields["status"] = NominationStatus.SUBMITTED
+        fields["eligibility_note"] = ""
+    for name, value in fields.items():
+        setattr(nomination, name, value)
+    nomination.save()
+    return nomination
