@@ -484,6 +484,17 @@ class PrizeEditionSetupForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+    minimum_scores = forms.IntegerField(
+        label=_("Jury scores needed"),
+        min_value=1,
+        max_value=100,
+        initial=1,
+        required=False,
+        help_text=_("A nomination becomes a laureate only with at least this many jury scores."),
+    )
+
+    def clean_minimum_scores(self) -> int:
+        return self.cleaned_data.get("minimum_scores") or 1
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         from edile.governance.models import Body, BodyKind

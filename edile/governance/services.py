@@ -1319,10 +1319,20 @@ def nomination_check_eligibility(*, user: Any, nomination: Nomination) -> Nomina
 def conflict_declare(
     *, user: Any, nomination: Nomination, has_conflict: bool, note: str = ""
 ) -> ConflictDeclaration:
+    """A juror declares a conflict of interest or none. A conflict found from the records
+    (`selectors.detected_conflict`) cannot be declared away; a conflict declared after
+    scoring removes the score, so it no longer counts in the average."""
     _require(user, "governance.review_nomination", nomination)
+    detected = selectors.detected_conflict(nomination, user)
+    if detected and not has_conflict:
+        raise ServiceError(
+            _("%(reason)s This is a conflict of interest: declare it.") % {"reason": detected}
+        )
     declaration, _created = ConflictDeclaration.objects.update_or_create(
         nomination=nomination, juror=user, defaults={"has_conflict": has_conflict, "note": note}
     )
+    if has_conflict:
+        JuryReview.objects.filter(nomination=nomination, juror=user).delete()
     return declaration
 
 
@@ -1339,6 +1349,12 @@ def review_submit(
         raise ServiceError(_("Declare whether you have a conflict of interest first."))
     if declaration.has_conflict:
         raise ServiceError(_("You declared a conflict of interest: you cannot score this one."))
+    detected = selectors.detected_conflict(nomination, user)
+    if detected:
+        raise ServiceError(
+            _("%(reason)s This is a conflict of interest: you cannot score this one.")
+            % {"reason": detected}
+        )
     if not 0 <= score <= 20:
         raise ServiceError(_("The score is between 0 and 20."))
     review, _created = JuryReview.objects.update_or_create(
@@ -1352,6 +1368,17 @@ def laureate_designate(*, user: Any, nomination: Nomination) -> Nomination:
     _require(user, "governance.manage")
     if nomination.status != NominationStatus.ELIGIBLE:
         raise ServiceError(_("Only an eligible nomination can be a laureate."))
+    needed = nomination.edition.minimum_scores
+    scores = JuryReview.objects.filter(nomination=nomination).count()
+    if scores < needed:
+        raise ServiceError(
+            ngettext(
+                "A laureate needs at least %(needed)d jury score; this nomination has %(scores)d.",
+                "A laureate needs at least %(needed)d jury scores; this nomination has %(scores)d.",
+                needed,
+            )
+            % {"needed": needed, "scores": scores}
+        )
     nomination.status = NominationStatus.LAUREATE
     nomination.save(update_fields=["status", "updated_at"])
     return nomination
@@ -1617,6 +1644,7 @@ def prize_edition_save(
     jury: Any = None,
     ceremony: Any = None,
     nominations_close: dt.date | None = None,
+    minimum_scores: int = 1,
 ) -> Any:
     """Create or change a prize edition; its jury is a body of kind *jury* whose seats are
     the jurors."""
@@ -1641,7 +1669,10 @@ def prize_edition_save(
         "jury": jury,
         "ceremony": ceremony,
         "nominations_close": nominations_close,
+        "minimum_scores": minimum_scores,
     }
+    if minimum_scores < 1:
+        raise ServiceError(_("A laureate needs at least one jury score."))
     if edition is None:
         return PrizeEdition.objects.create(
             slug=_unique_slug(PrizeEdition, f"{title_fr}-{year}"), **fields

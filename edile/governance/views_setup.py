@@ -358,6 +358,7 @@ def edition_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
             "jury": edition.jury_id,
             "ceremony": edition.ceremony_id,
             "nominations_close": edition.nominations_close,
+            "minimum_scores": edition.minimum_scores,
         }
     form = PrizeEditionSetupForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -201,6 +201,14 @@ def test_the_secretariat_creates_an_edition_with_its_jury_and_a_nomination(clien
     edition = PrizeEdition.objects.get(year=2032)
     assert edition.jury == jury and edition.title_en == "Prize for Francophone Women 2032"
     assert edition.nominations_close == dt.date(2032, 6, 30)
+    assert edition.minimum_scores == 1  # left empty: the default
+    response = staff.post(
+        reverse("governance:setup_edition", args=[edition.slug]),
+        {"year": "2032", "title_fr": edition.title_fr, "jury": jury.pk, "minimum_scores": "2"},
+    )
+    assert response.status_code == 302
+    edition.refresh_from_db()
+    assert edition.minimum_scores == 2
     nominee = Person.objects.create(given_name="Mariam", family_name="Kane", gender="female")
     response = staff.post(
         reverse("governance:setup_nomination_new", args=[edition.slug]),
