@@ -394,3 +394,133 @@ class AgendaItemForm(forms.Form):
         self.fields["parent"].queryset = meeting.agenda_items.filter(parent__isnull=True).order_by(
             "order"
         )
+
+
+class BodySetupForm(forms.Form):
+    """A body: the Bureau, a commission, a network, a prize jury."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=[])
+    name_fr = forms.CharField(label=_("Name (French)"), max_length=200)
+    name_en = forms.CharField(label=_("Name (English)"), max_length=200, required=False)
+    description_fr = forms.CharField(
+        label=_("Description (French)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    description_en = forms.CharField(
+        label=_("Description (English)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from edile.governance.models import BodyKind
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = BodyKind.choices
+
+
+class SeatSetupForm(forms.Form):
+    """A seat in a body: a city, a person on behalf of a city, or a person."""
+
+    role = forms.ChoiceField(label=_("Role"), choices=[])
+    local_government = forms.ModelChoiceField(
+        label=_("City"), queryset=LocalGovernment.objects.none(), required=False
+    )
+    person = forms.ModelChoiceField(
+        label=_("Person"),
+        queryset=None,
+        required=False,
+        help_text=_("A juror or a person holding the seat on behalf of the city."),
+    )
+    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(
+        label=_("Until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Give an end date to end the seat; its history stays."),
+    )
+    votes = forms.IntegerField(
+        label=_("Votes"),
+        min_value=1,
+        max_value=1000,
+        initial=1,
+        help_text=_("The weight of this seat's vote when the body's rule weighs votes."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from edile.governance.models import SeatRole
+        from edile.members.models import Person
+
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = SeatRole.choices
+        self.fields["local_government"].queryset = LocalGovernment.objects.order_by("name")
+        self.fields["person"].queryset = Person.objects.order_by("family_name", "given_name")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not data.get("local_government") and not data.get("person"):
+            raise forms.ValidationError(_("A seat is held by a city, a person, or both."))
+        return data
+
+
+class PrizeEditionSetupForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=1900, max_value=2200)
+    title_fr = forms.CharField(label=_("Title (French)"), max_length=250)
+    title_en = forms.CharField(label=_("Title (English)"), max_length=250, required=False)
+    description_fr = forms.CharField(
+        label=_("Description (French)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    description_en = forms.CharField(
+        label=_("Description (English)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    jury = forms.ModelChoiceField(
+        label=_("Jury"),
+        queryset=None,
+        required=False,
+        help_text=_("A body of the kind “jury”: its members are the edition's jurors."),
+    )
+    ceremony = forms.ModelChoiceField(
+        label=_("Ceremony"), queryset=Meeting.objects.none(), required=False
+    )
+    nominations_close = forms.DateField(
+        label=_("Nominations close"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    minimum_scores = forms.IntegerField(
+        label=_("Jury scores needed"),
+        min_value=1,
+        max_value=100,
+        initial=1,
+        required=False,
+        help_text=_("A nomination becomes a laureate only with at least this many jury scores."),
+    )
+
+    def clean_minimum_scores(self) -> int:
+        return self.cleaned_data.get("minimum_scores") or 1
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from edile.governance.models import Body, BodyKind
+
+        super().__init__(*args, **kwargs)
+        self.fields["jury"].queryset = Body.objects.filter(kind=BodyKind.JURY).order_by("name")
+        ceremony = self.fields["ceremony"]
+        ceremony.queryset = Meeting.objects.select_related("parent").order_by("-start")
+        ceremony.label_from_instance = meeting_choice_label
+
+
+class NominationSetupForm(forms.Form):
+    nominee = forms.ModelChoiceField(label=_("Nominee"), queryset=None)
+    nominated_by = forms.ModelChoiceField(
+        label=_("Nominated by"), queryset=LocalGovernment.objects.none(), required=False
+    )
+    citation_fr = forms.CharField(
+        label=_("Citation (French)"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    citation_en = forms.CharField(
+        label=_("Citation (English)"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from edile.members.models import Person
+
+        super().__init__(*args, **kwargs)
+        self.fields["nominee"].queryset = Person.objects.order_by("family_name", "given_name")
+        self.fields["nominated_by"].queryset = LocalGovernment.objects.order_by("name")

@@ -1192,6 +1192,11 @@ class PrizeEdition(TimeStampedModel):
         verbose_name=_("ceremony"),
     )
     nominations_close = models.DateField(_("nominations close"), null=True, blank=True)
+    minimum_scores = models.PositiveSmallIntegerField(
+        _("jury scores needed"),
+        default=1,
+        help_text=_("A nomination becomes a laureate only with at least this many jury scores."),
+    )
 
     class Meta:
         verbose_name = _("prize edition")

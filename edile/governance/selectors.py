@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django_countries import countries as country_names
 
 from edile.governance.models import (
@@ -867,9 +868,55 @@ def jury_rows(edition: Any, user: Any) -> list[dict[str, Any]]:
         else {}
     )
     return [
-        {"nomination": n, "declaration": declarations.get(n.pk), "review": reviews.get(n.pk)}
+        {
+            "nomination": n,
+            "declaration": declarations.get(n.pk),
+            "review": reviews.get(n.pk),
+            "detected_conflict": detected_conflict(n, user) if user.is_authenticated else "",
+        }
         for n in nominations
     ]
+
+
+def detected_conflict(nomination: Nomination, juror: Any) -> str:
+    """Why `juror` has a conflict of interest on `nomination`, found from the records and
+    whatever the juror declares: a city the juror acts for (any role scoped to a city) is
+    the nominating city or a city where the nominee holds a mandate, or in the same country
+    as one of them. "" when none is found."""
+    from edile.accounts.models import RoleAssignment
+    from edile.members.models import LocalGovernment, Mandate
+
+    juror_cities = list(
+        RoleAssignment.objects.filter(user=juror, local_government__isnull=False).values_list(
+            "local_government_id", "local_government__country"
+        )
+    )
+    if not juror_cities:
+        return ""
+    nominee_city_ids = set(
+        Mandate.objects.filter(person_id=nomination.nominee_id).values_list(
+            "local_government_id", flat=True
+        )
+    )
+    related_ids = nominee_city_ids | (
+        {nomination.nominated_by_id} if nomination.nominated_by_id else set()
+    )
+    related = {
+        pk: str(country)
+        for pk, country in LocalGovernment.objects.filter(pk__in=related_ids).values_list(
+            "pk", "country"
+        )
+    }
+    for city_id, _country in juror_cities:
+        if city_id == nomination.nominated_by_id:
+            return _("You act for the nominating city.")
+        if city_id in nominee_city_ids:
+            return _("You act for a city where the nominee holds a mandate.")
+    related_countries = set(related.values())
+    for _city_id, country in juror_cities:
+        if str(country) in related_countries:
+            return _("You act for a city of the nominee's or the nominating city's country.")
+    return ""
 
 
 def cities_yet_to_vote(vote: Vote) -> list[Any]:

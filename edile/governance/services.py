@@ -1319,10 +1319,20 @@ def nomination_check_eligibility(*, user: Any, nomination: Nomination) -> Nomina
 def conflict_declare(
     *, user: Any, nomination: Nomination, has_conflict: bool, note: str = ""
 ) -> ConflictDeclaration:
+    """A juror declares a conflict of interest or none. A conflict found from the records
+    (`selectors.detected_conflict`) cannot be declared away; a conflict declared after
+    scoring removes the score, so it no longer counts in the average."""
     _require(user, "governance.review_nomination", nomination)
+    detected = selectors.detected_conflict(nomination, user)
+    if detected and not has_conflict:
+        raise ServiceError(
+            _("%(reason)s This is a conflict of interest: declare it.") % {"reason": detected}
+        )
     declaration, _created = ConflictDeclaration.objects.update_or_create(
         nomination=nomination, juror=user, defaults={"has_conflict": has_conflict, "note": note}
     )
+    if has_conflict:
+        JuryReview.objects.filter(nomination=nomination, juror=user).delete()
     return declaration
 
 
@@ -1339,6 +1349,12 @@ def review_submit(
         raise ServiceError(_("Declare whether you have a conflict of interest first."))
     if declaration.has_conflict:
         raise ServiceError(_("You declared a conflict of interest: you cannot score this one."))
+    detected = selectors.detected_conflict(nomination, user)
+    if detected:
+        raise ServiceError(
+            _("%(reason)s This is a conflict of interest: you cannot score this one.")
+            % {"reason": detected}
+        )
     if not 0 <= score <= 20:
         raise ServiceError(_("The score is between 0 and 20."))
     review, _created = JuryReview.objects.update_or_create(
@@ -1352,6 +1368,17 @@ def laureate_designate(*, user: Any, nomination: Nomination) -> Nomination:
     _require(user, "governance.manage")
     if nomination.status != NominationStatus.ELIGIBLE:
         raise ServiceError(_("Only an eligible nomination can be a laureate."))
+    needed = nomination.edition.minimum_scores
+    scores = JuryReview.objects.filter(nomination=nomination).count()
+    if scores < needed:
+        raise ServiceError(
+            ngettext(
+                "A laureate needs at least %(needed)d jury score; this nomination has %(scores)d.",
+                "A laureate needs at least %(needed)d jury scores; this nomination has %(scores)d.",
+                needed,
+            )
+            % {"needed": needed, "scores": scores}
+        )
     nomination.status = NominationStatus.LAUREATE
     nomination.save(update_fields=["status", "updated_at"])
     return nomination
@@ -1511,3 +1538,193 @@ def decision_rule_save(*, user: Any, rule: Any = None, **fields: Any) -> Any:
     describe(rule_from_snapshot({**rule.snapshot(), **values}))  # it evaluates
     rule.save()
     return rule
+
+
+# ---------------------------------------------------------------------------------------------
+# Setup: bodies and their seats (juries are bodies), prize editions and nominations
+
+
+@transaction.atomic
+def body_save(
+    *,
+    user: Any,
+    body: Any = None,
+    kind: str,
+    name_fr: str,
+    name_en: str = "",
+    description_fr: str = "",
+    description_en: str = "",
+) -> Any:
+    """Create or change a body (the Bureau, a commission, a prize jury…)."""
+    from edile.governance.models import Body, BodyKind
+
+    _require(user, "governance.manage", body)
+    if kind not in BodyKind.values:
+        raise ServiceError(_("Choose the kind of body from the list."))
+    name_fr = (name_fr or "").strip()
+    if not name_fr:
+        raise ServiceError(_("Give the body's name in French."))
+    fields = {
+        "kind": kind,
+        "name": name_fr,
+        "name_fr": name_fr,
+        "name_en": (name_en or "").strip() or name_fr,
+        "description": description_fr or "",
+        "description_fr": description_fr or "",
+        "description_en": description_en or "",
+    }
+    if body is None:
+        return Body.objects.create(slug=_unique_slug(Body, name_fr), **fields)
+    for name, value in fields.items():
+        setattr(body, name, value)
+    body.save()
+    return body
+
+
+@transaction.atomic
+def seat_save(
+    *,
+    user: Any,
+    body: Any,
+    seat: Any = None,
+    role: str,
+    local_government: Any = None,
+    person: Any = None,
+    start: dt.date,
+    end: dt.date | None = None,
+    votes: int = 1,
+) -> Any:
+    """Give a seat in a body to a city, a person on behalf of a city, or a person; or change
+    it (ending a seat is giving it an end date: its history stays)."""
+    from edile.governance.models import Seat, SeatRole
+
+    _require(user, "governance.manage", body)
+    if seat is not None and seat.body_id != body.pk:
+        raise ServiceError(_("This seat belongs to another body."))
+    if role not in SeatRole.values:
+        raise ServiceError(_("Choose the seat's role from the list."))
+    if local_government is None and person is None:
+        raise ServiceError(_("A seat is held by a city, a person, or both."))
+    if end is not None and end < start:
+        raise ServiceError(_("A seat cannot end before it starts."))
+    if votes < 1:
+        raise ServiceError(_("A seat has at least one vote."))
+    if role == SeatRole.CHAIR and end is None:
+        chairs = Seat.objects.filter(body=body, role=SeatRole.CHAIR, end__isnull=True)
+        if seat is not None:
+            chairs = chairs.exclude(pk=seat.pk)
+        if chairs.exists():
+            raise ServiceError(_("This body already has a current chair: end that seat first."))
+    fields = {
+        "role": role,
+        "local_government": local_government,
+        "person": person,
+        "start": start,
+        "end": end,
+        "votes": votes,
+    }
+    if seat is None:
+        return Seat.objects.create(body=body, **fields)
+    for name, value in fields.items():
+        setattr(seat, name, value)
+    seat.save()
+    return seat
+
+
+@transaction.atomic
+def prize_edition_save(
+    *,
+    user: Any,
+    edition: Any = None,
+    year: int,
+    title_fr: str,
+    title_en: str = "",
+    description_fr: str = "",
+    description_en: str = "",
+    jury: Any = None,
+    ceremony: Any = None,
+    nominations_close: dt.date | None = None,
+    minimum_scores: int = 1,
+) -> Any:
+    """Create or change a prize edition; its jury is a body of kind *jury* whose seats are
+    the jurors."""
+    from edile.governance.models import BodyKind, PrizeEdition
+
+    _require(user, "governance.manage", edition)
+    title_fr = (title_fr or "").strip()
+    if not title_fr:
+        raise ServiceError(_("Give the edition's title in French."))
+    if not 1900 <= year <= 2200:
+        raise ServiceError(_("Give the edition's year, for example 2027."))
+    if jury is not None and jury.kind != BodyKind.JURY:
+        raise ServiceError(_("The jury must be a body of the kind “jury”."))
+    fields = {
+        "year": year,
+        "title": title_fr,
+        "title_fr": title_fr,
+        "title_en": (title_en or "").strip() or title_fr,
+        "description": description_fr or "",
+        "description_fr": description_fr or "",
+        "description_en": description_en or "",
+        "jury": jury,
+        "ceremony": ceremony,
+        "nominations_close": nominations_close,
+        "minimum_scores": minimum_scores,
+    }
+    if minimum_scores < 1:
+        raise ServiceError(_("A laureate needs at least one jury score."))
+    if edition is None:
+        return PrizeEdition.objects.create(
+            slug=_unique_slug(PrizeEdition, f"{title_fr}-{year}"), **fields
+        )
+    for name, value in fields.items():
+        setattr(edition, name, value)
+    edition.save()
+    return edition
+
+
+DECIDED_NOMINATIONS = {NominationStatus.LAUREATE, NominationStatus.NOT_SELECTED}
+
+
+@transaction.atomic
+def nomination_save(
+    *,
+    user: Any,
+    edition: Any,
+    nomination: Nomination | None = None,
+    nominee: Any,
+    nominated_by: Any = None,
+    citation_fr: str = "",
+    citation_en: str = "",
+) -> Nomination:
+    """Record a nomination for an edition, or correct one not yet decided. A change of
+    nominee or nominating city sends it back to *submitted*: eligibility is checked again."""
+    _require(user, "governance.manage", edition)
+    if nomination is not None:
+        if nomination.edition_id != edition.pk:
+            raise ServiceError(_("This nomination belongs to another edition."))
+        if nomination.status in DECIDED_NOMINATIONS:
+            raise ServiceError(_("This nomination has already been decided."))
+    others = Nomination.objects.filter(edition=edition, nominee=nominee)
+    if nomination is not None:
+        others = others.exclude(pk=nomination.pk)
+    if others.exists():
+        raise ServiceError(_("This person is already nominated for this edition."))
+    fields = {
+        "nominee": nominee,
+        "nominated_by": nominated_by,
+        "citation": citation_fr or "",
+        "citation_fr": citation_fr or "",
+        "citation_en": citation_en or "",
+    }
+    if nomination is None:
+        return Nomination.objects.create(edition=edition, **fields)
+    if nomination.nominee_id != nominee.pk or nomination.nominated_by_id != getattr(
+        nominated_by, "pk", None
+    ):
+        fields["status"] = NominationStatus.SUBMITTED
+        fields["eligibility_note"] = ""
+    for name, value in fields.items():
+        setattr(nomination, name, value)
+    nomination.save()
+    return nomination

@@ -115,6 +115,7 @@ def body_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "body": body,
         "seats": selectors.current_seats(body),
         "meetings": selectors.meeting_list(request.user, body=slug),
+        "can_manage": request.user.has_perm("governance.manage"),
     }
     return render(request, "governance/body_detail.html", context)
 

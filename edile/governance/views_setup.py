@@ -4,14 +4,17 @@ without the Django admin. Every page is role-checked; the services decide."""
 
 from __future__ import annotations
 
+import datetime as dt
 import zoneinfo
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from edile.core.errors import ServiceError
@@ -19,11 +22,23 @@ from edile.governance import selectors, services
 from edile.governance.evaluation import describe_both, rule_from_snapshot
 from edile.governance.forms import (
     AgendaItemForm,
+    BodySetupForm,
     DecisionRuleForm,
     MeetingSetupForm,
+    NominationSetupForm,
+    PrizeEditionSetupForm,
     ResolutionSetupForm,
+    SeatSetupForm,
 )
-from edile.governance.models import DecisionRule, Meeting, MeetingKind
+from edile.governance.models import (
+    Body,
+    DecisionRule,
+    Meeting,
+    MeetingKind,
+    Nomination,
+    PrizeEdition,
+    Seat,
+)
 
 
 def _require_manager(request: HttpRequest) -> None:
@@ -232,4 +247,170 @@ def resolution_new(request: HttpRequest) -> HttpResponse:
             _form_error(form, exc)
     return render(
         request, "governance/setup/resolution_form.html", {"form": form, "preview": preview}
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Bodies and seats (a prize jury is a body), prize editions and nominations
+
+
+@login_required
+def body_list(request: HttpRequest) -> HttpResponse:
+    _require_manager(request)
+    bodies = Body.objects.annotate(
+        current=Count("seats", filter=Q(seats__end__isnull=True) | Q(seats__end__gte=_today()))
+    ).order_by("kind", "name")
+    return render(request, "governance/setup/body_list.html", {"bodies": bodies})
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+@login_required
+def body_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
+    """Create or change a body; its page lists its seats, current and past."""
+    _require_manager(request)
+    body = get_object_or_404(Body, slug=slug) if slug else None
+    initial = None
+    if body is not None:
+        initial = {
+            "kind": body.kind,
+            "name_fr": body.name_fr,
+            "name_en": body.name_en,
+            "description_fr": body.description_fr,
+            "description_en": body.description_en,
+        }
+    form = BodySetupForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.body_save(user=request.user, body=body, **form.cleaned_data)
+        except ServiceError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("governance:setup_body", slug=saved.slug)
+    seats = (
+        body.seats.select_related("local_government", "person").order_by("-end", "role", "start")
+        if body
+        else []
+    )
+    return render(
+        request,
+        "governance/setup/body_form.html",
+        {"form": form, "body": body, "seats": seats, "today": _today()},
+    )
+
+
+@login_required
+def seat_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
+    _require_manager(request)
+    body = get_object_or_404(Body, slug=slug)
+    seat = get_object_or_404(Seat, pk=pk, body=body) if pk else None
+    initial: dict[str, Any] = {"start": _today(), "votes": 1}
+    if seat is not None:
+        initial = {
+            "role": seat.role,
+            "local_government": seat.local_government_id,
+            "person": seat.person_id,
+            "start": seat.start,
+            "end": seat.end,
+            "votes": seat.votes,
+        }
+    form = SeatSetupForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.seat_save(user=request.user, body=body, seat=seat, **form.cleaned_data)
+        except ServiceError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("The seat is saved."))
+            return redirect("governance:setup_body", slug=body.slug)
+    return render(
+        request, "governance/setup/seat_form.html", {"form": form, "body": body, "seat": seat}
+    )
+
+
+@login_required
+def edition_list(request: HttpRequest) -> HttpResponse:
+    _require_manager(request)
+    editions = (
+        PrizeEdition.objects.select_related("jury")
+        .annotate(nomination_count=Count("nominations"))
+        .order_by("-year")
+    )
+    return render(request, "governance/setup/edition_list.html", {"editions": editions})
+
+
+@login_required
+def edition_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
+    """Create or change a prize edition; its page lists its nominations."""
+    _require_manager(request)
+    edition = get_object_or_404(PrizeEdition, slug=slug) if slug else None
+    initial = None
+    if edition is not None:
+        initial = {
+            "year": edition.year,
+            "title_fr": edition.title_fr,
+            "title_en": edition.title_en,
+            "description_fr": edition.description_fr,
+            "description_en": edition.description_en,
+            "jury": edition.jury_id,
+            "ceremony": edition.ceremony_id,
+            "nominations_close": edition.nominations_close,
+            "minimum_scores": edition.minimum_scores,
+        }
+    form = PrizeEditionSetupForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.prize_edition_save(
+                user=request.user, edition=edition, **form.cleaned_data
+            )
+        except ServiceError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("governance:setup_edition", slug=saved.slug)
+    nominations = (
+        edition.nominations.select_related("nominee", "nominated_by").order_by(
+            "nominee__family_name"
+        )
+        if edition
+        else []
+    )
+    return render(
+        request,
+        "governance/setup/edition_form.html",
+        {"form": form, "edition": edition, "nominations": nominations},
+    )
+
+
+@login_required
+def nomination_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
+    _require_manager(request)
+    edition = get_object_or_404(PrizeEdition, slug=slug)
+    nomination = get_object_or_404(Nomination, pk=pk, edition=edition) if pk else None
+    initial = None
+    if nomination is not None:
+        initial = {
+            "nominee": nomination.nominee_id,
+            "nominated_by": nomination.nominated_by_id,
+            "citation_fr": nomination.citation_fr,
+            "citation_en": nomination.citation_en,
+        }
+    form = NominationSetupForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.nomination_save(
+                user=request.user, edition=edition, nomination=nomination, **form.cleaned_data
+            )
+        except ServiceError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("The nomination is saved."))
+            return redirect("governance:setup_edition", slug=edition.slug)
+    return render(
+        request,
+        "governance/setup/nomination_form.html",
+        {"form": form, "edition": edition, "nomination": nomination},
     )

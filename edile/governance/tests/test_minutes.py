@@ -88,3 +88,47 @@ def test_minutes_page_shows_headings_not_markup(voted, client_as):
     rendered = page.split('id="minutes-text">', 1)[1].split("</div>", 1)[0]
     assert "## " not in rendered
     assert "<h2>Présence</h2>" in rendered
+
+
+def test_approved_minutes_are_frozen_and_their_versions_kept(voted, client_as):
+    """Approval is recorded (who, when); approved minutes can no longer be edited nor drafted
+    again from the records, on the page as in the services; each saved text is a version."""
+    world, staff_user = voted
+    services.minutes_generate(user=staff_user, meeting=world.session)
+    minutes = world.session.minutes
+    staff = client_as("secretariat")
+    edit_url = reverse("governance:minutes_edit", args=[world.session.slug])
+    staff.post(edit_url, {"version": minutes.version, "text_fr": "Texte v2", "text_en": "Text v2"})
+    minutes.refresh_from_db()
+    assert (minutes.text_fr, minutes.version) == ("Texte v2", 2)
+    # A delegate cannot approve.
+    delegate = client_as("delegate", local_government=world.cities[0])
+    approve_url = reverse("governance:minutes_approve", args=[world.session.slug])
+    assert delegate.post(approve_url, {"version": minutes.version}).status_code == 403
+    minutes.refresh_from_db()
+    assert minutes.status == "draft"
+    staff.post(approve_url, {"version": minutes.version})
+    minutes.refresh_from_db()
+    assert minutes.status == "approved" and minutes.approved_by == staff.user
+    assert minutes.approved_at is not None
+    # Frozen: editing, drafting again, approving again are refused with a message.
+    response = staff.post(
+        edit_url,
+        {"version": minutes.version, "text_fr": "Changé", "text_en": "Changed"},
+        follow=True,
+    )
+    assert "Un procès-verbal approuvé ne peut pas être modifié." in response.content.decode()
+    response = staff.post(
+        reverse("governance:minutes_generate", args=[world.session.slug]), follow=True
+    )
+    assert "ne peut pas être régénéré" in response.content.decode()
+    response = staff.post(approve_url, {"version": minutes.version}, follow=True)
+    assert "déjà approuvé" in response.content.decode()
+    minutes.refresh_from_db()
+    assert minutes.text_fr == "Texte v2" and minutes.status == "approved"
+    # Every saved state is kept: drafted, edited, approved.
+    assert [h.text_fr for h in minutes.history.order_by("history_date")][-2:] == [
+        "Texte v2",
+        "Texte v2",
+    ]
+    assert minutes.history.count() == 3
