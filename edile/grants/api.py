@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, StreamingHttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
@@ -160,6 +161,10 @@ ERRORS = {400: Detail, 403: Detail, 404: Detail, 409: Detail}
 def record_decision(request: HttpRequest, reference: str, payload: DecisionIn) -> dict[str, Any]:
     """Record the decision of a Bureau meeting: the meeting's body must be allowed to decide
     grants; never above the envelope left (409, also when two decisions race)."""
+    # Who may decide at all is checked before any lookup: a 404 would tell anyone else which
+    # references and meetings exist. The per-application check (recusal) is the service's.
+    if not request.user.has_perm("grants.decide"):
+        raise PermissionDenied(_("Only the Bureau or the secretariat records decisions."))
     application = (
         Application.objects.select_related("call", "local_government")
         .filter(reference=reference)
@@ -195,7 +200,11 @@ def record_decision(request: HttpRequest, reference: str, payload: DecisionIn) -
     }
 
 
-def _grant(grant_id: int) -> Grant:
+def _grant(grant_id: int, user: Any = None) -> Grant:
+    """The grant, once the user is known to manage grants at all (403 before 404: the ids of
+    grants are not told to people who may not manage them)."""
+    if user is not None and not user.has_perm("grants.manage_grant"):
+        raise PermissionDenied(_("Only the secretariat manages grants."))
     grant = Grant.objects.select_related("decision", "application").filter(pk=grant_id).first()
     if grant is None:
         raise Http404(f"No grant with id {grant_id}.")
@@ -221,7 +230,7 @@ def _payment_request_out(r: PaymentRequest) -> dict[str, Any]:
 def request_payment(request: HttpRequest, grant_id: int, payload: PaymentRequestIn) -> Status:
     """Request a payment (a tranche, or an amount): refused until the agreement is signed and
     the tranche's conditions are met, and while a report is overdue unless a reason is given."""
-    grant = _grant(grant_id)
+    grant = _grant(grant_id, request.user)
     tranche = None
     if payload.tranche is not None:
         tranche = grant.tranches.filter(number=payload.tranche).first()
@@ -238,7 +247,9 @@ def request_payment(request: HttpRequest, grant_id: int, payload: PaymentRequest
     return Status(201, _payment_request_out(payment_request))
 
 
-def _payment_request(pk: int) -> PaymentRequest:
+def _payment_request(pk: int, user: Any = None) -> PaymentRequest:
+    if user is not None and not user.has_perm("grants.manage_grant"):
+        raise PermissionDenied(_("Only the secretariat manages grants."))
     payment_request = (
         PaymentRequest.objects.select_related("grant", "tranche", "requested_by", "decided_by")
         .filter(pk=pk)
@@ -257,7 +268,7 @@ def _payment_request(pk: int) -> PaymentRequest:
 def approve_payment(request: HttpRequest, pk: int) -> dict[str, Any]:
     """Approve a payment request: by someone other than the requester (four eyes)."""
     payment_request = services.payment_request_approve(
-        actor=request.user, payment_request=_payment_request(pk)
+        actor=request.user, payment_request=_payment_request(pk, request.user)
     )
     return _payment_request_out(_payment_request(payment_request.pk))
 
@@ -269,7 +280,9 @@ def approve_payment(request: HttpRequest, pk: int) -> dict[str, Any]:
 )
 def refuse_payment(request: HttpRequest, pk: int, payload: RefusalIn) -> dict[str, Any]:
     payment_request = services.payment_request_refuse(
-        actor=request.user, payment_request=_payment_request(pk), comment=payload.comment
+        actor=request.user,
+        payment_request=_payment_request(pk, request.user),
+        comment=payload.comment,
     )
     return _payment_request_out(_payment_request(payment_request.pk))
 
@@ -284,7 +297,7 @@ def record_disbursement(
 ) -> dict[str, Any]:
     """Pay an approved payment request; refused without a signed agreement, without an
     approval by a second person, or beyond the amount granted."""
-    grant = _grant(grant_id)
+    grant = _grant(grant_id, request.user)
     payment_request = PaymentRequest.objects.filter(pk=payload.payment_request).first()
     if grant.agreement_signed_on is None:
         raise ServiceError(_("No payment before the grant agreement is signed."))

@@ -214,54 +214,106 @@ def test_role_matrix_check_in(client_as, role):
     assert response.status_code == CHECK_IN_STATUS[role]
 
 
-# Allowed roles get past the permission check (then the unknown meeting is refused with a
-# message); every other role is refused with 403.
+# The secretariat and a Bureau member of another city decide at a real Bureau meeting; every
+# other role is refused with 403 before any lookup, and a Bureau member is recused from their
+# own city's application (403 with a message).
 DECISION_ALLOWED = {"secretariat", "bureau_member"}
 
 
-@pytest.mark.skip(
-    reason="grants API reshaped (decisions at a Bureau meeting, payment requests): matrix to be rewritten"
-)
 @pytest.mark.parametrize("role", ROLES)
 def test_role_matrix_grant_decision(client_as, role):
     """A Bureau member (of another city) or the secretariat records the Bureau's decision."""
-    from edile.grants.models import ApplicationStatus
-    from edile.grants.tests.factories import bureau, make_application
+    from edile.grants.models import ApplicationStatus, Decision
+    from edile.grants.tests.factories import bureau_meeting, make_application
     from edile.members.tests.factories import make_member
 
     application = make_application(status=ApplicationStatus.SUBMITTED)
-    bureau()
+    meeting = bureau_meeting()
     c = _client_for(client_as, role, make_member())
     response = c.post(
         f"/api/v1/grants/applications/{application.reference}/decision",
+        {"outcome": "rejected", "meeting": meeting.slug, "reasons": "Not ready."},
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    if role in DECISION_ALLOWED:
+        assert response.status_code == 200, response.content
+        assert response.json()["outcome"] == "rejected"
+        assert response.json()["meeting"] == meeting.slug
+        assert Decision.objects.filter(application=application, outcome="rejected").count() == 1
+    else:
+        assert response.status_code == 403, response.content
+        assert response.json()["detail"] == "Only the Bureau or the secretariat records decisions."
+        assert not Decision.objects.filter(application=application).exists()
+    # An unknown reference or meeting answers 403, not 404, to those who may not decide.
+    missing = c.post(
+        "/api/v1/grants/applications/no-such-reference/decision",
         {"outcome": "rejected", "meeting": "no-such-meeting", "reasons": "no"},
         content_type="application/json",
     )
-    if role in DECISION_ALLOWED:
-        assert response.status_code in (400, 404), response.content
-    else:
+    assert missing.status_code == (404 if role in DECISION_ALLOWED else 403), missing.content
+    if role == "bureau_member":
+        # Recused: a Bureau member never decides the application of their own city.
+        own = make_application(status=ApplicationStatus.SUBMITTED)
+        member = client_as("bureau_member", local_government=own.local_government)
+        response = member.post(
+            f"/api/v1/grants/applications/{own.reference}/decision",
+            {"outcome": "approved", "amount": "50000", "meeting": meeting.slug, "reasons": "Ok"},
+            content_type="application/json",
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
         assert response.status_code == 403, response.content
+        assert "you are recused from deciding its application" in response.json()["detail"]
+        assert not Decision.objects.filter(application=own).exists()
 
 
 DISBURSEMENT_ALLOWED = {"secretariat"}
 
 
-@pytest.mark.skip(
-    reason="grants API reshaped (decisions at a Bureau meeting, payment requests): matrix to be rewritten"
-)
 @pytest.mark.parametrize("role", ROLES)
-def test_role_matrix_disbursement(client_as, role):
-    """Only the secretariat pays (400 here: the date precedes the decision, with a message)."""
+def test_role_matrix_disbursement(client_as, role, make_user):
+    """Only the secretariat pays a payment request requested and approved by two other people;
+    every other role gets 403, also on an unknown grant (no 404 telling which ids exist)."""
+    from edile.grants import services
+    from edile.grants.models import PaymentRequestStatus
     from edile.grants.tests.factories import make_grant
 
     grant = make_grant()
+    requester, approver = make_user("secretariat"), make_user("secretariat")
+    payment_request = services.payment_request_create(
+        actor=requester, grant=grant, tranche=None, amount="20000", comment=""
+    )
+    services.payment_request_approve(actor=approver, payment_request=payment_request)
     c = _client_for(client_as, role, grant.application.local_government)
     response = c.post(
         f"/api/v1/grants/grants/{grant.pk}/disbursements",
+        {"payment_request": payment_request.pk, "paid_on": str(grant.decision.meeting_date)},
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    payment_request.refresh_from_db()
+    grant.refresh_from_db()
+    if role in DISBURSEMENT_ALLOWED:
+        assert response.status_code == 200, response.content
+        assert str(response.json()["disbursed"]) in ("20000.00", "20000")
+        assert payment_request.status == PaymentRequestStatus.PAID
+        # Paid once: a second payment of the same request is refused with a message.
+        again = c.post(
+            f"/api/v1/grants/grants/{grant.pk}/disbursements",
+            {"payment_request": payment_request.pk, "paid_on": str(grant.decision.meeting_date)},
+            content_type="application/json",
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+        assert again.status_code == 400, again.content
+        assert again.json()["detail"] == "This payment has already been made."
+    else:
+        assert response.status_code == 403, response.content
+        assert response.json()["detail"] == "Only the secretariat manages grants."
+        assert payment_request.status == PaymentRequestStatus.APPROVED
+        assert grant.disbursed == 0
+    missing = c.post(
+        "/api/v1/grants/grants/999999/disbursements",
         {"payment_request": 1, "paid_on": "2020-01-01"},
         content_type="application/json",
     )
-    if role in DISBURSEMENT_ALLOWED:
-        assert response.status_code in (400, 404, 409), response.content
-    else:
-        assert response.status_code == 403, response.content
+    assert missing.status_code == (404 if role in DISBURSEMENT_ALLOWED else 403), missing.content
