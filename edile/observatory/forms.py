@@ -265,6 +265,11 @@ class FollowUpForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("CSV or XLSX file"))
+    dry_run = forms.BooleanField(
+        label=_("Dry run: show what would be created, and the possible duplicates, saving nothing"),
+        required=False,
+        initial=True,
+    )
 
 
 class StatisticsForm(forms.Form):

@@ -680,14 +680,50 @@ def _create_from_import(values: dict[str, Any]) -> Incident:
     return incident
 
 
-def incidents_import(*, actor: Any, data: bytes, filename: str) -> ImportReport:
+@dataclass
+class IncidentImportReport(ImportReport):
+    """An import's report, with (for a dry run) what each row would become."""
+
+    dry_run: bool = False
+    planned: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _planned_row(line: int, values: dict[str, Any]) -> dict[str, Any]:
+    """What a dry run shows of one row: its facts and the incidents it may duplicate."""
+    from edile.observatory.selectors import similar_incidents
+
+    return {
+        "line": line,
+        "date": values["date"],
+        "date_precision": values["date_precision"],
+        "country": dict(countries)[values["country"]],
+        "place": values["place"],
+        "victim_name": values["victim_name"],
+        "violation_types": [v.label for v in values["violation_types"]],
+        "duplicates": [
+            i.reference
+            for i in similar_incidents(
+                date=values["date"],
+                country=values["country"],
+                place=values["place"],
+                victim_name=values["victim_name"],
+            )
+        ],
+    }
+
+
+def incidents_import(
+    *, actor: Any, data: bytes, filename: str, dry_run: bool = False
+) -> IncidentImportReport:
     """Import partners' incidents: all rows or none; every bad row reported with its reason.
 
     Imported incidents are never published automatically: an analyst reviews them first.
+    With ``dry_run`` nothing is saved: the report lists what each row would create and the
+    existing incidents it may duplicate.
     """
     if actor is not None:
         _require(actor, "observatory.import_incidents")
-    report = ImportReport()
+    report = IncidentImportReport(dry_run=dry_run)
     try:
         rows = read_rows(data, filename)
     except ImportFileError as exc:
@@ -702,10 +738,14 @@ def incidents_import(*, actor: Any, data: bytes, filename: str) -> ImportReport:
     parsed = []
     for line, row in rows:
         try:
-            parsed.append(_import_row(row, vocabulary))
+            values = _import_row(row, vocabulary)
         except ValueError as exc:
             report.errors.append(RowError(line, str(exc)))
-    if report.errors:
+        else:
+            parsed.append(values)
+            if dry_run:
+                report.planned.append(_planned_row(line, values))
+    if report.errors or dry_run:
         return report
     with transaction.atomic():
         for values in parsed:
