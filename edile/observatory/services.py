@@ -712,8 +712,39 @@ def _planned_row(line: int, values: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def import_mapping_parse(text: str) -> dict[str, str]:
+    """Parse a column mapping, one ``their header = our column`` per line (case-insensitive).
+
+    Raises ``ValueError`` with a message naming the bad line or the unknown column.
+    """
+    mapping: dict[str, str] = {}
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        theirs, sep, ours = line.partition("=")
+        theirs, ours = theirs.strip().lower(), ours.strip().lower()
+        if not sep or not theirs or not ours:
+            raise ValueError(
+                _("Mapping line %(number)s: write “their header = our column”.")
+                % {"number": number}
+            )
+        if ours not in IMPORT_COLUMNS:
+            raise ValueError(
+                _("Mapping line %(number)s: “%(column)s” is not one of our columns (%(allowed)s).")
+                % {"number": number, "column": ours, "allowed": ", ".join(IMPORT_COLUMNS)}
+            )
+        mapping[theirs] = ours
+    return mapping
+
+
 def incidents_import(
-    *, actor: Any, data: bytes, filename: str, dry_run: bool = False
+    *,
+    actor: Any,
+    data: bytes,
+    filename: str,
+    dry_run: bool = False,
+    mapping: dict[str, str] | None = None,
 ) -> IncidentImportReport:
     """Import partners' incidents: all rows or none; every bad row reported with its reason.
 
@@ -730,10 +761,19 @@ def incidents_import(
         raise ServiceError(str(exc)) from None
     if not rows:
         raise ServiceError(_("The file has no rows."))
+    if mapping:
+        # A file whose headers differ: each of their headers renamed to one of our columns.
+        rows = [(line, {mapping.get(k, k): v for k, v in row.items()}) for line, row in rows]
     headers = set(rows[0][1])
     missing = [c for c in IMPORT_REQUIRED if c not in headers]
     if missing:
-        raise ServiceError(_("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)})
+        raise ServiceError(
+            _(
+                "Missing columns: %(columns)s. The file's columns are: %(found)s; "
+                "map them to ours in the column mapping."
+            )
+            % {"columns": ", ".join(missing), "found": ", ".join(sorted(headers)) or "—"}
+        )
     vocabulary = {v.code: v for v in ViolationType.objects.all()}
     parsed = []
     for line, row in rows:

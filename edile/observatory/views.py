@@ -608,6 +608,7 @@ def incident_import(request: HttpRequest) -> HttpResponse:
                     data=upload.read(),
                     filename=upload.name,
                     dry_run=form.cleaned_data["dry_run"],
+                    mapping=form.cleaned_data["mapping"],
                 )
             except ServiceError as exc:
                 form.add_error("file", exc.message)
@@ -615,7 +616,9 @@ def incident_import(request: HttpRequest) -> HttpResponse:
             else:
                 if result.ok and result.dry_run:
                     # Ready for the real run: the same file, with the box unticked.
-                    form = ImportForm(initial={"dry_run": False})
+                    form = ImportForm(
+                        initial={"dry_run": False, "mapping": request.POST.get("mapping", "")}
+                    )
                 elif result.ok:
                     messages.success(
                         request, _("%(count)s incidents imported.") % {"count": result.created}

@@ -197,3 +197,55 @@ def test_management_command_dry_run(tmp_path):
     call_command("import_incidents", str(good), "--dry-run", stdout=out)
     assert "Dry run: 2 incidents would be imported." in out.getvalue()
     assert Incident.objects.count() == 0
+
+
+def test_column_mapping_renames_their_headers_to_ours(make_user):
+    """A file whose headers differ imports once each header is mapped to one of our columns."""
+    theirs = HEADER.replace("date,date_precision,country", "Date of death,Precision,Nation")
+    with pytest.raises(ServiceError, match="The file's columns are: .*date of death"):
+        run(theirs + GOOD, make_user)
+    mapping = services.import_mapping_parse(
+        "Date of death = date\nprecision=date_precision\n\n  NATION =  Country "
+    )
+    assert mapping == {"date of death": "date", "precision": "date_precision", "nation": "country"}
+    report = services.incidents_import(
+        actor=make_user("observatory_analyst"),
+        data=(theirs + GOOD).encode(),
+        filename="theirs.csv",
+        mapping=mapping,
+    )
+    assert report.ok and report.created == 2
+    assert Incident.objects.get(country="ML").date_start == dt.date(2023, 4, 12)
+
+
+def test_bad_column_mapping_is_refused_with_a_message(client_as):
+    """A mapping line without “=”, or to a column we do not have, is a 400 naming the line."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    analyst = client_as("observatory_analyst")
+    for text, fragment in (
+        ("Date of death", "Mapping line 1: write"),
+        ("a = date\nb = birthday", "Mapping line 2: “birthday” is not one of our columns"),
+    ):
+        upload = SimpleUploadedFile("p.csv", (HEADER + GOOD).encode())
+        response = analyst.post(
+            "/en/observatory/incidents/import/", {"file": upload, "mapping": text}
+        )
+        assert response.status_code == 400 and fragment in response.content.decode()
+    assert Incident.objects.count() == 0
+
+
+def test_import_page_mapping_with_dry_run(client_as):
+    """On the page, the mapping is applied in the dry run and kept for the real run."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    analyst = client_as("observatory_analyst")
+    theirs = HEADER.replace("country", "nation", 1)
+    upload = SimpleUploadedFile("p.csv", (theirs + GOOD).encode())
+    response = analyst.post(
+        "/en/observatory/incidents/import/",
+        {"file": upload, "dry_run": "on", "mapping": "nation = country"},
+    )
+    body = response.content.decode()
+    assert response.status_code == 200 and "would create 2 incidents" in body
+    assert "nation = country</textarea>" in body and Incident.objects.count() == 0
