@@ -265,6 +265,29 @@ class FollowUpForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("CSV or XLSX file"))
+    dry_run = forms.BooleanField(
+        label=_("Dry run: show what would be created, and the possible duplicates, saving nothing"),
+        required=False,
+        initial=True,
+    )
+    mapping = forms.CharField(
+        label=_("Column mapping (for a file whose headers differ)"),
+        help_text=_(
+            "One line per column to rename: their header = our column, "
+            "for example “Date of death = date”."
+        ),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=5000,
+    )
+
+    def clean_mapping(self) -> dict[str, str]:
+        from edile.observatory.services import import_mapping_parse
+
+        try:
+            return import_mapping_parse(self.cleaned_data.get("mapping", ""))
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from None
 
 
 class StatisticsForm(forms.Form):

@@ -503,14 +503,26 @@ def reports_submitted_by(user: Any) -> QuerySet[IntakeReport]:
 
 def report_duplicates(report: IntakeReport) -> list[Incident]:
     """Incidents that may be the same event: same victim, or same place, within the window."""
+    return similar_incidents(
+        date=report.date,
+        country=report.country,
+        place=report.place,
+        victim_name=report.victim_name,
+    )
+
+
+def similar_incidents(
+    *, date: dt.date, country: str, place: str = "", victim_name: str = ""
+) -> list[Incident]:
+    """Incidents that may be the same event as these facts (same victim or place, close dates)."""
     window = dt.timedelta(days=DUPLICATE_WINDOW_DAYS)
-    close = Q(date_start__gte=report.date - window, date_start__lte=report.date + window)
+    close = Q(date_start__gte=date - window, date_start__lte=date + window)
     same = Q(pk__in=[])
-    if report.victim_name:
-        same |= Q(victims__name__iexact=report.victim_name)
-    if report.place:
-        same |= Q(place__iexact=report.place, country=report.country)
-        same |= Q(local_government__name__iexact=report.place, country=report.country)
+    if victim_name:
+        same |= Q(victims__name__iexact=victim_name)
+    if place:
+        same |= Q(place__iexact=place, country=country)
+        same |= Q(local_government__name__iexact=place, country=country)
     queryset = (
         Incident.objects.filter(close & same)
         .distinct()

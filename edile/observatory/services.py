@@ -680,32 +680,112 @@ def _create_from_import(values: dict[str, Any]) -> Incident:
     return incident
 
 
-def incidents_import(*, actor: Any, data: bytes, filename: str) -> ImportReport:
+@dataclass
+class IncidentImportReport(ImportReport):
+    """An import's report, with (for a dry run) what each row would become."""
+
+    dry_run: bool = False
+    planned: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _planned_row(line: int, values: dict[str, Any]) -> dict[str, Any]:
+    """What a dry run shows of one row: its facts and the incidents it may duplicate."""
+    from edile.observatory.selectors import similar_incidents
+
+    return {
+        "line": line,
+        "date": values["date"],
+        "date_precision": values["date_precision"],
+        "country": dict(countries)[values["country"]],
+        "place": values["place"],
+        "victim_name": values["victim_name"],
+        "violation_types": [v.label for v in values["violation_types"]],
+        "duplicates": [
+            i.reference
+            for i in similar_incidents(
+                date=values["date"],
+                country=values["country"],
+                place=values["place"],
+                victim_name=values["victim_name"],
+            )
+        ],
+    }
+
+
+def import_mapping_parse(text: str) -> dict[str, str]:
+    """Parse a column mapping, one ``their header = our column`` per line (case-insensitive).
+
+    Raises ``ValueError`` with a message naming the bad line or the unknown column.
+    """
+    mapping: dict[str, str] = {}
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        theirs, sep, ours = line.partition("=")
+        theirs, ours = theirs.strip().lower(), ours.strip().lower()
+        if not sep or not theirs or not ours:
+            raise ValueError(
+                _("Mapping line %(number)s: write “their header = our column”.")
+                % {"number": number}
+            )
+        if ours not in IMPORT_COLUMNS:
+            raise ValueError(
+                _("Mapping line %(number)s: “%(column)s” is not one of our columns (%(allowed)s).")
+                % {"number": number, "column": ours, "allowed": ", ".join(IMPORT_COLUMNS)}
+            )
+        mapping[theirs] = ours
+    return mapping
+
+
+def incidents_import(
+    *,
+    actor: Any,
+    data: bytes,
+    filename: str,
+    dry_run: bool = False,
+    mapping: dict[str, str] | None = None,
+) -> IncidentImportReport:
     """Import partners' incidents: all rows or none; every bad row reported with its reason.
 
     Imported incidents are never published automatically: an analyst reviews them first.
+    With ``dry_run`` nothing is saved: the report lists what each row would create and the
+    existing incidents it may duplicate.
     """
     if actor is not None:
         _require(actor, "observatory.import_incidents")
-    report = ImportReport()
+    report = IncidentImportReport(dry_run=dry_run)
     try:
         rows = read_rows(data, filename)
     except ImportFileError as exc:
         raise ServiceError(str(exc)) from None
     if not rows:
         raise ServiceError(_("The file has no rows."))
+    if mapping:
+        # A file whose headers differ: each of their headers renamed to one of our columns.
+        rows = [(line, {mapping.get(k, k): v for k, v in row.items()}) for line, row in rows]
     headers = set(rows[0][1])
     missing = [c for c in IMPORT_REQUIRED if c not in headers]
     if missing:
-        raise ServiceError(_("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)})
+        raise ServiceError(
+            _(
+                "Missing columns: %(columns)s. The file's columns are: %(found)s; "
+                "map them to ours in the column mapping."
+            )
+            % {"columns": ", ".join(missing), "found": ", ".join(sorted(headers)) or "—"}
+        )
     vocabulary = {v.code: v for v in ViolationType.objects.all()}
     parsed = []
     for line, row in rows:
         try:
-            parsed.append(_import_row(row, vocabulary))
+            values = _import_row(row, vocabulary)
         except ValueError as exc:
             report.errors.append(RowError(line, str(exc)))
-    if report.errors:
+        else:
+            parsed.append(values)
+            if dry_run:
+                report.planned.append(_planned_row(line, values))
+    if report.errors or dry_run:
         return report
     with transaction.atomic():
         for values in parsed:

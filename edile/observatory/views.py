@@ -604,18 +604,28 @@ def incident_import(request: HttpRequest) -> HttpResponse:
             upload = form.cleaned_data["file"]
             try:
                 result = services.incidents_import(
-                    actor=request.user, data=upload.read(), filename=upload.name
+                    actor=request.user,
+                    data=upload.read(),
+                    filename=upload.name,
+                    dry_run=form.cleaned_data["dry_run"],
+                    mapping=form.cleaned_data["mapping"],
                 )
             except ServiceError as exc:
                 form.add_error("file", exc.message)
                 status = 400
             else:
-                if result.ok:
+                if result.ok and result.dry_run:
+                    # Ready for the real run: the same file, with the box unticked.
+                    form = ImportForm(
+                        initial={"dry_run": False, "mapping": request.POST.get("mapping", "")}
+                    )
+                elif result.ok:
                     messages.success(
                         request, _("%(count)s incidents imported.") % {"count": result.created}
                     )
                     return redirect("observatory:incident_list")
-                status = 400
+                else:
+                    status = 400
         else:
             status = 400
     else:

@@ -28,9 +28,6 @@ def _context(browser, live_server, locale):
     return context, page
 
 
-@pytest.mark.skip(
-    reason="fails on the merged main of this round (journey changed by several branches): to fix next"
-)
 def test_report_triage_verify_publish(browser, live_server, make_user):
     """Report (fr, anonymous) → triage → verify → publish (en) → public page hides the victim."""
     url = live_server.url
@@ -84,8 +81,20 @@ def test_report_triage_verify_publish(browser, live_server, make_user):
         with page.expect_navigation():
             page.get_by_role("button", name="Change the status").click()
     assert page.locator("#status").inner_text() == "Verified"
+    # Publishing goes through the public copy: checked, read, then confirmed.
+    with page.expect_navigation():
+        page.get_by_role("link", name="Preview the public copy and publish").click()
+    assert "What the public will see of" in page.locator("h1").inner_text()
+    assert page.locator("#publication-ok").is_visible()
+    preview = page.locator("main").inner_text()
+    assert "An anonymous reader" in preview and "Public API answer" in preview
+    public_copy = page.locator("#copy-1").locator("xpath=..").inner_text()
+    assert VICTIM not in public_copy and "Tiaré" not in public_copy
+    assert_no_serious_axe_violations(page)
+    page.check("#id_confirm")
     with page.expect_navigation():
         page.get_by_role("button", name="Publish", exact=True).click()
+    assert "The incident is published." in page.content()
     incident = Incident.objects.exclude(pk=earlier.pk).get()
     assert incident.is_published and incident.verification_status == "verified"
     context.close()

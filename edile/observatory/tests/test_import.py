@@ -1,5 +1,6 @@
 """Partners' spreadsheets are imported all-or-nothing, every bad row reported with its reason."""
 
+import datetime as dt
 import io
 
 import pytest
@@ -138,3 +139,113 @@ def test_management_command(tmp_path):
         call_command("import_incidents", str(bad), stderr=err)
     assert "Line 2" in err.getvalue()
     assert Incident.objects.count() == 2
+
+
+def test_dry_run_saves_nothing_and_lists_rows_with_possible_duplicates(make_user):
+    """A dry run checks every row, saves nothing, and names the incidents a row may duplicate."""
+    from edile.observatory.tests.factories import make_incident
+
+    earlier = make_incident(
+        country="ML", place="Kita", victim_name="Someone Else", date=dt.date(2023, 4, 1)
+    )
+    report = services.incidents_import(
+        actor=make_user("observatory_analyst"),
+        data=(HEADER + GOOD).encode(),
+        filename="partner.csv",
+        dry_run=True,
+    )
+    assert report.ok and report.dry_run and report.created == 0
+    assert Incident.objects.count() == 1
+    assert [(r["line"], r["duplicates"]) for r in report.planned] == [
+        (2, [earlier.reference]),
+        (3, []),
+    ]
+    assert report.planned[0]["country"] == "Mali"
+    # A bad file in a dry run reports its errors just the same.
+    bad = services.incidents_import(
+        actor=make_user("observatory_analyst"),
+        data=(HEADER + "2023-13-01,day,ML,,,,,threat,,,,,public,verified\n").encode(),
+        filename="partner.csv",
+        dry_run=True,
+    )
+    assert not bad.ok and [e.line for e in bad.errors] == [2] and not bad.planned
+
+
+def test_import_page_dry_run_then_real_run(client_as):
+    """The page's dry run (ticked by default) shows the plan and saves nothing; then it imports."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    analyst = client_as("observatory_analyst")
+    page = analyst.get("/en/observatory/incidents/import/").content.decode()
+    assert 'name="dry_run"' in page and "checked" in page.split('name="dry_run"')[1][:40]
+    upload = SimpleUploadedFile("p.csv", (HEADER + GOOD).encode())
+    response = analyst.post("/en/observatory/incidents/import/", {"file": upload, "dry_run": "on"})
+    body = response.content.decode()
+    assert response.status_code == 200 and Incident.objects.count() == 0
+    assert "Dry run: nothing has been saved" in body
+    assert "importing it would create 2 incidents" in body and "Awa Test" in body
+    upload = SimpleUploadedFile("p.csv", (HEADER + GOOD).encode())
+    response = analyst.post("/en/observatory/incidents/import/", {"file": upload})
+    assert response.status_code == 302 and Incident.objects.count() == 2
+
+
+def test_management_command_dry_run(tmp_path):
+    """`import_incidents --dry-run` lists the rows and saves nothing."""
+    good = tmp_path / "good.csv"
+    good.write_text(HEADER + GOOD, encoding="utf-8")
+    out = io.StringIO()
+    call_command("import_incidents", str(good), "--dry-run", stdout=out)
+    assert "Dry run: 2 incidents would be imported." in out.getvalue()
+    assert Incident.objects.count() == 0
+
+
+def test_column_mapping_renames_their_headers_to_ours(make_user):
+    """A file whose headers differ imports once each header is mapped to one of our columns."""
+    theirs = HEADER.replace("date,date_precision,country", "Date of death,Precision,Nation")
+    with pytest.raises(ServiceError, match="The file's columns are: .*date of death"):
+        run(theirs + GOOD, make_user)
+    mapping = services.import_mapping_parse(
+        "Date of death = date\nprecision=date_precision\n\n  NATION =  Country "
+    )
+    assert mapping == {"date of death": "date", "precision": "date_precision", "nation": "country"}
+    report = services.incidents_import(
+        actor=make_user("observatory_analyst"),
+        data=(theirs + GOOD).encode(),
+        filename="theirs.csv",
+        mapping=mapping,
+    )
+    assert report.ok and report.created == 2
+    assert Incident.objects.get(country="ML").date_start == dt.date(2023, 4, 12)
+
+
+def test_bad_column_mapping_is_refused_with_a_message(client_as):
+    """A mapping line without “=”, or to a column we do not have, is a 400 naming the line."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    analyst = client_as("observatory_analyst")
+    for text, fragment in (
+        ("Date of death", "Mapping line 1: write"),
+        ("a = date\nb = birthday", "Mapping line 2: “birthday” is not one of our columns"),
+    ):
+        upload = SimpleUploadedFile("p.csv", (HEADER + GOOD).encode())
+        response = analyst.post(
+            "/en/observatory/incidents/import/", {"file": upload, "mapping": text}
+        )
+        assert response.status_code == 400 and fragment in response.content.decode()
+    assert Incident.objects.count() == 0
+
+
+def test_import_page_mapping_with_dry_run(client_as):
+    """On the page, the mapping is applied in the dry run and kept for the real run."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    analyst = client_as("observatory_analyst")
+    theirs = HEADER.replace("country", "nation", 1)
+    upload = SimpleUploadedFile("p.csv", (theirs + GOOD).encode())
+    response = analyst.post(
+        "/en/observatory/incidents/import/",
+        {"file": upload, "dry_run": "on", "mapping": "nation = country"},
+    )
+    body = response.content.decode()
+    assert response.status_code == 200 and "would create 2 incidents" in body
+    assert "nation = country</textarea>" in body and Incident.objects.count() == 0
