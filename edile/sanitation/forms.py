@@ -82,7 +82,12 @@ class EmptyingForm(forms.Form):
         min_value=0,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
-    trips = forms.IntegerField(label=_("Trips"), min_value=1, initial=1)
+    trips = forms.IntegerField(
+        label=_("Trips"),
+        min_value=1,
+        initial=1,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
     receipt_number = forms.CharField(label=_("Receipt number"), max_length=40, required=False)
     amount_collected = forms.DecimalField(
         label=_("Amount collected"), min_value=0, required=False, decimal_places=2
@@ -91,7 +96,11 @@ class EmptyingForm(forms.Form):
     ppe_boots = forms.BooleanField(label=_("Boots"), required=False)
     ppe_mask = forms.BooleanField(label=_("Mask"), required=False)
     ppe_overalls = forms.BooleanField(label=_("Overalls"), required=False)
-    photo = forms.FileField(label=_("Photo (optional)"), required=False)
+    photo = forms.FileField(
+        label=_("Photo (optional)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}),
+    )
     latitude = forms.DecimalField(
         label=_("Latitude"),
         required=False,
