@@ -795,3 +795,47 @@ def vehicle_document_set(
         vehicle=vehicle, kind=kind, defaults={"valid_until": valid_until, "number": number.strip()}
     )
     return document
+
+
+# --- the registry the officer keeps ---------------------------------------------------------
+
+
+@transaction.atomic
+def registry_record_save(
+    *, actor: Any, local_government: Any, record: Any, many: dict[str, Any] | None = None
+) -> Any:
+    """Create or change a zone, operator, vehicle, worker, site or tariff rule of one city.
+
+    `record` carries the new field values (a model form's unsaved instance); `many` its
+    many-to-many values. Every record it points to must be the same city's.
+    """
+    from django.core.exceptions import ValidationError
+
+    _require(
+        actor,
+        "sanitation.manage_registry",
+        local_government,
+        _("Only the city's sanitation officers keep its registry."),
+    )
+    if hasattr(record, "local_government_id"):
+        if record.pk is None:
+            record.local_government = local_government
+        elif record.local_government_id != local_government.pk:
+            raise PermissionDenied(_("This record belongs to another city."))
+    if perms.city_id(record) != local_government.pk:
+        raise ServiceError(_("Choose an operator of this city."))
+    for values in (many or {}).values():
+        for value in values:
+            if getattr(value, "local_government_id", local_government.pk) != local_government.pk:
+                raise ServiceError(_("Choose among this city's own records."))
+    try:
+        record.full_clean()
+    except ValidationError as exc:
+        raise ServiceError(
+            _("The record cannot be saved."),
+            errors=[message for messages in exc.message_dict.values() for message in messages],
+        ) from exc
+    record.save()
+    for name, values in (many or {}).items():
+        getattr(record, name).set(values)
+    return record

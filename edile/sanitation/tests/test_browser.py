@@ -120,6 +120,23 @@ def test_sanitation_chain_in_the_browser(browser, live_server):
     officer.set_viewport_size({"width": 390, "height": 860})
     _no_sideways_scroll(officer)
 
+    # 4b. On the phone, the officer adds a worker from the registry pages the dashboard links.
+    officer.get_by_role("link", name="Agents").click()
+    officer.wait_for_url("**/registry/workers/")
+    officer.get_by_role("link", name="Ajouter").click()
+    officer.locator("#id_operator").select_option(str(city.operator.pk))
+    officer.locator("#id_name").fill("Kim Rithy")
+    officer.locator("#id_role").select_option("emptier")
+    officer.get_by_role("button", name="Enregistrer").click()
+    officer.wait_for_url("**/registry/workers/")
+    assert "« Kim Rithy » est enregistré." in officer.content().replace("&nbsp;", " ")
+    _no_sideways_scroll(officer)
+    assert_no_serious_axe_violations(officer)
+    officer.goto(f"{live_server.url}/fr/sanitation/city/{city.lg.slug}/registry/operators/new/")
+    _no_sideways_scroll(officer)
+    assert_no_serious_axe_violations(officer)
+    officer.screenshot(path="/tmp/sanitation-officer-operator-fr-390.png", full_page=True)
+
     # 5. The public sees the published estimate and its graphic.
     public = _page(browser, live_server, "en-GB", 390)
     public.goto(f"{live_server.url}/en/sanitation/sfd/{study.pk}/")
