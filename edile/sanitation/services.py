@@ -592,12 +592,8 @@ def reconciliation_run(*, local_government: Any, now: dt.datetime | None = None)
     existing = set(
         ReconciliationFlag.objects.filter(local_government=lg).values_list("key", flat=True)
     )
-    new = [
-        ReconciliationFlag(local_government=lg, key=key, **values)
-        for key, values in detected.items()
-        if key not in existing
-    ]
-    ReconciliationFlag.objects.bulk_create(new, batch_size=2000)
+    new = [(key, values) for key, values in detected.items() if key not in existing]
+    _flags_insert(local_government=lg, flags=new, now=now)
     stale = [
         pk
         for pk, key in ReconciliationFlag.objects.filter(
@@ -608,6 +604,59 @@ def reconciliation_run(*, local_government: Any, now: dt.datetime | None = None)
     gone = ReconciliationFlag.objects.filter(pk__in=stale)
     resolved = gone.update(resolved_at=now, resolution_note="No longer detected by the rule.")
     return {"detected": len(detected), "new": len(new), "resolved": resolved}
+
+
+def _flags_insert(
+    *, local_government: Any, flags: list[tuple[str, dict[str, Any]]], now: Any
+) -> None:
+    """Insert new flags with one prepared statement: `bulk_create` spent three quarters of a
+    first run preparing values field by field (70,000 flags at 200,000 emptyings)."""
+    from django.db import connection
+
+    columns = (
+        "created_at",
+        "updated_at",
+        "local_government_id",
+        "key",
+        "rule",
+        "severity",
+        "trip_id",
+        "reception_id",
+        "emptying_id",
+        "detail",
+        "data",
+        "occurred_on",
+        "resolution_note",
+    )
+    qn = connection.ops.quote_name
+    # Names from the model, quoted by the backend; every value goes as a parameter.
+    sql = (
+        f"INSERT INTO {qn(ReconciliationFlag._meta.db_table)} "  # noqa: S608
+        f"({', '.join(qn(c) for c in columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
+    )
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    data_field = ReconciliationFlag._meta.get_field("data")
+    params = [
+        (
+            stamp,
+            stamp,
+            local_government.pk,
+            key,
+            str(values["rule"]),
+            str(values["severity"]),
+            values.get("trip_id"),
+            values.get("reception_id"),
+            values.get("emptying_id"),
+            values["detail"],
+            data_field.get_db_prep_save(values["data"], connection),
+            connection.ops.adapt_datefield_value(values["occurred_on"]),
+            "",
+        )
+        for key, values in flags
+    ]
+    with connection.cursor() as cursor:
+        for start in range(0, len(params), 5000):
+            cursor.executemany(sql, params[start : start + 5000])
 
 
 @transaction.atomic
