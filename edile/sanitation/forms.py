@@ -7,16 +7,21 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from edile.sanitation.models import (
     Channel,
     Containment,
     EmptyingEvent,
     Operator,
+    TariffRule,
+    TreatmentSite,
     Trip,
     TripStatus,
     Vehicle,
     VehicleDocumentKind,
+    Worker,
+    Zone,
 )
 
 
@@ -82,7 +87,12 @@ class EmptyingForm(forms.Form):
         min_value=0,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
-    trips = forms.IntegerField(label=_("Trips"), min_value=1, initial=1)
+    trips = forms.IntegerField(
+        label=_("Trips"),
+        min_value=1,
+        initial=1,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
     receipt_number = forms.CharField(label=_("Receipt number"), max_length=40, required=False)
     amount_collected = forms.DecimalField(
         label=_("Amount collected"), min_value=0, required=False, decimal_places=2
@@ -91,7 +101,11 @@ class EmptyingForm(forms.Form):
     ppe_boots = forms.BooleanField(label=_("Boots"), required=False)
     ppe_mask = forms.BooleanField(label=_("Mask"), required=False)
     ppe_overalls = forms.BooleanField(label=_("Overalls"), required=False)
-    photo = forms.FileField(label=_("Photo (optional)"), required=False)
+    photo = forms.FileField(
+        label=_("Photo (optional)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}),
+    )
     latitude = forms.DecimalField(
         label=_("Latitude"),
         required=False,
@@ -183,3 +197,138 @@ class VehicleDocumentForm(forms.Form):
     valid_until = forms.DateField(
         label=_("Valid until"), widget=forms.DateInput(attrs={"type": "date"})
     )
+
+
+# --- the registry the officer keeps (zones, operators, vehicles, workers, sites, tariffs) ---------
+
+
+def _accounts_with_role(role: str, local_government: Any) -> Any:
+    """The accounts that hold `role` for this city: the only ones that may be linked."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(
+            role_assignments__role__code=role, role_assignments__local_government=local_government
+        )
+        .distinct()
+        .order_by("email")
+    )
+
+
+def _account_label(user: Any) -> str:
+    return f"{user.full_name} ({user.email})" if user.full_name else user.email
+
+
+class CityRecordForm(forms.ModelForm):
+    """A record of one city's registry: every choice offered is the city's own."""
+
+    def __init__(self, *args: Any, local_government: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.local_government = local_government
+        if "operator" in self.fields:
+            self.fields["operator"].queryset = Operator.objects.filter(
+                local_government=local_government
+            )
+        if "zones" in self.fields:
+            self.fields["zones"].queryset = Zone.objects.filter(local_government=local_government)
+        for name, field in self.fields.items():
+            if isinstance(field, forms.DateField):
+                field.widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+            elif isinstance(field, forms.TimeField):
+                field.widget = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+            elif isinstance(field, forms.DecimalField):
+                field.widget.attrs.setdefault("inputmode", "decimal")
+            elif isinstance(field, forms.IntegerField):
+                field.widget.attrs.setdefault("inputmode", "numeric")
+            if name == "low_income":
+                field.widget = forms.NullBooleanSelect()
+                field.widget.choices = [
+                    ("unknown", _("Either")),
+                    ("true", pgettext_lazy("a yes/no field", "Yes")),
+                    ("false", pgettext_lazy("a yes/no field", "No")),
+                ]
+
+
+class ZoneForm(CityRecordForm):
+    class Meta:
+        model = Zone
+        fields = ["name", "code", "is_low_income", "groundwater_risk"]
+
+
+class OperatorForm(CityRecordForm):
+    class Meta:
+        model = Operator
+        fields = [
+            "name",
+            "licence_number",
+            "licence_valid_until",
+            "is_municipal",
+            "zones",
+            "accounts",
+        ]
+        widgets = {
+            "zones": forms.CheckboxSelectMultiple,
+            "accounts": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args: Any, local_government: Any, **kwargs: Any) -> None:
+        from edile.sanitation.permissions import OPERATOR
+
+        super().__init__(*args, local_government=local_government, **kwargs)
+        self.fields["accounts"].queryset = _accounts_with_role(OPERATOR, local_government)
+        self.fields["accounts"].label_from_instance = _account_label
+        self.fields["accounts"].help_text = _(
+            "The crews' accounts: those that hold the emptying operator role for this city."
+        )
+
+
+class VehicleForm(CityRecordForm):
+    class Meta:
+        model = Vehicle
+        fields = ["operator", "plate", "tank_capacity_l", "is_active"]
+
+
+class WorkerForm(CityRecordForm):
+    class Meta:
+        model = Worker
+        fields = ["operator", "name", "role", "driving_licence", "ppe_issued_on"]
+
+
+class TreatmentSiteForm(CityRecordForm):
+    class Meta:
+        model = TreatmentSite
+        fields = ["name", "kind", "design_capacity_l_per_day", "opens_at", "closes_at", "accounts"]
+        widgets = {"accounts": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args: Any, local_government: Any, **kwargs: Any) -> None:
+        from edile.sanitation.permissions import PLANT
+
+        super().__init__(*args, local_government=local_government, **kwargs)
+        self.fields["accounts"].queryset = _accounts_with_role(PLANT, local_government)
+        self.fields["accounts"].label_from_instance = _account_label
+        self.fields["accounts"].help_text = _(
+            "The accounts that hold the treatment plant operator role for this city."
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        opens, closes = data.get("opens_at"), data.get("closes_at")
+        if opens and closes and closes <= opens:
+            self.add_error("closes_at", _("The site must close after it opens."))
+        return data
+
+
+class TariffRuleForm(CityRecordForm):
+    class Meta:
+        model = TariffRule
+        fields = [
+            "name",
+            "priority",
+            "property_type",
+            "low_income",
+            "max_tank_capacity_l",
+            "max_distance_km",
+            "amount_per_trip",
+            "currency",
+        ]

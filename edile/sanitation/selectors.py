@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import FloatField, Func
+
 from edile.sanitation import sfd
 from edile.sanitation.models import SfdGridCell, SfdStatus, SfdStudy
 
@@ -73,6 +75,27 @@ def _ratio(part: float | int | None, whole: float | int | None) -> float | None:
     return round(float(part or 0) / float(whole), 4)
 
 
+class SecondsBetween(Func):
+    """`end - start` in seconds, computed by the database itself: Django's duration
+    arithmetic on SQLite calls a Python function per row (0.3 s per 50,000 requests)."""
+
+    arity = 2
+    output_field = FloatField()
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return super().as_sql(
+            compiler, connection, template="EXTRACT(EPOCH FROM (%(expressions)s))", arg_joiner=" - "
+        )
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return super().as_sql(
+            compiler,
+            connection,
+            template="((julianday(%(expressions)s)) * 86400.0)",
+            arg_joiner=") - julianday(",
+        )
+
+
 def dashboard(local_government: Any, *, year: int, zone_id: int | None = None) -> dict[str, Any]:
     """The city's indicators for a year (optionally one zone), totals and by month.
 
@@ -83,13 +106,10 @@ def dashboard(local_government: Any, *, year: int, zone_id: int | None = None) -
     from django.db.models import (
         Avg,
         Count,
-        DurationField,
-        ExpressionWrapper,
         F,
         Q,
         Sum,
     )
-    from django.db.models.functions import ExtractMonth
     from django.utils import timezone
 
     from edile.sanitation.models import (
@@ -122,8 +142,21 @@ def dashboard(local_government: Any, *, year: int, zone_id: int | None = None) -
         local_government=lg, arrived_at__year=year, declined=False
     )
 
-    response = ExpressionWrapper(F("served_at") - F("created_at"), output_field=DurationField())
+    # Months as ranges on the indexed columns, counted in the same scan as the totals: no
+    # per-row month extraction (a Python function per row on SQLite) and no extra queries.
+    tz = timezone.get_current_timezone()
+    bounds = [dt.date(year, m, 1) for m in range(1, 13)] + [dt.date(year + 1, 1, 1)]
+    moments = [dt.datetime.combine(d, dt.time.min, tz) for d in bounds]
+
+    def per_month(field: str, marks: list[Any], agg: Any, arg: str = "pk") -> dict[str, Any]:
+        return {
+            f"m{m}": agg(arg, filter=Q(**{f"{field}__gte": marks[m - 1], f"{field}__lt": marks[m]}))
+            for m in range(1, 13)
+        }
+
+    response = SecondsBetween(F("served_at"), F("created_at"))
     r = requests.aggregate(
+        **per_month("created_at", moments, Count),
         total=Count("pk"),
         served=Count("pk", filter=Q(served_at__isnull=False)),
         in_time=Count("pk", filter=Q(served_at__lte=F("sla_deadline"))),
@@ -144,6 +177,8 @@ def dashboard(local_government: Any, *, year: int, zone_id: int | None = None) -
             filter=Q(ppe_gloves=True, ppe_boots=True, ppe_mask=True, ppe_overalls=True),
         ),
         collected=Sum("amount_collected"),
+        **per_month("emptied_on", bounds, Count),
+        **{f"v{k}": v for k, v in per_month("emptied_on", bounds, Sum, "volume_l").items()},
     )
     # Separate, simple queries: far faster than correlated subqueries at 200,000 emptyings.
     e["received"] = (
@@ -155,7 +190,11 @@ def dashboard(local_government: Any, *, year: int, zone_id: int | None = None) -
         .count()
     )
     e["low_income"] = emptyings.filter(containment_id__in=low_income_ids).count()
-    rec = receptions.aggregate(volume=Sum("received_volume_l"), total=Count("pk"))
+    rec = receptions.aggregate(
+        volume=Sum("received_volume_l"),
+        total=Count("pk"),
+        **per_month("arrived_at", moments, Sum, "received_volume_l"),
+    )
     c = containments.aggregate(
         total=Count("pk"),
         covered=Count(
@@ -181,21 +220,11 @@ def dashboard(local_government: Any, *, year: int, zone_id: int | None = None) -
         m: {"month": m, "requests": 0, "emptyings": 0, "emptied_l": 0, "received_l": 0}
         for m in range(1, 13)
     }
-    for row in requests.annotate(m=ExtractMonth("created_at")).values("m").annotate(n=Count("pk")):
-        months[row["m"]]["requests"] = row["n"]
-    for row in (
-        emptyings.annotate(m=ExtractMonth("emptied_on"))
-        .values("m")
-        .annotate(n=Count("pk"), v=Sum("volume_l"))
-    ):
-        months[row["m"]]["emptyings"] = row["n"]
-        months[row["m"]]["emptied_l"] = row["v"] or 0
-    for row in (
-        receptions.annotate(m=ExtractMonth("arrived_at"))
-        .values("m")
-        .annotate(v=Sum("received_volume_l"))
-    ):
-        months[row["m"]]["received_l"] = row["v"] or 0
+    for m, month in months.items():
+        month["requests"] = r[f"m{m}"]
+        month["emptyings"] = e[f"m{m}"]
+        month["emptied_l"] = e[f"vm{m}"] or 0
+        month["received_l"] = rec[f"m{m}"] or 0
     flags = ReconciliationFlag.objects.filter(local_government=lg, occurred_on__year=year)
     by_rule = {
         row["rule"]: row["n"]
@@ -215,7 +244,7 @@ def dashboard(local_government: Any, *, year: int, zone_id: int | None = None) -
     cost = (cfg.monthly_operating_cost or 0) * 12
     response_hours = None
     if r["response"] is not None:
-        response_hours = round(r["response"].total_seconds() / 3600, 1)
+        response_hours = round(r["response"] / 3600, 1)
     return {
         "year": year,
         "requests": r["total"],

@@ -592,12 +592,8 @@ def reconciliation_run(*, local_government: Any, now: dt.datetime | None = None)
     existing = set(
         ReconciliationFlag.objects.filter(local_government=lg).values_list("key", flat=True)
     )
-    new = [
-        ReconciliationFlag(local_government=lg, key=key, **values)
-        for key, values in detected.items()
-        if key not in existing
-    ]
-    ReconciliationFlag.objects.bulk_create(new, batch_size=2000)
+    new = [(key, values) for key, values in detected.items() if key not in existing]
+    _flags_insert(local_government=lg, flags=new, now=now)
     stale = [
         pk
         for pk, key in ReconciliationFlag.objects.filter(
@@ -608,6 +604,59 @@ def reconciliation_run(*, local_government: Any, now: dt.datetime | None = None)
     gone = ReconciliationFlag.objects.filter(pk__in=stale)
     resolved = gone.update(resolved_at=now, resolution_note="No longer detected by the rule.")
     return {"detected": len(detected), "new": len(new), "resolved": resolved}
+
+
+def _flags_insert(
+    *, local_government: Any, flags: list[tuple[str, dict[str, Any]]], now: Any
+) -> None:
+    """Insert new flags with one prepared statement: `bulk_create` spent three quarters of a
+    first run preparing values field by field (70,000 flags at 200,000 emptyings)."""
+    from django.db import connection
+
+    columns = (
+        "created_at",
+        "updated_at",
+        "local_government_id",
+        "key",
+        "rule",
+        "severity",
+        "trip_id",
+        "reception_id",
+        "emptying_id",
+        "detail",
+        "data",
+        "occurred_on",
+        "resolution_note",
+    )
+    qn = connection.ops.quote_name
+    # Names from the model, quoted by the backend; every value goes as a parameter.
+    sql = (
+        f"INSERT INTO {qn(ReconciliationFlag._meta.db_table)} "  # noqa: S608
+        f"({', '.join(qn(c) for c in columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
+    )
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    data_field = ReconciliationFlag._meta.get_field("data")
+    params = [
+        (
+            stamp,
+            stamp,
+            local_government.pk,
+            key,
+            str(values["rule"]),
+            str(values["severity"]),
+            values.get("trip_id"),
+            values.get("reception_id"),
+            values.get("emptying_id"),
+            values["detail"],
+            data_field.get_db_prep_save(values["data"], connection),
+            connection.ops.adapt_datefield_value(values["occurred_on"]),
+            "",
+        )
+        for key, values in flags
+    ]
+    with connection.cursor() as cursor:
+        for start in range(0, len(params), 5000):
+            cursor.executemany(sql, params[start : start + 5000])
 
 
 @transaction.atomic
@@ -795,3 +844,47 @@ def vehicle_document_set(
         vehicle=vehicle, kind=kind, defaults={"valid_until": valid_until, "number": number.strip()}
     )
     return document
+
+
+# --- the registry the officer keeps ---------------------------------------------------------
+
+
+@transaction.atomic
+def registry_record_save(
+    *, actor: Any, local_government: Any, record: Any, many: dict[str, Any] | None = None
+) -> Any:
+    """Create or change a zone, operator, vehicle, worker, site or tariff rule of one city.
+
+    `record` carries the new field values (a model form's unsaved instance); `many` its
+    many-to-many values. Every record it points to must be the same city's.
+    """
+    from django.core.exceptions import ValidationError
+
+    _require(
+        actor,
+        "sanitation.manage_registry",
+        local_government,
+        _("Only the city's sanitation officers keep its registry."),
+    )
+    if hasattr(record, "local_government_id"):
+        if record.pk is None:
+            record.local_government = local_government
+        elif record.local_government_id != local_government.pk:
+            raise PermissionDenied(_("This record belongs to another city."))
+    if perms.city_id(record) != local_government.pk:
+        raise ServiceError(_("Choose an operator of this city."))
+    for values in (many or {}).values():
+        for value in values:
+            if getattr(value, "local_government_id", local_government.pk) != local_government.pk:
+                raise ServiceError(_("Choose among this city's own records."))
+    try:
+        record.full_clean()
+    except ValidationError as exc:
+        raise ServiceError(
+            _("The record cannot be saved."),
+            errors=[message for messages in exc.message_dict.values() for message in messages],
+        ) from exc
+    record.save()
+    for name, values in (many or {}).items():
+        getattr(record, name).set(values)
+    return record

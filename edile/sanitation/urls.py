@@ -16,6 +16,18 @@ urlpatterns = [
         name="containment_export",
     ),
     path("city/<slug:slug>/fleet/", views.fleet, name="fleet"),
+    path("city/<slug:slug>/registry/<slug:kind>/", views.registry_list, name="registry_list"),
+    path(
+        "city/<slug:slug>/registry/<slug:kind>.<str:fmt>",
+        views.registry_export,
+        name="registry_export",
+    ),
+    path("city/<slug:slug>/registry/<slug:kind>/new/", views.registry_edit, name="registry_new"),
+    path(
+        "city/<slug:slug>/registry/<slug:kind>/<int:pk>/",
+        views.registry_edit,
+        name="registry_edit",
+    ),
     path("city/<slug:slug>/flags/", views.flag_list, name="flag_list"),
     path("city/<slug:slug>/flags.<str:fmt>", views.flag_export, name="flag_export"),
     path("flags/<int:pk>/resolve/", views.flag_resolve, name="flag_resolve"),

@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadReque
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from edile.core.errors import ServiceError
@@ -142,6 +143,7 @@ def city_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             "month_rows": month_rows,
             "emptied_rows": emptied_rows,
             "manages": manages,
+            "registry_kinds": _registry_kinds().values() if manages else (),
             "flag_rows": [
                 (label, data["flags_by_rule"].get(value, 0)) for value, label in FlagRule.choices
             ],
@@ -743,4 +745,206 @@ def fleet(request: HttpRequest, slug: str) -> HttpResponse:
             "today": timezone.localdate(),
             "form": forms.VehicleDocumentForm(),
         },
+    )
+
+
+# --- the registry the officer keeps: zones, operators, vehicles, workers, sites, tariffs -------
+
+
+class RegistryKind:
+    """One list of the registry: its model, form, how it is scoped to a city, its columns."""
+
+    def __init__(
+        self,
+        key: str,
+        title: Any,
+        form: type,
+        city_filter: str,
+        columns: list[str],
+        related: tuple[str, ...] = (),
+        many: tuple[str, ...] = (),
+    ) -> None:
+        self.key, self.title, self.form = key, title, form
+        self.model = form._meta.model
+        self.city_filter, self.columns = city_filter, columns
+        self.related, self.many = related, many
+
+    def queryset(self, city: LocalGovernment) -> Any:
+        qs = self.model.objects.filter(**{self.city_filter: city})
+        if self.related:
+            qs = qs.select_related(*self.related)
+        if self.many:
+            qs = qs.prefetch_related(*self.many)
+        return qs
+
+
+def _registry_kinds() -> dict[str, RegistryKind]:
+    from django.utils.translation import gettext_lazy
+
+    kinds = [
+        RegistryKind(
+            "zones",
+            gettext_lazy("Zones"),
+            forms.ZoneForm,
+            "local_government",
+            ["code", "name", "is_low_income", "groundwater_risk"],
+        ),
+        RegistryKind(
+            "operators",
+            gettext_lazy("Operators"),
+            forms.OperatorForm,
+            "local_government",
+            ["name", "licence_number", "licence_valid_until", "is_municipal", "zones", "accounts"],
+            many=("zones", "accounts"),
+        ),
+        RegistryKind(
+            "vehicles",
+            gettext_lazy("Vehicles"),
+            forms.VehicleForm,
+            "operator__local_government",
+            ["plate", "operator", "tank_capacity_l", "is_active"],
+            related=("operator",),
+        ),
+        RegistryKind(
+            "workers",
+            gettext_lazy("Workers"),
+            forms.WorkerForm,
+            "operator__local_government",
+            ["name", "operator", "role", "driving_licence", "ppe_issued_on"],
+            related=("operator",),
+        ),
+        RegistryKind(
+            "sites",
+            gettext_lazy("Treatment plants and discharge points"),
+            forms.TreatmentSiteForm,
+            "local_government",
+            ["name", "kind", "design_capacity_l_per_day", "opens_at", "closes_at", "accounts"],
+            many=("accounts",),
+        ),
+        RegistryKind(
+            "tariffs",
+            gettext_lazy("Tariff rules"),
+            forms.TariffRuleForm,
+            "local_government",
+            [
+                "priority",
+                "name",
+                "property_type",
+                "low_income",
+                "max_tank_capacity_l",
+                "max_distance_km",
+                "amount_per_trip",
+                "currency",
+            ],
+        ),
+    ]
+    return {k.key: k for k in kinds}
+
+
+def _registry_kind(key: str) -> RegistryKind:
+    kinds = _registry_kinds()
+    if key not in kinds:
+        raise Http404(_("No such list."))
+    return kinds[key]
+
+
+def _cell(record: Any, name: str, *, export: bool = False) -> Any:
+    """A record's field for a list (text in the reader's language) or an export (dates and
+    numbers kept as such)."""
+    from edile.core.formatting import format_date
+
+    field = record._meta.get_field(name)
+    if field.many_to_many:
+        return ", ".join(str(v) for v in getattr(record, name).all())
+    if field.choices:
+        return str(getattr(record, f"get_{name}_display")() or "")
+    value = getattr(record, name)
+    if value is None or value == "":
+        if field.get_internal_type() == "BooleanField":
+            return str(_("Either"))
+        return "" if export else "—"
+    if isinstance(value, bool):
+        return pgettext("a yes/no field", "Yes") if value else pgettext("a yes/no field", "No")
+    if export:
+        return value if not isinstance(value, dt.time) else value.strftime("%H:%M")
+    if isinstance(value, dt.datetime | dt.time):
+        return value.strftime("%H:%M")
+    if isinstance(value, dt.date):
+        return format_date(value, fmt="short")
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return format_number(value)
+    return str(value)
+
+
+def _registry_headers(kind: RegistryKind) -> list[str]:
+    return [
+        str(kind.model._meta.get_field(name).verbose_name).capitalize() for name in kind.columns
+    ]
+
+
+@login_required
+def registry_list(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
+    city = _city(slug)
+    _check(request, "sanitation.manage_registry", city)
+    spec = _registry_kind(kind)
+    records = list(spec.queryset(city))
+    return render(
+        request,
+        "sanitation/registry_list.html",
+        {
+            "city": city,
+            "kind": spec,
+            "kinds": _registry_kinds().values(),
+            "headers": _registry_headers(spec),
+            "rows": [(r, [_cell(r, name) for name in spec.columns]) for r in records],
+        },
+    )
+
+
+@login_required
+def registry_export(request: HttpRequest, slug: str, kind: str, fmt: str) -> HttpResponse:
+    city = _city(slug)
+    _check(request, "sanitation.manage_registry", city)
+    spec = _registry_kind(kind)
+    if fmt not in EXPORT_FORMATS:
+        return HttpResponseBadRequest(_("Unknown format: use csv or xlsx."))
+    # Built now, in the reader's language: a streamed answer is read after the view returns.
+    rows = [[_cell(r, name, export=True) for name in spec.columns] for r in spec.queryset(city)]
+    return tabular_response(
+        fmt, _registry_headers(spec), rows, f"sanitation-{spec.key}-{city.slug}"
+    )
+
+
+@login_required
+def registry_edit(
+    request: HttpRequest, slug: str, kind: str, pk: int | None = None
+) -> HttpResponse:
+    """Create or change one record of the city's registry (never another city's: 404)."""
+    city = _city(slug)
+    _check(request, "sanitation.manage_registry", city)
+    spec = _registry_kind(kind)
+    record = get_object_or_404(spec.queryset(city), pk=pk) if pk is not None else None
+    form = spec.form(request.POST or None, instance=record, local_government=city)
+    if hasattr(form.instance, "local_government_id") and record is None:
+        form.instance.local_government = city
+    if request.method == "POST" and form.is_valid():
+        many = {name: list(form.cleaned_data[name]) for name in spec.many if name in form.fields}
+        try:
+            saved = services.registry_record_save(
+                actor=request.user,
+                local_government=city,
+                record=form.save(commit=False),
+                many=many,
+            )
+        except ServiceError as exc:
+            for error in exc.errors:
+                form.add_error(None, error)
+        else:
+            messages.success(request, _("“%(name)s” is saved.") % {"name": saved})
+            return redirect("sanitation:registry_list", slug=city.slug, kind=spec.key)
+    return render(
+        request,
+        "sanitation/registry_form.html",
+        {"city": city, "kind": spec, "form": form, "record": record},
+        status=400 if request.method == "POST" else 200,
     )

@@ -71,6 +71,57 @@ def test_dashboard_indicators():
     assert (one_zone["emptyings"], one_zone["received_l"]) == (1, 2000)  # the plant is city-wide
 
 
+def test_response_time_and_months_from_the_records():
+    """Mean response in hours computed by the database; each month counted from its range."""
+    from edile.sanitation.models import DesludgingRequest, EmptyingEvent
+
+    city = make_city()
+    TariffRule.objects.create(local_government=city.lg, name="Free", amount_per_trip=0)
+    first = _empty(city, city.containment, 2000, received=1800)
+    second = _empty(city, make_containment(city.lg, city.zone, 2), 1000)
+    year = timezone.localdate().year
+    tz = timezone.get_current_timezone()
+    march = dt.datetime(year, 3, 31, 23, 30, tzinfo=tz)  # the last half hour of March
+    DesludgingRequest.objects.filter(pk=first.request_id).update(
+        created_at=march, served_at=march + dt.timedelta(hours=30)
+    )
+    DesludgingRequest.objects.filter(pk=second.request_id).update(
+        created_at=march + dt.timedelta(hours=1), served_at=march + dt.timedelta(hours=7)
+    )
+    EmptyingEvent.objects.filter(pk=second.pk).update(emptied_on=dt.date(year, 4, 1))
+    data = selectors.dashboard(city.lg, year=year)
+    assert data["response_hours"] == 18.0  # (30 + 6) / 2
+    months = {m["month"]: m for m in data["months"]}
+    assert (months[3]["requests"], months[4]["requests"]) == (1, 1)
+    assert months[4]["emptyings"] == 1 and months[4]["emptied_l"] == 1000
+    assert sum(m["received_l"] for m in data["months"]) == 1800
+
+
+# The page's queries: session, user and roles, the city, the year, the zones, the figures
+# (one aggregate per table, the months counted in the same scans) and the estimates.
+QUERIES_DASHBOARD = 20
+
+
+def test_the_dashboard_takes_the_same_queries_whatever_the_records(django_assert_num_queries):
+    """A constant number of queries: 3 emptyings or 12, one zone or all."""
+    city = make_city()
+    TariffRule.objects.create(local_government=city.lg, name="Free", amount_per_trip=0)
+    client = Client()
+    client.force_login(city.officer)
+    url = reverse("sanitation:dashboard", args=[city.lg.slug])
+    for n in range(3):
+        _empty(city, make_containment(city.lg, city.zone, 10 + n), 1000, received=1000)
+    client.get(url)
+    with django_assert_num_queries(QUERIES_DASHBOARD):
+        assert client.get(url).status_code == 200
+    for n in range(9):
+        _empty(city, make_containment(city.lg, city.poor_zone, 20 + n), 1000, received=900)
+    with django_assert_num_queries(QUERIES_DASHBOARD):
+        assert client.get(url).status_code == 200
+    with django_assert_num_queries(QUERIES_DASHBOARD + 1):  # the zone checked to be the city's
+        assert client.get(f"{url}?zone={city.poor_zone.pk}").status_code == 200
+
+
 def test_derived_f4_is_received_over_emptied():
     city = make_city()
     TariffRule.objects.create(local_government=city.lg, name="Free", amount_per_trip=0)

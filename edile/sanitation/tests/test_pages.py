@@ -148,6 +148,29 @@ def test_the_crew_does_not_see_the_applicants_phone(city):
     assert "+855 99 000 111" not in page.content.decode()
 
 
+def test_the_crews_emptying_form_is_laid_out_for_a_phone(city):
+    """PPE as one group of ticks with their labels beside them; the camera offered for the photo."""
+    request = services.request_create(
+        actor=city.officer, containment=city.containment, channel="web"
+    )
+    services.request_transition(
+        actor=city.officer, request=request, action="assign", operator=city.operator
+    )
+    services.request_transition(
+        actor=city.crew,
+        request=request,
+        action="accept",
+        vehicle=city.vehicle,
+        scheduled_for=timezone.localdate(),
+    )
+    page = _client(city.crew).get(reverse("sanitation:request_detail", args=[request.pk]))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "<legend>Protective equipment worn by the crew</legend>" in html
+    assert 'accept="image/*"' in html and 'capture="environment"' in html
+    assert 'name="trips" value="1" inputmode="numeric"' in html
+
+
 def test_exports_carry_no_personal_data(city):
     services.request_create(
         actor=city.officer,
