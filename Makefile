@@ -60,6 +60,9 @@ vendor:
 	npm ci --ignore-scripts --no-audit --no-fund
 	mkdir -p edile/core/static/leaflet/images
 	cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css edile/core/static/leaflet/
+	# The package does not ship leaflet.js.map: drop the reference, or the production
+	# static storage (whitenoise's manifest) refuses to collect the file.
+	sed -i '/^\/\/# sourceMappingURL=/d' edile/core/static/leaflet/leaflet.js
 	cp node_modules/leaflet/dist/images/* edile/core/static/leaflet/images/
 	cp node_modules/leaflet/LICENSE edile/core/static/leaflet/LICENSE
 

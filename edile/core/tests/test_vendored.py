@@ -28,3 +28,20 @@ def test_the_vendored_copy_is_the_locked_version():
     version = lock["packages"]["node_modules/leaflet"]["version"]
     head = (CORE_STATIC / "leaflet" / "leaflet.js").read_text(encoding="utf-8")[:200]
     assert f"Leaflet {version}" in head
+
+
+def test_production_static_storage_collects_every_file(tmp_path, settings):
+    """`collectstatic` with whitenoise's manifest storage, as production runs it: a vendored
+    file that references a missing one (leaflet.js pointed at an unshipped source map) stops
+    the deployment."""
+    from django.core.management import call_command
+
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    call_command("collectstatic", interactive=False, verbosity=0)
+    manifest = json.loads((tmp_path / "staticfiles.json").read_text(encoding="utf-8"))
+    assert "leaflet/leaflet.js" in manifest["paths"]
+    assert manifest["paths"]["leaflet/leaflet.css"].startswith("leaflet/leaflet.")
