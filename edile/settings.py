@@ -135,6 +135,7 @@ INSTALLED_APPS = [
     "rules",
     "simple_history",
     "django_countries",
+    "django_filters",
     "django_tasks",
     "django_tasks_db",
     "django_htmx",
@@ -321,6 +322,11 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 EDILE_MAX_UPLOAD_BYTES = _env_int("EDILE_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+# The public address of the site: links in e-mails and the catalogue's IRIs.
+EDILE_BASE_URL = os.environ.get("EDILE_BASE_URL", "http://localhost:8000").rstrip("/")
+# Days before an approved data access lapses when its holder is reminded by e-mail
+# (docs/decisions/datagov-steward-notifications.md).
+EDILE_ACCESS_REMINDER_DAYS = _env_int("EDILE_ACCESS_REMINDER_DAYS", 14)
 
 # E-mails go through the task worker: EMAIL_BACKEND (the real one, SMTP in production) is
 # used by the task `core.tasks.email_send`; the site itself only enqueues.

@@ -68,3 +68,13 @@ def current_role_pairs(user: Any) -> set[tuple[str, int | None]]:
 
 def is_staff_role(user: Any) -> bool:
     return has_role(user, RoleCode.SECRETARIAT, RoleCode.ADMINISTRATOR)
+
+
+def users_with_role(code: str, local_government_id: int | None = None) -> Any:
+    """The active users holding role `code` (for that local government, when one is given)."""
+    from edile.accounts.models import User
+
+    assignments = RoleAssignment.objects.filter(role__code=code)
+    if local_government_id is not None:
+        assignments = assignments.filter(local_government_id=local_government_id)
+    return User.objects.filter(is_active=True, pk__in=assignments.values("user_id")).order_by("pk")

@@ -19,10 +19,13 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, XSD
 
+from edile.core.exports import Column
 from edile.datagov.models import (
     ACCESS_RIGHTS,
     EU_AUTHORITY,
@@ -588,3 +591,23 @@ def validate_datasets(datasets: list[Dataset]) -> dict[int, tuple[list[str], lis
 
 def licence_choices_with_uris(base: str) -> list[tuple[str, str, str]]:
     return [(code, str(label), str(licence_uri(base, code))) for code, label in Licence.choices]
+
+
+# ------------------------------------------------------------------ the steward's download log
+
+
+def _download_person(entry: Any) -> str:
+    if entry.user is None:
+        return pgettext("download by", "anonymised") if entry.anonymised else "—"
+    return str(entry.user.email)
+
+
+DOWNLOAD_LOG_COLUMNS = [
+    Column(_("Date and time"), lambda e: timezone.localtime(e.at).replace(tzinfo=None)),
+    Column(_("Person"), _download_person),
+    Column(_("File"), lambda e: str(e.distribution) if e.distribution else "—"),
+    Column(
+        _("Access request"),
+        lambda e: e.access_request_id or "",
+    ),
+]

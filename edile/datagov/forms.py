@@ -163,6 +163,26 @@ class DistributionFileForm(forms.Form):
     file = forms.FileField(label=_("File"))
 
 
+class DistributionEditForm(forms.Form):
+    """Describe one file; optionally replace it by a new version with a note."""
+
+    title = forms.CharField(label=_("Title"), required=False, max_length=250)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    file = forms.FileField(
+        label=_("New version of the file"),
+        required=False,
+        help_text=_("Leave empty to keep the current file."),
+    )
+    version_note = forms.CharField(
+        label=_("What changed in this version"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
 class DistributionLinkForm(forms.Form):
     title = forms.CharField(label=_("Title"), required=False, max_length=250)
     url = forms.URLField(label=_("Link"), max_length=500, assume_scheme="https")

@@ -382,6 +382,11 @@ class Distribution(TimeStampedModel):
     byte_size = models.PositiveBigIntegerField(_("size in bytes"), null=True, blank=True)
     checksum = models.CharField(_("checksum"), max_length=128, blank=True)
     checksum_algorithm = models.CharField(_("checksum algorithm"), max_length=20, default="sha256")
+    version_note = models.TextField(
+        _("version note"),
+        blank=True,
+        help_text=_("What changed when the file was last replaced."),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -619,6 +624,7 @@ class AccessRequest(TimeStampedModel):
     expires_on = models.DateField(_("access expires on"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     revocation_reason = models.TextField(_("reason for revocation"), blank=True)
+    reminded_at = models.DateTimeField(_("expiry reminder sent at"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:

@@ -28,6 +28,7 @@ from edile.datagov.models import (
     DataTheme,
     Distribution,
     DistributionFormat,
+    DownloadLog,
     HarvestSource,
     Licence,
     MaturityAssessment,
@@ -476,4 +477,13 @@ def current_accesses(dataset: Dataset, today: dt.date | None = None) -> QuerySet
         )
         .select_related("requester")
         .order_by("expires_on", "pk")
+    )
+
+
+def download_log(dataset: Dataset) -> QuerySet[DownloadLog]:
+    """Every logged download of `dataset`, newest first (the steward's page filters it)."""
+    return (
+        DownloadLog.objects.filter(dataset=dataset)
+        .select_related("user", "distribution", "access_request")
+        .order_by("-at", "-pk")
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
@@ -14,11 +15,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 from django.utils.crypto import get_random_string
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from edile.accounts.models import RoleCode
+from edile.accounts.selectors import users_with_role
 from edile.core import retention
 from edile.core.concurrency import save_versioned
 from edile.core.errors import ServiceError
@@ -291,6 +294,58 @@ def distribution_add_link(
     return dist
 
 
+def distribution_update(
+    *,
+    user: Any,
+    distribution: Distribution,
+    title: str,
+    description: str = "",
+    upload: UploadedFile | None = None,
+    version_note: str = "",
+) -> Distribution:
+    """Describe one file, or replace it by a new version: the distribution keeps its number
+    (and so its address in the catalogue and in harvesters); its history keeps the old size
+    and checksum; the old file itself is deleted."""
+    if not user.has_perm("datagov.change_dataset", distribution.dataset):
+        raise PermissionDenied(_("You may not change this dataset."))
+    fmt = digest = None
+    if upload is not None:
+        if not distribution.file:
+            raise ServiceError(_("This distribution is a link: only uploaded files are replaced."))
+        if not version_note.strip():
+            raise ServiceError(_("Say what changed in this version: readers see the note."))
+        fmt, _head = _check_upload(upload)
+        hasher = hashlib.sha256()
+        for chunk in upload.chunks():
+            hasher.update(chunk)
+        upload.seek(0)
+        digest = hasher.hexdigest()
+    with transaction.atomic():
+        dist = Distribution.objects.select_for_update().get(pk=distribution.pk)
+        dist.title = title.strip()[:250]
+        dist.description = description.strip()
+        old_name = ""
+        if upload is not None and fmt is not None:
+            old_name = dist.file.name
+            dist.file.save(
+                f"{get_random_string(16)}{PurePath(upload.name or '').suffix.lower()}",
+                upload,
+                save=False,
+            )
+            dist.format = fmt
+            dist.media_type = SAFE_CONTENT_TYPES[fmt].split(";")[0]
+            dist.byte_size = upload.size
+            dist.checksum = digest or ""
+            dist.version_note = version_note.strip()
+            Dataset.objects.filter(pk=dist.dataset_id).update(modified=dt.date.today())
+        dist.save()
+        if old_name:
+            storage = dist.file.storage
+            transaction.on_commit(lambda: storage.delete(old_name))
+    dataset_check(dataset=distribution.dataset)
+    return dist
+
+
 def distribution_remove(*, user: Any, distribution: Distribution) -> None:
     if not user.has_perm("datagov.change_dataset", distribution.dataset):
         raise PermissionDenied(_("You may not change this dataset."))
@@ -324,6 +379,85 @@ def data_access_log(*, user: Any, dataset: Dataset, distribution: Distribution |
             user=user if getattr(user, "is_authenticated", False) else None,
             access_request=grant,
         )
+
+
+# ----------------------------------------------------------------------------- notifications
+
+
+def _site_url(name: str, *args: Any) -> str:
+    from django.urls import reverse
+
+    return settings.EDILE_BASE_URL + reverse(name, args=args)
+
+
+def deciders_of(dataset: Dataset) -> list[Any]:
+    """Who decides on a dataset's requests: its steward; without one, the publishing city's
+    focal points; without those, the secretariat."""
+    if dataset.steward_id is not None:
+        return [dataset.steward]
+    if dataset.publisher_id is not None:
+        focal = list(users_with_role(RoleCode.FOCAL_POINT, dataset.publisher_id))
+        if focal:
+            return focal
+    return list(users_with_role(RoleCode.SECRETARIAT))
+
+
+def _notify(recipients: Iterable[Any], subject: Callable[[], str], body: Callable[[], str]) -> None:
+    """E-mail each recipient in their own language. The site's e-mail backend only enqueues a
+    task (in the same transaction, with the database task backend), so nothing is sent for a
+    write that rolls back, and no request waits for the mail server."""
+    from django.core.mail import send_mail
+
+    for person in recipients:
+        if person is None or not getattr(person, "email", ""):
+            continue
+        with translation.override(getattr(person, "preferred_language", "") or "fr"):
+            subject_text, body_text = subject(), body()
+        send_mail(subject_text, body_text, None, [person.email], fail_silently=True)
+
+
+def _remind(request: AccessRequest) -> None:
+    dataset = request.dataset
+    expires_on = request.expires_on
+    _notify(
+        [request.requester],
+        lambda: _("Your access to %(dataset)s ends soon") % {"dataset": dataset.display_title},
+        lambda: (
+            _(
+                "Your access to the dataset %(dataset)s ends on %(date)s. To keep it, send a "
+                "new request from the dataset's page: %(url)s"
+            )
+            % {
+                "dataset": dataset.display_title,
+                "date": formats.date_format(expires_on, "DATE_FORMAT"),
+                "url": _site_url("datagov:dataset_detail", dataset.slug),
+            }
+        ),
+    )
+
+
+def access_reminders_send(*, today: dt.date | None = None) -> int:
+    """Remind each holder whose access lapses within EDILE_ACCESS_REMINDER_DAYS, once."""
+    today = today or dt.date.today()
+    horizon = today + dt.timedelta(days=settings.EDILE_ACCESS_REMINDER_DAYS)
+    due = AccessRequest.objects.filter(
+        status=AccessRequestStatus.APPROVED,
+        reminded_at__isnull=True,
+        expires_on__gte=today,
+        expires_on__lte=horizon,
+    ).select_related("dataset", "requester")
+    sent = 0
+    for request in due:
+        with transaction.atomic():
+            # Claim the reminder first: two runs at once never send it twice.
+            claimed = AccessRequest.objects.filter(pk=request.pk, reminded_at__isnull=True).update(
+                reminded_at=timezone.now()
+            )
+            if not claimed:
+                continue
+            _remind(request)
+            sent += 1
+    return sent
 
 
 # --------------------------------------------------------------------------- access requests
@@ -384,7 +518,7 @@ def access_request_submit(
             .exists()
         ):
             raise ServiceError(_("You already have a pending request for this dataset."))
-        return AccessRequest.objects.create(
+        created = AccessRequest.objects.create(
             dataset=dataset,
             requester=user,
             purpose=purpose.strip(),
@@ -392,6 +526,24 @@ def access_request_submit(
             duration_days=int(duration_days),
             legal_basis=legal_basis,
         )
+        _notify(
+            deciders_of(dataset),
+            lambda: _("New access request for %(dataset)s") % {"dataset": dataset.display_title},
+            lambda: (
+                _(
+                    "%(person)s asks for access to the dataset %(dataset)s for %(days)s days.\n\n"
+                    "Purpose: %(purpose)s\n\nDecide on it in the access requests page: %(url)s"
+                )
+                % {
+                    "person": user.get_full_name() or user.email,
+                    "dataset": dataset.display_title,
+                    "days": created.duration_days,
+                    "purpose": created.purpose,
+                    "url": _site_url("datagov:requests"),
+                }
+            ),
+        )
+        return created
 
 
 def access_request_decide(
@@ -428,6 +580,38 @@ def access_request_decide(
         request.decided_by = user
         request.decided_at = timezone.now()
         request.save()
+        dataset = request.dataset
+        if request.status == AccessRequestStatus.APPROVED:
+            _notify(
+                [request.requester],
+                lambda: (
+                    _("Your access to %(dataset)s is approved") % {"dataset": dataset.display_title}
+                ),
+                lambda: (
+                    _(
+                        "Your request for the dataset %(dataset)s is approved until %(date)s.\n\n"
+                        "Conditions: %(conditions)s\n\n%(url)s"
+                    )
+                    % {
+                        "dataset": dataset.display_title,
+                        "date": formats.date_format(request.expires_on, "DATE_FORMAT"),
+                        "conditions": request.conditions or "—",
+                        "url": _site_url("datagov:dataset_detail", dataset.slug),
+                    }
+                ),
+            )
+        else:
+            _notify(
+                [request.requester],
+                lambda: (
+                    _("Your access request for %(dataset)s is refused")
+                    % {"dataset": dataset.display_title}
+                ),
+                lambda: (
+                    _("Your request for the dataset %(dataset)s is refused.\n\nReason: %(reason)s")
+                    % {"dataset": dataset.display_title, "reason": request.refusal_reason}
+                ),
+            )
     return request
 
 
@@ -436,9 +620,6 @@ def access_request_revoke(
 ) -> AccessRequest:
     """The steward ends a live access before it lapses; the requester is told why, by e-mail,
     in their own language."""
-    from django.core.mail import send_mail
-    from django.utils import translation
-
     with transaction.atomic():
         request = (
             AccessRequest.objects.select_for_update(of=("self",))
@@ -455,17 +636,20 @@ def access_request_revoke(
         request.revoked_at = timezone.now()
         request.revocation_reason = reason.strip()
         request.save()
-    requester = request.requester
-    if requester is not None and requester.email:
-        with translation.override(getattr(requester, "preferred_language", "") or "fr"):
-            subject = _("Your access to %(dataset)s has been revoked") % {
-                "dataset": request.dataset.display_title
-            }
-            body = _(
+    dataset = request.dataset
+    _notify(
+        [request.requester],
+        lambda: (
+            _("Your access to %(dataset)s has been revoked") % {"dataset": dataset.display_title}
+        ),
+        lambda: (
+            _(
                 "The steward of the dataset %(dataset)s has revoked your access.\n\n"
                 "Reason: %(reason)s"
-            ) % {"dataset": request.dataset.display_title, "reason": request.revocation_reason}
-        send_mail(subject, body, None, [requester.email], fail_silently=True)
+            )
+            % {"dataset": dataset.display_title, "reason": request.revocation_reason}
+        ),
+    )
     return request
 
 

@@ -42,3 +42,9 @@ def run_harvest(run_id: int) -> dict[str, object]:
         )
         return {"error": str(exc)[:500]}
     return run.report()
+
+
+@task()
+def send_access_reminders() -> int:
+    """The daily reminder of accesses that lapse soon (`manage.py remind_expiring_accesses`)."""
+    return services.access_reminders_send()

@@ -12,6 +12,17 @@ urlpatterns = [
     path("datasets/<slug:slug>/distributions/<int:pk>/download/", views.download, name="download"),
     path("datasets/<slug:slug>/distributions/<int:pk>/preview/", views.preview, name="preview"),
     path(
+        "datasets/<slug:slug>/distributions/<int:pk>/edit/",
+        views.distribution_edit,
+        name="distribution_edit",
+    ),
+    path(
+        "datasets/<slug:slug>/distributions/<int:pk>/remove/",
+        views.distribution_remove,
+        name="distribution_remove",
+    ),
+    path("datasets/<slug:slug>/downloads/", views.dataset_downloads, name="dataset_downloads"),
+    path(
         "datasets/<slug:slug>/request/", views.access_request_create, name="access_request_create"
     ),
     path("requests/", views.requests, name="requests"),

@@ -19,15 +19,17 @@ from django.views.decorators.http import require_POST
 from edile.accounts.models import RoleCode
 from edile.accounts.selectors import has_role, scoped_local_government_ids
 from edile.core.errors import ServiceError
-from edile.core.exports import tabular_response
+from edile.core.exports import EXPORT_FORMATS, export_response, tabular_response
 from edile.core.htmx import render_page_or_fragment
 from edile.core.pdf import build_pdf, paragraph, pdf_response
 from edile.datagov import exports, harvest, selectors, services
+from edile.datagov.filters import DownloadLogFilter
 from edile.datagov.forms import (
     AccessRequestForm,
     ActionForm,
     DatasetForm,
     DecisionForm,
+    DistributionEditForm,
     DistributionFileForm,
     DistributionLinkForm,
     HarvestForm,
@@ -130,6 +132,7 @@ def dataset_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "can_change": user.has_perm("datagov.change_dataset", dataset),
         "can_request": user.has_perm("datagov.request_access", dataset),
         "my_requests": my_requests,
+        "can_decide": user.has_perm("datagov.decide_access", dataset),
         "current_accesses": list(selectors.current_accesses(dataset))
         if user.has_perm("datagov.decide_access", dataset)
         else [],
@@ -283,6 +286,95 @@ def download(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if dataset.classification != Classification.OPEN:
         response["Cache-Control"] = "private, no-store"
     return response
+
+
+@login_required
+def distribution_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """One file's page for the people who manage the dataset: title, description, a new
+    version with its note, removal."""
+    dataset, distribution = _distribution(request, slug, pk)
+    if not request.user.has_perm("datagov.change_dataset", dataset):
+        raise PermissionDenied(_("You may not change this dataset."))
+    status = 200
+    if request.method == "POST":
+        form = DistributionEditForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                services.distribution_update(
+                    user=request.user,
+                    distribution=distribution,
+                    title=form.cleaned_data["title"],
+                    description=form.cleaned_data["description"],
+                    upload=form.cleaned_data["file"],
+                    version_note=form.cleaned_data["version_note"],
+                )
+            except ServiceError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("The distribution is saved."))
+                return redirect(dataset.get_absolute_url())
+        status = 400
+    else:
+        form = DistributionEditForm(
+            initial={"title": distribution.title, "description": distribution.description}
+        )
+    return render(
+        request,
+        "datagov/distribution_form.html",
+        {"dataset": dataset, "distribution": distribution, "form": form},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def distribution_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    dataset, distribution = _distribution(request, slug, pk)
+    if not request.user.has_perm("datagov.change_dataset", dataset):
+        raise PermissionDenied(_("You may not change this dataset."))
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, _("Tick the box to confirm the removal."))
+        return redirect("datagov:distribution_edit", dataset.slug, distribution.pk)
+    services.distribution_remove(user=request.user, distribution=distribution)
+    messages.success(request, _("The distribution is removed."))
+    return redirect(dataset.get_absolute_url())
+
+
+@login_required
+def dataset_downloads(request: HttpRequest, slug: str) -> HttpResponse:
+    """Who downloaded the data and when: for the people who decide on its access."""
+    dataset = _visible_dataset(request, slug)
+    if not request.user.has_perm("datagov.decide_access", dataset):
+        raise PermissionDenied(_("Only the dataset's steward reads its download log."))
+    log = DownloadLogFilter(request.GET or None, queryset=selectors.download_log(dataset))
+    if log.is_bound and not log.is_valid():
+        return render(
+            request,
+            "datagov/downloads.html",
+            {"dataset": dataset, "filter": log, "page": None},
+            status=400,
+        )
+    entries = log.qs
+    fmt = request.GET.get("format", "")
+    if fmt in EXPORT_FORMATS:
+        return export_response(
+            fmt,
+            exports.DOWNLOAD_LOG_COLUMNS,
+            entries.iterator(chunk_size=1000),
+            filename=f"{dataset.slug}-downloads",
+            sheet_title=_("Downloads"),
+        )
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "datagov/downloads.html",
+        {
+            "dataset": dataset,
+            "filter": log,
+            "page": page,
+            "current_accesses": list(selectors.current_accesses(dataset)),
+        },
+    )
 
 
 def _suffix(name: str) -> str:

@@ -220,9 +220,15 @@ def test_steward_sees_current_accesses_and_revokes_one(restricted, client_as, ma
     assert not requester.user.has_perm("datagov.access_data", ds)
     download = requester.get(f"/fr/data/datasets/{ds.slug}/distributions/{dist.pk}/download/")
     assert download.status_code == 403
-    assert [m.to for m in mailoutbox] == [[requester.user.email]]
-    assert mailoutbox[0].subject.startswith("Your access to")
-    assert "Fin du projet" in mailoutbox[0].body
+    # Received (to the steward), approved, then revoked (to the requester, in English).
+    assert [m.to for m in mailoutbox] == [
+        [steward.email],
+        [requester.user.email],
+        [requester.user.email],
+    ]
+    assert mailoutbox[-1].subject.startswith("Your access to")
+    assert mailoutbox[-1].subject.endswith("has been revoked")
+    assert "Fin du projet" in mailoutbox[-1].body
 
 
 def test_revocation_needs_a_live_access_and_a_reason(restricted, make_user):
