@@ -501,7 +501,10 @@ def application_totals_refresh(application: Application) -> None:
         )["s"]
         or 0
     )
-    application.beneficiaries = beneficiaries_counted_once(application.beneficiary_groups.all())
+    # A fresh query: the page's application comes with its groups prefetched (before the change).
+    application.beneficiaries = beneficiaries_counted_once(
+        BeneficiaryGroup.objects.filter(application=application)
+    )
     application.save(
         update_fields=[
             "total_budget",
