@@ -35,6 +35,7 @@ from edile.governance.models import (
     RegistrationStatus,
     RegistrationType,
     Resolution,
+    ResolutionKind,
     ResolutionState,
     ResolutionVersion,
     Seat,
@@ -733,10 +734,15 @@ def minutes_context(meeting: Meeting) -> dict[str, Any]:
         .select_related("resolution", "amendment")
         .order_by("closed_at", "pk")
     )
+    # Texts adopted by a vote, and decisions the meeting took without one (recorded by
+    # `services.decision_record`, e.g. the Bureau's grant decisions).
     adopted = list(
-        Resolution.objects.filter(votes__in=votes, state=ResolutionState.ADOPTED)
+        Resolution.objects.filter(
+            Q(votes__in=votes) | Q(meeting=meeting, kind=ResolutionKind.DECISION),
+            state=ResolutionState.ADOPTED,
+        )
         .distinct()
-        .order_by("number")
+        .order_by("number", "decided_on", "pk")
     )
     import zoneinfo
 

@@ -663,9 +663,12 @@ def decision_record(
     text_en: str,
     actor: Any,
     decided_on: dt.date | None = None,
+    summary_fr: str = "",
+    summary_en: str = "",
 ) -> Resolution:
     """Record a decision a statutory meeting took (for example the Bureau deciding a grant):
-    a resolution of kind *decision*, adopted, with its text as version 1.
+    a resolution of kind *decision*, adopted, with its text as version 1 (and an optional
+    summary). The meeting's minutes list it under the texts adopted.
 
     Other modules call this (grants links its decisions to Bureau meetings); the actor needs
     the secretariat's role or a seat on the Bureau.
@@ -692,6 +695,9 @@ def decision_record(
         meeting=meeting,
         state=ResolutionState.ADOPTED,
         decided_on=decided_on or timezone.localdate(meeting.start),
+        summary=(summary_fr or "").strip(),
+        summary_fr=(summary_fr or "").strip(),
+        summary_en=(summary_en or "").strip(),
     )
     resolution_version_create(resolution=resolution, paragraphs=rows)
     ResolutionEvent.objects.create(

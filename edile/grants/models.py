@@ -256,6 +256,17 @@ class Application(VersionedModel):
         verbose_name=_("created by"),
     )
     is_fictional = models.BooleanField(_("fictional"), default=False)
+    # Withdrawn by its city before the decision: when, by whom and why (shown to staff).
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("withdrawn by"),
+    )
+    withdrawal_reason = models.TextField(_("reason for the withdrawal"), blank=True)
     # history: registered in translation.py, after the translated fields exist.
 
     class Meta:

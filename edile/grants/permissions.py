@@ -58,12 +58,18 @@ def is_decided(user: Any, obj: Any) -> bool:
 def is_before_the_bureau(user: Any, obj: Any) -> bool:
     """Submitted (on the agenda of the Bureau), deferred or decided: not a draft."""
     application = _application(obj)
-    return application is not None and application.status in {
-        "submitted",
-        "deferred",
-        "approved",
-        "rejected",
-    }
+    if application is None:
+        return False
+    if application.status == "withdrawn":  # withdrawn once on the agenda: still on record
+        return application.submitted_at is not None
+    return application.status in {"submitted", "deferred", "approved", "rejected"}
+
+
+@rules.predicate
+def is_withdrawable(user: Any, obj: Any) -> bool:
+    """Not decided yet: a draft, submitted or deferred application."""
+    application = _application(obj)
+    return application is not None and application.status in {"draft", "submitted", "deferred"}
 
 
 @rules.predicate
@@ -109,6 +115,8 @@ rules.add_perm(
 )
 rules.add_perm("grants.create_application", is_focal_point)
 rules.add_perm("grants.change_application", is_applicant_focal_point & is_editable)
+# The city's focal point withdraws its application, any time before the Bureau decides.
+rules.add_perm("grants.withdraw_application", is_applicant_focal_point & is_withdrawable)
 rules.add_perm("grants.manage_call", is_staff_role)
 rules.add_perm("grants.assign_reviewer", is_staff_role)
 rules.add_perm("grants.review", is_own_review)

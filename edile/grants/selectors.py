@@ -111,7 +111,8 @@ class RankedApplication:
 
 
 def ranking(call: Call) -> list[RankedApplication]:
-    """Submitted and deferred applications of a call, best average score first, for the Bureau."""
+    """Applications of a call on the Bureau's agenda (submitted, deferred, decided), best average
+    score first, then those their city withdrew after submitting, for the Bureau."""
     applications = (
         _application_qs()
         .filter(
@@ -121,8 +122,10 @@ def ranking(call: Call) -> list[RankedApplication]:
                 ApplicationStatus.DEFERRED,
                 ApplicationStatus.APPROVED,
                 ApplicationStatus.REJECTED,
+                ApplicationStatus.WITHDRAWN,
             ],
         )
+        .exclude(status=ApplicationStatus.WITHDRAWN, submitted_at__isnull=True)
         .prefetch_related(
             Prefetch(
                 "reviews",
@@ -137,7 +140,15 @@ def ranking(call: Call) -> list[RankedApplication]:
         average = (sum(totals) / len(totals)).quantize(Decimal("0.01")) if totals else None
         spread = (max(totals) - min(totals)) if len(totals) > 1 else None
         rows.append(RankedApplication(application, average, spread, len(totals)))
-    rows.sort(key=lambda r: (r.average is None, -(r.average or 0), r.application.pk))
+    # Withdrawn applications stay on the list, last, so that the Bureau sees what left it.
+    rows.sort(
+        key=lambda r: (
+            r.application.status == ApplicationStatus.WITHDRAWN,
+            r.average is None,
+            -(r.average or 0),
+            r.application.pk,
+        )
+    )
     return rows
 
 

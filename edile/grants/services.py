@@ -501,7 +501,10 @@ def application_totals_refresh(application: Application) -> None:
         )["s"]
         or 0
     )
-    application.beneficiaries = beneficiaries_counted_once(application.beneficiary_groups.all())
+    # A fresh query: the page's application comes with its groups prefetched (before the change).
+    application.beneficiaries = beneficiaries_counted_once(
+        BeneficiaryGroup.objects.filter(application=application)
+    )
     application.save(
         update_fields=[
             "total_budget",
@@ -769,6 +772,31 @@ def application_submit(
     return save_versioned(application, expected_version=expected_version)
 
 
+@transaction.atomic
+def application_withdraw(
+    *, actor: Any, application: Application, reason: str, expected_version: int
+) -> Application:
+    """The city withdraws its application before the Bureau decides: the reason, the person
+    and the moment are kept; the application leaves the Bureau's agenda (it stays on the
+    ranked list as withdrawn) and its open reviews can no longer be submitted."""
+    if not actor.has_perm("grants.withdraw_application", application):
+        raise PermissionDenied(
+            _(
+                "Only a focal point of the applicant city withdraws an application, and only "
+                "before the Bureau decides."
+            )
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(_("Say why the application is withdrawn."))
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    application_transition(application, ApplicationStatus.WITHDRAWN)
+    application.withdrawn_at = timezone.now()
+    application.withdrawn_by = actor
+    application.withdrawal_reason = reason
+    return save_versioned(application, expected_version=expected_version)
+
+
 # --- review --------------------------------------------------------------------------------
 
 
@@ -904,6 +932,10 @@ def review_submit(
                 "Declare first that you have no conflict of interest; a submitted review cannot be changed."
             )
         )
+    if Application.objects.filter(
+        pk=review.application_id, status=ApplicationStatus.WITHDRAWN
+    ).exists():
+        raise ServiceError(_("The city has withdrawn this application: it needs no review."))
     criteria = review.application.call.criteria
     errors = []
     clean: dict[str, int] = {}
@@ -1019,7 +1051,7 @@ def _decision_date_clean(
 
 def _decision_resolution(*, actor: Any, meeting: Any, decision: Decision) -> Any:
     """The decision as a governance *decision* resolution of the meeting, so that it appears in
-    its minutes. Uses the governance service when it exists (see docs/grants.md)."""
+    its minutes (`edile.governance.services.decision_record`), linked to the application."""
     from edile.governance import services as governance_services
 
     application = decision.application
@@ -1044,40 +1076,22 @@ def _decision_resolution(*, actor: Any, meeting: Any, decision: Decision) -> Any
     summary_en = f"{decision.reasons}{amount_en}" + (
         f" Recused (conflict of interest): {recused}." if recused else ""
     )
-    record = getattr(governance_services, "decision_resolution_record", None)
-    if record is not None:
-        return record(
-            user=actor,
-            meeting=meeting,
-            title_fr=title_fr[:300],
-            title_en=title_en[:300],
-            summary_fr=summary_fr,
-            summary_en=summary_en,
-            decided_on=decision.meeting_date,
-            subject=application,
-        )
-    # Until the governance service exists: the same record, written the way it would write it.
+    resolution = governance_services.decision_record(
+        meeting=meeting,
+        title_fr=title_fr[:300],
+        title_en=title_en[:300],
+        text_fr=summary_fr,
+        text_en=summary_en,
+        actor=actor,
+        decided_on=decision.meeting_date,
+        summary_fr=summary_fr,
+        summary_en=summary_en,
+    )
+    # The resolution says which application it decided (shown with the meeting's records).
     from django.contrib.contenttypes.models import ContentType
 
-    from edile.governance.models import Resolution, ResolutionKind, ResolutionLink, ResolutionState
+    from edile.governance.models import ResolutionLink
 
-    slug = slugify(f"{meeting.slug}-grant-{application.reference}")[:120]
-    resolution, _created = Resolution.objects.update_or_create(
-        slug=slug,
-        defaults={
-            "kind": ResolutionKind.DECISION,
-            "title": title_fr[:300],
-            "title_fr": title_fr[:300],
-            "title_en": title_en[:300],
-            "summary": summary_fr,
-            "summary_fr": summary_fr,
-            "summary_en": summary_en,
-            "body": meeting.body,
-            "meeting": meeting,
-            "state": ResolutionState.ADOPTED,
-            "decided_on": decision.meeting_date,
-        },
-    )
     ResolutionLink.objects.get_or_create(
         resolution=resolution,
         content_type=ContentType.objects.get_for_model(Application),

@@ -30,6 +30,11 @@ urlpatterns = [
     path(
         "applications/<slug:reference>/submit/", views.application_submit, name="application_submit"
     ),
+    path(
+        "applications/<slug:reference>/withdraw/",
+        views.application_withdraw,
+        name="application_withdraw",
+    ),
     path("applications/<slug:reference>/reviewers/", views.review_assign, name="review_assign"),
     path(
         "applications/<slug:reference>/<str:kind>/add/",

@@ -403,7 +403,12 @@ def application_new(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def application_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    application = _application_for(request, reference)
+    return _application_page(request, _application_for(request, reference))
+
+
+def _application_page(
+    request: HttpRequest, application: Application, status: int = 200
+) -> HttpResponse:
     can_edit = request.user.has_perm("grants.change_application", application)
     can_assign = request.user.has_perm("grants.assign_reviewer", application)
     context = {
@@ -420,8 +425,9 @@ def application_detail(request: HttpRequest, reference: str) -> HttpResponse:
         else {},
         "assign_form": forms.AssignReviewerForm() if can_assign else None,
         "grant": getattr(application, "grant", None) if application.status == "approved" else None,
+        "can_withdraw": request.user.has_perm("grants.withdraw_application", application),
     }
-    return render(request, "grants/application_detail.html", context)
+    return render(request, "grants/application_detail.html", context, status=status)
 
 
 @login_required
@@ -536,6 +542,27 @@ def application_submit(request: HttpRequest, reference: str) -> HttpResponse:
                 messages.error(request, error)
     else:
         messages.success(request, _("Your application has been submitted."))
+    return redirect(application.get_absolute_url())
+
+
+@login_required
+@require_POST
+def application_withdraw(request: HttpRequest, reference: str) -> HttpResponse:
+    """The city's focal point withdraws its application before the Bureau decides."""
+    application = _application_for(request, reference)
+    try:
+        services.application_withdraw(
+            actor=request.user,
+            application=application,
+            reason=request.POST.get("reason", ""),
+            expected_version=int(version)
+            if (version := request.POST.get("version", "")).isdigit()
+            else 0,
+        )
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return _application_page(request, application, status=exc.status_code)
+    messages.success(request, _("Your application has been withdrawn."))
     return redirect(application.get_absolute_url())
 
 

@@ -51,3 +51,23 @@ def test_dashboard_counts_people_once(make_user, client):
     BeneficiaryGroup.objects.create(application=grant.application, group="residents", number=8000)
     services.application_totals_refresh(grant.application)
     assert selectors.programme_summary()["beneficiaries"] == 8000
+
+
+def test_group_added_from_the_page_counts(make_user):
+    """A group added on the application page is counted at once (the page's application came
+    with its groups prefetched, so the total was computed without the new group: a complete
+    application could not be submitted, "give the expected number of beneficiaries")."""
+    from django.test import Client
+
+    application = make_application(complete=False)
+    client = Client()
+    client.force_login(make_user("focal_point", local_government=application.local_government))
+    response = client.post(
+        f"/en/grants/applications/{application.reference}/beneficiaries/add/",
+        {"beneficiaries-group": "residents", "beneficiaries-number": "12000"},
+    )
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.beneficiaries == 12000
+    page = client.get(f"/en/grants/applications/{application.reference}/").content.decode()
+    assert "Give the expected number of beneficiaries." not in page

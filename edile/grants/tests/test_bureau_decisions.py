@@ -223,3 +223,42 @@ def test_envelope_exhausted_is_409(make_user):
     response = decide(client, application, meeting=meeting.slug, outcome="approved", amount="60000")
     assert response.status_code == 409
     assert "above what is left in the envelope" in response.json()["detail"]
+
+
+def test_minutes_of_the_meeting_show_each_decision(make_user):
+    """After the Bureau decides at its meeting, the minutes drafted from the records list each
+    decision with its project, outcome and amount (they used to list none: decisions taken
+    without a vote were left out of the minutes)."""
+    call = make_call()
+    first, second = (submitted(call=call) for _ in range(2))
+    first.title_en, second.title_en = "Water towers for Thiès", "Market hall of Kaolack"
+    first.save(), second.save()
+    meeting = bureau_meeting()
+    services.decisions_record_batch(
+        actor=make_user("bureau_member"),
+        meeting=meeting,
+        rows=[
+            {
+                "application": first,
+                "outcome": "approved",
+                "amount": "90000",
+                "reasons": "Best score",
+                "review_override": "Urgent",
+            },
+            {"application": second, "outcome": "rejected", "reasons": "Not eligible"},
+        ],
+        notify=False,
+    )
+    staff = signed_in(make_user("secretariat"))
+    generated = staff.post(f"/en/governance/meetings/{meeting.slug}/minutes/generate/")
+    assert generated.status_code == 302
+    page = staff.get(f"/en/governance/meetings/{meeting.slug}/minutes/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "No text was adopted." not in text
+    assert "Grant granted: Water towers for Thiès" in text
+    assert "€90,000" in text
+    assert "Grant rejected: Market hall of Kaolack" in text
+    assert "Not eligible" in text
+    fr = staff.get(f"/fr/governance/meetings/{meeting.slug}/minutes/").content.decode()
+    assert "Subvention accordée" in fr and "Subvention refusée" in fr

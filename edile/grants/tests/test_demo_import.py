@@ -101,3 +101,38 @@ def test_import_good_file_creates_projects(make_user, client_as):
 def test_import_forbidden_to_focal_points(client_as):
     """Only the secretariat imports past projects."""
     assert client_as("focal_point").get("/fr/grants/projects/import/").status_code == 403
+
+
+def test_demo_decided_at_the_bureau_meeting_of_3_december_2019(demo_loaded, make_user):
+    """The demo used to date its 14 decisions 20 June 2019 and write them directly, with no
+    review: now the 2019 call is reviewed by the Bureau's reviewers, the 14 decisions are
+    taken at the Bureau meeting of 3 December 2019 through the services, and that meeting's
+    minutes list each of them."""
+    import datetime as dt
+
+    from django.test import Client
+
+    from edile.governance.models import ResolutionKind
+    from edile.grants.models import Decision, ReviewStatus
+
+    decisions = list(
+        Decision.objects.filter(application__call__year=2019).select_related("meeting")
+    )
+    assert len(decisions) == 14
+    meetings = {d.meeting for d in decisions}
+    assert len(meetings) == 1
+    meeting = meetings.pop()
+    assert meeting.body.slug == "bureau"
+    assert {d.meeting_date for d in decisions} == {dt.date(2019, 12, 3)}
+    for d in decisions:
+        assert d.application.reviews.filter(status=ReviewStatus.SUBMITTED).count() >= 2
+        assert d.resolution.meeting == meeting
+        assert d.resolution.kind == ResolutionKind.DECISION
+    client = Client()
+    client.force_login(make_user("secretariat"))
+    assert (
+        client.post(f"/en/governance/meetings/{meeting.slug}/minutes/generate/").status_code == 302
+    )
+    text = client.get(f"/en/governance/meetings/{meeting.slug}/minutes/").content.decode()
+    shown = text.split('id="minutes-text">', 1)[1].split("</div>", 1)[0]  # not the edit form
+    assert shown.count("Grant granted:") == 14

@@ -257,3 +257,25 @@ def test_report_returned_for_changes_then_resubmitted(staff, make_user):
     assert page.status_code == 200 and "Add the invoices" in page.content.decode()
     report = _submit(report, focal, "1200")
     assert report.status == ReportStatus.SUBMITTED
+
+
+def test_second_person_sees_approve_in_french(staff, second):
+    """The French grant page asks the second person to « Approuver » a payment request (the
+    msgid "Approve" is shared with governance, whose catalogue reads "Valider" for minutes,
+    and the button read "Valider"); the requester sees no button."""
+    from django.test import Client
+
+    grant = make_grant()
+    tranche = services.tranche_add(
+        actor=staff, grant=grant, amount="1000", due_on=TODAY, condition="", conditions=[]
+    )
+    services.payment_request_create(actor=staff, grant=grant, tranche=tranche)
+    client = Client()
+    client.force_login(second)
+    page = client.get(f"/fr/grants/grants/{grant.pk}/")
+    assert page.status_code == 200
+    content = page.content.decode()
+    assert 'value="yes" class="button">Approuver</button>' in content
+    assert 'value="no" class="button button-secondary">Refuser</button>' in content
+    client.force_login(staff)
+    assert "Approuver</button>" not in client.get(f"/fr/grants/grants/{grant.pk}/").content.decode()
