@@ -537,6 +537,75 @@ def follow_up_add(*, actor: Any, incident: Incident, data: dict[str, Any]) -> Fo
     return FollowUp.objects.create(incident=incident, **data)
 
 
+PART_FIELDS: dict[type, tuple[str, ...]] = {
+    Witness: ("name", "contact", "statement"),
+    Source: (
+        "source_type",
+        "title",
+        "url",
+        "document",
+        "published_on",
+        "reliability",
+        "credibility",
+        "confidentiality",
+    ),
+    FollowUp: ("kind", "date", "description", "url", "confidentiality"),
+}
+
+
+def _part_write(actor: Any, incident: Incident, expected_version: int) -> None:
+    """Check the analyst's right and the version the edit page was read at; bump it.
+
+    A change of any part of a case is a change of the case: the incident's version (and its
+    history) move with it, so two analysts cannot silently overwrite each other's parts.
+    """
+    _require(actor, "observatory.change_incident", incident)
+    save_versioned(incident, expected_version=expected_version)
+
+
+@transaction.atomic
+def part_update(
+    *, actor: Any, incident: Incident, part: Any, data: dict[str, Any], expected_version: int
+) -> Any:
+    """Edit an act (with its alleged perpetrator), a witness, a source or a follow-up."""
+    if part.incident_id != incident.pk:
+        raise ServiceError(_("This item belongs to another incident."))
+    _part_write(actor, incident, expected_version)
+    if isinstance(part, Act):
+        victims = list(data["victims"])
+        if any(v.incident_id != incident.pk for v in victims):
+            raise ServiceError(_("A victim of another incident cannot be part of this act."))
+        part.description = data.get("description", "")
+        part.save()
+        part.violation_types.set(data["violation_types"])
+        part.victims.set(victims)
+        perpetrator = part.perpetrators.order_by("pk").first() or Perpetrator(act=part)
+        perpetrator.perpetrator_type = data["perpetrator_type"]
+        perpetrator.description = data.get("perpetrator_description", "")
+        perpetrator.save()
+    else:
+        for name in PART_FIELDS[type(part)]:
+            if name in data:
+                setattr(part, name, data[name])
+        part.save()
+    _check_still_publishable(incident)
+    statistics_cache_invalidate()
+    logger.info("observatory: %s %s %s edited", incident.reference, type(part).__name__, part.pk)
+    return part
+
+
+@transaction.atomic
+def part_delete(*, actor: Any, incident: Incident, part: Any, expected_version: int) -> None:
+    """Remove an act, a witness, a source or a follow-up (the incident's history keeps it)."""
+    if part.incident_id != incident.pk:
+        raise ServiceError(_("This item belongs to another incident."))
+    _part_write(actor, incident, expected_version)
+    kind, pk = type(part).__name__, part.pk
+    part.delete()
+    statistics_cache_invalidate()
+    logger.info("observatory: %s %s %s deleted", incident.reference, kind, pk)
+
+
 # ---- Import --------------------------------------------------------------------------------
 
 IMPORT_REQUIRED = (

@@ -28,6 +28,11 @@ urlpatterns = [
     path("incidents/<str:reference>/witnesses/", views.witness_add, name="witness_add"),
     path("incidents/<str:reference>/sources/", views.source_add, name="source_add"),
     path("incidents/<str:reference>/follow-ups/", views.follow_up_add, name="follow_up_add"),
+    path(
+        "incidents/<str:reference>/<str:kind>/<int:part_id>/",
+        views.part_edit,
+        name="part_edit",
+    ),
     path("report/", views.report_create, name="report_create"),
     path("report/thanks/", views.report_thanks, name="report_thanks"),
     path("report/mine/", views.my_reports, name="my_reports"),

@@ -41,12 +41,16 @@ from edile.observatory.forms import (
     WitnessForm,
 )
 from edile.observatory.models import (
+    Act,
     ConfidentialAccess,
+    FollowUp,
     Incident,
     IntakeReport,
     Score,
+    Source,
     VerificationStatus,
     Victim,
+    Witness,
 )
 from edile.observatory.permissions import CONFIDENTIAL, can, level_for
 
@@ -157,8 +161,24 @@ def incident_detail(request: HttpRequest, reference: str) -> HttpResponse:
     return render(request, "observatory/incident_detail.html", context)
 
 
+def _part_items(
+    kind: str, parts: Any, incident: Incident, forms: dict[str, Any]
+) -> list[tuple[Any, Any, str]]:
+    """(item, its edit form, its address) for each act, witness, source or follow-up."""
+    errors = forms.get("part_errors") or {}
+    return [
+        (
+            part,
+            errors.get(f"{kind}-{part.pk}") or _part_form(kind, part, incident),
+            reverse("observatory:part_edit", args=[incident.reference, kind, part.pk]),
+        )
+        for part in parts
+    ]
+
+
 def _edit_context(incident: Incident, **forms: Any) -> dict[str, Any]:
     victims = list(incident.victims.all())
+    acts = list(incident.acts.prefetch_related("violation_types", "victims", "perpetrators"))
     return {
         "incident": incident,
         "form": forms.get("form")
@@ -186,13 +206,17 @@ def _edit_context(incident: Incident, **forms: Any) -> dict[str, Any]:
         ],
         "new_victim_form": forms.get("new_victim_form") or VictimForm(prefix="newvictim"),
         "act_form": forms.get("act_form") or ActForm(prefix="act", incident=incident),
-        "acts": list(incident.acts.prefetch_related("violation_types", "victims", "perpetrators")),
+        "acts": acts,
         "witness_form": forms.get("witness_form") or WitnessForm(prefix="witness"),
         "source_form": forms.get("source_form") or SourceForm(prefix="source"),
         "follow_up_form": forms.get("follow_up_form") or FollowUpForm(prefix="followup"),
         "witnesses": list(incident.witnesses.all()),
         "sources": list(incident.sources.all()),
         "follow_ups": list(incident.follow_ups.all()),
+        "act_items": _part_items("acts", acts, incident, forms),
+        "witness_items": _part_items("witnesses", incident.witnesses.all(), incident, forms),
+        "source_items": _part_items("sources", incident.sources.all(), incident, forms),
+        "follow_up_items": _part_items("follow-ups", incident.follow_ups.all(), incident, forms),
         "history": list(incident.history.select_related("history_user")[:20]),
     }
 
@@ -495,6 +519,88 @@ def follow_up_add(request: HttpRequest, reference: str) -> HttpResponse:
         "follow_up_form",
         _("The follow-up has been added."),
     )
+
+
+PARTS: dict[str, tuple[Any, type, str, str]] = {
+    # kind in the address: (model, form, what is saved, what is removed)
+    "acts": (Act, ActForm, _("The act has been saved."), _("The act has been removed.")),
+    "witnesses": (
+        Witness,
+        WitnessForm,
+        _("The witness has been saved."),
+        _("The witness has been removed."),
+    ),
+    "sources": (
+        Source,
+        SourceForm,
+        _("The source has been saved."),
+        _("The source has been removed."),
+    ),
+    "follow-ups": (
+        FollowUp,
+        FollowUpForm,
+        _("The follow-up has been saved."),
+        _("The follow-up has been removed."),
+    ),
+}
+
+
+def _part_form(kind: str, part: Any, incident: Incident, data: Any = None) -> Any:
+    """The edit form of one act, witness, source or follow-up (unique prefix per item)."""
+    form_class = PARTS[kind][1]
+    prefix = f"{kind}-{part.pk}"
+    extra = {"incident": incident} if form_class is ActForm else {}
+    if data is not None:
+        return form_class(data, prefix=prefix, **extra)
+    if isinstance(part, Act):
+        perpetrator = part.perpetrators.order_by("pk").first()
+        initial = {
+            "violation_types": [v.code for v in part.violation_types.all()],
+            "victims": [v.pk for v in part.victims.all()],
+            "perpetrator_type": perpetrator.perpetrator_type if perpetrator else "unknown",
+            "perpetrator_description": perpetrator.description if perpetrator else "",
+            "description": part.description,
+        }
+    else:
+        initial = {name: getattr(part, name) for name in form_class.base_fields}
+    return form_class(prefix=prefix, initial=initial, **extra)
+
+
+@login_required
+@require_POST
+def part_edit(request: HttpRequest, reference: str, kind: str, part_id: int) -> HttpResponse:
+    """Save or remove one act (with its perpetrator), witness, source or follow-up."""
+    if kind not in PARTS:
+        raise Http404(NOT_FOUND)
+    incident = _editable(request, reference)
+    model, _form_class, saved, removed = PARTS[kind]
+    part = get_object_or_404(model, pk=part_id, incident=incident)
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        return _failed(request, incident, _("The form is incomplete: reload the page."), 400)
+    try:
+        if request.POST.get("action") == "delete":
+            services.part_delete(
+                actor=request.user, incident=incident, part=part, expected_version=version
+            )
+            return _done(request, incident, removed)
+        form = _part_form(kind, part, incident, request.POST)
+        if not form.is_valid():
+            incident.refresh_from_db()
+            context = _edit_context(incident, part_errors={f"{kind}-{part.pk}": form})
+            messages.error(request, _("Check the fields of the item you edited."))
+            return render(request, "observatory/incident_edit.html", context, status=400)
+        services.part_update(
+            actor=request.user,
+            incident=incident,
+            part=part,
+            data=form.cleaned_data,
+            expected_version=version,
+        )
+    except ServiceError as exc:
+        return _failed(request, incident, exc.message, exc.status_code)
+    return _done(request, incident, saved)
 
 
 # ---- Intake --------------------------------------------------------------------------------
