@@ -14,6 +14,7 @@ from edile.observatory.models import (
     Confidentiality,
     Credibility,
     DatePrecision,
+    DuplicateRule,
     FollowUpKind,
     Incident,
     PerpetratorType,
@@ -335,3 +336,25 @@ class ScoreForm(forms.Form):
         max_length=5000,
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class DuplicateRuleForm(forms.ModelForm):
+    class Meta:
+        model = DuplicateRule
+        fields = ["window_days", "name_similarity"]
+
+
+class MergeForm(forms.Form):
+    keep = forms.CharField(label=_("Incident to keep"), max_length=20)
+    absorb = forms.CharField(label=_("Incident merged into it"), max_length=20)
+    keep_version = forms.IntegerField(widget=forms.HiddenInput)
+    absorb_version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Why these are the same event"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    confirm = forms.BooleanField(
+        label=_("I have compared both records: they describe the same event."), required=True
+    )

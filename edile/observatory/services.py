@@ -37,9 +37,11 @@ from edile.observatory.models import (
     DatePrecision,
     FollowUp,
     Incident,
+    IncidentMerge,
     IntakeReport,
     Perpetrator,
     PerpetratorType,
+    PublicationDecision,
     ReportChannel,
     ReportStatus,
     Score,
@@ -606,6 +608,97 @@ def part_delete(*, actor: Any, incident: Incident, part: Any, expected_version: 
     logger.info("observatory: %s %s %s deleted", incident.reference, kind, pk)
 
 
+MERGED_PARTS = (
+    ("victims", Victim),
+    ("acts", Act),
+    ("sources", Source),
+    ("witnesses", Witness),
+    ("follow_ups", FollowUp),
+    ("reports", IntakeReport),
+)
+
+
+@transaction.atomic
+def incident_merge(
+    *,
+    actor: Any,
+    kept: Incident,
+    absorbed: Incident,
+    kept_version: int,
+    absorbed_version: int,
+    reason: str = "",
+) -> IncidentMerge:
+    """Merge `absorbed` into `kept`: every victim, act, source, witness, follow-up and report
+    moves to `kept`; `absorbed` stays (unpublished, `merged_into`, no longer counted) and the
+    merge records what came from where, so that `incident_merge_undo` can take it back."""
+    _require(actor, "observatory.change_incident", kept)
+    if kept.pk == absorbed.pk:
+        raise ServiceError(_("Choose two different incidents."))
+    if kept.merged_into_id or absorbed.merged_into_id:
+        raise ServiceError(_("One of these incidents has already been merged into another."))
+    save_versioned(kept, expected_version=kept_version)
+    save_versioned(absorbed, expected_version=absorbed_version)
+    moved: dict[str, list[int]] = {}
+    for name, model in MERGED_PARTS:
+        rows = model.objects.filter(incident=absorbed)
+        moved[name] = sorted(rows.values_list("pk", flat=True))
+        rows.update(incident=kept)
+    state = {
+        "is_published": absorbed.is_published,
+        "verification_status": absorbed.verification_status,
+        "reference": absorbed.reference,
+    }
+    if absorbed.is_published:
+        PublicationDecision.objects.create(
+            incident=absorbed,
+            user=actor,
+            published=False,
+            override_reason=f"merged into {kept.reference}",
+        )
+    Incident.objects.filter(pk=absorbed.pk).update(
+        is_published=False, published_at=None, merged_into=kept
+    )
+    absorbed.refresh_from_db()
+    absorbed.save()  # one line of the absorbed incident's history says it was merged
+    _check_still_publishable(kept)
+    merge = IncidentMerge.objects.create(
+        kept=kept,
+        absorbed=absorbed,
+        merged_by=actor,
+        moved=moved,
+        absorbed_state=state,
+        reason=reason[:2000],
+    )
+    statistics_cache_invalidate()
+    logger.info("observatory: %s merged into %s", absorbed.reference, kept.reference)
+    return merge
+
+
+@transaction.atomic
+def incident_merge_undo(*, actor: Any, merge: IncidentMerge) -> None:
+    """Take back what a merge moved; the absorbed incident is its own record again
+    (unpublished: it is published again only through its preview)."""
+    _require(actor, "observatory.change_incident", merge.kept)
+    merge = IncidentMerge.objects.select_for_update().get(pk=merge.pk)
+    if merge.undone_at:
+        raise ServiceError(_("This merge has already been undone."))
+    kept, absorbed = merge.kept, merge.absorbed
+    for name, model in MERGED_PARTS:
+        ids = merge.moved.get(name, [])
+        model.objects.filter(pk__in=ids, incident=kept).update(incident=absorbed)
+    Incident.objects.filter(pk=absorbed.pk).update(merged_into=None)
+    absorbed.refresh_from_db()
+    absorbed.version += 1
+    absorbed.save()
+    kept.version += 1
+    kept.save()
+    merge.undone_by = actor
+    merge.undone_at = timezone.now()
+    merge.save(update_fields=["undone_by", "undone_at"])
+    statistics_cache_invalidate()
+    logger.info("observatory: merge %s undone", merge.pk)
+
+
 # ---- Import --------------------------------------------------------------------------------
 
 IMPORT_REQUIRED = (
@@ -755,6 +848,8 @@ class IncidentImportReport(ImportReport):
 
     dry_run: bool = False
     planned: list[dict[str, Any]] = field(default_factory=list)
+    # After a real import: (new reference, references of incidents it may duplicate).
+    possible_duplicates: list[tuple[str, list[str]]] = field(default_factory=list)
 
 
 def _planned_row(line: int, values: dict[str, Any]) -> dict[str, Any]:
@@ -776,6 +871,7 @@ def _planned_row(line: int, values: dict[str, Any]) -> dict[str, Any]:
                 country=values["country"],
                 place=values["place"],
                 victim_name=values["victim_name"],
+                date_precision=values["date_precision"],
             )
         ],
     }
@@ -843,8 +939,12 @@ def incidents_import(
             )
             % {"columns": ", ".join(missing), "found": ", ".join(sorted(headers)) or "—"}
         )
+    from edile.observatory import duplicates
+
     vocabulary = {v.code: v for v in ViolationType.objects.all()}
+    rule = duplicates.DuplicateRule.current()
     parsed = []
+    seen: list[tuple[int, duplicates.Facts]] = []
     for line, row in rows:
         try:
             values = _import_row(row, vocabulary)
@@ -853,13 +953,25 @@ def incidents_import(
         else:
             parsed.append(values)
             if dry_run:
-                report.planned.append(_planned_row(line, values))
+                planned = _planned_row(line, values)
+                facts = duplicates.row_facts(values)
+                # Rows of the same file that may be the same event.
+                planned["duplicate_lines"] = [
+                    earlier for earlier, other in seen if duplicates.match(facts, other, rule)
+                ]
+                seen.append((line, facts))
+                report.planned.append(planned)
     if report.errors or dry_run:
         return report
     with transaction.atomic():
         for values in parsed:
-            _create_from_import(values)
+            incident = _create_from_import(values)
             report.created += 1
+            found = duplicates.candidates(duplicates.incident_facts(incident), rule)
+            if found:
+                report.possible_duplicates.append(
+                    (incident.reference, [i.reference for i, _reasons in found])
+                )
     statistics_cache_invalidate()
     logger.info("observatory: %s incidents imported", report.created)
     return report

@@ -8,6 +8,13 @@ urlpatterns = [
     path("incidents/", views.incident_list, name="incident_list"),
     path("incidents/import/", views.incident_import, name="incident_import"),
     path("incidents/new/", views.incident_create, name="incident_create"),
+    path("incidents/duplicates/", views.duplicate_list, name="duplicate_list"),
+    path("incidents/merge/", views.incident_merge, name="incident_merge"),
+    path(
+        "incidents/merges/<int:merge_id>/undo/",
+        views.incident_merge_undo,
+        name="incident_merge_undo",
+    ),
     path("incidents/publication/", views.incident_publication, name="incident_publication"),
     path("incidents/<str:reference>/", views.incident_detail, name="incident_detail"),
     path("incidents/<str:reference>/edit/", views.incident_edit, name="incident_edit"),

@@ -22,16 +22,18 @@ from django.views.decorators.http import require_POST
 from edile.core.errors import ServiceError
 from edile.core.htmx import render_page_or_fragment
 from edile.core.http import client_ip
-from edile.observatory import reports, selectors, services
+from edile.observatory import duplicates, reports, selectors, services
 from edile.observatory.forms import (
     AccessLogFilterForm,
     ActForm,
     CountryForm,
+    DuplicateRuleForm,
     FollowUpForm,
     ImportForm,
     IncidentCreateForm,
     IncidentFilterForm,
     IncidentForm,
+    MergeForm,
     ReportForm,
     ScoreForm,
     SourceForm,
@@ -43,8 +45,10 @@ from edile.observatory.forms import (
 from edile.observatory.models import (
     Act,
     ConfidentialAccess,
+    DuplicateRule,
     FollowUp,
     Incident,
+    IncidentMerge,
     IntakeReport,
     Score,
     Source,
@@ -699,6 +703,126 @@ def report_triage(request: HttpRequest, report_id: int) -> HttpResponse:
 
 
 @login_required
+def duplicate_list(request: HttpRequest) -> HttpResponse:
+    """Possible duplicates among incidents and pending reports; the rule analysts may tune."""
+    _analyst(request)
+    rule = DuplicateRule.current()
+    status = 200
+    form = DuplicateRuleForm(instance=rule)
+    if request.method == "POST":
+        form = DuplicateRuleForm(request.POST, instance=rule)
+        if form.is_valid():
+            form.save()
+            messages.success(request, _("The duplicate rule has been saved."))
+            return redirect("observatory:duplicate_list")
+        status = 400
+    pairs = duplicates.possible_duplicates(rule)
+    services.confidential_read_log(
+        user=request.user, what="possible duplicates", path=request.get_full_path()
+    )
+    context = {
+        "pairs": pairs,
+        "rule_form": form,
+        "merges": IncidentMerge.objects.select_related("kept", "absorbed", "merged_by")[:50],
+    }
+    return render(request, "observatory/duplicates.html", context, status=status)
+
+
+def _merge_side(incident: Incident) -> dict[str, Any]:
+    view = selectors.incident_view(incident, CONFIDENTIAL)
+    return {
+        "incident": incident,
+        "view": view,
+        "counts": {
+            "acts": incident.acts.count(),
+            "sources": incident.sources.count(),
+            "witnesses": incident.witnesses.count(),
+            "follow_ups": incident.follow_ups.count(),
+            "reports": incident.reports.count(),
+        },
+    }
+
+
+@login_required
+def incident_merge(request: HttpRequest) -> HttpResponse:
+    """Compare two incidents side by side and merge one into the other."""
+    if not can(request.user, "observatory.change_incident"):
+        raise PermissionDenied(_("Only observatory analysts may merge incidents."))
+    source = request.POST if request.method == "POST" else request.GET
+    refs = (source.get("keep", ""), source.get("absorb", ""))
+    found = {
+        i.reference: i
+        for i in Incident.objects.filter(reference__in=refs, merged_into__isnull=True)
+    }
+    if refs[0] not in found or refs[1] not in found or refs[0] == refs[1]:
+        messages.error(request, _("Choose two different incidents that are not merged yet."))
+        return redirect("observatory:duplicate_list")
+    kept, absorbed = found[refs[0]], found[refs[1]]
+    status = 200
+    form = MergeForm(
+        initial={
+            "keep": kept.reference,
+            "absorb": absorbed.reference,
+            "keep_version": kept.version,
+            "absorb_version": absorbed.version,
+        }
+    )
+    if request.method == "POST":
+        form = MergeForm(request.POST)
+        if form.is_valid():
+            try:
+                services.incident_merge(
+                    actor=request.user,
+                    kept=kept,
+                    absorbed=absorbed,
+                    kept_version=form.cleaned_data["keep_version"],
+                    absorbed_version=form.cleaned_data["absorb_version"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except ServiceError as exc:
+                form.add_error(None, exc.message)
+                status = exc.status_code
+            else:
+                messages.success(
+                    request,
+                    _("%(absorbed)s has been merged into %(kept)s.")
+                    % {"absorbed": absorbed.reference, "kept": kept.reference},
+                )
+                return redirect("observatory:incident_edit", reference=kept.reference)
+        else:
+            status = 400
+    for incident in (kept, absorbed):
+        services.confidential_read_log(
+            user=request.user, incident=incident, what="merge page", path=request.get_full_path()
+        )
+    context = {
+        "form": form,
+        "sides": [_merge_side(kept), _merge_side(absorbed)],
+        "swap": f"?keep={absorbed.reference}&absorb={kept.reference}",
+    }
+    return render(request, "observatory/incident_merge.html", context, status=status)
+
+
+@login_required
+@require_POST
+def incident_merge_undo(request: HttpRequest, merge_id: int) -> HttpResponse:
+    if not can(request.user, "observatory.change_incident"):
+        raise PermissionDenied(_("Only observatory analysts may merge incidents."))
+    merge = get_object_or_404(IncidentMerge, pk=merge_id)
+    try:
+        services.incident_merge_undo(actor=request.user, merge=merge)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return redirect("observatory:duplicate_list")
+    messages.success(
+        request,
+        _("The merge is undone: %(ref)s is its own record again (unpublished).")
+        % {"ref": merge.absorbed.reference},
+    )
+    return redirect("observatory:duplicate_list")
+
+
+@login_required
 def incident_import(request: HttpRequest) -> HttpResponse:
     if not can(request.user, "observatory.import_incidents"):
         raise PermissionDenied(_("Only observatory analysts may import incidents."))
@@ -729,7 +853,10 @@ def incident_import(request: HttpRequest) -> HttpResponse:
                     messages.success(
                         request, _("%(count)s incidents imported.") % {"count": result.created}
                     )
-                    return redirect("observatory:incident_list")
+                    if not result.possible_duplicates:
+                        return redirect("observatory:incident_list")
+                    # Shown to the analyst now: the imported incidents that may be duplicates.
+                    form = ImportForm()
                 else:
                     status = 400
         else:
