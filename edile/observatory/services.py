@@ -1076,6 +1076,37 @@ def parse_weights(params: dict[str, str], pillar_codes: list[str]) -> dict[str, 
 # ---- Vocabulary ----------------------------------------------------------------------------
 
 
+VOCABULARY_FIELDS = {
+    "violation-types": ["label_fr", "label_en", "definition_fr", "definition_en", "order"],
+    "pillars": ["name_fr", "name_en", "description_fr", "description_en", "weight", "order"],
+    "criteria": ["pillar", "name_fr", "name_en", "question_fr", "question_en", "weight", "order"],
+}
+
+
+@transaction.atomic
+def vocabulary_save(*, actor: Any, kind: str, term: Any, data: dict[str, Any]) -> Any:
+    """Create or edit a violation type, a pillar or a criterion (analysts)."""
+    perm = (
+        "observatory.change_incident" if kind == "violation-types" else "observatory.change_score"
+    )
+    _require(actor, perm)
+    creating = term.pk is None
+    if creating:
+        code = data.get("code", "")
+        if type(term)._default_manager.filter(code=code).exists():
+            raise ServiceError(_("This code is already used."))
+        term.code = code
+    for name in VOCABULARY_FIELDS[kind]:
+        if name in data:
+            setattr(term, name, data[name])
+    term.save()
+    statistics_cache_invalidate()
+    logger.info(
+        "observatory: vocabulary %s %s %s", kind, term.code, "created" if creating else "edited"
+    )
+    return term
+
+
 @transaction.atomic
 def vocabulary_sync() -> int:
     """Create or update the violation types, pillars and criteria of `vocabulary.py`.
@@ -1088,7 +1119,8 @@ def vocabulary_sync() -> int:
 
     created = 0
     for order, (code, en, fr, def_en, def_fr) in enumerate(VIOLATION_TYPES):
-        _term, was_created = ViolationType.objects.update_or_create(
+        # get_or_create: terms an analyst edited on the vocabulary pages keep their edits.
+        _term, was_created = ViolationType.objects.get_or_create(
             code=code,
             defaults={
                 "order": order,

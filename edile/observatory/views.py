@@ -41,19 +41,23 @@ from edile.observatory.forms import (
     TransitionForm,
     VictimForm,
     WitnessForm,
+    vocabulary_form,
 )
 from edile.observatory.models import (
     Act,
     ConfidentialAccess,
+    Criterion,
     DuplicateRule,
     FollowUp,
     Incident,
     IncidentMerge,
     IntakeReport,
+    Pillar,
     Score,
     Source,
     VerificationStatus,
     Victim,
+    ViolationType,
     Witness,
 )
 from edile.observatory.permissions import CONFIDENTIAL, can, level_for
@@ -820,6 +824,61 @@ def incident_merge_undo(request: HttpRequest, merge_id: int) -> HttpResponse:
         % {"ref": merge.absorbed.reference},
     )
     return redirect("observatory:duplicate_list")
+
+
+def _vocabulary_allowed(request: HttpRequest) -> None:
+    if not (
+        can(request.user, "observatory.change_incident")
+        or can(request.user, "observatory.change_score")
+    ):
+        raise PermissionDenied(_("Only observatory analysts may edit the vocabularies."))
+
+
+VOCABULARY_MODELS: dict[str, Any] = {
+    "violation-types": ViolationType,
+    "pillars": Pillar,
+    "criteria": Criterion,
+}
+
+
+@login_required
+def vocabulary(request: HttpRequest) -> HttpResponse:
+    """Violation types, benchmark pillars and criteria with their weights: analysts' pages."""
+    _vocabulary_allowed(request)
+    context = {
+        "violation_types": ViolationType.objects.order_by("order", "code"),
+        "pillars": Pillar.objects.prefetch_related("criteria").order_by("order", "code"),
+    }
+    return render(request, "observatory/vocabulary.html", context)
+
+
+@login_required
+def vocabulary_edit(request: HttpRequest, kind: str, term_id: int | None = None) -> HttpResponse:
+    _vocabulary_allowed(request)
+    if kind not in VOCABULARY_MODELS:
+        raise Http404(_("No such vocabulary."))
+    model = VOCABULARY_MODELS[kind]
+    term = get_object_or_404(model, pk=term_id) if term_id else model()
+    status = 200
+    if request.method == "POST":
+        form = vocabulary_form(kind, request.POST, instance=term)
+        if form.is_valid():
+            try:
+                services.vocabulary_save(
+                    actor=request.user, kind=kind, term=form.instance, data=form.cleaned_data
+                )
+            except ServiceError as exc:
+                form.add_error(None, exc.message)
+                status = exc.status_code
+            else:
+                messages.success(request, _("The term has been saved."))
+                return redirect("observatory:vocabulary")
+        else:
+            status = 400
+    else:
+        form = vocabulary_form(kind, instance=term)
+    context = {"form": form, "term": term, "kind": kind}
+    return render(request, "observatory/vocabulary_edit.html", context, status=status)
 
 
 @login_required
