@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from edile.core.errors import ServiceError
@@ -63,7 +64,7 @@ from edile.observatory.models import (
 from edile.observatory.permissions import CONFIDENTIAL, can, level_for
 
 PAGE_SIZE = 25
-NOT_FOUND = _("No incident with this reference.")
+NOT_FOUND = gettext_lazy("No incident with this reference.")
 
 
 def _client_id(request: HttpRequest) -> str:
@@ -184,6 +185,35 @@ def _part_items(
     ]
 
 
+HISTORY_SKIPPED = {"version", "updated_at", "created_at", "history_id", "history_date"}
+
+
+def _history_with_changes(incident: Incident, limit: int = 20) -> list[dict[str, Any]]:
+    """The incident's history, newest first, each line with what changed (old → new).
+
+    The edit page is for analysts only, who may see every value (administrators get 403).
+    """
+    records = list(incident.history.select_related("history_user")[: limit + 1])
+    lines = []
+    for record, previous in zip(records, [*records[1:], None], strict=False):
+        if len(lines) == limit:
+            break
+        changes = []
+        if previous is not None:
+            delta = record.diff_against(previous, excluded_fields=HISTORY_SKIPPED)
+            for change in delta.changes:
+                field = Incident._meta.get_field(change.field)
+                changes.append(
+                    {
+                        "field": str(field.verbose_name),
+                        "old": "—" if change.old in (None, "") else str(change.old),
+                        "new": "—" if change.new in (None, "") else str(change.new),
+                    }
+                )
+        lines.append({"record": record, "changes": changes, "created": previous is None})
+    return lines
+
+
 def _edit_context(incident: Incident, **forms: Any) -> dict[str, Any]:
     victims = list(incident.victims.all())
     acts = list(incident.acts.prefetch_related("violation_types", "victims", "perpetrators"))
@@ -225,7 +255,8 @@ def _edit_context(incident: Incident, **forms: Any) -> dict[str, Any]:
         "witness_items": _part_items("witnesses", incident.witnesses.all(), incident, forms),
         "source_items": _part_items("sources", incident.sources.all(), incident, forms),
         "follow_up_items": _part_items("follow-ups", incident.follow_ups.all(), incident, forms),
-        "history": list(incident.history.select_related("history_user")[:20]),
+        "history": _history_with_changes(incident),
+        "reports": list(incident.reports.order_by("created_at")),
     }
 
 
@@ -529,26 +560,31 @@ def follow_up_add(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
-PARTS: dict[str, tuple[Any, type, str, str]] = {
+PARTS: dict[str, tuple[Any, type, Any, Any]] = {
     # kind in the address: (model, form, what is saved, what is removed)
-    "acts": (Act, ActForm, _("The act has been saved."), _("The act has been removed.")),
+    "acts": (
+        Act,
+        ActForm,
+        gettext_lazy("The act has been saved."),
+        gettext_lazy("The act has been removed."),
+    ),
     "witnesses": (
         Witness,
         WitnessForm,
-        _("The witness has been saved."),
-        _("The witness has been removed."),
+        gettext_lazy("The witness has been saved."),
+        gettext_lazy("The witness has been removed."),
     ),
     "sources": (
         Source,
         SourceForm,
-        _("The source has been saved."),
-        _("The source has been removed."),
+        gettext_lazy("The source has been saved."),
+        gettext_lazy("The source has been removed."),
     ),
     "follow-ups": (
         FollowUp,
         FollowUpForm,
-        _("The follow-up has been saved."),
-        _("The follow-up has been removed."),
+        gettext_lazy("The follow-up has been saved."),
+        gettext_lazy("The follow-up has been removed."),
     ),
 }
 

@@ -189,3 +189,44 @@ def test_the_edit_page_offers_an_edit_form_per_part(client_as):
         ("sources", incident.sources.get().pk),
     ]:
         assert f'action="{_url(incident, kind, pk)}"' in html
+
+
+def test_history_shows_what_changed_old_and_new(client_as):
+    """The defect: the history showed who and when, never what changed."""
+    from edile.observatory import services
+
+    incident = make_incident(published=False)
+    analyst = client_as("observatory_analyst")
+    services.incident_update(
+        actor=analyst.user,
+        incident=incident,
+        data={"place": "Kayes-Ville", "killed": 2},
+        expected_version=incident.version,
+    )
+    html = analyst.get(f"/en/observatory/incidents/{incident.reference}/edit/").content.decode()
+    assert "place: Kita → Kayes-Ville" in html
+    assert "people killed: 0 → 2" in html
+
+
+def test_the_edit_page_lists_the_reports_attached_to_the_incident(client_as):
+    """The defect: "duplicate of" attached a report the incident page never listed."""
+    import datetime as dt
+
+    from edile.observatory.models import IntakeReport
+
+    incident = make_incident()
+    analyst = client_as("observatory_analyst")
+    report = IntakeReport.objects.create(
+        channel="public",
+        date=dt.date(2024, 5, 3),
+        date_precision="day",
+        country="ML",
+        place="Kita",
+        description="Menaces",
+        status="duplicate",
+        incident=incident,
+        triaged_by=analyst.user,
+        triaged_at=dt.datetime(2024, 5, 4, tzinfo=dt.UTC),
+    )
+    html = analyst.get(f"/en/observatory/incidents/{incident.reference}/edit/").content.decode()
+    assert f"/en/observatory/triage/{report.pk}/" in html
