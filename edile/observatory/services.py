@@ -1115,7 +1115,13 @@ def vocabulary_sync() -> int:
     deployments that add terms call it again. Returns how many terms were created.
     """
     from edile.observatory.models import Criterion, Pillar
-    from edile.observatory.vocabulary import PILLARS, VIOLATION_TYPES
+    from edile.observatory.vocabulary import (
+        PILLARS,
+        VENICE_DISMISSAL_CRITERIA_TEXT,
+        VIOLATION_TYPES,
+    )
+
+    questions = {c: (q_en, q_fr) for c, _en, _fr, q_en, q_fr in VENICE_DISMISSAL_CRITERIA_TEXT}
 
     created = 0
     for order, (code, en, fr, def_en, def_fr) in enumerate(VIOLATION_TYPES):
@@ -1148,6 +1154,9 @@ def vocabulary_sync() -> int:
                     "name": c_fr,
                     "name_fr": c_fr,
                     "name_en": c_en,
+                    "question": questions.get(c_code, ("", ""))[1],
+                    "question_fr": questions.get(c_code, ("", ""))[1],
+                    "question_en": questions.get(c_code, ("", ""))[0],
                 },
             )
             created += was_created

@@ -6,6 +6,39 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+# The Venice Commission's criteria on the dismissal of local elected officials
+# (CDL-AD(2019)011), with their codebook questions: a frozen copy of
+# vocabulary.VENICE_DISMISSAL_CRITERIA_TEXT (migrations never import app code).
+VENICE = [('dismissal_exhaustive_grounds', 'The law lists the grounds for dismissal exhaustively', 'La loi énumère limitativement les motifs de révocation', 'Does the law list, exhaustively and precisely, the grounds on which a mayor may be suspended or dismissed (CDL-AD(2019)011)?', 'La loi énumère-t-elle de façon limitative et précise les motifs pour lesquels un maire peut être suspendu ou révoqué (CDL-AD(2019)011)\xa0?'), ('dismissal_right_to_be_heard', 'The mayor is heard before a dismissal', 'Le maire est entendu avant une révocation', 'Does the mayor have the right to be heard, with access to the file, before a suspension or a dismissal is decided?', 'Le maire a-t-il le droit d’être entendu, avec accès au dossier, avant qu’une suspension ou une révocation ne soit décidée\xa0?'), ('dismissal_responsibilities_apart', 'Political and legal responsibility are kept apart', 'Responsabilités politique et juridique sont distinguées', 'Does the law keep political responsibility (for the voters or the council) apart from legal responsibility (for a court), so that a dismissal is not a political sanction?', 'La loi distingue-t-elle la responsabilité politique (devant les électeurs ou le conseil) de la responsabilité juridique (devant un juge), pour qu’une révocation ne soit pas une sanction politique\xa0?'), ('dismissal_reinstatement', 'A mayor unlawfully dismissed is reinstated', 'Un maire révoqué illégalement est rétabli', 'When a court annuls a suspension or a dismissal, is the mayor reinstated and compensated?', 'Lorsqu’un juge annule une suspension ou une révocation, le maire est-il rétabli dans ses fonctions et indemnisé\xa0?')]
+
+
+def seed_venice_criteria(apps, schema_editor):
+    Pillar = apps.get_model("observatory", "Pillar")
+    Criterion = apps.get_model("observatory", "Criterion")
+    pillar = Pillar.objects.filter(code="security_of_tenure").first()
+    if pillar is None:
+        return
+    for order, (code, en, fr, q_en, q_fr) in enumerate(VENICE, start=2):
+        Criterion.objects.get_or_create(
+            code=code,
+            defaults={
+                "pillar": pillar,
+                "order": order,
+                "name": fr,
+                "name_fr": fr,
+                "name_en": en,
+                "question": q_fr,
+                "question_fr": q_fr,
+                "question_en": q_en,
+            },
+        )
+
+
+def unseed_venice_criteria(apps, schema_editor):
+    Criterion = apps.get_model("observatory", "Criterion")
+    Criterion.objects.filter(code__in=[row[0] for row in VENICE], scores__isnull=True).delete()
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -56,4 +89,5 @@ class Migration(migrations.Migration):
                 'ordering': ['-merged_at', '-id'],
             },
         ),
+        migrations.RunPython(seed_venice_criteria, unseed_venice_criteria),
     ]

@@ -45,10 +45,10 @@ def test_analyst_adds_a_criterion_with_its_question_and_weight(client_as):
     response = client_as("observatory_analyst").post(
         "/en/observatory/vocabulary/criteria/new/",
         {
-            "code": "dismissal_right_to_be_heard",
+            "code": "recall_by_referendum_only",
             "pillar": pillar.pk,
-            "name_fr": "Droit d’être entendu avant une révocation",
-            "name_en": "Right to be heard before a dismissal",
+            "name_fr": "Révocation par référendum seulement",
+            "name_en": "Recall by referendum only",
             "question_fr": "La loi garantit-elle ce droit ?",
             "question_en": "Does the law guarantee this right?",
             "weight": "2",
@@ -56,7 +56,7 @@ def test_analyst_adds_a_criterion_with_its_question_and_weight(client_as):
         },
     )
     assert response.status_code == 302
-    criterion = Criterion.objects.get(code="dismissal_right_to_be_heard")
+    criterion = Criterion.objects.get(code="recall_by_referendum_only")
     assert criterion.pillar == pillar and criterion.question_en.startswith("Does the law")
 
 
@@ -83,3 +83,21 @@ def test_only_analysts_edit_vocabularies(client_as, role):
     assert response.status_code == 403
     term.refresh_from_db()
     assert term.label_en != "X"
+
+
+def test_the_venice_commission_dismissal_criteria_are_in_the_codebook_with_questions():
+    """Issue 12 point 7: CDL-AD(2019)011 (exhaustive grounds, right to be heard, judicial
+    review, responsibilities kept apart, reinstatement) as criteria, with questions."""
+    codes = [
+        "dismissal_exhaustive_grounds",
+        "dismissal_right_to_be_heard",
+        "judicial_review",
+        "dismissal_responsibilities_apart",
+        "dismissal_reinstatement",
+    ]
+    found = {c.code: c for c in Criterion.objects.filter(code__in=codes)}
+    assert sorted(found) == sorted(codes)
+    assert {c.pillar.code for c in found.values()} == {"security_of_tenure"}
+    for code in codes[:2] + codes[3:]:
+        assert found[code].question_en.endswith("?")
+        assert found[code].question_fr.endswith("\u00a0?")
