@@ -246,14 +246,21 @@ def _pairs_within(items: list[Facts], rule: DuplicateRule) -> list[Pair]:
     return pairs
 
 
+# The page compares the most recent incidents (by date) only, so that it stays fast with a
+# large inventory; the page says so. Imports and triage compare against every incident.
+SCAN_LIMIT = 5000
+
+
 def possible_duplicates(rule: DuplicateRule | None = None, *, limit: int = 200) -> list[Pair]:
-    """Every pair of records (incidents and pending reports) that may be one event."""
+    """Every pair of records (the SCAN_LIMIT most recent incidents and the pending reports)
+    that may be one event."""
     rule = rule or DuplicateRule.current()
     by_country: dict[str, list[Facts]] = defaultdict(list)
     incidents = (
         Incident.objects.filter(merged_into__isnull=True)
+        .order_by("-date_start", "-pk")
         .select_related("local_government")
-        .prefetch_related("victims")
+        .prefetch_related("victims")[:SCAN_LIMIT]
     )
     for incident in incidents:
         by_country[str(incident.country)].append(incident_facts(incident))

@@ -762,6 +762,7 @@ def duplicate_list(request: HttpRequest) -> HttpResponse:
     )
     context = {
         "pairs": pairs,
+        "scan_limit": duplicates.SCAN_LIMIT,
         "rule_form": form,
         "merges": IncidentMerge.objects.select_related("kept", "absorbed", "merged_by")[:50],
     }

@@ -274,3 +274,17 @@ def test_after_a_real_import_the_analyst_sees_the_possible_duplicates(client_as)
     html = response.content.decode()
     assert "Possible duplicates among the imported incidents" in html
     assert f"keep={existing.reference}&amp;absorb=" in html
+
+
+def test_the_duplicates_page_scans_the_most_recent_incidents_and_says_so(client_as, monkeypatch):
+    """A large inventory does not make the page load every incident; the limit is stated."""
+    monkeypatch.setattr(duplicates, "SCAN_LIMIT", 2)
+    make_incident(country="ML", place="Kita", victim_name="Awa Diarra", date=dt.date(2020, 1, 1))
+    make_incident(country="ML", place="Kita", victim_name="A. Diarra", date=dt.date(2020, 1, 5))
+    make_incident(country="ML", place="Nioro", victim_name="X", date=dt.date(2024, 1, 1))
+    make_incident(country="ML", place="Kayes", victim_name="Y", date=dt.date(2024, 2, 1))
+    assert duplicates.possible_duplicates() == []
+    monkeypatch.setattr(duplicates, "SCAN_LIMIT", 5000)
+    assert len(duplicates.possible_duplicates()) == 1
+    html = client_as("observatory_analyst").get("/en/observatory/incidents/duplicates/")
+    assert "compares the 5000 most recent incidents" in html.content.decode()
