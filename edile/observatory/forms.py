@@ -13,10 +13,13 @@ from edile.members.models import Gender
 from edile.observatory.models import (
     Confidentiality,
     Credibility,
+    Criterion,
     DatePrecision,
+    DuplicateRule,
     FollowUpKind,
     Incident,
     PerpetratorType,
+    Pillar,
     Reliability,
     SourceType,
     VerificationStatus,
@@ -335,3 +338,75 @@ class ScoreForm(forms.Form):
         max_length=5000,
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class DuplicateRuleForm(forms.ModelForm):
+    class Meta:
+        model = DuplicateRule
+        fields = ["window_days", "name_similarity"]
+
+
+class MergeForm(forms.Form):
+    keep = forms.CharField(label=_("Incident to keep"), max_length=20)
+    absorb = forms.CharField(label=_("Incident merged into it"), max_length=20)
+    keep_version = forms.IntegerField(widget=forms.HiddenInput)
+    absorb_version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Why these are the same event"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    confirm = forms.BooleanField(
+        label=_("I have compared both records: they describe the same event."), required=True
+    )
+
+
+class ViolationTypeForm(forms.ModelForm):
+    class Meta:
+        model = ViolationType
+        fields = ["code", "label_fr", "label_en", "definition_fr", "definition_en", "order"]
+
+
+class PillarForm(forms.ModelForm):
+    class Meta:
+        model = Pillar
+        fields = [
+            "code",
+            "name_fr",
+            "name_en",
+            "description_fr",
+            "description_en",
+            "weight",
+            "order",
+        ]
+
+
+class CriterionForm(forms.ModelForm):
+    class Meta:
+        model = Criterion
+        fields = [
+            "code",
+            "pillar",
+            "name_fr",
+            "name_en",
+            "question_fr",
+            "question_en",
+            "weight",
+            "order",
+        ]
+
+
+VOCABULARY_FORMS: dict[str, type[forms.ModelForm]] = {
+    "violation-types": ViolationTypeForm,
+    "pillars": PillarForm,
+    "criteria": CriterionForm,
+}
+
+
+def vocabulary_form(kind: str, *args: Any, **kwargs: Any) -> forms.ModelForm:
+    """The form of a term; the code is fixed once created (imports and the API use it)."""
+    form = VOCABULARY_FORMS[kind](*args, **kwargs)
+    if form.instance.pk:
+        del form.fields["code"]
+    return form

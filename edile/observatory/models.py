@@ -245,6 +245,15 @@ class Incident(VersionedModel):
         default=False,
         help_text=_("Demo data: an incident invented for the demonstration."),
     )
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="absorbed_incidents",
+        verbose_name=_("merged into"),
+        help_text=_("Set when this record was merged into another: it is no longer counted."),
+    )
 
     class Meta:
         verbose_name = _("incident")
@@ -642,6 +651,81 @@ class PublicationDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.incident_id} · {self.published} · {self.decided_at:%Y-%m-%d %H:%M}"
+
+
+class IncidentMerge(models.Model):
+    """Two records of one event merged: what moved from where, so that it can be undone.
+
+    The absorbed incident is kept (marked `merged_into`, unpublished, no longer counted);
+    `moved` lists the ids of the victims, acts, sources, witnesses, follow-ups and reports
+    that came from it, and `absorbed_state` its publication and status before the merge.
+    """
+
+    kept = models.ForeignKey(
+        Incident, on_delete=models.PROTECT, related_name="merges", verbose_name=_("kept incident")
+    )
+    absorbed = models.ForeignKey(
+        Incident,
+        on_delete=models.PROTECT,
+        related_name="merged_away",
+        verbose_name=_("absorbed incident"),
+    )
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("merged by"),
+    )
+    merged_at = models.DateTimeField(_("merged at"), auto_now_add=True)
+    moved = models.JSONField(_("what moved"), default=dict)
+    absorbed_state = models.JSONField(_("state of the absorbed incident"), default=dict)
+    reason = models.TextField(_("reason"), blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("undone by"),
+    )
+    undone_at = models.DateTimeField(_("undone at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("merge of incidents")
+        verbose_name_plural = _("merges of incidents")
+        ordering = ["-merged_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.absorbed_id} → {self.kept_id}"
+
+
+class DuplicateRule(models.Model):
+    """How close two records must be to be shown as possible duplicates (one row, editable
+    by analysts on the duplicates page; docs/decisions/observatory-duplicates.md)."""
+
+    window_days = models.PositiveSmallIntegerField(
+        _("days between the two dates"),
+        default=60,
+        validators=[MaxValueValidator(366)],
+        help_text=_("Counted between the date ranges each precision allows."),
+    )
+    name_similarity = models.PositiveSmallIntegerField(
+        _("similarity of names and places (%)"),
+        default=85,
+        validators=[MinValueValidator(50), MaxValueValidator(100)],
+    )
+
+    class Meta:
+        verbose_name = _("duplicate rule")
+        verbose_name_plural = _("duplicate rules")
+
+    def __str__(self) -> str:
+        return f"{self.window_days} d, {self.name_similarity} %"
+
+    @classmethod
+    def current(cls) -> DuplicateRule:
+        rule = cls.objects.order_by("pk").first()
+        return rule or cls(window_days=60, name_similarity=85)
 
 
 class ConfidentialAccess(models.Model):

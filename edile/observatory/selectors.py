@@ -52,7 +52,6 @@ SUPPRESSION_THRESHOLD = 3
 PUBLIC_MAP_DECIMALS = 0
 # A public incident whose place is public shows coordinates rounded to 1 decimal (~11 km).
 PUBLIC_POINT_DECIMALS = 1
-DUPLICATE_WINDOW_DAYS = 30
 
 
 def level_of(part_level: str) -> int:
@@ -74,7 +73,8 @@ class IncidentFilters:
 def incident_visible(user: Any) -> QuerySet[Incident]:
     """The incidents `user` may know exist: analysts all, others published at their level."""
     level = viewer_level(user)
-    queryset = Incident.objects.all()
+    # A record merged into another is no longer an incident of its own (see `duplicates`).
+    queryset = Incident.objects.filter(merged_into__isnull=True)
     if level >= CONFIDENTIAL:
         return queryset
     allowed = [c for c, lvl in LEVELS.items() if lvl <= level]
@@ -502,34 +502,33 @@ def reports_submitted_by(user: Any) -> QuerySet[IntakeReport]:
 
 
 def report_duplicates(report: IntakeReport) -> list[Incident]:
-    """Incidents that may be the same event: same victim, or same place, within the window."""
-    return similar_incidents(
-        date=report.date,
-        country=report.country,
-        place=report.place,
-        victim_name=report.victim_name,
-    )
+    """Incidents that may be the same event (fuzzy names and places, dates by precision)."""
+    from edile.observatory import duplicates
+
+    return [i for i, _reasons in duplicates.candidates(duplicates.report_facts(report))]
 
 
 def similar_incidents(
-    *, date: dt.date, country: str, place: str = "", victim_name: str = ""
+    *,
+    date: dt.date,
+    country: str,
+    place: str = "",
+    victim_name: str = "",
+    date_precision: str = "day",
 ) -> list[Incident]:
-    """Incidents that may be the same event as these facts (same victim or place, close dates)."""
-    window = dt.timedelta(days=DUPLICATE_WINDOW_DAYS)
-    close = Q(date_start__gte=date - window, date_start__lte=date + window)
-    same = Q(pk__in=[])
-    if victim_name:
-        same |= Q(victims__name__iexact=victim_name)
-    if place:
-        same |= Q(place__iexact=place, country=country)
-        same |= Q(local_government__name__iexact=place, country=country)
-    queryset = (
-        Incident.objects.filter(close & same)
-        .distinct()
-        .prefetch_related("victims", "acts__violation_types")
-        .order_by("date_start")
+    """Incidents that may be the same event as these facts (see `duplicates`)."""
+    from edile.observatory import duplicates
+
+    facts = duplicates.row_facts(
+        {
+            "country": country,
+            "date": date,
+            "date_precision": date_precision,
+            "place": place,
+            "victim_name": victim_name,
+        }
     )
-    return list(queryset[:10])
+    return [i for i, _reasons in duplicates.candidates(facts)]
 
 
 # ---- Statistics ----------------------------------------------------------------------------
@@ -653,7 +652,9 @@ def _statistics(level: int, user: Any, filters: StatisticsFilters) -> dict[str, 
     protected = level < CONFIDENTIAL
     if protected:
         # Every verified incident is counted; the reader can list only those they may see.
-        population = Incident.objects.filter(verification_status=VerificationStatus.VERIFIED)
+        population = Incident.objects.filter(
+            verification_status=VerificationStatus.VERIFIED, merged_into__isnull=True
+        )
     else:
         population = incident_visible(user)
     if filters.year:

@@ -37,9 +37,11 @@ from edile.observatory.models import (
     DatePrecision,
     FollowUp,
     Incident,
+    IncidentMerge,
     IntakeReport,
     Perpetrator,
     PerpetratorType,
+    PublicationDecision,
     ReportChannel,
     ReportStatus,
     Score,
@@ -537,6 +539,166 @@ def follow_up_add(*, actor: Any, incident: Incident, data: dict[str, Any]) -> Fo
     return FollowUp.objects.create(incident=incident, **data)
 
 
+PART_FIELDS: dict[type, tuple[str, ...]] = {
+    Witness: ("name", "contact", "statement"),
+    Source: (
+        "source_type",
+        "title",
+        "url",
+        "document",
+        "published_on",
+        "reliability",
+        "credibility",
+        "confidentiality",
+    ),
+    FollowUp: ("kind", "date", "description", "url", "confidentiality"),
+}
+
+
+def _part_write(actor: Any, incident: Incident, expected_version: int) -> None:
+    """Check the analyst's right and the version the edit page was read at; bump it.
+
+    A change of any part of a case is a change of the case: the incident's version (and its
+    history) move with it, so two analysts cannot silently overwrite each other's parts.
+    """
+    _require(actor, "observatory.change_incident", incident)
+    save_versioned(incident, expected_version=expected_version)
+
+
+@transaction.atomic
+def part_update(
+    *, actor: Any, incident: Incident, part: Any, data: dict[str, Any], expected_version: int
+) -> Any:
+    """Edit an act (with its alleged perpetrator), a witness, a source or a follow-up."""
+    if part.incident_id != incident.pk:
+        raise ServiceError(_("This item belongs to another incident."))
+    _part_write(actor, incident, expected_version)
+    if isinstance(part, Act):
+        victims = list(data["victims"])
+        if any(v.incident_id != incident.pk for v in victims):
+            raise ServiceError(_("A victim of another incident cannot be part of this act."))
+        part.description = data.get("description", "")
+        part.save()
+        part.violation_types.set(data["violation_types"])
+        part.victims.set(victims)
+        perpetrator = part.perpetrators.order_by("pk").first() or Perpetrator(act=part)
+        perpetrator.perpetrator_type = data["perpetrator_type"]
+        perpetrator.description = data.get("perpetrator_description", "")
+        perpetrator.save()
+    else:
+        for name in PART_FIELDS[type(part)]:
+            if name in data:
+                setattr(part, name, data[name])
+        part.save()
+    _check_still_publishable(incident)
+    statistics_cache_invalidate()
+    logger.info("observatory: %s %s %s edited", incident.reference, type(part).__name__, part.pk)
+    return part
+
+
+@transaction.atomic
+def part_delete(*, actor: Any, incident: Incident, part: Any, expected_version: int) -> None:
+    """Remove an act, a witness, a source or a follow-up (the incident's history keeps it)."""
+    if part.incident_id != incident.pk:
+        raise ServiceError(_("This item belongs to another incident."))
+    _part_write(actor, incident, expected_version)
+    kind, pk = type(part).__name__, part.pk
+    part.delete()
+    statistics_cache_invalidate()
+    logger.info("observatory: %s %s %s deleted", incident.reference, kind, pk)
+
+
+MERGED_PARTS = (
+    ("victims", Victim),
+    ("acts", Act),
+    ("sources", Source),
+    ("witnesses", Witness),
+    ("follow_ups", FollowUp),
+    ("reports", IntakeReport),
+)
+
+
+@transaction.atomic
+def incident_merge(
+    *,
+    actor: Any,
+    kept: Incident,
+    absorbed: Incident,
+    kept_version: int,
+    absorbed_version: int,
+    reason: str = "",
+) -> IncidentMerge:
+    """Merge `absorbed` into `kept`: every victim, act, source, witness, follow-up and report
+    moves to `kept`; `absorbed` stays (unpublished, `merged_into`, no longer counted) and the
+    merge records what came from where, so that `incident_merge_undo` can take it back."""
+    _require(actor, "observatory.change_incident", kept)
+    if kept.pk == absorbed.pk:
+        raise ServiceError(_("Choose two different incidents."))
+    if kept.merged_into_id or absorbed.merged_into_id:
+        raise ServiceError(_("One of these incidents has already been merged into another."))
+    save_versioned(kept, expected_version=kept_version)
+    save_versioned(absorbed, expected_version=absorbed_version)
+    moved: dict[str, list[int]] = {}
+    for name, model in MERGED_PARTS:
+        rows = model.objects.filter(incident=absorbed)
+        moved[name] = sorted(rows.values_list("pk", flat=True))
+        rows.update(incident=kept)
+    state = {
+        "is_published": absorbed.is_published,
+        "verification_status": absorbed.verification_status,
+        "reference": absorbed.reference,
+    }
+    if absorbed.is_published:
+        PublicationDecision.objects.create(
+            incident=absorbed,
+            user=actor,
+            published=False,
+            override_reason=f"merged into {kept.reference}",
+        )
+    Incident.objects.filter(pk=absorbed.pk).update(
+        is_published=False, published_at=None, merged_into=kept
+    )
+    absorbed.refresh_from_db()
+    absorbed.save()  # one line of the absorbed incident's history says it was merged
+    _check_still_publishable(kept)
+    merge = IncidentMerge.objects.create(
+        kept=kept,
+        absorbed=absorbed,
+        merged_by=actor,
+        moved=moved,
+        absorbed_state=state,
+        reason=reason[:2000],
+    )
+    statistics_cache_invalidate()
+    logger.info("observatory: %s merged into %s", absorbed.reference, kept.reference)
+    return merge
+
+
+@transaction.atomic
+def incident_merge_undo(*, actor: Any, merge: IncidentMerge) -> None:
+    """Take back what a merge moved; the absorbed incident is its own record again
+    (unpublished: it is published again only through its preview)."""
+    _require(actor, "observatory.change_incident", merge.kept)
+    merge = IncidentMerge.objects.select_for_update().get(pk=merge.pk)
+    if merge.undone_at:
+        raise ServiceError(_("This merge has already been undone."))
+    kept, absorbed = merge.kept, merge.absorbed
+    for name, model in MERGED_PARTS:
+        ids = merge.moved.get(name, [])
+        model.objects.filter(pk__in=ids, incident=kept).update(incident=absorbed)
+    Incident.objects.filter(pk=absorbed.pk).update(merged_into=None)
+    absorbed.refresh_from_db()
+    absorbed.version += 1
+    absorbed.save()
+    kept.version += 1
+    kept.save()
+    merge.undone_by = actor
+    merge.undone_at = timezone.now()
+    merge.save(update_fields=["undone_by", "undone_at"])
+    statistics_cache_invalidate()
+    logger.info("observatory: merge %s undone", merge.pk)
+
+
 # ---- Import --------------------------------------------------------------------------------
 
 IMPORT_REQUIRED = (
@@ -686,6 +848,8 @@ class IncidentImportReport(ImportReport):
 
     dry_run: bool = False
     planned: list[dict[str, Any]] = field(default_factory=list)
+    # After a real import: (new reference, references of incidents it may duplicate).
+    possible_duplicates: list[tuple[str, list[str]]] = field(default_factory=list)
 
 
 def _planned_row(line: int, values: dict[str, Any]) -> dict[str, Any]:
@@ -707,6 +871,7 @@ def _planned_row(line: int, values: dict[str, Any]) -> dict[str, Any]:
                 country=values["country"],
                 place=values["place"],
                 victim_name=values["victim_name"],
+                date_precision=values["date_precision"],
             )
         ],
     }
@@ -774,8 +939,12 @@ def incidents_import(
             )
             % {"columns": ", ".join(missing), "found": ", ".join(sorted(headers)) or "—"}
         )
+    from edile.observatory import duplicates
+
     vocabulary = {v.code: v for v in ViolationType.objects.all()}
+    rule = duplicates.DuplicateRule.current()
     parsed = []
+    seen: list[tuple[int, duplicates.Facts]] = []
     for line, row in rows:
         try:
             values = _import_row(row, vocabulary)
@@ -784,13 +953,25 @@ def incidents_import(
         else:
             parsed.append(values)
             if dry_run:
-                report.planned.append(_planned_row(line, values))
+                planned = _planned_row(line, values)
+                facts = duplicates.row_facts(values)
+                # Rows of the same file that may be the same event.
+                planned["duplicate_lines"] = [
+                    earlier for earlier, other in seen if duplicates.match(facts, other, rule)
+                ]
+                seen.append((line, facts))
+                report.planned.append(planned)
     if report.errors or dry_run:
         return report
     with transaction.atomic():
         for values in parsed:
-            _create_from_import(values)
+            incident = _create_from_import(values)
             report.created += 1
+            found = duplicates.candidates(duplicates.incident_facts(incident), rule)
+            if found:
+                report.possible_duplicates.append(
+                    (incident.reference, [i.reference for i, _reasons in found])
+                )
     statistics_cache_invalidate()
     logger.info("observatory: %s incidents imported", report.created)
     return report
@@ -895,6 +1076,37 @@ def parse_weights(params: dict[str, str], pillar_codes: list[str]) -> dict[str, 
 # ---- Vocabulary ----------------------------------------------------------------------------
 
 
+VOCABULARY_FIELDS = {
+    "violation-types": ["label_fr", "label_en", "definition_fr", "definition_en", "order"],
+    "pillars": ["name_fr", "name_en", "description_fr", "description_en", "weight", "order"],
+    "criteria": ["pillar", "name_fr", "name_en", "question_fr", "question_en", "weight", "order"],
+}
+
+
+@transaction.atomic
+def vocabulary_save(*, actor: Any, kind: str, term: Any, data: dict[str, Any]) -> Any:
+    """Create or edit a violation type, a pillar or a criterion (analysts)."""
+    perm = (
+        "observatory.change_incident" if kind == "violation-types" else "observatory.change_score"
+    )
+    _require(actor, perm)
+    creating = term.pk is None
+    if creating:
+        code = data.get("code", "")
+        if type(term)._default_manager.filter(code=code).exists():
+            raise ServiceError(_("This code is already used."))
+        term.code = code
+    for name in VOCABULARY_FIELDS[kind]:
+        if name in data:
+            setattr(term, name, data[name])
+    term.save()
+    statistics_cache_invalidate()
+    logger.info(
+        "observatory: vocabulary %s %s %s", kind, term.code, "created" if creating else "edited"
+    )
+    return term
+
+
 @transaction.atomic
 def vocabulary_sync() -> int:
     """Create or update the violation types, pillars and criteria of `vocabulary.py`.
@@ -903,11 +1115,18 @@ def vocabulary_sync() -> int:
     deployments that add terms call it again. Returns how many terms were created.
     """
     from edile.observatory.models import Criterion, Pillar
-    from edile.observatory.vocabulary import PILLARS, VIOLATION_TYPES
+    from edile.observatory.vocabulary import (
+        PILLARS,
+        VENICE_DISMISSAL_CRITERIA_TEXT,
+        VIOLATION_TYPES,
+    )
+
+    questions = {c: (q_en, q_fr) for c, _en, _fr, q_en, q_fr in VENICE_DISMISSAL_CRITERIA_TEXT}
 
     created = 0
     for order, (code, en, fr, def_en, def_fr) in enumerate(VIOLATION_TYPES):
-        _term, was_created = ViolationType.objects.update_or_create(
+        # get_or_create: terms an analyst edited on the vocabulary pages keep their edits.
+        _term, was_created = ViolationType.objects.get_or_create(
             code=code,
             defaults={
                 "order": order,
@@ -935,6 +1154,9 @@ def vocabulary_sync() -> int:
                     "name": c_fr,
                     "name_fr": c_fr,
                     "name_en": c_en,
+                    "question": questions.get(c_code, ("", ""))[1],
+                    "question_fr": questions.get(c_code, ("", ""))[1],
+                    "question_en": questions.get(c_code, ("", ""))[0],
                 },
             )
             created += was_created

@@ -17,21 +17,24 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from edile.core.errors import ServiceError
 from edile.core.htmx import render_page_or_fragment
 from edile.core.http import client_ip
-from edile.observatory import reports, selectors, services
+from edile.observatory import duplicates, reports, selectors, services
 from edile.observatory.forms import (
     AccessLogFilterForm,
     ActForm,
     CountryForm,
+    DuplicateRuleForm,
     FollowUpForm,
     ImportForm,
     IncidentCreateForm,
     IncidentFilterForm,
     IncidentForm,
+    MergeForm,
     ReportForm,
     ScoreForm,
     SourceForm,
@@ -39,19 +42,29 @@ from edile.observatory.forms import (
     TransitionForm,
     VictimForm,
     WitnessForm,
+    vocabulary_form,
 )
 from edile.observatory.models import (
+    Act,
     ConfidentialAccess,
+    Criterion,
+    DuplicateRule,
+    FollowUp,
     Incident,
+    IncidentMerge,
     IntakeReport,
+    Pillar,
     Score,
+    Source,
     VerificationStatus,
     Victim,
+    ViolationType,
+    Witness,
 )
 from edile.observatory.permissions import CONFIDENTIAL, can, level_for
 
 PAGE_SIZE = 25
-NOT_FOUND = _("No incident with this reference.")
+NOT_FOUND = gettext_lazy("No incident with this reference.")
 
 
 def _client_id(request: HttpRequest) -> str:
@@ -157,8 +170,53 @@ def incident_detail(request: HttpRequest, reference: str) -> HttpResponse:
     return render(request, "observatory/incident_detail.html", context)
 
 
+def _part_items(
+    kind: str, parts: Any, incident: Incident, forms: dict[str, Any]
+) -> list[tuple[Any, Any, str]]:
+    """(item, its edit form, its address) for each act, witness, source or follow-up."""
+    errors = forms.get("part_errors") or {}
+    return [
+        (
+            part,
+            errors.get(f"{kind}-{part.pk}") or _part_form(kind, part, incident),
+            reverse("observatory:part_edit", args=[incident.reference, kind, part.pk]),
+        )
+        for part in parts
+    ]
+
+
+HISTORY_SKIPPED = {"version", "updated_at", "created_at", "history_id", "history_date"}
+
+
+def _history_with_changes(incident: Incident, limit: int = 20) -> list[dict[str, Any]]:
+    """The incident's history, newest first, each line with what changed (old → new).
+
+    The edit page is for analysts only, who may see every value (administrators get 403).
+    """
+    records = list(incident.history.select_related("history_user")[: limit + 1])
+    lines = []
+    for record, previous in zip(records, [*records[1:], None], strict=False):
+        if len(lines) == limit:
+            break
+        changes = []
+        if previous is not None:
+            delta = record.diff_against(previous, excluded_fields=HISTORY_SKIPPED)
+            for change in delta.changes:
+                field = Incident._meta.get_field(change.field)
+                changes.append(
+                    {
+                        "field": str(field.verbose_name),
+                        "old": "—" if change.old in (None, "") else str(change.old),
+                        "new": "—" if change.new in (None, "") else str(change.new),
+                    }
+                )
+        lines.append({"record": record, "changes": changes, "created": previous is None})
+    return lines
+
+
 def _edit_context(incident: Incident, **forms: Any) -> dict[str, Any]:
     victims = list(incident.victims.all())
+    acts = list(incident.acts.prefetch_related("violation_types", "victims", "perpetrators"))
     return {
         "incident": incident,
         "form": forms.get("form")
@@ -186,14 +244,19 @@ def _edit_context(incident: Incident, **forms: Any) -> dict[str, Any]:
         ],
         "new_victim_form": forms.get("new_victim_form") or VictimForm(prefix="newvictim"),
         "act_form": forms.get("act_form") or ActForm(prefix="act", incident=incident),
-        "acts": list(incident.acts.prefetch_related("violation_types", "victims", "perpetrators")),
+        "acts": acts,
         "witness_form": forms.get("witness_form") or WitnessForm(prefix="witness"),
         "source_form": forms.get("source_form") or SourceForm(prefix="source"),
         "follow_up_form": forms.get("follow_up_form") or FollowUpForm(prefix="followup"),
         "witnesses": list(incident.witnesses.all()),
         "sources": list(incident.sources.all()),
         "follow_ups": list(incident.follow_ups.all()),
-        "history": list(incident.history.select_related("history_user")[:20]),
+        "act_items": _part_items("acts", acts, incident, forms),
+        "witness_items": _part_items("witnesses", incident.witnesses.all(), incident, forms),
+        "source_items": _part_items("sources", incident.sources.all(), incident, forms),
+        "follow_up_items": _part_items("follow-ups", incident.follow_ups.all(), incident, forms),
+        "history": _history_with_changes(incident),
+        "reports": list(incident.reports.order_by("created_at")),
     }
 
 
@@ -497,6 +560,93 @@ def follow_up_add(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
+PARTS: dict[str, tuple[Any, type, Any, Any]] = {
+    # kind in the address: (model, form, what is saved, what is removed)
+    "acts": (
+        Act,
+        ActForm,
+        gettext_lazy("The act has been saved."),
+        gettext_lazy("The act has been removed."),
+    ),
+    "witnesses": (
+        Witness,
+        WitnessForm,
+        gettext_lazy("The witness has been saved."),
+        gettext_lazy("The witness has been removed."),
+    ),
+    "sources": (
+        Source,
+        SourceForm,
+        gettext_lazy("The source has been saved."),
+        gettext_lazy("The source has been removed."),
+    ),
+    "follow-ups": (
+        FollowUp,
+        FollowUpForm,
+        gettext_lazy("The follow-up has been saved."),
+        gettext_lazy("The follow-up has been removed."),
+    ),
+}
+
+
+def _part_form(kind: str, part: Any, incident: Incident, data: Any = None) -> Any:
+    """The edit form of one act, witness, source or follow-up (unique prefix per item)."""
+    form_class = PARTS[kind][1]
+    prefix = f"{kind}-{part.pk}"
+    extra = {"incident": incident} if form_class is ActForm else {}
+    if data is not None:
+        return form_class(data, prefix=prefix, **extra)
+    if isinstance(part, Act):
+        perpetrator = part.perpetrators.order_by("pk").first()
+        initial = {
+            "violation_types": [v.code for v in part.violation_types.all()],
+            "victims": [v.pk for v in part.victims.all()],
+            "perpetrator_type": perpetrator.perpetrator_type if perpetrator else "unknown",
+            "perpetrator_description": perpetrator.description if perpetrator else "",
+            "description": part.description,
+        }
+    else:
+        initial = {name: getattr(part, name) for name in form_class.base_fields}
+    return form_class(prefix=prefix, initial=initial, **extra)
+
+
+@login_required
+@require_POST
+def part_edit(request: HttpRequest, reference: str, kind: str, part_id: int) -> HttpResponse:
+    """Save or remove one act (with its perpetrator), witness, source or follow-up."""
+    if kind not in PARTS:
+        raise Http404(NOT_FOUND)
+    incident = _editable(request, reference)
+    model, _form_class, saved, removed = PARTS[kind]
+    part = get_object_or_404(model, pk=part_id, incident=incident)
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        return _failed(request, incident, _("The form is incomplete: reload the page."), 400)
+    try:
+        if request.POST.get("action") == "delete":
+            services.part_delete(
+                actor=request.user, incident=incident, part=part, expected_version=version
+            )
+            return _done(request, incident, removed)
+        form = _part_form(kind, part, incident, request.POST)
+        if not form.is_valid():
+            incident.refresh_from_db()
+            context = _edit_context(incident, part_errors={f"{kind}-{part.pk}": form})
+            messages.error(request, _("Check the fields of the item you edited."))
+            return render(request, "observatory/incident_edit.html", context, status=400)
+        services.part_update(
+            actor=request.user,
+            incident=incident,
+            part=part,
+            data=form.cleaned_data,
+            expected_version=version,
+        )
+    except ServiceError as exc:
+        return _failed(request, incident, exc.message, exc.status_code)
+    return _done(request, incident, saved)
+
+
 # ---- Intake --------------------------------------------------------------------------------
 
 
@@ -593,6 +743,182 @@ def report_triage(request: HttpRequest, report_id: int) -> HttpResponse:
 
 
 @login_required
+def duplicate_list(request: HttpRequest) -> HttpResponse:
+    """Possible duplicates among incidents and pending reports; the rule analysts may tune."""
+    _analyst(request)
+    rule = DuplicateRule.current()
+    status = 200
+    form = DuplicateRuleForm(instance=rule)
+    if request.method == "POST":
+        form = DuplicateRuleForm(request.POST, instance=rule)
+        if form.is_valid():
+            form.save()
+            messages.success(request, _("The duplicate rule has been saved."))
+            return redirect("observatory:duplicate_list")
+        status = 400
+    pairs = duplicates.possible_duplicates(rule)
+    services.confidential_read_log(
+        user=request.user, what="possible duplicates", path=request.get_full_path()
+    )
+    context = {
+        "pairs": pairs,
+        "scan_limit": duplicates.SCAN_LIMIT,
+        "rule_form": form,
+        "merges": IncidentMerge.objects.select_related("kept", "absorbed", "merged_by")[:50],
+    }
+    return render(request, "observatory/duplicates.html", context, status=status)
+
+
+def _merge_side(incident: Incident) -> dict[str, Any]:
+    view = selectors.incident_view(incident, CONFIDENTIAL)
+    return {
+        "incident": incident,
+        "view": view,
+        "counts": {
+            "acts": incident.acts.count(),
+            "sources": incident.sources.count(),
+            "witnesses": incident.witnesses.count(),
+            "follow_ups": incident.follow_ups.count(),
+            "reports": incident.reports.count(),
+        },
+    }
+
+
+@login_required
+def incident_merge(request: HttpRequest) -> HttpResponse:
+    """Compare two incidents side by side and merge one into the other."""
+    if not can(request.user, "observatory.change_incident"):
+        raise PermissionDenied(_("Only observatory analysts may merge incidents."))
+    source = request.POST if request.method == "POST" else request.GET
+    refs = (source.get("keep", ""), source.get("absorb", ""))
+    found = {
+        i.reference: i
+        for i in Incident.objects.filter(reference__in=refs, merged_into__isnull=True)
+    }
+    if refs[0] not in found or refs[1] not in found or refs[0] == refs[1]:
+        messages.error(request, _("Choose two different incidents that are not merged yet."))
+        return redirect("observatory:duplicate_list")
+    kept, absorbed = found[refs[0]], found[refs[1]]
+    status = 200
+    form = MergeForm(
+        initial={
+            "keep": kept.reference,
+            "absorb": absorbed.reference,
+            "keep_version": kept.version,
+            "absorb_version": absorbed.version,
+        }
+    )
+    if request.method == "POST":
+        form = MergeForm(request.POST)
+        if form.is_valid():
+            try:
+                services.incident_merge(
+                    actor=request.user,
+                    kept=kept,
+                    absorbed=absorbed,
+                    kept_version=form.cleaned_data["keep_version"],
+                    absorbed_version=form.cleaned_data["absorb_version"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except ServiceError as exc:
+                form.add_error(None, exc.message)
+                status = exc.status_code
+            else:
+                messages.success(
+                    request,
+                    _("%(absorbed)s has been merged into %(kept)s.")
+                    % {"absorbed": absorbed.reference, "kept": kept.reference},
+                )
+                return redirect("observatory:incident_edit", reference=kept.reference)
+        else:
+            status = 400
+    for incident in (kept, absorbed):
+        services.confidential_read_log(
+            user=request.user, incident=incident, what="merge page", path=request.get_full_path()
+        )
+    context = {
+        "form": form,
+        "sides": [_merge_side(kept), _merge_side(absorbed)],
+        "swap": f"?keep={absorbed.reference}&absorb={kept.reference}",
+    }
+    return render(request, "observatory/incident_merge.html", context, status=status)
+
+
+@login_required
+@require_POST
+def incident_merge_undo(request: HttpRequest, merge_id: int) -> HttpResponse:
+    if not can(request.user, "observatory.change_incident"):
+        raise PermissionDenied(_("Only observatory analysts may merge incidents."))
+    merge = get_object_or_404(IncidentMerge, pk=merge_id)
+    try:
+        services.incident_merge_undo(actor=request.user, merge=merge)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return redirect("observatory:duplicate_list")
+    messages.success(
+        request,
+        _("The merge is undone: %(ref)s is its own record again (unpublished).")
+        % {"ref": merge.absorbed.reference},
+    )
+    return redirect("observatory:duplicate_list")
+
+
+def _vocabulary_allowed(request: HttpRequest) -> None:
+    if not (
+        can(request.user, "observatory.change_incident")
+        or can(request.user, "observatory.change_score")
+    ):
+        raise PermissionDenied(_("Only observatory analysts may edit the vocabularies."))
+
+
+VOCABULARY_MODELS: dict[str, Any] = {
+    "violation-types": ViolationType,
+    "pillars": Pillar,
+    "criteria": Criterion,
+}
+
+
+@login_required
+def vocabulary(request: HttpRequest) -> HttpResponse:
+    """Violation types, benchmark pillars and criteria with their weights: analysts' pages."""
+    _vocabulary_allowed(request)
+    context = {
+        "violation_types": ViolationType.objects.order_by("order", "code"),
+        "pillars": Pillar.objects.prefetch_related("criteria").order_by("order", "code"),
+    }
+    return render(request, "observatory/vocabulary.html", context)
+
+
+@login_required
+def vocabulary_edit(request: HttpRequest, kind: str, term_id: int | None = None) -> HttpResponse:
+    _vocabulary_allowed(request)
+    if kind not in VOCABULARY_MODELS:
+        raise Http404(_("No such vocabulary."))
+    model = VOCABULARY_MODELS[kind]
+    term = get_object_or_404(model, pk=term_id) if term_id else model()
+    status = 200
+    if request.method == "POST":
+        form = vocabulary_form(kind, request.POST, instance=term)
+        if form.is_valid():
+            try:
+                services.vocabulary_save(
+                    actor=request.user, kind=kind, term=form.instance, data=form.cleaned_data
+                )
+            except ServiceError as exc:
+                form.add_error(None, exc.message)
+                status = exc.status_code
+            else:
+                messages.success(request, _("The term has been saved."))
+                return redirect("observatory:vocabulary")
+        else:
+            status = 400
+    else:
+        form = vocabulary_form(kind, instance=term)
+    context = {"form": form, "term": term, "kind": kind}
+    return render(request, "observatory/vocabulary_edit.html", context, status=status)
+
+
+@login_required
 def incident_import(request: HttpRequest) -> HttpResponse:
     if not can(request.user, "observatory.import_incidents"):
         raise PermissionDenied(_("Only observatory analysts may import incidents."))
@@ -623,7 +949,10 @@ def incident_import(request: HttpRequest) -> HttpResponse:
                     messages.success(
                         request, _("%(count)s incidents imported.") % {"count": result.created}
                     )
-                    return redirect("observatory:incident_list")
+                    if not result.possible_duplicates:
+                        return redirect("observatory:incident_list")
+                    # Shown to the analyst now: the imported incidents that may be duplicates.
+                    form = ImportForm()
                 else:
                     status = 400
         else:

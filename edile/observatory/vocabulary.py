@@ -83,6 +83,52 @@ VIOLATION_TYPES: list[tuple[str, str, str, str, str]] = [
 ]
 
 # (code, English name, French name, weight, [(criterion code, English, French)])
+
+# The Venice Commission's criteria on the dismissal of local elected officials
+# (CDL-AD(2019)011): (code, name in English, name in French, question in English, question in
+# French). Seeded into the "security_of_tenure" pillar by migration 0004.
+VENICE_DISMISSAL_CRITERIA_TEXT = [
+    (
+        "dismissal_exhaustive_grounds",
+        "The law lists the grounds for dismissal exhaustively",
+        "La loi énumère limitativement les motifs de révocation",
+        "Does the law list, exhaustively and precisely, the grounds on which a mayor may be "
+        "suspended or dismissed (CDL-AD(2019)011)?",
+        "La loi énumère-t-elle de façon limitative et précise les motifs pour lesquels un maire "
+        "peut être suspendu ou révoqué (CDL-AD(2019)011)\u00a0?",
+    ),
+    (
+        "dismissal_right_to_be_heard",
+        "The mayor is heard before a dismissal",
+        "Le maire est entendu avant une révocation",
+        "Does the mayor have the right to be heard, with access to the file, before a "
+        "suspension or a dismissal is decided?",
+        "Le maire a-t-il le droit d’être entendu, avec accès au dossier, avant qu’une suspension "
+        "ou une révocation ne soit décidée\u00a0?",
+    ),
+    (
+        "dismissal_responsibilities_apart",
+        "Political and legal responsibility are kept apart",
+        "Responsabilités politique et juridique sont distinguées",
+        "Does the law keep political responsibility (for the voters or the council) apart from "
+        "legal responsibility (for a court), so that a dismissal is not a political sanction?",
+        "La loi distingue-t-elle la responsabilité politique (devant les électeurs ou le "
+        "conseil) de la responsabilité juridique (devant un juge), pour qu’une révocation ne "
+        "soit pas une sanction politique\u00a0?",
+    ),
+    (
+        "dismissal_reinstatement",
+        "A mayor unlawfully dismissed is reinstated",
+        "Un maire révoqué illégalement est rétabli",
+        "When a court annuls a suspension or a dismissal, is the mayor reinstated and compensated?",
+        "Lorsqu’un juge annule une suspension ou une révocation, le maire est-il rétabli dans "
+        "ses fonctions et indemnisé\u00a0?",
+    ),
+]
+VENICE_DISMISSAL_CRITERIA = [
+    (c, en, fr) for c, en, fr, _q_en, _q_fr in VENICE_DISMISSAL_CRITERIA_TEXT
+]
+
 PILLARS: list[tuple[str, str, str, int, list[tuple[str, str, str]]]] = [
     (
         "legal_status",
@@ -118,6 +164,8 @@ PILLARS: list[tuple[str, str, str, int, list[tuple[str, str, str]]]] = [
                 "Suspension and dismissal are subject to prompt judicial review",
                 "Suspension et révocation font l’objet d’un contrôle juridictionnel rapide",
             ),
+            # Venice Commission, CDL-AD(2019)011, on the dismissal of local elected officials.
+            *VENICE_DISMISSAL_CRITERIA,
         ],
     ),
     (

@@ -176,3 +176,34 @@ def test_public_statistics_cache_is_refreshed_on_verification(client, make_user)
     assert client.get(url).json()["total"]["count"] == 4
     make_incident(country="ML")  # created directly: only service writes refresh the cache
     assert client.get(url).json()["total"]["count"] == 4
+
+
+def _page_queries(client):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/en/observatory/statistics/")
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("role", [None, "observatory_analyst"])
+def test_statistics_page_runs_a_constant_small_number_of_queries(client_as, role):
+    """Issue 12 (known gap 1): the page's queries do not grow with the number of incidents."""
+    client = client_as(role)
+    for n in range(3):
+        make_incident(country="ML", date=dt.date(2023, 3, n + 1))
+    few = _page_queries(client)
+    for n in range(25):
+        make_incident(
+            country=["ML", "HT", "SN"][n % 3],
+            date=dt.date(2020 + n % 5, 1 + n % 12, 1),
+            violation=["threat", "killing"][n % 2],
+        )
+    many = _page_queries(client)
+    # Constant, and small: 23 for the public answer (the protection's own counts included).
+    assert many == few
+    assert many <= 25
