@@ -33,3 +33,20 @@ def test_a_single_page_shows_no_bar():
     page = Paginator([1, 2], 50).get_page(1)
     html = render_to_string("core/partials/pagination.html", {"page": page}, request=request)
     assert "<nav" not in html
+
+
+def test_no_template_writes_its_own_pagination_bar():
+    """One home for the pagination markup: every list includes the partial (a template that
+    builds its own links loses the filters, as five of them did)."""
+    from pathlib import Path
+
+    import edile
+
+    root = Path(edile.__file__).parent
+    partial = root / "core" / "templates" / "core" / "partials" / "pagination.html"
+    own = [
+        str(path.relative_to(root))
+        for path in root.rglob("*.html")
+        if path != partial and "next_page_number" in path.read_text(encoding="utf-8")
+    ]
+    assert own == []
