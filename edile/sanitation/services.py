@@ -943,7 +943,8 @@ def sfd_matrix_save(
         sfd.evaluate(matrix, selectors.sfd_grid())
     except sfd.SfdInputError as exc:
         raise ServiceError(exc.errors[0], errors=exc.errors) from exc
-    total = sum(Decimal(str(row["population"])) for row in rows)
+    places = Decimal("0.001")  # the fields keep three decimals
+    total = sum(Decimal(str(row["population"])).quantize(places) for row in rows)
     if total != 100:
         message = _("The population shares add up to %(total)s, not 100.") % {
             "total": f"{total.normalize():f}"
@@ -965,7 +966,7 @@ def sfd_matrix_save(
         system = existing[index] if index < len(existing) else SfdSystemRow(study=study)
         system.cell = cells[row["code"]]
         system.description = (row.get("description") or "").strip()[:200]
-        system.population_share = Decimal(str(row["population"]))
+        system.population_share = Decimal(str(row["population"])).quantize(places)
         system.position = index
         system.save()
         given = {
@@ -974,7 +975,7 @@ def sfd_matrix_save(
         for variable in SfdVariable.objects.filter(row=system).exclude(name__in=list(given)):
             variable.delete()
         for name, values in given.items():
-            value = Decimal(str(values["value"]))
+            value = Decimal(str(values["value"])).quantize(places)
             variable = SfdVariable.objects.filter(row=system, name=name).first()
             if variable is None:
                 variable = SfdVariable(row=system, name=name)

@@ -21,6 +21,7 @@ urlpatterns = [
         name="containment_detail",
     ),
     path("city/<slug:slug>/schedule/", views.schedule, name="schedule"),
+    path("city/<slug:slug>/schedule.<str:fmt>", views.schedule_export, name="schedule_export"),
     path("city/<slug:slug>/fleet/", views.fleet, name="fleet"),
     path("city/<slug:slug>/registry/<slug:kind>/", views.registry_list, name="registry_list"),
     path(

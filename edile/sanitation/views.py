@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext, pgettext_lazy
@@ -128,6 +129,7 @@ def city_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         (str(MONTHS_3[m["month"]]).title(), round(m["emptied_l"] / 1000, 1)) for m in data["months"]
     ]
     manages = request.user.has_perm("sanitation.manage_registry", city)
+    overdue_points = _overdue_points(city, zone_id) if manages else []
     return render(
         request,
         "sanitation/dashboard.html",
@@ -148,8 +150,49 @@ def city_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
                 (label, data["flags_by_rule"].get(value, 0)) for value, label in FlagRule.choices
             ],
             "studies": selectors.visible_studies(request.user).filter(local_government=city),
+            "overdue_points": overdue_points,
         },
     )
+
+
+MAP_POINTS = 300
+
+
+def _overdue_points(city: LocalGovernment, zone_id: int | None) -> list[dict[str, Any]]:
+    """The overdue containments with a position (their properties'), for the officer's map:
+    the most overdue first, at most `MAP_POINTS`. Never on a public page (households)."""
+    from edile.sanitation.models import Property
+
+    properties = Property.objects.filter(
+        local_government=city,
+        latitude__isnull=False,
+        longitude__isnull=False,
+        containments__next_emptying_due__lt=timezone.localdate(),
+    )
+    if zone_id:
+        properties = properties.filter(zone_id=zone_id)
+    rows = properties.order_by("containments__next_emptying_due").values(
+        "latitude",
+        "longitude",
+        "address",
+        "containments__pk",
+        "containments__reference",
+        "containments__next_emptying_due",
+    )[:MAP_POINTS]
+    return [
+        {
+            "lat": float(row["latitude"]),
+            "lon": float(row["longitude"]),
+            "label": f"{row['containments__reference']} — {row['address']}",
+            "url": reverse(
+                "sanitation:containment_detail", args=[city.slug, row["containments__pk"]]
+            ),
+            "reference": row["containments__reference"],
+            "address": row["address"],
+            "due": row["containments__next_emptying_due"],
+        }
+        for row in rows
+    ]
 
 
 # --- requests (the officer) -------------------------------------------------------------------
@@ -1110,7 +1153,8 @@ def schedule(request: HttpRequest, slug: str) -> HttpResponse:
     city = _city(slug)
     _check(request, "sanitation.manage_registry", city)
     cfg = services.city_settings_get(city)
-    form = forms.ScheduleForm(request.POST or None)
+    # Bound on every POST, even an empty one (nothing ticked is an error to show).
+    form = forms.ScheduleForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -1285,3 +1329,24 @@ def study_matrix(request: HttpRequest, pk: int) -> HttpResponse:
         },
         status=status,
     )
+
+
+@login_required
+def schedule_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    """The containments due for emptying, as listed (no owner's name or phone)."""
+    city = _city(slug)
+    _check(request, "sanitation.manage_registry", city)
+    if fmt not in EXPORT_FORMATS:
+        return HttpResponseBadRequest(_("Unknown format: use csv or xlsx."))
+    cfg = services.city_settings_get(city)
+    names = {
+        1: _("Overdue by more than a year"),
+        2: _("Overdue"),
+        3: _("Due within %(days)s days") % {"days": cfg.schedule_horizon_days},
+    }
+    headers = [_("Reference"), _("Local type"), _("Next emptying due"), _("Priority")]
+    rows = [
+        [c.reference, c.local_type, c.next_emptying_due, str(names[c.band])]
+        for c in selectors.containments_due(city, band=request.GET.get("band") or "")
+    ]
+    return tabular_response(fmt, headers, rows, f"sanitation-schedule-{city.slug}")

@@ -99,7 +99,7 @@ def test_response_time_and_months_from_the_records():
 
 # The page's queries: session, user and roles, the city, the year, the zones, the figures
 # (one aggregate per table, the months counted in the same scans) and the estimates.
-QUERIES_DASHBOARD = 16
+QUERIES_DASHBOARD = 17
 
 
 def test_the_dashboard_takes_the_same_queries_whatever_the_records(django_assert_num_queries):

@@ -462,3 +462,37 @@ def test_reconciliation_is_set_based(city):
     assert third["resolved"] == 1
     flag.refresh_from_db()
     assert flag.resolution_note == "No longer detected by the rule."
+
+
+def test_the_officer_sees_overdue_containments_on_a_map_the_public_does_not(city):
+    Property.objects.filter(pk=city.prop.pk).update(latitude="13.3633", longitude="103.8564")
+    Containment.objects.filter(pk=city.containment.pk).update(
+        next_emptying_due=timezone.localdate() - dt.timedelta(days=40)
+    )
+    url = reverse("sanitation:dashboard", args=[city.lg.slug])
+    page = _client(city.officer).get(url).content.decode()
+    assert 'id="overdue-map"' in page
+    assert "C1</a> — 1 Street of the Pagoda" in page
+    CitySettings.objects.update_or_create(
+        local_government=city.lg, defaults={"figures_public": True}
+    )
+    public = Client(HTTP_ACCEPT_LANGUAGE="en").get(url)
+    assert public.status_code == 200
+    assert "overdue-map" not in public.content.decode()
+    assert "Street of the Pagoda" not in public.content.decode()
+
+
+def test_the_due_list_exports_without_personal_data(city, other):
+    Containment.objects.filter(pk=city.containment.pk).update(
+        next_emptying_due=timezone.localdate() - dt.timedelta(days=3)
+    )
+    url = reverse("sanitation:schedule_export", args=[city.lg.slug, "csv"])
+    response = _client(city.officer).get(url)
+    assert response.status_code == 200
+    body = b"".join(
+        response.streaming_content if response.streaming else [response.content]
+    ).decode()
+    assert "C1" in body and "Overdue" in body
+    assert "Sok Dara" not in body and "345 678" not in body
+    assert _client(city.officer).get(url.replace(".csv", ".pdf")).status_code == 400
+    assert _client(other.officer).get(url).status_code == 403
