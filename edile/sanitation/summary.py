@@ -73,15 +73,6 @@ def _seconds(end: str, start: str) -> str:
     return f"EXTRACT(EPOCH FROM ({end} - {start}))"
 
 
-def _zones_of_containments() -> str:
-    """(containment, zone) pairs, each once: the zones of the properties a containment serves."""
-    through = Containment.properties.through
-    return (
-        f"(SELECT DISTINCT cp.containment_id AS containment_id, p.zone_id AS zone_id "  # noqa: S608
-        f"FROM {_t(through)} cp JOIN {_t(Property)} p ON p.id = cp.property_id)"
-    )
-
-
 def _grouped(sql_select: str, table: str, alias: str, where: str, params: list[Any]) -> Any:
     """Run `sql_select` over `table` once for the city (zone None) and once grouped by zone."""
     results: dict[int | None, tuple[Any, ...]] = {}
@@ -91,10 +82,16 @@ def _grouped(sql_select: str, table: str, alias: str, where: str, params: list[A
             params,
         )
         results[None] = cursor.fetchone()
+        # The month's rows first (index range), each with the zones its containment serves,
+        # once per zone; then grouped. (Joining a derived table of every containment's zones
+        # made SQLite scan it and probe the month for each of 200,000 containments.)
+        through = Containment.properties.through
         cursor.execute(
-            f"SELECT cz.zone_id, {sql_select} FROM {table} {alias} "  # noqa: S608
-            f"JOIN {_zones_of_containments()} cz ON cz.containment_id = {alias}.containment_id "
-            f"WHERE {where} GROUP BY cz.zone_id",
+            f"SELECT {alias}.zone_id, {sql_select} FROM ("  # noqa: S608
+            f"SELECT DISTINCT {alias}.*, p.zone_id AS zone_id FROM {table} {alias} "
+            f"JOIN {_t(through)} cp ON cp.containment_id = {alias}.containment_id "
+            f"JOIN {_t(Property)} p ON p.id = cp.property_id WHERE {where}"
+            f") {alias} GROUP BY {alias}.zone_id",
             params,
         )
         for row in cursor.fetchall():

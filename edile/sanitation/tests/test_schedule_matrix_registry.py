@@ -496,3 +496,16 @@ def test_the_due_list_exports_without_personal_data(city, other):
     assert "Sok Dara" not in body and "345 678" not in body
     assert _client(city.officer).get(url.replace(".csv", ".pdf")).status_code == 400
     assert _client(other.officer).get(url).status_code == 403
+
+
+def test_after_bulk_writes_the_rebuild_repairs_the_summary(city):
+    from django.core.management import call_command
+
+    from edile.sanitation.models import EmptyingEvent
+
+    year = timezone.localdate().year
+    emptying = _empty(city, city.containment, 2000)
+    assert selectors.dashboard(city.lg, year=year)["emptied_l"] == 2000
+    EmptyingEvent.objects.filter(pk=emptying.pk).update(volume_l=2500)  # no signal
+    call_command("sanitation_refresh_summaries", "--rebuild")
+    assert selectors.dashboard(city.lg, year=year)["emptied_l"] == 2500
