@@ -720,7 +720,9 @@ def reconciliation_run(*, local_government: Any, now: dt.datetime | None = None)
         detected += found.count()
         # A record flagged once (open, resolved by a person, or no longer detected) is not
         # flagged again: the key is unique.
-        flagged = flags.filter(rule=rule, **{f"{target}_id": OuterRef("pk")})
+        # On the record's index only: with the city too, SQLite probes the city's flags
+        # for each record detected (a second run took minutes at 70,000 flags).
+        flagged = ReconciliationFlag.objects.filter(rule=rule, **{f"{target}_id": OuterRef("pk")})
         for values in (
             found.filter(~Exists(flagged)).values_list(*columns).iterator(chunk_size=5000)
         ):
