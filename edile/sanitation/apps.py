@@ -9,4 +9,9 @@ class SanitationConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the rules permissions (sanitation.manage_registry…).
-        from edile.sanitation import permissions  # noqa: F401
+        from edile.sanitation import (
+            permissions,  # noqa: F401
+            signals,
+        )
+
+        signals.connect()

@@ -14,6 +14,7 @@ from edile.sanitation.models import (
     Containment,
     EmptyingEvent,
     Operator,
+    Property,
     TariffRule,
     TreatmentSite,
     Trip,
@@ -232,6 +233,12 @@ class CityRecordForm(forms.ModelForm):
             )
         if "zones" in self.fields:
             self.fields["zones"].queryset = Zone.objects.filter(local_government=local_government)
+        if "zone" in self.fields:
+            self.fields["zone"].queryset = Zone.objects.filter(local_government=local_government)
+        if "properties" in self.fields:
+            self.fields["properties"].queryset = Property.objects.filter(
+                local_government=local_government
+            ).order_by("reference")
         for name, field in self.fields.items():
             if isinstance(field, forms.DateField):
                 field.widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -332,3 +339,98 @@ class TariffRuleForm(CityRecordForm):
             "amount_per_trip",
             "currency",
         ]
+
+
+class PropertyForm(CityRecordForm):
+    class Meta:
+        model = Property
+        fields = [
+            "reference",
+            "address",
+            "zone",
+            "property_type",
+            "households",
+            "residents",
+            "daily_users",
+            "is_low_income",
+            "latitude",
+            "longitude",
+            "owner_name",
+            "owner_phone",
+        ]
+
+
+SFD_CONTAINMENTS = [f"A{n}" for n in range(1, 11)]
+SFD_OUTLETS = [f"C{n}" for n in range(1, 11)]
+
+
+class ContainmentForm(CityRecordForm):
+    class Meta:
+        model = Containment
+        fields = [
+            "reference",
+            "properties",
+            "local_type",
+            "sfd_containment",
+            "sfd_outlet",
+            "length_m",
+            "width_m",
+            "depth_m",
+            "diameter_m",
+            "volume_l",
+            "construction_date",
+            "last_emptied_on",
+            "emptying_interval_months",
+            "next_emptying_due",
+        ]
+
+    def __init__(self, *args: Any, local_government: Any, **kwargs: Any) -> None:
+        super().__init__(*args, local_government=local_government, **kwargs)
+        self.fields["sfd_containment"] = forms.ChoiceField(
+            label=_("SFD containment (list A)"), choices=[(c, c) for c in SFD_CONTAINMENTS]
+        )
+        self.fields["sfd_outlet"] = forms.ChoiceField(
+            label=_("SFD outlet (list B)"), choices=[(c, c) for c in SFD_OUTLETS]
+        )
+        self.fields["next_emptying_due"].help_text = _(
+            "Left empty, it is computed from the last emptying and the interval."
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        last, due = data.get("last_emptied_on"), data.get("next_emptying_due")
+        if last and due and due < last:
+            self.add_error(
+                "next_emptying_due", _("The next emptying cannot come before the last one.")
+            )
+        return data
+
+
+class ScheduleForm(forms.Form):
+    """The first day of the scheduled emptyings; the containments are the ids checked on
+    the list (`containments`), checked by the service (due, the city's, no open request)."""
+
+    start = forms.DateField(
+        label=_("First day"), widget=forms.DateInput(attrs={"type": "date"}), required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.containment_ids: list[int] = []
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        raw = self.data.getlist("containments") if hasattr(self.data, "getlist") else []
+        try:
+            self.containment_ids = sorted({int(v) for v in raw})
+        except ValueError:
+            raise forms.ValidationError(_("The containments chosen are not valid.")) from None
+        if not self.containment_ids:
+            raise forms.ValidationError(_("Choose at least one containment to schedule."))
+        return data
+
+    def clean_start(self) -> Any:
+        start = self.cleaned_data.get("start")
+        if start and start < timezone.localdate():
+            raise forms.ValidationError(_("The first day cannot be in the past."))
+        return start

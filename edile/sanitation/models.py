@@ -241,6 +241,18 @@ class CitySettings(TimeStampedModel):
         _("trip not received after (hours)"), default=24
     )
     daily_trip_capacity = models.PositiveIntegerField(_("trips per day"), default=20)
+    non_working_weekdays = models.CharField(
+        _("non-working days"),
+        max_length=20,
+        default="6",
+        blank=True,
+        help_text=_(
+            "Days of the week with no scheduled emptying: 0 Monday … 6 Sunday, e.g. “5 6”."
+        ),
+    )
+    schedule_horizon_days = models.PositiveSmallIntegerField(
+        _("scheduled emptying: due within (days)"), default=30
+    )
     coverage_years = models.PositiveSmallIntegerField(_("coverage window (years)"), default=3)
     currency = models.CharField(_("currency"), max_length=3, default="USD")
     figures_public = models.BooleanField(
@@ -374,6 +386,13 @@ class Containment(TimeStampedModel):
     last_emptied_on = models.DateField(_("last emptied on"), null=True, blank=True)
     next_emptying_due = models.DateField(_("next emptying due"), null=True, blank=True)
     times_emptied = models.PositiveIntegerField(_("times emptied"), default=0)
+    emptying_interval_months = models.PositiveSmallIntegerField(
+        _("emptying interval (months)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(240)],
+        help_text=_("Regular emptying; empty to use the city's interval."),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -892,6 +911,59 @@ FLAG_MESSAGES = {
     FlagRule.OVER_TANK: _("declared %(declared)s l, tank %(capacity)s l"),
     FlagRule.OVER_CONTAINMENT: _("emptied %(volume)s l, containment %(capacity)s l"),
 }
+
+
+# --- the dashboard's monthly summary -------------------------------------------------------
+
+
+class MonthlySummary(models.Model):
+    """A city's figures for one month (all zones when `zone` is empty), precomputed for the
+    dashboard. Marked stale when a request, emptying, trip or reception of the month
+    changes; recomputed on the next read or by `manage.py sanitation_refresh_summaries`."""
+
+    local_government = models.ForeignKey(LG, on_delete=models.CASCADE, related_name="+")
+    zone = models.ForeignKey(
+        "sanitation.Zone", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField()
+    month = models.PositiveSmallIntegerField()
+    stale = models.BooleanField(default=False)
+    computed_at = models.DateTimeField(null=True, blank=True)
+    requests = models.PositiveIntegerField(default=0)
+    served = models.PositiveIntegerField(default=0)
+    in_time = models.PositiveIntegerField(default=0)
+    response_seconds = models.FloatField(default=0)
+    rating_sum = models.PositiveIntegerField(default=0)
+    rated = models.PositiveIntegerField(default=0)
+    ppe_said = models.PositiveIntegerField(default=0)
+    ppe_yes = models.PositiveIntegerField(default=0)
+    emptyings = models.PositiveIntegerField(default=0)
+    emptied_l = models.PositiveBigIntegerField(default=0)
+    ppe_complete = models.PositiveIntegerField(default=0)
+    collected = models.DecimalField(default=Decimal(0), **MONEY)
+    emptyings_received = models.PositiveIntegerField(default=0)
+    emptyings_low_income = models.PositiveIntegerField(default=0)
+    receptions = models.PositiveIntegerField(default=0)
+    received_l = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("monthly summary")
+        verbose_name_plural = _("monthly summaries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["local_government", "year", "month", "zone"],
+                name="sanitation_summary_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["local_government", "year", "month"],
+                condition=Q(zone__isnull=True),
+                name="sanitation_summary_city_unique",
+            ),
+        ]
+        indexes = [models.Index(fields=["local_government", "year", "zone"])]
+
+    def __str__(self) -> str:
+        return f"{self.local_government_id} {self.year}-{self.month:02d} {self.zone_id or '*'}"
 
 
 # --- the programme and its financing round ------------------------------------------------

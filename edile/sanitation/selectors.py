@@ -65,6 +65,53 @@ def operator_jobs(user: Any):
     )
 
 
+# --- scheduled emptying ----------------------------------------------------------------------
+
+OVERDUE_LONG_DAYS = 365
+
+
+def containments_due(local_government: Any, *, on: Any = None, band: str = "") -> Any:
+    """The city's containments due for emptying within its horizon (or overdue), with no
+    open request, each with its priority band: 1 overdue by more than a year, 2 overdue,
+    3 due within the horizon. Ordered by band, then due date."""
+    import datetime as dt
+
+    from django.db.models import Case, IntegerField, Value, When
+    from django.utils import timezone
+
+    from edile.sanitation.models import CitySettings, Containment, DesludgingRequest
+
+    today = on or timezone.localdate()
+    cfg = CitySettings.objects.filter(local_government=local_government).first() or CitySettings()
+    horizon = today + dt.timedelta(days=cfg.schedule_horizon_days)
+    long_ago = today - dt.timedelta(days=OVERDUE_LONG_DAYS)
+    open_requests = DesludgingRequest.objects.filter(state__is_terminal=False).values(
+        "containment_id"
+    )
+    qs = (
+        Containment.objects.filter(
+            local_government=local_government, next_emptying_due__lte=horizon
+        )
+        .exclude(pk__in=open_requests)
+        .annotate(
+            band=Case(
+                When(next_emptying_due__lt=long_ago, then=Value(1)),
+                When(next_emptying_due__lt=today, then=Value(2)),
+                default=Value(3),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("band", "next_emptying_due", "reference")
+    )
+    if band in {"1", "2", "3"}:
+        qs = qs.filter(band=int(band))
+    return qs
+
+
+def due_order(containment: Any) -> tuple[Any, ...]:
+    return (getattr(containment, "band", 3), containment.next_emptying_due, containment.reference)
+
+
 # --- the dashboard ----------------------------------------------------------------------------
 
 
@@ -99,29 +146,22 @@ class SecondsBetween(Func):
 def dashboard(local_government: Any, *, year: int, zone_id: int | None = None) -> dict[str, Any]:
     """The city's indicators for a year (optionally one zone), totals and by month.
 
-    A constant number of aggregate queries, whatever the number of records (see bench.py).
+    The chain's figures are read from the monthly summary table (`summary.py`: stale or
+    missing months are recomputed first); the registry's (coverage, overdue) and the open
+    flags are counted live on indexed columns. A constant number of queries (see bench.py).
     """
     import datetime as dt
 
-    from django.db.models import (
-        Avg,
-        Count,
-        F,
-        Q,
-        Sum,
-    )
+    from django.db.models import Count, Q, Sum
     from django.utils import timezone
 
+    from edile.sanitation import summary
     from edile.sanitation.models import (
         CitySettings,
         Containment,
-        DesludgingRequest,
-        EmptyingEvent,
-        PlantReception,
+        MonthlySummary,
         ReconciliationFlag,
         TreatmentSite,
-        TripLoad,
-        TripStatus,
         Zone,
     )
 
@@ -129,72 +169,45 @@ def dashboard(local_government: Any, *, year: int, zone_id: int | None = None) -
     cfg = CitySettings.objects.filter(local_government=lg).first() or CitySettings()
     # The registry's indicators (coverage, overdue) are read as of the end of the year shown.
     today = min(timezone.localdate(), dt.date(year, 12, 31))
+    summary.ensure_year(lg, year)
     served_by = Containment.properties.through.objects
-    requests = DesludgingRequest.objects.filter(local_government=lg, created_at__year=year)
-    emptyings = EmptyingEvent.objects.filter(local_government=lg, emptied_on__year=year)
     containments = Containment.objects.filter(local_government=lg)
     if zone_id:
         in_zone = served_by.filter(property__zone_id=zone_id).values("containment_id")
-        requests = requests.filter(containment_id__in=in_zone)
-        emptyings = emptyings.filter(containment_id__in=in_zone)
         containments = containments.filter(pk__in=in_zone)
-    receptions = PlantReception.objects.filter(
-        local_government=lg, arrived_at__year=year, declined=False
-    )
-
-    # Months as ranges on the indexed columns, counted in the same scan as the totals: no
-    # per-row month extraction (a Python function per row on SQLite) and no extra queries.
-    tz = timezone.get_current_timezone()
-    bounds = [dt.date(year, m, 1) for m in range(1, 13)] + [dt.date(year + 1, 1, 1)]
-    moments = [dt.datetime.combine(d, dt.time.min, tz) for d in bounds]
-
-    def per_month(field: str, marks: list[Any], agg: Any, arg: str = "pk") -> dict[str, Any]:
-        return {
-            f"m{m}": agg(arg, filter=Q(**{f"{field}__gte": marks[m - 1], f"{field}__lt": marks[m]}))
-            for m in range(1, 13)
-        }
-
-    response = SecondsBetween(F("served_at"), F("created_at"))
-    r = requests.aggregate(
-        **per_month("created_at", moments, Count),
-        total=Count("pk"),
-        served=Count("pk", filter=Q(served_at__isnull=False)),
-        in_time=Count("pk", filter=Q(served_at__lte=F("sla_deadline"))),
-        response=Avg(response, filter=Q(served_at__isnull=False)),
-        mean_rating=Avg("rating"),
-        rated=Count("pk", filter=Q(rating__isnull=False)),
-        ppe_said=Count("pk", filter=Q(feedback_ppe_worn__isnull=False)),
-        ppe_yes=Count("pk", filter=Q(feedback_ppe_worn=True)),
-    )
-    low_income_ids = served_by.filter(
-        Q(property__is_low_income=True) | Q(property__zone__is_low_income=True)
-    ).values("containment_id")
-    e = emptyings.aggregate(
-        total=Count("pk"),
-        volume=Sum("volume_l"),
-        ppe=Count(
-            "pk",
-            filter=Q(ppe_gloves=True, ppe_boots=True, ppe_mask=True, ppe_overalls=True),
-        ),
-        collected=Sum("amount_collected"),
-        **per_month("emptied_on", bounds, Count),
-        **{f"v{k}": v for k, v in per_month("emptied_on", bounds, Sum, "volume_l").items()},
-    )
-    # Separate, simple queries: far faster than correlated subqueries at 200,000 emptyings.
-    e["received"] = (
-        TripLoad.objects.filter(
-            emptying_id__in=emptyings.values("pk"), trip__status=TripStatus.RECEIVED
+    # One read of the year's summary rows: the city's (or the zone's) months, and every
+    # zone's for the table by zone.
+    summaries = list(
+        MonthlySummary.objects.filter(local_government=lg, year=year).values(
+            "zone_id", "month", *summary.COUNTERS
         )
-        .values("emptying_id")
-        .distinct()
-        .count()
     )
-    e["low_income"] = emptyings.filter(containment_id__in=low_income_ids).count()
-    rec = receptions.aggregate(
-        volume=Sum("received_volume_l"),
-        total=Count("pk"),
-        **per_month("arrived_at", moments, Sum, "received_volume_l"),
-    )
+    mine = [s for s in summaries if s["zone_id"] == zone_id]
+    city_months = {s["month"]: s for s in summaries if s["zone_id"] is None}
+    totals = {name: sum(s[name] for s in mine) for name in summary.COUNTERS}
+    by_month = {s["month"]: s for s in mine}
+    r = {
+        "total": totals["requests"],
+        "served": totals["served"],
+        "in_time": totals["in_time"],
+        "response": (totals["response_seconds"] / totals["served"]) if totals["served"] else None,
+        "mean_rating": (totals["rating_sum"] / totals["rated"]) if totals["rated"] else None,
+        "ppe_said": totals["ppe_said"],
+        "ppe_yes": totals["ppe_yes"],
+    }
+    e = {
+        "total": totals["emptyings"],
+        "volume": totals["emptied_l"],
+        "ppe": totals["ppe_complete"],
+        "collected": totals["collected"],
+        "received": totals["emptyings_received"],
+        "low_income": totals["emptyings_low_income"],
+    }
+    # Receptions are the plant's: the city's, whatever the zone shown.
+    rec = {
+        "volume": sum(s["received_l"] for s in city_months.values()),
+        "total": sum(s["receptions"] for s in city_months.values()),
+    }
     c = containments.aggregate(
         total=Count("pk"),
         covered=Count(
@@ -216,27 +229,28 @@ def dashboard(local_government: Any, *, year: int, zone_id: int | None = None) -
     start = dt.date(year, 1, 1)
     end = today if year <= today.year else start
     days = max(1, (end - start).days + 1)
-    months: dict[int, dict[str, Any]] = {
-        m: {"month": m, "requests": 0, "emptyings": 0, "emptied_l": 0, "received_l": 0}
-        for m in range(1, 13)
-    }
-    for m, month in months.items():
-        month["requests"] = r[f"m{m}"]
-        month["emptyings"] = e[f"m{m}"]
-        month["emptied_l"] = e[f"vm{m}"] or 0
-        month["received_l"] = rec[f"m{m}"] or 0
+    months: list[dict[str, Any]] = []
+    for m in range(1, 13):
+        row = by_month.get(m) or {}
+        months.append(
+            {
+                "month": m,
+                "requests": row.get("requests", 0),
+                "emptyings": row.get("emptyings", 0),
+                "emptied_l": row.get("emptied_l", 0),
+                "received_l": (city_months.get(m) or {}).get("received_l", 0),
+            }
+        )
     flags = ReconciliationFlag.objects.filter(local_government=lg, occurred_on__year=year)
     by_rule = {
         row["rule"]: row["n"]
         for row in flags.filter(resolved_at__isnull=True).values("rule").annotate(n=Count("pk"))
     }
     # A containment shared by properties of two zones counts in each.
-    per_zone = {
-        row["zone"]: row["n"]
-        for row in emptyings.values(zone=F("containment__properties__zone_id")).annotate(
-            n=Count("pk")
-        )
-    }
+    per_zone: dict[int, int] = {}
+    for row in summaries:
+        if row["zone_id"] is not None:
+            per_zone[row["zone_id"]] = per_zone.get(row["zone_id"], 0) + row["emptyings"]
     zones = [
         {**z, "emptyings": per_zone.get(z["pk"], 0)}
         for z in Zone.objects.filter(local_government=lg).values("pk", "name", "is_low_income")
@@ -269,7 +283,7 @@ def dashboard(local_government: Any, *, year: int, zone_id: int | None = None) -
         "plant_utilisation": _ratio((rec["volume"] or 0) / days, capacity),
         "open_flags": sum(by_rule.values()),
         "flags_by_rule": by_rule,
-        "months": list(months.values()),
+        "months": months,
         "zones": zones,
         "currency": cfg.currency,
     }

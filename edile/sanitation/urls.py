@@ -15,6 +15,13 @@ urlpatterns = [
         views.containment_export,
         name="containment_export",
     ),
+    path(
+        "city/<slug:slug>/containments/<int:pk>/",
+        views.containment_detail,
+        name="containment_detail",
+    ),
+    path("city/<slug:slug>/schedule/", views.schedule, name="schedule"),
+    path("city/<slug:slug>/schedule.<str:fmt>", views.schedule_export, name="schedule_export"),
     path("city/<slug:slug>/fleet/", views.fleet, name="fleet"),
     path("city/<slug:slug>/registry/<slug:kind>/", views.registry_list, name="registry_list"),
     path(
@@ -39,6 +46,7 @@ urlpatterns = [
     path("plant/<int:pk>/", views.plant, name="plant_site"),
     path("sfd/<int:pk>/", views.study_detail, name="study_detail"),
     path("sfd/<int:pk>/graphic.<str:fmt>", views.study_graphic, name="study_graphic"),
+    path("sfd/<int:pk>/matrix/", views.study_matrix, name="study_matrix"),
     path("sfd/<int:pk>/propose/", views.study_propose, name="study_propose"),
     path("sfd/variables/<int:pk>/confirm/", views.variable_confirm, name="variable_confirm"),
     path("programmes/<slug:slug>/", views.programme_detail, name="programme_detail"),

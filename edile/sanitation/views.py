@@ -11,14 +11,15 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext, pgettext, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from edile.core.errors import ServiceError
 from edile.core.exports import tabular_response
-from edile.core.formatting import format_number
+from edile.core.formatting import format_date, format_number
 from edile.core.imports import ImportFileError
 from edile.members.models import LocalGovernment
 from edile.sanitation import forms, graphic, selectors, services
@@ -128,6 +129,7 @@ def city_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         (str(MONTHS_3[m["month"]]).title(), round(m["emptied_l"] / 1000, 1)) for m in data["months"]
     ]
     manages = request.user.has_perm("sanitation.manage_registry", city)
+    overdue_points = _overdue_points(city, zone_id) if manages else []
     return render(
         request,
         "sanitation/dashboard.html",
@@ -148,8 +150,49 @@ def city_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
                 (label, data["flags_by_rule"].get(value, 0)) for value, label in FlagRule.choices
             ],
             "studies": selectors.visible_studies(request.user).filter(local_government=city),
+            "overdue_points": overdue_points,
         },
     )
+
+
+MAP_POINTS = 300
+
+
+def _overdue_points(city: LocalGovernment, zone_id: int | None) -> list[dict[str, Any]]:
+    """The overdue containments with a position (their properties'), for the officer's map:
+    the most overdue first, at most `MAP_POINTS`. Never on a public page (households)."""
+    from edile.sanitation.models import Property
+
+    properties = Property.objects.filter(
+        local_government=city,
+        latitude__isnull=False,
+        longitude__isnull=False,
+        containments__next_emptying_due__lt=timezone.localdate(),
+    )
+    if zone_id:
+        properties = properties.filter(zone_id=zone_id)
+    rows = properties.order_by("containments__next_emptying_due").values(
+        "latitude",
+        "longitude",
+        "address",
+        "containments__pk",
+        "containments__reference",
+        "containments__next_emptying_due",
+    )[:MAP_POINTS]
+    return [
+        {
+            "lat": float(row["latitude"]),
+            "lon": float(row["longitude"]),
+            "label": f"{row['containments__reference']} — {row['address']}",
+            "url": reverse(
+                "sanitation:containment_detail", args=[city.slug, row["containments__pk"]]
+            ),
+            "reference": row["containments__reference"],
+            "address": row["address"],
+            "due": row["containments__next_emptying_due"],
+        }
+        for row in rows
+    ]
 
 
 # --- requests (the officer) -------------------------------------------------------------------
@@ -763,11 +806,17 @@ class RegistryKind:
         columns: list[str],
         related: tuple[str, ...] = (),
         many: tuple[str, ...] = (),
+        search: tuple[str, ...] = (),
+        filters: tuple[tuple[str, Any, list[tuple[str, Any]]], ...] = (),
+        detail: str = "",
     ) -> None:
         self.key, self.title, self.form = key, title, form
         self.model = form._meta.model
         self.city_filter, self.columns = city_filter, columns
         self.related, self.many = related, many
+        # Long lists: a search box over `search`, choice filters (GET name, label, choices
+        # whose values `filter_queryset` understands) and pages; `detail` names a record's page.
+        self.search, self.filters, self.detail = search, filters, detail
 
     def queryset(self, city: LocalGovernment) -> Any:
         qs = self.model.objects.filter(**{self.city_filter: city})
@@ -837,8 +886,120 @@ def _registry_kinds() -> dict[str, RegistryKind]:
                 "currency",
             ],
         ),
+        RegistryKind(
+            "properties",
+            gettext_lazy("Properties"),
+            forms.PropertyForm,
+            "local_government",
+            [
+                "reference",
+                "address",
+                "zone",
+                "property_type",
+                "households",
+                "residents",
+                "is_low_income",
+            ],
+            related=("zone",),
+            search=("reference", "address"),
+            filters=(
+                ("zone", gettext_lazy("Zone"), []),
+                (
+                    "low_income",
+                    gettext_lazy("Low-income household"),
+                    [
+                        ("yes", pgettext_lazy("a yes/no field", "Yes")),
+                        ("no", pgettext_lazy("a yes/no field", "No")),
+                    ],
+                ),
+            ),
+        ),
+        RegistryKind(
+            "containments",
+            gettext_lazy("Containments"),
+            forms.ContainmentForm,
+            "local_government",
+            [
+                "reference",
+                "local_type",
+                "sfd_containment",
+                "sfd_outlet",
+                "volume_l",
+                "last_emptied_on",
+                "emptying_interval_months",
+                "next_emptying_due",
+            ],
+            many=("properties",),
+            search=("reference", "local_type"),
+            filters=(
+                ("zone", gettext_lazy("Zone"), []),
+                (
+                    "status",
+                    gettext_lazy("Emptying"),
+                    [
+                        ("overdue", gettext_lazy("Overdue")),
+                        ("due", gettext_lazy("Due within the horizon")),
+                        ("never", gettext_lazy("Never emptied")),
+                    ],
+                ),
+            ),
+            detail="sanitation:containment_detail",
+        ),
     ]
     return {k.key: k for k in kinds}
+
+
+def _registry_filtered(
+    spec: RegistryKind, city: LocalGovernment, params: Any
+) -> tuple[Any, list[dict[str, Any]], str]:
+    """The kind's records for a city, narrowed by the list's search and filters."""
+    qs = spec.queryset(city)
+    q = (params.get("q") or "").strip()[:100]
+    if q and spec.search:
+        condition = Q()
+        for name in spec.search:
+            condition |= Q(**{f"{name}__icontains": q})
+        qs = qs.filter(condition)
+    filters = []
+    zones = None
+    for name, label, choices in spec.filters:
+        if name == "zone":
+            zones = zones or [
+                (str(pk), zname)
+                for pk, zname in Zone.objects.filter(local_government=city).values_list(
+                    "pk", "name"
+                )
+            ]
+            choices = zones
+        value = params.get(name) or ""
+        if value not in {c for c, _label in choices}:
+            value = ""
+        filters.append({"name": name, "label": label, "choices": choices, "value": value})
+        if not value:
+            continue
+        if name == "zone":
+            qs = qs.filter(
+                **(
+                    {"zone_id": value}
+                    if spec.key == "properties"
+                    else {"properties__zone_id": value}
+                )
+            ).distinct()
+        elif name == "low_income":
+            qs = qs.filter(is_low_income=value == "yes")
+        elif name == "status":
+            today = timezone.localdate()
+            if value == "overdue":
+                qs = qs.filter(next_emptying_due__lt=today)
+            elif value == "due":
+                cfg = services.city_settings_get(city)
+                qs = qs.filter(
+                    next_emptying_due__gte=today,
+                    next_emptying_due__lte=today + dt.timedelta(days=cfg.schedule_horizon_days),
+                )
+            else:
+                qs = qs.filter(times_emptied=0, last_emptied_on__isnull=True)
+    return qs, filters, q
 
 
 def _registry_kind(key: str) -> RegistryKind:
@@ -887,7 +1048,12 @@ def registry_list(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
     city = _city(slug)
     _check(request, "sanitation.manage_registry", city)
     spec = _registry_kind(kind)
-    records = list(spec.queryset(city))
+    from django.core.paginator import Paginator
+
+    qs, filters, q = _registry_filtered(spec, city, request.GET)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "sanitation/registry_list.html",
@@ -896,7 +1062,11 @@ def registry_list(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
             "kind": spec,
             "kinds": _registry_kinds().values(),
             "headers": _registry_headers(spec),
-            "rows": [(r, [_cell(r, name) for name in spec.columns]) for r in records],
+            "rows": [(r, [_cell(r, name) for name in spec.columns]) for r in page.object_list],
+            "page": page,
+            "filters": filters,
+            "q": q,
+            "query": query.urlencode(),
         },
     )
 
@@ -909,7 +1079,8 @@ def registry_export(request: HttpRequest, slug: str, kind: str, fmt: str) -> Htt
     if fmt not in EXPORT_FORMATS:
         return HttpResponseBadRequest(_("Unknown format: use csv or xlsx."))
     # Built now, in the reader's language: a streamed answer is read after the view returns.
-    rows = [[_cell(r, name, export=True) for name in spec.columns] for r in spec.queryset(city)]
+    qs, _filters, _q = _registry_filtered(spec, city, request.GET)
+    rows = [[_cell(r, name, export=True) for name in spec.columns] for r in qs]
     return tabular_response(
         fmt, _registry_headers(spec), rows, f"sanitation-{spec.key}-{city.slug}"
     )
@@ -948,3 +1119,234 @@ def registry_edit(
         {"city": city, "kind": spec, "form": form, "record": record},
         status=400 if request.method == "POST" else 200,
     )
+
+
+@login_required
+def containment_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """A containment of the city: what it is, the properties it serves, its emptyings and
+    requests (another city's: 404)."""
+    city = _city(slug)
+    _check(request, "sanitation.manage_registry", city)
+    containment = get_object_or_404(Containment.objects.filter(local_government=city), pk=pk)
+    return render(
+        request,
+        "sanitation/containment_detail.html",
+        {
+            "city": city,
+            "containment": containment,
+            "properties": containment.properties.select_related("zone"),
+            "requests": containment.requests.select_related("state", "operator")[:50],
+            "emptyings": containment.emptyings.select_related("operator", "vehicle")[:50],
+            "today": timezone.localdate(),
+            "volume_m3": m3(containment.volume_l),
+        },
+    )
+
+
+@login_required
+def schedule(request: HttpRequest, slug: str) -> HttpResponse:
+    """Scheduled emptying: the containments due or overdue, by priority band; the officer
+    checks some (or all) and creates their requests in one step, spread over working days
+    within the daily trip capacity."""
+    from django.core.paginator import Paginator
+
+    city = _city(slug)
+    _check(request, "sanitation.manage_registry", city)
+    cfg = services.city_settings_get(city)
+    # Bound on every POST, even an empty one (nothing ticked is an error to show).
+    form = forms.ScheduleForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                created = services.scheduled_requests_create(
+                    actor=request.user,
+                    local_government=city,
+                    containment_ids=form.containment_ids,
+                    start=form.cleaned_data.get("start"),
+                )
+            except ServiceError as exc:
+                for error in exc.errors:
+                    form.add_error(None, error)
+            else:
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(count)s request created, scheduled on %(first)s.",
+                        "%(count)s requests created, scheduled from %(first)s to %(last)s.",
+                        len(created),
+                    )
+                    % {
+                        "count": len(created),
+                        "first": format_date(created[0].scheduled_for, fmt="short"),
+                        "last": format_date(created[-1].scheduled_for, fmt="short"),
+                    },
+                )
+                return redirect("sanitation:schedule", slug=city.slug)
+        status = 400
+    band = request.GET.get("band") or ""
+    due = selectors.containments_due(city, band=band)
+    page = Paginator(due, PAGE_SIZE).get_page(request.GET.get("page"))
+    bands = [
+        ("1", _("Overdue by more than a year")),
+        ("2", _("Overdue")),
+        ("3", _("Due within %(days)s days") % {"days": cfg.schedule_horizon_days}),
+    ]
+    return render(
+        request,
+        "sanitation/schedule.html",
+        {
+            "city": city,
+            "cfg": cfg,
+            "form": form,
+            "page": page,
+            "band": band,
+            "bands": bands,
+            "band_names": dict(bands),
+        },
+        status=status,
+    )
+
+
+MATRIX_BLANK_ROWS = 2
+
+
+def _matrix_rows(study: SfdStudy) -> list[dict[str, Any]]:
+    """The study's matrix as the editor shows it (strings, per row and variable)."""
+    rows = []
+    for row in study.rows.select_related("cell").prefetch_related("variables"):
+        variables = {v.name: v for v in row.variables.all()}
+        rows.append(
+            {
+                "code": row.cell.code,
+                "description": row.description,
+                "population": format(row.population_share.normalize(), "f"),
+                "variables": {
+                    name: {
+                        "value": format(variables[name].value.normalize(), "f")
+                        if name in variables
+                        else "",
+                        "source": variables[name].source if name in variables else "",
+                        "assumption": variables[name].assumption if name in variables else "",
+                        "derived": name in variables and variables[name].is_derived,
+                    }
+                    for name in sfd_variables()
+                },
+            }
+        )
+    return rows
+
+
+def sfd_variables() -> tuple[str, ...]:
+    from edile.sanitation import sfd
+
+    return sfd.VARIABLES
+
+
+def _matrix_posted(data: Any) -> list[dict[str, Any]]:
+    """The editor's rows as posted; rows with neither code nor share are left out."""
+    try:
+        count = min(int(data.get("rows", 0)), 200)
+    except ValueError:
+        count = 0
+
+    def number(value: str) -> str:
+        return (value or "").strip().replace(",", ".").replace("\u00a0", "").replace(" ", "")
+
+    rows = []
+    for i in range(count):
+        code = (data.get(f"rows-{i}-code") or "").strip().upper()
+        population = number(data.get(f"rows-{i}-population", ""))
+        if not code and not population:
+            continue
+        rows.append(
+            {
+                "code": code,
+                "description": data.get(f"rows-{i}-description", ""),
+                "population": population,
+                "variables": {
+                    name: {
+                        "value": number(data.get(f"rows-{i}-{name}-value", "")),
+                        "source": data.get(f"rows-{i}-{name}-source", ""),
+                        "assumption": data.get(f"rows-{i}-{name}-assumption", ""),
+                    }
+                    for name in sfd_variables()
+                },
+            }
+        )
+    return rows
+
+
+@login_required
+def study_matrix(request: HttpRequest, pk: int) -> HttpResponse:
+    """The officer edits a study's matrix: systems, shares, variables with their source and
+    assumption. Saved only when the whole matrix computes; versioned against two editors."""
+    from edile.sanitation.models import SfdGridCell, VariableSource
+
+    study = _study(request, pk)
+    _check(request, "sanitation.change_study", study)
+    errors: list[str] = []
+    status = 200
+    rows = _matrix_rows(study)
+    version = study.version
+    if request.method == "POST":
+        rows = _matrix_posted(request.POST)
+        try:
+            version = int(request.POST.get("version", ""))
+        except ValueError:
+            return HttpResponseBadRequest(_("The form is incomplete: reload the page."))
+        try:
+            services.sfd_matrix_save(
+                actor=request.user, study=study, rows=rows, expected_version=version
+            )
+        except ServiceError as exc:
+            errors = exc.errors
+            status = exc.status_code
+        else:
+            messages.success(request, _("The matrix is saved; the diagram is computed again."))
+            return redirect("sanitation:study_detail", pk=study.pk)
+    blank = {
+        "code": "",
+        "description": "",
+        "population": "",
+        "variables": {
+            name: {"value": "", "source": "", "assumption": ""} for name in sfd_variables()
+        },
+    }
+    rows = rows + [blank] * MATRIX_BLANK_ROWS
+    return render(
+        request,
+        "sanitation/study_matrix.html",
+        {
+            "study": study,
+            "rows": rows,
+            "row_count": len(rows),
+            "version": version,
+            "errors": errors,
+            "codes": SfdGridCell.objects.filter(is_valid=True).order_by("code"),
+            "sources": VariableSource.choices,
+            "variables": sfd_variables(),
+        },
+        status=status,
+    )
+
+
+@login_required
+def schedule_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    """The containments due for emptying, as listed (no owner's name or phone)."""
+    city = _city(slug)
+    _check(request, "sanitation.manage_registry", city)
+    if fmt not in EXPORT_FORMATS:
+        return HttpResponseBadRequest(_("Unknown format: use csv or xlsx."))
+    cfg = services.city_settings_get(city)
+    names = {
+        1: _("Overdue by more than a year"),
+        2: _("Overdue"),
+        3: _("Due within %(days)s days") % {"days": cfg.schedule_horizon_days},
+    }
+    headers = [_("Reference"), _("Local type"), _("Next emptying due"), _("Priority")]
+    rows = [
+        [c.reference, c.local_type, c.next_emptying_due, str(names[c.band])]
+        for c in selectors.containments_due(city, band=request.GET.get("band") or "")
+    ]
+    return tabular_response(fmt, headers, rows, f"sanitation-schedule-{city.slug}")
