@@ -69,6 +69,7 @@ def list_datasets(request: HttpRequest, filters: Query[DatasetFilters]) -> dict[
         format=filters.format or "",
         licence=filters.licence or "",
         classification=filters.classification or "",
+        year=filters.year,
         sort=filters.sort,
     )
     results = selectors.dataset_search(request.user, query)

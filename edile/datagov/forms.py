@@ -39,6 +39,9 @@ class SearchForm(forms.Form):
     classification = forms.ChoiceField(
         label=_("Classification"), required=False, choices=[("", "—"), *Classification.choices]
     )
+    year = forms.RegexField(
+        label=_("Year of publication"), required=False, regex=r"^\d{4}$", max_length=4
+    )
     sort = forms.ChoiceField(
         label=_("Sort by"),
         required=False,

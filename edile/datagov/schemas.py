@@ -31,6 +31,7 @@ class DatasetFilters(Schema):
     sort: Literal["", "relevance", "title", "modified"] = ""
     licence: LicenceCode | None = None
     classification: ClassificationCode | None = None
+    year: str = Field("", pattern=r"^(\d{4})?$", description="Year of publication, e.g. `2024`.")
     limit: int = Field(20, ge=1, le=100)
     offset: int = Field(0, ge=0)
 

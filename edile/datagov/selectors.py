@@ -12,8 +12,22 @@ from functools import reduce
 from operator import add, or_
 from typing import Any
 
-from django.db.models import Avg, Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
-from django.db.models.functions import Coalesce, Lower, NullIf
+from django.db import connection
+from django.db.models import (
+    Avg,
+    BooleanField,
+    Case,
+    Count,
+    F,
+    IntegerField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce, ExtractYear, Lower, NullIf
 from django.utils.translation import get_language
 from django_countries import countries as country_names
 
@@ -76,22 +90,24 @@ class DatasetFilters:
     format: str = ""
     licence: str = ""
     classification: str = ""
+    year: str = ""  # the year of issue, "2024"
     sort: str = ""  # "" (relevance when searching, else last modified), "title", "modified"
 
 
 SORTS = ("relevance", "title", "modified")
-FACET_NAMES = ("publisher", "country", "theme", "format", "licence", "classification")
+FACET_NAMES = ("publisher", "country", "theme", "format", "licence", "classification", "year")
 
 
 def _filtered(user: Any, filters: DatasetFilters, *, skip: str = "") -> QuerySet[Dataset]:
     qs = dataset_visible(user)
     if filters.q:
         # Folded, stemmed French and English terms (search.py): the same on both databases.
-        for terms in search.query_terms(filters.q):
-            match = Q()
-            for term in terms:
-                match |= Q(search_text__contains=f" {term} ")
-            qs = qs.filter(match)
+        # matched by the database's full-text index (search.match_clause).
+        terms = search.query_terms(filters.q)
+        if terms:
+            sql, params = search.match_clause(connection.vendor, terms)
+            # SQL from constants, the query as a bound parameter of folded words only.
+            qs = qs.filter(RawSQL(sql, params, output_field=BooleanField()))  # noqa: S611
     if filters.publisher and skip != "publisher":
         if filters.publisher == "association":
             qs = qs.filter(publisher__isnull=True)
@@ -107,6 +123,8 @@ def _filtered(user: Any, filters: DatasetFilters, *, skip: str = "") -> QuerySet
         qs = qs.filter(licence=filters.licence)
     if filters.classification and skip != "classification":
         qs = qs.filter(classification=filters.classification)
+    if filters.year and skip != "year" and filters.year.isdigit():
+        qs = qs.filter(issued__year=int(filters.year))
     return qs
 
 
@@ -227,6 +245,16 @@ def dataset_facets(user: Any, filters: DatasetFilters) -> dict[str, list[dict[st
     out["classification"] = [
         {"value": r["classification"], "label": str(classes[r["classification"]]), "count": r["n"]}
         for r in rows
+    ]
+    rows = (
+        base["year"]
+        .annotate(year=ExtractYear("issued"))
+        .values("year")
+        .annotate(n=Count("pk", distinct=True))
+        .order_by("-year")
+    )
+    out["year"] = [
+        {"value": str(r["year"]), "label": str(r["year"]), "count": r["n"]} for r in rows
     ]
     return out
 

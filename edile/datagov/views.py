@@ -94,10 +94,25 @@ def index(request: HttpRequest) -> HttpResponse:
         "format": _("Format"),
         "licence": _("Licence"),
         "classification": _("Classification"),
+        "year": _("Year of publication"),
     }
+    # Active filters as chips, each with the link that removes it (the others stay).
+    chips = []
+    for name, value in current.items():
+        if name == "sort":
+            continue
+        if name == "q":
+            label = _("Search: “%(q)s”") % {"q": value}
+        else:
+            shown = next((o["label"] for o in facets.get(name, []) if o["value"] == value), value)
+            label = _("%(facet)s: %(value)s") % {"facet": facet_labels[name], "value": shown}
+        rest = urlencode({k: v for k, v in current.items() if k != name})
+        chips.append({"label": label, "url": f"?{rest}" if rest else "?"})
     context = {
         "form": form,
         "page": page,
+        "chips": chips,
+        "q": filters.q,
         "facets": [(name, facet_labels[name], facet_links[name]) for name in selectors.FACET_NAMES],
         "query_string": urlencode(current),
         "can_publish": request.user.has_perm("datagov.publish"),

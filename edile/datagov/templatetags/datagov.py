@@ -1,0 +1,16 @@
+"""Template filters of the catalogue."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.safestring import SafeString
+
+from edile.datagov.search import highlight as _highlight
+
+register = template.Library()
+
+
+@register.filter
+def highlight(text: str, q: str) -> SafeString:
+    """`{{ dataset.title|highlight:q }}`: the words the query matched, in <mark>."""
+    return _highlight(str(text or ""), q or "")
