@@ -25,6 +25,7 @@ from edile.accounts.selectors import users_with_role
 from edile.core import retention
 from edile.core.concurrency import save_versioned
 from edile.core.errors import ServiceError
+from edile.core.uploads import upload_check
 from edile.datagov.models import (
     AccessRequest,
     AccessRequestStatus,
@@ -209,43 +210,13 @@ SAFE_CONTENT_TYPES = {
     DistributionFormat.PDF: "application/pdf",
     DistributionFormat.ZIP: "application/zip",
 }
-_MAGIC = {
-    DistributionFormat.PDF: (b"%PDF-",),
-    DistributionFormat.ZIP: (b"PK\x03\x04", b"PK\x05\x06"),
-    DistributionFormat.XLSX: (b"PK\x03\x04",),
-    DistributionFormat.ODS: (b"PK\x03\x04",),
-}
-_ACTIVE_MARKERS = (b"<html", b"<!doctype html", b"<script", b"<svg", b"<iframe", b"<body", b"<?php")
 
 
-def _check_upload(upload: UploadedFile) -> tuple[str, bytes]:
-    name = PurePath(upload.name or "").name
-    extension = PurePath(name).suffix.lower()
-    fmt = ALLOWED_UPLOADS.get(extension)
-    if fmt is None:
-        raise ServiceError(
-            _("This type of file is not accepted. Upload one of: %(types)s.")
-            % {"types": ", ".join(sorted(ALLOWED_UPLOADS))}
-        )
-    if upload.size is not None and upload.size > settings.EDILE_MAX_UPLOAD_BYTES:
-        raise ServiceError(
-            _("The file is too large (%(size)s bytes; the limit is %(limit)s).")
-            % {"size": upload.size, "limit": settings.EDILE_MAX_UPLOAD_BYTES}
-        )
-    if not upload.size:
-        raise ServiceError(_("The file is empty."))
-    head = upload.read(2048)
-    upload.seek(0)
-    magic = _MAGIC.get(fmt)
-    if magic and not head.startswith(magic):
-        raise ServiceError(
-            _("The file's content does not match its extension %(ext)s.") % {"ext": extension}
-        )
-    if not magic and any(marker in head.lower() for marker in _ACTIVE_MARKERS):
-        raise ServiceError(
-            _("The file looks like a web page or a script, which is not accepted as data.")
-        )
-    return fmt, head
+def _check_upload(upload: UploadedFile) -> str:
+    """The platform's one upload check (core.uploads: size, extension, content sniffed), then
+    the format the extension stands for."""
+    info = upload_check(upload, extensions=tuple(ALLOWED_UPLOADS))
+    return ALLOWED_UPLOADS[info.extension]
 
 
 def distribution_add_file(
@@ -254,7 +225,7 @@ def distribution_add_file(
     """Attach an uploaded file after checking its size and type; record size and checksum."""
     if not user.has_perm("datagov.change_dataset", dataset):
         raise PermissionDenied(_("You may not change this dataset."))
-    fmt, _head = _check_upload(upload)
+    fmt = _check_upload(upload)
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
@@ -314,7 +285,7 @@ def distribution_update(
             raise ServiceError(_("This distribution is a link: only uploaded files are replaced."))
         if not version_note.strip():
             raise ServiceError(_("Say what changed in this version: readers see the note."))
-        fmt, _head = _check_upload(upload)
+        fmt = _check_upload(upload)
         hasher = hashlib.sha256()
         for chunk in upload.chunks():
             hasher.update(chunk)

@@ -215,7 +215,7 @@ def test_a_file_is_replaced_with_a_note_and_keeps_its_address(
         },
     )
     assert page.status_code == 400
-    assert "ressemble à une page web" in page.content.decode()
+    assert "du balisage de page web" in page.content.decode()
 
     with django_capture_on_commit_callbacks(execute=True):  # the old file goes at commit
         response = client.post(

@@ -11,6 +11,17 @@ from edile.datagov.models import Distribution
 from edile.datagov.tests.factories import DatasetFactory
 
 
+def _zip(members: dict[str, bytes]) -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
 @pytest.fixture
 def focal(db, client_as):
     ds = DatasetFactory()
@@ -49,6 +60,10 @@ def test_csv_upload_records_size_checksum_and_is_served_as_attachment(focal):
         ("report.pdf", b"not a pdf at all"),
         ("empty.csv", b""),
         ("run.js", b"alert(1)"),
+        # Passed datagov's own check (it only read "PK"): now core.uploads opens the zip.
+        ("table.xlsx", _zip({"readme.txt": b"not a spreadsheet"})),
+        ("table.ods", _zip({"content.xml": b"<x/>"})),
+        ("data.json", b"\x00\x01binary"),
     ],
 )
 def test_dangerous_or_mislabelled_uploads_are_refused(focal, name, content):
