@@ -12,6 +12,7 @@ from ninja import Query, Router, Status
 from edile.accounts.api_auth import required_user
 from edile.core.errors import ServiceError
 from edile.datagov import exports, selectors, services
+from edile.datagov.advice import findings_text
 from edile.datagov.models import AccessRequest, Dataset
 from edile.datagov.schemas import (
     AccessDecisionIn,
@@ -113,8 +114,8 @@ def get_dataset(request: HttpRequest, slug: str) -> Any:
         quality_notes=ds.quality_notes,
         version=ds.version,
         access=access,
-        dcat_errors=ds.dcat_errors if manages else None,
-        dcat_warnings=ds.dcat_warnings if manages else None,
+        dcat_errors=findings_text(ds.dcat_errors) if manages else None,
+        dcat_warnings=findings_text(ds.dcat_warnings) if manages else None,
         distributions=[
             {
                 "id": d.pk,

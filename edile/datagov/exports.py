@@ -26,6 +26,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, XSD
 
 from edile.core.exports import Column
+from edile.datagov.advice import finding
 from edile.datagov.models import (
     ACCESS_RIGHTS,
     EU_AUTHORITY,
@@ -541,12 +542,14 @@ def shapes_graph() -> Graph:
 SH = Namespace("http://www.w3.org/ns/shacl#")
 
 
-def validate_dataset(ds: Dataset) -> tuple[list[str], list[str]]:
+def validate_dataset(ds: Dataset) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
     """Errors (the DCAT-AP gate) and warnings (recommended properties) for one dataset."""
     return validate_datasets([ds])[ds.pk]
 
 
-def validate_datasets(datasets: list[Dataset]) -> dict[int, tuple[list[str], list[str]]]:
+def validate_datasets(
+    datasets: list[Dataset],
+) -> dict[int, tuple[list[dict[str, str]], list[dict[str, str]]]]:
     """Check several datasets in one SHACL run (the shapes' set-up dominates a single check)."""
     from pyshacl import validate
 
@@ -566,15 +569,22 @@ def validate_datasets(datasets: list[Dataset]) -> dict[int, tuple[list[str], lis
     _conforms, report, _text = validate(
         data, shacl_graph=shapes_graph(), allow_warnings=True, advanced=False
     )
-    found: dict[int, tuple[set[str], set[str]]] = {ds.pk: (set(), set()) for ds in datasets}
+    found: dict[int, tuple[set[tuple[str, str, str]], set[tuple[str, str, str]]]] = {
+        ds.pk: (set(), set()) for ds in datasets
+    }
     for result in report.subjects(RDF.type, SH.ValidationResult):
         severity = report.value(result, SH.resultSeverity)
         path = report.value(result, SH.resultPath)
         focus = report.value(result, SH.focusNode)
-        message = report.value(result, SH.resultMessage)
-        # The focus node's class makes the message readable ("dcat:Distribution dct:format").
+        component = report.value(result, SH.sourceConstraintComponent)
+        # What the finding is about, not the report's English text with its IRIs: the pages
+        # say it in the reader's language (advice.finding_text).
         kind = next((_compact(str(o)) for o in data.objects(focus, RDF.type)), "")
-        text = f"{kind} {_compact(str(path)) if path else ''}: {message}".strip()
+        text = (
+            kind,
+            _compact(str(path)) if isinstance(path, URIRef) else "",
+            str(component).rsplit("#", 1)[-1] if component else "",
+        )
         is_error = severity == SH.Violation
         if focus in owner:
             targets = [owner[focus]]
@@ -586,7 +596,13 @@ def validate_datasets(datasets: list[Dataset]) -> dict[int, tuple[list[str], lis
             continue
         for pk in targets:
             found[pk][0 if is_error else 1].add(text)
-    return {pk: (sorted(errors), sorted(warnings)) for pk, (errors, warnings) in found.items()}
+    return {
+        pk: (
+            [finding(*item) for item in sorted(errors)],
+            [finding(*item) for item in sorted(warnings)],
+        )
+        for pk, (errors, warnings) in found.items()
+    }
 
 
 def licence_choices_with_uris(base: str) -> list[tuple[str, str, str]]:

@@ -150,6 +150,10 @@ def search_index_ensure(connection: Any) -> bool:
             cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [PG_INDEX])
             if cursor.fetchone():
                 return False
+            if connection.in_atomic_block:
+                # Rows written earlier in this transaction leave deferred foreign-key checks
+                # pending, and PostgreSQL refuses CREATE INDEX on such a table: run them now.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(
                 f"CREATE INDEX IF NOT EXISTS {PG_INDEX} ON datagov_dataset "
                 "USING gin (to_tsvector('simple'::regconfig, search_text))"

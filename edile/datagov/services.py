@@ -165,12 +165,14 @@ def dataset_update(
     return dataset
 
 
-def dataset_check(*, dataset: Dataset) -> tuple[list[str], list[str]]:
+def dataset_check(*, dataset: Dataset) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
     """Run the DCAT-AP shapes on the dataset and keep what the publisher has to fix."""
     return datasets_check(datasets=[dataset])[dataset.pk]
 
 
-def datasets_check(*, datasets: list[Dataset]) -> dict[int, tuple[list[str], list[str]]]:
+def datasets_check(
+    *, datasets: list[Dataset]
+) -> dict[int, tuple[list[dict[str, str]], list[dict[str, str]]]]:
     from edile.datagov.exports import validate_datasets
 
     if not datasets:

@@ -104,8 +104,8 @@ def test_broken_metadata_fails_the_gate(catalogue_data):
     assert not conforms
 
 
-def test_saving_a_dataset_records_what_the_publisher_must_fix(client_as):
-    """Each dataset is checked when it is saved: valid metadata has no error, warnings are kept."""
+def _bus_stops_by_a_focal_point(client_as):
+    """A focal point's client and the dataset they just published: valid, with no file yet."""
     from edile.datagov import services
     from edile.members.tests.factories import LocalGovernmentFactory
 
@@ -124,11 +124,37 @@ def test_saving_a_dataset_records_what_the_publisher_must_fix(client_as):
         },
         themes=["TRAN"],
     )
+    return c, ds
+
+
+def test_saving_a_dataset_records_what_the_publisher_must_fix(client_as):
+    """Each dataset is checked when it is saved: valid metadata has no error, warnings are kept."""
+    c, ds = _bus_stops_by_a_focal_point(client_as)
     ds.refresh_from_db()
     assert ds.dcat_errors == []
     assert ds.dcat_warnings  # e.g. no distribution yet: recommended
-    assert any("distribution" in w for w in ds.dcat_warnings)
+    assert {
+        "kind": "dcat:Dataset",
+        "path": "dcat:distribution",
+        "constraint": "MinCountConstraintComponent",
+    } in ds.dcat_warnings
     assert Distribution.objects.filter(dataset=ds).count() == 0
+
+
+def test_the_check_is_said_to_the_steward_in_their_language(client_as):
+    """The check shown on the French page is French sentences about the dataset's fields: no
+    SHACL English ("Less than 1 values"), no IRI of our own server; the API says it too."""
+    c, ds = _bus_stops_by_a_focal_point(client_as)
+    body = c.get(f"/fr/data/datasets/{ds.slug}/").content.decode()
+    assert "Jeu de données — à renseigner\u00a0: au moins un fichier ou un lien." in body
+    assert "Less than" not in body and "http://testserver/" not in body.split("<main")[1]
+    english = c.get(f"/en/data/datasets/{ds.slug}/").content.decode()
+    assert "Dataset — to fill in: at least one file or link." in english
+    api = c.get(f"/api/v1/datagov/datasets/{ds.slug}", HTTP_ACCEPT_LANGUAGE="fr").json()
+    assert (
+        "Jeu de données — à renseigner\u00a0: au moins un fichier ou un lien."
+        in (api["dcat_warnings"])
+    )
 
 
 @pytest.fixture
