@@ -1,8 +1,12 @@
-"""Helpers for tests: signing in through the real forms, TOTP codes, and axe-core checks."""
+"""Helpers for tests: signing in through the real forms, TOTP codes, axe-core checks, and the
+text of a PDF."""
 
 from __future__ import annotations
 
+import base64
+import re
 import time
+import zlib
 from typing import Any
 
 
@@ -42,3 +46,17 @@ def assert_no_serious_axe_violations(page: Any) -> None:
         if v.get("impact") in {"serious", "critical"}
     ]
     assert not serious, "axe-core found serious or critical violations:\n" + "\n".join(serious)
+
+
+def pdf_text(content: bytes) -> str:
+    """The text drawn in a (compressed) ReportLab PDF, to search it like a page."""
+    chunks = []
+    for match in re.finditer(rb"stream\r?\n(.*?)endstream", content, re.S):
+        raw = match.group(1).strip()
+        if raw.endswith(b"~>"):
+            raw = base64.a85decode(raw[:-2].replace(b"\n", b"").replace(b"\r", b""))
+        try:
+            chunks.append(zlib.decompress(raw))
+        except zlib.error:
+            chunks.append(raw)
+    return b"\n".join(chunks).decode("latin-1")

@@ -5,9 +5,9 @@ import datetime as dt
 
 import pytest
 
+from edile.core.testing import pdf_text
 from edile.observatory.models import ConfidentialAccess
 from edile.observatory.tests.factories import SECRET_VICTIM, make_incident, make_secret_incident
-from edile.observatory.tests.test_confidentiality import pdf_text
 
 pytestmark = pytest.mark.django_db
 

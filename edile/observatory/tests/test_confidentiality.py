@@ -1,15 +1,13 @@
 """The leak matrix: confidential victims, witnesses and exact places never reach a surface
 a role may not see, and nothing confidential is written to the logs."""
 
-import base64
 import datetime as dt
 import logging
-import re
-import zlib
 from decimal import Decimal
 
 import pytest
 
+from edile.core.testing import pdf_text
 from edile.observatory.models import ConfidentialAccess
 from edile.observatory.tests.factories import (
     SECRET_VICTIM,
@@ -94,20 +92,6 @@ SURFACES = {
     ),
     "triage queue": lambda w: "/fr/observatory/triage/",
 }
-
-
-def pdf_text(content: bytes) -> str:
-    """The text drawn in a (compressed) ReportLab PDF, to search it like a page."""
-    chunks = []
-    for match in re.finditer(rb"stream\r?\n(.*?)endstream", content, re.S):
-        raw = match.group(1).strip()
-        if raw.endswith(b"~>"):
-            raw = base64.a85decode(raw[:-2].replace(b"\n", b"").replace(b"\r", b""))
-        try:
-            chunks.append(zlib.decompress(raw))
-        except zlib.error:
-            chunks.append(raw)
-    return b"\n".join(chunks).decode("latin-1")
 
 
 def _body(response):
