@@ -235,6 +235,7 @@ class ProcessingRecordForm(forms.ModelForm):
             "retention_period",
             "security_measures",
             "dpo_contact",
+            "datasets",
         ]
         labels = {
             "name_fr": _("Name (French)"),
@@ -255,11 +256,20 @@ class ProcessingRecordForm(forms.ModelForm):
             )
         }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, controller: LocalGovernment | None = None, **kwargs: Any
+    ) -> None:
+        from edile.datagov.models import Dataset
+
         super().__init__(*args, **kwargs)
         self.fields["legal_basis"].choices = LegalBasis.choices
         self.fields["name_fr"].required = False
         self.fields["purpose_fr"].required = False
+        # Only the controller's own datasets (the association's when it is the controller).
+        datasets = self.fields["datasets"]
+        assert isinstance(datasets, forms.ModelMultipleChoiceField)
+        datasets.queryset = Dataset.objects.filter(publisher=controller).order_by("slug")
+        datasets.widget = forms.CheckboxSelectMultiple()
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
 
@@ -330,19 +340,58 @@ class HarvestForm(forms.Form):
         )
 
 
-class ActionForm(forms.Form):
-    status = forms.ChoiceField(label=_("Status"))
-    evidence = forms.CharField(
-        label=_("Evidence"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+class RoadmapActionForm(forms.ModelForm):
+    """What the secretariat plans: an action's code, titles, owner, partner and due date; on
+    an existing action also its status and evidence (with the version it was read at)."""
+
+    owner = PublisherChoiceField(
+        label=_("Owner"),
+        queryset=LocalGovernment.objects.none(),
+        required=False,
+        empty_label=_("The association"),
     )
-    evidence_url = forms.URLField(label=_("Evidence link"), required=False, assume_scheme="https")
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        from edile.datagov.models import RoadmapAction
+
+        model = RoadmapAction
+        fields = [
+            "code",
+            "title_fr",
+            "title_en",
+            "owner",
+            "partner",
+            "due_date",
+            "status",
+            "evidence",
+            "evidence_url",
+        ]
+        labels = {"title_fr": _("Title (French)"), "title_en": _("Title (English)")}
+        widgets = {
+            "due_date": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+            "evidence": forms.Textarea(attrs={"rows": 2}),
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        from edile.datagov.models import ActionStatus
-
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = ActionStatus.choices
+        owner = self.fields["owner"]
+        assert isinstance(owner, forms.ModelChoiceField)
+        owner.queryset = LocalGovernment.objects.order_by("name")
+        self.fields["title_fr"].required = False
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+        else:  # a new action is planned; its status and evidence come later
+            for name in ("status", "evidence", "evidence_url"):
+                del self.fields[name]
+
+
+class RetentionPolicyForm(forms.ModelForm):
+    class Meta:
+        from edile.datagov.models import RetentionPolicy
+
+        model = RetentionPolicy
+        fields = ["period_days", "action", "is_active"]
 
 
 class HarvestSourceForm(forms.ModelForm):

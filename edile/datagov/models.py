@@ -733,6 +733,13 @@ class ProcessingRecord(VersionedModel):
     retention_period = models.CharField(_("retention period"), max_length=250)
     security_measures = models.TextField(_("security measures"))
     dpo_contact = models.CharField(_("data protection contact"), max_length=250, blank=True)
+    datasets = models.ManyToManyField(
+        "datagov.Dataset",
+        blank=True,
+        related_name="processing_records",
+        verbose_name=_("datasets concerned"),
+        help_text=_("The controller's datasets that this processing produces or uses."),
+    )
     is_fictional = models.BooleanField(_("fictional"), default=False)
 
     class Meta:
@@ -824,6 +831,11 @@ class ActionStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+OPEN_ACTION_STATUSES = frozenset(
+    {ActionStatus.PLANNED, ActionStatus.IN_PROGRESS, ActionStatus.DELAYED}
+)
+
+
 class RoadmapAction(VersionedModel):
     # title: translated (translation.py).
     roadmap = models.ForeignKey(
@@ -859,6 +871,12 @@ class RoadmapAction(VersionedModel):
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
+
+    @property
+    def is_overdue(self) -> bool:
+        """Past its due date and neither done nor cancelled: the page says so, whatever the
+        status last typed ("planned" in 2026 for an action due in 2025)."""
+        return self.status in OPEN_ACTION_STATUSES and self.due_date < dt.date.today()
 
 
 class MaturityDimension(models.Model):

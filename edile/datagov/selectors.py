@@ -389,7 +389,14 @@ def access_requests_of(user: Any) -> QuerySet[AccessRequest]:
 def processing_records(
     controller: LocalGovernment | None, *, association: bool = False
 ) -> QuerySet[ProcessingRecord]:
-    qs = ProcessingRecord.objects.select_related("controller")
+    qs = ProcessingRecord.objects.select_related("controller").prefetch_related(
+        Prefetch(
+            "datasets",
+            queryset=Dataset.objects.only(
+                "pk", "slug", "title", "title_fr", "title_en", "publisher_id"
+            ).order_by("slug"),
+        )
+    )
     if association:
         return qs.filter(controller__isnull=True)
     if controller is not None:

@@ -42,6 +42,7 @@ from edile.datagov.models import (
     ProcessingRecord,
     RetentionAction,
     RetentionPolicy,
+    Roadmap,
     RoadmapAction,
     Theme,
 )
@@ -672,33 +673,54 @@ def processing_record_save(
             setattr(record, name, data[name])
     if not (record.name_fr or record.name_en) or not (record.purpose_fr or record.purpose_en):
         raise ServiceError(_("Name the processing and state its purpose."))
+    datasets = list(data.get("datasets") or [])
+    if any(ds.publisher_id != (controller.pk if controller else None) for ds in datasets):
+        raise ServiceError(_("A record names only its controller's own datasets."))
     with transaction.atomic():
         if record.pk:
             save_versioned(record, expected_version=expected_version or record.version)
         else:
             record.save()
+        if "datasets" in data:
+            record.datasets.set(datasets)
     return record
 
 
-def roadmap_action_update(
+ACTION_FIELDS = ("code", "title_fr", "title_en", "owner", "partner", "due_date")
+
+
+def roadmap_action_save(
     *,
     user: Any,
-    action: RoadmapAction,
-    status: str,
-    evidence: str,
-    evidence_url: str,
-    expected_version: int,
+    roadmap: Roadmap,
+    data: dict[str, Any],
+    action: RoadmapAction | None = None,
+    expected_version: int | None = None,
 ) -> RoadmapAction:
+    """Plan a new action of the roadmap, or change one (titles, owner, due date, status,
+    evidence) with the version it was read at."""
     if not user.has_perm("datagov.change_roadmap"):
         raise PermissionDenied(_("Only the secretariat updates the roadmap."))
-    if status not in ActionStatus.values:
+    action = action or RoadmapAction(roadmap=roadmap)
+    for name in ACTION_FIELDS + ("status", "evidence", "evidence_url"):
+        if name in data:
+            setattr(action, name, data[name])
+    if not (action.title_fr or action.title_en):
+        raise ServiceError(_("Give the action a title, in French or in English."))
+    if action.status not in ActionStatus.values:
         raise ServiceError(_("Unknown status."))
-    if status == ActionStatus.DONE and not (evidence.strip() or evidence_url.strip()):
+    if action.status == ActionStatus.DONE and not (
+        action.evidence.strip() or action.evidence_url.strip()
+    ):
         raise ServiceError(_("An action is done when its evidence is given."))
-    action.status = status
-    action.evidence = evidence
-    action.evidence_url = evidence_url
-    return save_versioned(action, expected_version=expected_version)
+    taken = RoadmapAction.objects.filter(roadmap=roadmap, code=action.code).exclude(pk=action.pk)
+    if taken.exists():
+        raise ServiceError(_("An action with this code is already in the roadmap."))
+    with transaction.atomic():
+        if action.pk:
+            return save_versioned(action, expected_version=expected_version or action.version)
+        action.save()
+    return action
 
 
 def maturity_assessment_save(

@@ -26,7 +26,6 @@ from edile.datagov import exports, harvest, selectors, services
 from edile.datagov.filters import DownloadLogFilter
 from edile.datagov.forms import (
     AccessRequestForm,
-    ActionForm,
     DatasetForm,
     DecisionForm,
     DistributionEditForm,
@@ -36,6 +35,8 @@ from edile.datagov.forms import (
     HarvestSourceForm,
     MaturityAssessmentForm,
     ProcessingRecordForm,
+    RetentionPolicyForm,
+    RoadmapActionForm,
     SearchForm,
 )
 from edile.datagov.models import (
@@ -153,6 +154,10 @@ def dataset_detail(request: HttpRequest, slug: str) -> HttpResponse:
         else [],
         "file_form": DistributionFileForm(),
         "link_form": DistributionLinkForm(),
+        # The register is for members: the records concerning this dataset, on its page.
+        "processing_records": list(dataset.processing_records.select_related("controller"))
+        if user.has_perm("datagov.view_register")
+        else [],
     }
     return render(request, "datagov/dataset_detail.html", context)
 
@@ -520,6 +525,7 @@ def register_index(request: HttpRequest) -> HttpResponse:
         {
             "controllers": selectors.register_controllers(),
             "policies": RetentionPolicy.objects.order_by("target"),
+            "can_manage_retention": request.user.has_perm("datagov.manage_retention"),
             "can_add_association": request.user.has_perm("datagov.change_register", None),
             "my_cities": LocalGovernment.objects.filter(
                 pk__in=scoped_local_government_ids(request.user, RoleCode.FOCAL_POINT)
@@ -580,6 +586,11 @@ def register_detail(request: HttpRequest, controller: str) -> HttpResponse:
                 paragraph(f"{_('Transfers outside the country')}: {r.transfers or '—'}"),
                 paragraph(f"{_('Retention period')}: {r.retention_period}"),
                 paragraph(f"{_('Security measures')}: {r.security_measures}"),
+                paragraph(f"{_('Data protection contact')}: {r.dpo_contact or '—'}"),
+                paragraph(
+                    f"{_('Datasets concerned')}: "
+                    + (", ".join(ds.display_title for ds in r.datasets.all()) or "—")
+                ),
             ]
         return pdf_response(build_pdf(title, flowables), f"register-{controller}", inline=False)
     return render(
@@ -606,7 +617,7 @@ def register_record_edit(
         record = get_object_or_404(
             ProcessingRecord, Q(controller=lg) if lg else Q(controller__isnull=True), pk=pk
         )
-    form = ProcessingRecordForm(request.POST or None, instance=record)
+    form = ProcessingRecordForm(request.POST or None, instance=record, controller=lg)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
@@ -637,6 +648,7 @@ def roadmap(request: HttpRequest) -> HttpResponse:
     if current is not None:
         context["actions"] = list(current.actions.all())
         context["status_rows"] = selectors.action_status_counts(current)
+        context["overdue"] = sum(a.is_overdue for a in context["actions"])
         context["can_change"] = request.user.has_perm("datagov.change_roadmap")
     context["maturity"] = selectors.maturity_latest_by_city()
     context["maturity_rows"] = [(r["name"], r["average"]) for r in context["maturity"]]
@@ -644,34 +656,63 @@ def roadmap(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def action_create(request: HttpRequest) -> HttpResponse:
+    return _action_form(request, None)
+
+
+@login_required
 def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    action = get_object_or_404(RoadmapAction, pk=pk)
+    return _action_form(request, get_object_or_404(RoadmapAction, pk=pk))
+
+
+def _action_form(request: HttpRequest, action: RoadmapAction | None) -> HttpResponse:
     if not request.user.has_perm("datagov.change_roadmap"):
         raise PermissionDenied
-    form = ActionForm(
-        request.POST or None,
-        initial={
-            "status": action.status,
-            "evidence": action.evidence,
-            "evidence_url": action.evidence_url,
-            "version": action.version,
-        },
-    )
+    roadmap = action.roadmap if action else selectors.current_roadmap()
+    if roadmap is None:
+        raise Http404
+    form = RoadmapActionForm(request.POST or None, instance=action)
     if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
-            services.roadmap_action_update(
+            services.roadmap_action_save(
                 user=request.user,
+                roadmap=roadmap,
+                data=data,
                 action=action,
-                status=form.cleaned_data["status"],
-                evidence=form.cleaned_data["evidence"],
-                evidence_url=form.cleaned_data["evidence_url"],
-                expected_version=form.cleaned_data["version"],
+                expected_version=form.cleaned_data.get("version"),
             )
         except ServiceError as exc:
             form.add_error(None, exc.message)
         else:
+            messages.success(request, _("The roadmap is saved."))
             return redirect("datagov:roadmap")
-    return render(request, "datagov/action_form.html", {"form": form, "action": action})
+    return render(
+        request, "datagov/action_form.html", {"form": form, "action": action, "roadmap": roadmap}
+    )
+
+
+@login_required
+def retention_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    if not request.user.has_perm("datagov.manage_retention"):
+        raise PermissionDenied
+    policy = get_object_or_404(RetentionPolicy, pk=pk)
+    form = RetentionPolicyForm(request.POST or None, instance=policy)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.retention_policy_update(
+                user=request.user,
+                policy=policy,
+                period_days=form.cleaned_data["period_days"],
+                action=form.cleaned_data["action"],
+                is_active=form.cleaned_data["is_active"],
+            )
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The retention policy is saved."))
+            return redirect("datagov:register_index")
+    return render(request, "datagov/retention_form.html", {"form": form, "policy": policy})
 
 
 def maturity_city(request: HttpRequest, slug: str) -> HttpResponse:
