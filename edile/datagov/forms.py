@@ -283,18 +283,89 @@ class MaturityAssessmentForm(forms.Form):
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from edile.datagov.models import MaturityDescriptor
+
         super().__init__(*args, **kwargs)
-        levels = [
-            (lv.value, f"{lv.value} — {lv.name}") for lv in MaturityLevel.objects.order_by("value")
-        ]
+        levels = list(MaturityLevel.objects.order_by("value"))
+        meaning = {
+            (d.dimension_id, d.level_id): d.text for d in MaturityDescriptor.objects.all() if d.text
+        }
         self.dimensions = list(MaturityDimension.objects.order_by("order"))
         for dim in self.dimensions:
+            choices = [
+                (
+                    lv.value,
+                    _("%(value)s — %(name)s: %(meaning)s")
+                    % {
+                        "value": lv.value,
+                        "name": lv.name,
+                        "meaning": meaning.get((dim.pk, lv.pk)) or lv.description,
+                    }
+                    if meaning.get((dim.pk, lv.pk)) or lv.description
+                    else f"{lv.value} — {lv.name}",
+                )
+                for lv in levels
+            ]
             self.fields[f"dim_{dim.code}"] = forms.TypedChoiceField(
-                label=dim.name, choices=levels, coerce=int, help_text=dim.description
+                label=dim.name,
+                choices=choices,
+                coerce=int,
+                help_text=dim.description,
+                widget=forms.RadioSelect,
+            )
+            self.fields[f"ev_{dim.code}"] = forms.CharField(
+                label=_("Evidence for “%(dimension)s”") % {"dimension": dim.name},
+                required=False,
+                max_length=2000,
+                widget=forms.Textarea(attrs={"rows": 2}),
             )
 
     def levels(self) -> dict[str, int]:
         return {d.code: self.cleaned_data[f"dim_{d.code}"] for d in self.dimensions}
+
+    def evidence(self) -> dict[str, str]:
+        return {d.code: self.cleaned_data[f"ev_{d.code}"].strip() for d in self.dimensions}
+
+
+class MaturityFrameworkForm(forms.Form):
+    """What each level means on each dimension, in French and English: one pair of boxes per
+    (dimension, level), named `d_<dimension>_<level>_<language>`."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from edile.datagov.models import MaturityDescriptor
+
+        super().__init__(*args, **kwargs)
+        current = {(d.dimension_id, d.level_id): d for d in MaturityDescriptor.objects.all()}
+        self.levels = list(MaturityLevel.objects.order_by("value"))
+        self.dimensions = list(MaturityDimension.objects.order_by("order"))
+        self.rows = []
+        for dim in self.dimensions:
+            cells = []
+            for lv in self.levels:
+                existing = current.get((dim.pk, lv.pk))
+                names = []
+                for lang, label in (("fr", _("French")), ("en", _("English"))):
+                    name = f"d_{dim.code}_{lv.value}_{lang}"
+                    self.fields[name] = forms.CharField(
+                        label=f"{lv.value} — {lv.name} ({label})",
+                        required=False,
+                        max_length=1000,
+                        initial=getattr(existing, f"text_{lang}", "") or "",
+                        widget=forms.Textarea(attrs={"rows": 2}),
+                    )
+                    names.append(name)
+                cells.append((lv, [self[n] for n in names]))
+            self.rows.append((dim, cells))
+
+    def texts(self) -> dict[tuple[str, int], tuple[str, str]]:
+        return {
+            (dim.code, lv.value): (
+                self.cleaned_data[f"d_{dim.code}_{lv.value}_fr"].strip(),
+                self.cleaned_data[f"d_{dim.code}_{lv.value}_en"].strip(),
+            )
+            for dim in self.dimensions
+            for lv in self.levels
+        }
 
 
 class HarvestForm(forms.Form):

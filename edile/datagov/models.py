@@ -912,6 +912,35 @@ class MaturityLevel(models.Model):
         return f"{self.value} — {self.name}"
 
 
+class MaturityDescriptor(models.Model):
+    """What one level means on one dimension ("4 — managed: a complete inventory, updated each
+    year"), written by the secretariat; without one, the level's general description is shown."""
+
+    # text: translated (translation.py).
+    dimension = models.ForeignKey(
+        MaturityDimension,
+        on_delete=models.CASCADE,
+        related_name="descriptors",
+        verbose_name=_("dimension"),
+    )
+    level = models.ForeignKey(
+        MaturityLevel, on_delete=models.CASCADE, related_name="+", verbose_name=_("level")
+    )
+    text = models.TextField(_("what this level means"))
+
+    class Meta:
+        verbose_name = _("maturity level descriptor")
+        verbose_name_plural = _("maturity level descriptors")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dimension", "level"], name="datagov_descriptor_one_per_level"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dimension} {self.level.value}"
+
+
 class MaturityAssessment(TimeStampedModel):
     """A city's self-assessment on one date; several over the years show its progress."""
 
@@ -954,6 +983,9 @@ class MaturityScore(models.Model):
     )
     level = models.ForeignKey(
         MaturityLevel, on_delete=models.PROTECT, related_name="+", verbose_name=_("level")
+    )
+    evidence = models.TextField(
+        _("evidence"), blank=True, help_text=_("What shows this level: a document, a link, a fact.")
     )
     history = HistoricalRecords()
 

@@ -487,7 +487,16 @@ def maturity_history(local_government: LocalGovernment) -> dict[str, Any]:
                 "average": round(sum(present) / len(present), 2) if present else 0,
             }
         )
-    return {"dimensions": dimensions, "rows": table}
+    latest = assessments[-1] if assessments else None
+    evidence = []
+    if latest is not None:
+        by_dim = {s.dimension_id: s for s in latest.scores.all()}
+        evidence = [
+            (d, by_dim[d.pk].level.value, by_dim[d.pk].evidence)
+            for d in dimensions
+            if d.pk in by_dim and by_dim[d.pk].evidence
+        ]
+    return {"dimensions": dimensions, "rows": table, "latest": latest, "evidence": evidence}
 
 
 def themes() -> QuerySet[Theme]:

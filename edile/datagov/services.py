@@ -36,6 +36,7 @@ from edile.datagov.models import (
     DistributionFormat,
     DownloadLog,
     MaturityAssessment,
+    MaturityDescriptor,
     MaturityDimension,
     MaturityLevel,
     MaturityScore,
@@ -730,6 +731,7 @@ def maturity_assessment_save(
     assessed_on: dt.date,
     levels: dict[str, int],
     notes: str = "",
+    evidence: dict[str, str] | None = None,
     is_fictional: bool = False,
 ) -> MaturityAssessment:
     """Record (or replace) a city's self-assessment on a date: one level per dimension."""
@@ -762,9 +764,28 @@ def maturity_assessment_save(
             MaturityScore.objects.update_or_create(
                 assessment=assessment,
                 dimension=dimensions[code],
-                defaults={"level": level_rows[value]},
+                defaults={"level": level_rows[value], "evidence": (evidence or {}).get(code, "")},
             )
     return assessment
+
+
+def maturity_descriptors_save(*, user: Any, texts: dict[tuple[str, int], tuple[str, str]]) -> None:
+    """What each level means on each dimension (French, English); both empty removes it."""
+    if not user.has_perm("datagov.change_roadmap"):
+        raise PermissionDenied(_("Only the secretariat writes the maturity framework."))
+    dimensions = {d.code: d for d in MaturityDimension.objects.all()}
+    levels = {lv.value: lv for lv in MaturityLevel.objects.all()}
+    with transaction.atomic():
+        for (code, value), (text_fr, text_en) in texts.items():
+            if code not in dimensions or value not in levels:
+                raise ServiceError(_("Unknown dimension or level: %(codes)s.") % {"codes": code})
+            key = {"dimension": dimensions[code], "level": levels[value]}
+            if text_fr or text_en:
+                MaturityDescriptor.objects.update_or_create(
+                    **key, defaults={"text_fr": text_fr, "text_en": text_en}
+                )
+            else:
+                MaturityDescriptor.objects.filter(**key).delete()
 
 
 # -------------------------------------------------------------------------------- retention

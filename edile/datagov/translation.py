@@ -5,6 +5,7 @@ from modeltranslation.translator import TranslationOptions, register
 
 from edile.datagov.models import (
     Dataset,
+    MaturityDescriptor,
     MaturityDimension,
     MaturityLevel,
     ProcessingRecord,
@@ -41,6 +42,11 @@ class MaturityDimensionTranslationOptions(TranslationOptions):
 @register(MaturityLevel)
 class MaturityLevelTranslationOptions(TranslationOptions):
     fields = ("name", "description")
+
+
+@register(MaturityDescriptor)
+class MaturityDescriptorTranslationOptions(TranslationOptions):
+    fields = ("text",)
 
 
 # simple-history must see the translated fields (title_fr, title_en…), so it registers here.

@@ -50,6 +50,7 @@ urlpatterns = [
     path("roadmap/actions/new/", views.action_create, name="action_create"),
     path("roadmap/actions/<int:pk>/edit/", views.action_edit, name="action_edit"),
     path("retention/<int:pk>/edit/", views.retention_edit, name="retention_edit"),
+    path("maturity/framework/", views.maturity_framework, name="maturity_framework"),
     path("maturity/<slug:slug>/", views.maturity_city, name="maturity_city"),
     path("maturity/<slug:slug>/assess/", views.maturity_assess, name="maturity_assess"),
 ]

@@ -34,6 +34,7 @@ from edile.datagov.forms import (
     HarvestForm,
     HarvestSourceForm,
     MaturityAssessmentForm,
+    MaturityFrameworkForm,
     ProcessingRecordForm,
     RetentionPolicyForm,
     RoadmapActionForm,
@@ -745,6 +746,7 @@ def maturity_assess(request: HttpRequest, slug: str) -> HttpResponse:
                 assessed_on=form.cleaned_data["assessed_on"],
                 levels=form.levels(),
                 notes=form.cleaned_data["notes"],
+                evidence=form.evidence(),
             )
         except ServiceError as exc:
             form.add_error(None, exc.message)
@@ -873,3 +875,20 @@ def access_request_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Access revoked; the requester has been told why."))
     return redirect(access.dataset)
+
+
+@login_required
+def maturity_framework(request: HttpRequest) -> HttpResponse:
+    """The secretariat writes what each level means on each dimension."""
+    if not request.user.has_perm("datagov.change_roadmap"):
+        raise PermissionDenied
+    form = MaturityFrameworkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.maturity_descriptors_save(user=request.user, texts=form.texts())
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The maturity framework is saved."))
+            return redirect("datagov:roadmap")
+    return render(request, "datagov/maturity_framework.html", {"form": form})

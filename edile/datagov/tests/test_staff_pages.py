@@ -171,3 +171,38 @@ def test_the_register_pdf_is_complete_and_records_name_their_datasets(client_as)
     assert f'href="/fr/data/datasets/{mine.slug}/"' in page
     dataset_page = focal.get(f"/fr/data/datasets/{mine.slug}/").content.decode()
     assert "Aide sociale" in dataset_page and 'href="/fr/data/register/ville-rgpd/' in dataset_page
+
+
+def test_a_self_assessment_shows_what_each_level_means_and_keeps_its_evidence(client_as):
+    """The secretariat writes what level 4 means for one dimension; the city's form offers it
+    next to the level; the focal point's evidence for each answer is kept and shown."""
+    from edile.datagov.models import MaturityAssessment, MaturityDimension, MaturityLevel
+
+    dim = MaturityDimension.objects.order_by("order").first()
+    level = MaturityLevel.objects.get(value=4)
+    staff = client_as("secretariat")
+    framework = staff.get("/fr/data/maturity/framework/")
+    assert framework.status_code == 200
+    field = f"d_{dim.code}_4_fr"
+    assert f'name="{field}"' in framework.content.decode()
+    saved = staff.post(
+        "/fr/data/maturity/framework/",
+        {field: "Un inventaire complet, mis à jour chaque année", f"d_{dim.code}_4_en": ""},
+    )
+    assert saved.status_code == 302
+
+    lg = LocalGovernmentFactory(slug="ville-maturite")
+    focal = client_as("focal_point", local_government=lg)
+    form = focal.get("/fr/data/maturity/ville-maturite/assess/").content.decode()
+    assert f"4 — {level.name_fr}\u00a0: Un inventaire complet, mis à jour chaque année" in form
+    data = {"assessed_on": "2026-11-30"}
+    data.update({f"dim_{d.code}": 2 for d in MaturityDimension.objects.all()})
+    data[f"dim_{dim.code}"] = 4
+    data[f"ev_{dim.code}"] = "Inventaire 2026 publié sur le portail"
+    assert focal.post("/fr/data/maturity/ville-maturite/assess/", data).status_code == 302
+    score = MaturityAssessment.objects.get(local_government=lg).scores.get(dimension=dim)
+    assert score.evidence == "Inventaire 2026 publié sur le portail"
+    page = Client().get("/fr/data/maturity/ville-maturite/").content.decode()
+    assert "Inventaire 2026 publié sur le portail" in page
+
+    assert focal.get("/fr/data/maturity/framework/").status_code == 403
