@@ -100,3 +100,61 @@ def test_publish_find_request_approve_download(page, browser, live_server):
         other.locator("a[href$='/download/']").click()
     assert download.value.suggested_filename.endswith(".csv")
     other.context.close()
+
+
+def _phone(browser, live_server, locale: str):
+    page = _new_page(browser, live_server, locale)
+    page.set_viewport_size({"width": 390, "height": 844})
+    return page
+
+
+def test_on_a_phone_results_come_first_and_the_secretariat_keeps_the_roadmap(browser, live_server):
+    """390 px: a French search for "donnees" shows its results with the facets folded behind a
+    button; the secretariat adds an action to the roadmap and sees the overdue one flagged,
+    without the admin. axe-core on each page."""
+    import datetime as dt
+
+    from edile.accounts.tests.factories import TEST_TOTP_SECRET
+    from edile.datagov.models import Roadmap, RoadmapAction
+    from edile.datagov.tests.factories import DatasetFactory
+
+    DatasetFactory(title_fr="Données budgétaires", title_en="Budget data")
+    reader = _phone(browser, live_server, "fr-FR")
+    reader.goto(f"{live_server.url}/fr/data/?q=donnees")
+    assert reader.locator("mark", has_text="Données").count() >= 1
+    toggle = reader.locator("details.facet-toggle")
+    assert toggle.get_attribute("open") is None  # folded on a phone: results first
+    assert reader.get_by_text("Filtrer les résultats").is_visible()
+    assert_no_serious_axe_violations(reader)
+    reader.screenshot(path="/tmp/datagov-search-fr-390.png", full_page=True)
+    reader.context.close()
+
+    plan = Roadmap.objects.create(
+        slug="feuille",
+        title_fr="Feuille de route",
+        title_en="Roadmap",
+        adopted_on=dt.date(2019, 12, 1),
+    )
+    RoadmapAction.objects.create(
+        roadmap=plan, code="A1", title_en="Data inventory", due_date=dt.date(2025, 6, 30)
+    )
+    staff = make_user("secretariat", email="staff@example.org")
+    page = _phone(browser, live_server, "en-GB")
+    browser_login(
+        page, live_server, staff.email, TEST_PASSWORD, totp_secret=TEST_TOTP_SECRET, language="en"
+    )
+    page.goto(f"{live_server.url}/en/data/roadmap/")
+    assert "1 action overdue" in page.content()
+    assert page.locator("tr", has_text="Data inventory").locator(".badge-overdue").is_visible()
+    assert_no_serious_axe_violations(page)
+    page.get_by_role("link", name="Add an action").click()
+    page.get_by_label("Code").fill("A2")
+    page.get_by_label("Title (English)").fill("Open data portal")
+    page.get_by_label("Due date").fill("2027-06-30")
+    assert_no_serious_axe_violations(page)
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    assert "The roadmap is saved." in page.content()
+    assert page.locator("tr", has_text="Open data portal").count() == 1
+    page.screenshot(path="/tmp/datagov-roadmap-en-390.png", full_page=True)
+    page.context.close()
