@@ -124,10 +124,14 @@ def _decimal_patterns(node: Any) -> None:
         ):
             number = next(b for b in branches if isinstance(b, dict) and b.get("type") == "number")
             unsigned = number.get("minimum", number.get("exclusiveMinimum", -1)) >= 0
-            branches[branches.index({"type": "string"})] = {
-                "type": "string",
-                "pattern": UNSIGNED_DECIMAL_PATTERN if unsigned else DECIMAL_PATTERN,
-            }
+            pattern = UNSIGNED_DECIMAL_PATTERN if unsigned else DECIMAL_PATTERN
+            bound = number.get("maximum", number.get("exclusiveMaximum"))
+            if isinstance(bound, int | float) and bound >= 10:
+                # A pattern cannot say "at most 10¹²": it allows the integer digits that always
+                # stay below the maximum ("+4712732255990" is not a valid amount).
+                digits = len(str(int(bound))) - 1
+                pattern = pattern.replace(r"(\d+\.?\d*|", rf"(\d{{1,{digits}}}(\.\d*)?|")
+            branches[branches.index({"type": "string"})] = {"type": "string", "pattern": pattern}
         for value in node.values():
             _decimal_patterns(value)
     elif isinstance(node, list):

@@ -197,3 +197,17 @@ def test_iati_narratives_drop_control_characters():
     xml = etree.tostring(root, encoding="unicode")
     assert "<narrative>Forage de Kita</narrative>" in xml
     assert "Kita well</narrative>" in xml
+
+
+def test_a_bounded_amount_written_as_text_is_bounded_in_the_schema_too(client):
+    """The schema says an amount is a number up to 10¹² or a decimal written as text: the text
+    form must not allow "+4712732255990", or a fuzzer sends it as valid and gets a 422."""
+    import re
+
+    schema = client.get("/api/v1/openapi.json").json()
+    amount = schema["components"]["schemas"]["DecisionIn"]["properties"]["amount"]["anyOf"]
+    pattern = next(b["pattern"] for b in amount if b.get("type") == "string")
+    assert re.fullmatch(pattern, "999999999999.99")
+    assert re.fullmatch(pattern, "+12.5")
+    assert not re.fullmatch(pattern, "+4712732255990")
+    assert not re.fullmatch(pattern, "")
