@@ -246,7 +246,8 @@ def congress_report(congress: Meeting, *, language: str) -> CongressReport:
             SessionHeld(
                 title=s.title,
                 kind=str(MeetingKind(s.kind).label),
-                body=s.body.name if s.body else "",
+                # "Bureau meeting (Bureau)" says nothing more: the body only when it adds.
+                body=s.body.name if s.body and s.body.name not in s.title else "",
                 day=s.start.astimezone(tz).date(),
                 start=s.start.astimezone(tz),
                 end=s.end.astimezone(tz),

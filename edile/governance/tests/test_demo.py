@@ -105,7 +105,9 @@ def test_the_2019_report_states_the_seed_report_facts(client):
     assert any("Zéro Palu" in t for t in sessions)
     assert [t.number for t in record.resolutions] == ["AG-2019-R01", "AG-2019-R02", "AG-2019-R03"]
     assert "Adama Sangaré" in record.resolutions[0].title
-    assert "refugee" in record.resolutions[1].title and "biodiversity" in record.resolutions[2].title
+    assert (
+        "refugee" in record.resolutions[1].title and "biodiversity" in record.resolutions[2].title
+    )
     decisions = [t.title for t in record.decisions]
     assert len(decisions) == 2  # the 14 grant decisions are summed in the grants section
     assert "Observatory of Mayors in Danger" in decisions[0]
