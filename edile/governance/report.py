@@ -47,27 +47,42 @@ from edile.governance.models import (
 
 
 class GrantedProjectLike(Protocol):
-    title: str
-    city: str
-    country: str
-    amount_eur: Decimal
-    beneficiaries: int
+    @property
+    def title(self) -> str: ...
+    @property
+    def city(self) -> str: ...
+    @property
+    def country(self) -> str: ...
+    @property
+    def amount_eur(self) -> Decimal: ...
+    @property
+    def beneficiaries(self) -> int: ...
 
 
 class ProjectVisitLike(Protocol):
-    date: dt.date
-    city: str
-    project: str
+    @property
+    def date(self) -> dt.date: ...
+    @property
+    def city(self) -> str: ...
+    @property
+    def project(self) -> str: ...
 
 
 class MeetingDecisionsLike(Protocol):
-    count: int
-    amount_eur: Decimal
-    partnerships_eur: Decimal
-    beneficiaries: int
-    projects: Sequence[GrantedProjectLike]
-    visits: Sequence[ProjectVisitLike]
-    resolution_ids: frozenset[int]
+    @property
+    def count(self) -> int: ...
+    @property
+    def amount_eur(self) -> Decimal: ...
+    @property
+    def partnerships_eur(self) -> Decimal: ...
+    @property
+    def beneficiaries(self) -> int: ...
+    @property
+    def projects(self) -> Sequence[GrantedProjectLike]: ...
+    @property
+    def visits(self) -> Sequence[ProjectVisitLike]: ...
+    @property
+    def resolution_ids(self) -> frozenset[int]: ...
 
 
 GrantsSource = Callable[..., MeetingDecisionsLike]
