@@ -185,8 +185,8 @@ SESSIONS = [
         2,
         (9, 0),
         (17, 0),
-        "Conférence des maires d'Asie du Sud-Est",
-        "Conference of the mayors of South-East Asia",
+        "Deuxième Conférence des maires d'Asie du Sud-Est",
+        "Second Conference of the mayors of South-East Asia",
         "Hôtel de ville de Phnom Penh",
         None,
     ),
@@ -275,6 +275,19 @@ SESSIONS = [
         80,
     ),
     (
+        "sanitation-round",
+        MeetingKind.INFORMATION_SESSION,
+        None,
+        5,
+        (9, 0),
+        (10, 30),
+        "Restitution des études préliminaires sur l'assainissement de Phnom Penh et tour de "
+        "table financier",
+        "Phnom Penh sanitation: the preliminary studies presented, and a financing round",
+        "Salle B",
+        80,
+    ),
+    (
         "site-visit",
         MeetingKind.SITE_VISIT,
         None,
@@ -293,6 +306,7 @@ TOPICS = [
     ("refugees", "Réfugiés", "Refugees"),
     ("biodiversity", "Biodiversité", "Biodiversity"),
     ("resilience", "Résilience", "Resilience"),
+    ("data-governance", "Gouvernance des données", "Data governance"),
 ]
 
 # slug, number, kind, topic, title_fr, title_en, paragraphs [(fr, en)]
@@ -388,6 +402,28 @@ RESOLUTIONS = [
             (
                 "Elle mandate le Bureau pour en arrêter les modalités.",
                 "It mandates the Bureau to settle the arrangements.",
+            ),
+        ],
+    ),
+    (
+        "ga-2019-decision-data-roadmap",
+        "AG-2019-D02",
+        ResolutionKind.DECISION,
+        "data-governance",
+        "Décision d'adopter la feuille de route sur la gouvernance des données urbaines",
+        "Decision to adopt the roadmap on the governance of urban data",
+        [
+            (
+                "L'Assemblée générale adopte la feuille de route des maires francophones sur la "
+                "gestion, la protection et la valorisation des données urbaines.",
+                "The General Assembly adopts the French-speaking mayors' roadmap on the "
+                "management, protection and enhancement of urban data.",
+            ),
+            (
+                "Elle fonde le programme d'action mis en œuvre à partir de 2020 avec le soutien "
+                "de l'Union européenne.",
+                "It is the basis of the action programme carried out from 2020 with the support "
+                "of the European Union.",
             ),
         ],
     ),
@@ -827,6 +863,26 @@ def _vote(
     return vote
 
 
+# The report: two citizens whose mobilisation for the environment is remarkable. Its English
+# text says "the Nigerian Maïmou Wali", a translation of « nigérienne » (Cercle.DEV is in Niger).
+LAUREATES_2019 = [
+    (
+        "Maïmou",
+        "Wali",
+        "Nigérienne, présidente de l'ONG Cercle.DEV, pour sa mobilisation en faveur de "
+        "l'environnement.",
+        "From Niger, President of the NGO Cercle.DEV, for her mobilisation for the environment.",
+    ),
+    (
+        "Andréanne",
+        "Laurein",
+        "Canadienne, directrice générale de l'épicerie LOCO, pour sa mobilisation en faveur "
+        "de l'environnement.",
+        "From Canada, CEO of LOCO Grocery, for her mobilisation for the environment.",
+    ),
+]
+
+
 def _load_prize(bodies: dict[str, Body], sessions: dict[str, Meeting]) -> None:
     edition, _created = PrizeEdition.objects.update_or_create(
         slug="prix-femme-francophone-2019",
@@ -840,7 +896,7 @@ def _load_prize(bodies: dict[str, Body], sessions: dict[str, Meeting]) -> None:
             "nominations_close": dt.date(2019, 10, 31),
         },
     )
-    for given, family in [("Maïmou", "Wali"), ("Andréanne", "Laurein")]:
+    for given, family, citation_fr, citation_en in LAUREATES_2019:
         person, _created = Person.objects.get_or_create(
             given_name=given,
             family_name=family,
@@ -849,5 +905,10 @@ def _load_prize(bodies: dict[str, Body], sessions: dict[str, Meeting]) -> None:
         Nomination.objects.update_or_create(
             edition=edition,
             nominee=person,
-            defaults={"status": NominationStatus.LAUREATE},
+            defaults={
+                "status": NominationStatus.LAUREATE,
+                "citation": citation_fr,
+                "citation_fr": citation_fr,
+                "citation_en": citation_en,
+            },
         )

@@ -19,6 +19,13 @@ def is_approved_minutes(user: object, minutes: object) -> bool:
     return getattr(minutes, "status", "") == "approved"
 
 
+@rules.predicate
+def is_past_congress(user: object, congress: object) -> bool:
+    from edile.governance.report import congress_is_over
+
+    return bool(getattr(congress, "is_public", False)) and congress_is_over(congress)  # type: ignore[arg-type]
+
+
 # The secretariat runs meetings: attendance, check-in, moderation, votes, minutes, workflow.
 rules.add_perm("governance.manage", is_staff_role)
 rules.add_perm("governance.view_meeting", is_public_meeting | is_staff_role | is_bureau_member)
@@ -37,3 +44,6 @@ rules.add_perm("governance.record_decision", is_staff_role | is_bureau_member)
 # Only a city's voting delegate (or the delegate of the city holding its proxy) casts its
 # ballot: never the secretariat.
 rules.add_perm("governance.vote_for_city", is_delegate_of)
+# The congress report states public facts only: anyone reads it once the congress is over; the
+# secretariat may read it before (docs/decisions/governance-congress-report.md).
+rules.add_perm("governance.view_congress_report", is_past_congress | is_staff_role)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from edile.governance import views, views_setup
+from edile.governance import views, views_report, views_setup
 
 app_name = "governance"
 urlpatterns = [
@@ -86,4 +86,18 @@ urlpatterns = [
     ),
     path("prize/", views.laureates, name="laureates"),
     path("prize/<slug:slug>/jury/", views.jury, name="jury"),
+]
+
+# Congress report
+urlpatterns += [
+    path(
+        "congresses/<slug:slug>/report/",
+        views_report.congress_report,
+        name="congress_report",
+    ),
+    path(
+        "congresses/<slug:slug>/report.pdf",
+        views_report.congress_report_pdf,
+        name="congress_report_pdf",
+    ),
 ]

@@ -129,6 +129,9 @@ def meeting_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if meeting.is_congress:
         context["days"] = selectors.programme(meeting, request.user)
         context["counts"] = selectors.registration_counts(meeting)
+        context["can_read_report"] = request.user.has_perm(
+            "governance.view_congress_report", meeting
+        )
         return render(request, "governance/congress_detail.html", context)
     context.update(
         agenda=selectors.agenda(meeting),

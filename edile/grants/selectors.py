@@ -471,3 +471,102 @@ def tranche_rows(grant: Grant) -> list[dict[str, Any]]:
         }
         for t in grant.tranches.all()
     ]
+
+
+# ---------------------------------------------------------------------------------------------
+# For governance's congress report (registered in apps.py: governance never imports grants).
+
+
+@dataclass(frozen=True)
+class GrantedProject:
+    reference: str
+    title: str
+    city: str
+    country: str
+    amount_eur: Decimal
+    beneficiaries: int
+
+
+@dataclass(frozen=True)
+class ProjectVisit:
+    date: dt.date
+    city: str
+    project: str
+    findings: str
+
+
+@dataclass(frozen=True)
+class MeetingDecisions:
+    """What a body decided on grants at some meetings: approvals only, in euros."""
+
+    count: int
+    amount_eur: Decimal
+    partnerships_eur: Decimal
+    beneficiaries: int
+    projects: tuple[GrantedProject, ...]
+    visits: tuple[ProjectVisit, ...]
+    # The governance decisions (Resolution ids) these grants were recorded as, so the report
+    # summarises them here instead of listing each one among the decisions.
+    resolution_ids: frozenset[int]
+
+
+def decisions_at_meetings(
+    meetings: list[Any], *, visits_between: tuple[dt.date, dt.date] | None = None
+) -> MeetingDecisions:
+    """The grants approved at these meetings, with their partnerships (committed or received
+    co-financing) and beneficiaries, and the monitoring visits of those projects made between
+    the two dates (two queries, whatever the number of projects). Public facts only: no
+    reviews, scores or recusals."""
+    from edile.grants.models import DecisionOutcome, MonitoringVisit
+
+    language = _lang()
+    decisions = list(
+        Decision.objects.filter(
+            meeting__in=[m.pk for m in meetings], outcome=DecisionOutcome.APPROVED
+        )
+        .select_related("application", "application__local_government", "grant")
+        .order_by(f"application__local_government__name_{language}", "application__reference")
+    )
+    projects = []
+    for decision in decisions:
+        application = decision.application
+        grant = getattr(decision, "grant", None)
+        projects.append(
+            GrantedProject(
+                reference=application.reference,
+                title=application.title,
+                city=application.local_government.name,
+                country=str(application.local_government.country.name),
+                amount_eur=grant.amount_eur if grant else (decision.amount or Decimal(0)),
+                beneficiaries=application.beneficiaries,
+            )
+        )
+    visits: list[ProjectVisit] = []
+    if visits_between and decisions:
+        rows = (
+            MonitoringVisit.objects.filter(
+                grant__decision__in=[d.pk for d in decisions],
+                date__gte=visits_between[0],
+                date__lte=visits_between[1],
+            )
+            .select_related("grant__application__local_government", "grant__application")
+            .order_by("date", "pk")
+        )
+        visits = [
+            ProjectVisit(
+                date=v.date,
+                city=v.grant.application.local_government.name,
+                project=v.grant.application.title,
+                findings=v.findings,
+            )
+            for v in rows
+        ]
+    return MeetingDecisions(
+        count=len(projects),
+        amount_eur=sum((p.amount_eur for p in projects), Decimal(0)),
+        partnerships_eur=sum((d.application.partnerships_eur for d in decisions), Decimal(0)),
+        beneficiaries=sum(p.beneficiaries for p in projects),
+        projects=tuple(projects),
+        visits=tuple(visits),
+        resolution_ids=frozenset(d.resolution_id for d in decisions if d.resolution_id),
+    )
