@@ -5,6 +5,7 @@ import rules
 from edile.accounts.permissions import (
     is_bureau_member,
     is_delegate_of,
+    is_focal_point_of,
     is_staff_role,
 )
 
@@ -37,3 +38,7 @@ rules.add_perm("governance.record_decision", is_staff_role | is_bureau_member)
 # Only a city's voting delegate (or the delegate of the city holding its proxy) casts its
 # ballot: never the secretariat.
 rules.add_perm("governance.vote_for_city", is_delegate_of)
+
+# Elections and delegations: a city's delegation is set by the secretariat or by that city's
+# own focal point (the object is the city).
+rules.add_perm("governance.manage_delegation", is_staff_role | is_focal_point_of)
