@@ -19,6 +19,11 @@ from edile.governance.models import (
 from edile.members.models import LocalGovernment, Person
 
 
+def _field(form: forms.Form, name: str) -> Any:
+    """A form's field with its model-choice attributes (django-stubs types it as `Field`)."""
+    return form.fields[name]
+
+
 class MeetingChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Meeting) -> str:
         return meeting_choice_label(obj)
@@ -32,7 +37,7 @@ class ElectionForm(forms.Form):
         queryset=Meeting.objects.none(),
         help_text=_("The session whose member cities vote (the General Assembly)."),
     )
-    body = forms.ModelChoiceField(
+    body: forms.ModelChoiceField[Body] = forms.ModelChoiceField(
         label=_("Body whose seats are filled"), queryset=Body.objects.none()
     )
     seats = forms.IntegerField(label=_("Seats to fill"), min_value=1, max_value=50, initial=1)
@@ -55,10 +60,10 @@ class ElectionForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["meeting"].queryset = (
+        _field(self, "meeting").queryset = (
             Meeting.objects.filter(body__isnull=False).select_related("parent").order_by("-start")
         )
-        self.fields["body"].queryset = Body.objects.order_by("kind", "name")
+        _field(self, "body").queryset = Body.objects.order_by("kind", "name")
 
 
 class CandidateForm(forms.Form):
@@ -71,17 +76,17 @@ class CandidateForm(forms.Form):
         required=False,
         help_text=_("For a candidate not in the registry."),
     )
-    local_government = forms.ModelChoiceField(
+    local_government: forms.ModelChoiceField[LocalGovernment] = forms.ModelChoiceField(
         label=_("City"), queryset=LocalGovernment.objects.none()
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = Person.objects.order_by("family_name", "given_name")
-        self.fields["local_government"].queryset = LocalGovernment.objects.order_by("name")
+        _field(self, "person").queryset = Person.objects.order_by("family_name", "given_name")
+        _field(self, "local_government").queryset = LocalGovernment.objects.order_by("name")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if bool(data.get("person")) == bool((data.get("name") or "").strip()):
             raise forms.ValidationError(
                 _("Choose a person of the registry or give the candidate's name (one of them).")
@@ -90,7 +95,7 @@ class CandidateForm(forms.Form):
 
 
 class ElectionBallotForm(forms.Form):
-    local_government = forms.ModelChoiceField(
+    local_government: forms.ModelChoiceField[LocalGovernment] = forms.ModelChoiceField(
         label=_("City"), queryset=LocalGovernment.objects.none()
     )
     candidates = forms.ModelMultipleChoiceField(
@@ -105,14 +110,14 @@ class ElectionBallotForm(forms.Form):
         self, *args: Any, cities: list[int], candidates: list[Candidate], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["local_government"].queryset = LocalGovernment.objects.filter(
+        _field(self, "local_government").queryset = LocalGovernment.objects.filter(
             pk__in=cities
         ).order_by("name")
-        self.fields["local_government"].empty_label = None
-        self.fields["candidates"].queryset = Candidate.objects.filter(
+        _field(self, "local_government").empty_label = None
+        _field(self, "candidates").queryset = Candidate.objects.filter(
             pk__in=[c.pk for c in candidates]
         ).select_related("person", "local_government")
-        self.fields["candidates"].label_from_instance = lambda c: (
+        _field(self, "candidates").label_from_instance = lambda c: (
             f"{c.display_name} ({c.local_government.name})"
         )
 
@@ -141,10 +146,10 @@ class TieForm(forms.Form):
 
     def __init__(self, *args: Any, tied: list[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["winners"].queryset = Candidate.objects.filter(pk__in=tied).select_related(
+        _field(self, "winners").queryset = Candidate.objects.filter(pk__in=tied).select_related(
             "person"
         )
-        self.fields["winners"].label_from_instance = lambda c: c.display_name
+        _field(self, "winners").label_from_instance = lambda c: c.display_name
 
 
 class DelegationForm(forms.Form):
@@ -158,13 +163,13 @@ class DelegationForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         people = Person.objects.order_by("family_name", "given_name")
-        self.fields["head"].queryset = people
-        self.fields["members"].queryset = people
+        _field(self, "head").queryset = people
+        _field(self, "members").queryset = people
 
 
 class VotingDelegateForm(forms.Form):
     meeting = MeetingChoiceField(label=_("Assembly"), queryset=Meeting.objects.none())
-    delegate = forms.ModelChoiceField(
+    delegate: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=_("Voting delegate"),
         queryset=None,
         required=False,
@@ -180,9 +185,9 @@ class VotingDelegateForm(forms.Form):
         self, *args: Any, assemblies: Any, accounts: Any, people: Any, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["meeting"].queryset = assemblies
-        self.fields["delegate"].queryset = accounts
-        self.fields["person"].queryset = people
+        _field(self, "meeting").queryset = assemblies
+        _field(self, "delegate").queryset = accounts
+        _field(self, "person").queryset = people
 
 
 class MinutesApprovalForm(forms.Form):
@@ -203,4 +208,4 @@ class MinutesApprovalForm(forms.Form):
                 .select_related("parent")
                 .order_by("start")
             )
-        self.fields["at_meeting"].queryset = qs
+        _field(self, "at_meeting").queryset = qs
