@@ -11,8 +11,8 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from edile.accounts.api_auth import required_user
 from edile.core.errors import ServiceError
-from edile.governance import evaluation, exports, selectors, services
-from edile.governance.models import Amendment, Meeting, Resolution, Vote
+from edile.governance import elections, evaluation, exports, selectors, services
+from edile.governance.models import Amendment, Election, Meeting, Resolution, Vote
 from edile.governance.schemas import (
     AmendmentDecisionIn,
     AmendmentIn,
@@ -21,6 +21,10 @@ from edile.governance.schemas import (
     BallotOut,
     CheckInIn,
     CheckInOut,
+    ElectionBallotIn,
+    ElectionBallotOut,
+    ElectionDetailOut,
+    ElectionOut,
     ErrorOut,
     MeetingFilters,
     MeetingOut,
@@ -390,3 +394,112 @@ def evaluate_rule(request: HttpRequest, payload: RuleEvaluateIn) -> Any:
     quorum reached, tie, adopted, the fewest yes votes that would have adopted it, and the
     explanation in French and English. Anyone may call it."""
     return evaluation.evaluate_payload(payload.dict()).as_api()
+
+
+# ---------------------------------------------------------------------------------------------
+# Elections (issue 10, item 9): the same selectors and services as the pages.
+
+
+def _election(e: Any) -> dict[str, Any]:
+    return {
+        "id": e.pk,
+        "title_fr": e.title_fr,
+        "title_en": e.title_en,
+        "meeting": e.meeting.slug,
+        "body": e.body.slug,
+        "seats": e.seats,
+        "seat_role": e.seat_role,
+        "term_years": e.term_years,
+        "round_rules": list(e.round_rules or []),
+        "status": e.status,
+        "url": e.get_absolute_url(),
+    }
+
+
+@router.get("/elections", response=list[ElectionOut])
+@paginate(LimitOffsetPagination)
+def list_elections(request: HttpRequest) -> Any:
+    """Elections: the published ones (all of them for the secretariat)."""
+    return _LazyRows(elections.election_list(request.user), _election)
+
+
+@router.get("/elections/{election_id}", response={200: ElectionDetailOut, 404: ErrorOut})
+def get_election(request: HttpRequest, election_id: int) -> Any:
+    """An election with its candidates and, once published (or for the secretariat), each
+    closed round's counts, rule, votes required and explanation in French and English."""
+    try:
+        election = elections.election_detail(request.user, election_id)
+    except Election.DoesNotExist:
+        raise Http404(_("No election with this id, or its results are not published.")) from None
+    show = elections.results_visible(request.user, election)
+    rounds = []
+    for r in election.rounds.order_by("number"):
+        closed = r.status == "closed" and show
+        rounds.append(
+            {
+                "number": r.number,
+                "rule": r.rule,
+                "seats_to_fill": r.seats_to_fill,
+                "status": r.status,
+                "ballots": r.ballots if closed else None,
+                "blank": r.blank if closed else None,
+                "required": r.required if closed else None,
+                "tie": r.tie if closed else "",
+                "results": [
+                    {"candidate": row["candidate"].pk, "votes": row["votes"]}
+                    for row in elections.round_rows(r)
+                ]
+                if closed
+                else [],
+                "explanation": {"fr": r.explanation_fr, "en": r.explanation_en} if closed else {},
+            }
+        )
+    return {
+        **_election(election),
+        "candidates": [
+            {
+                "id": c.pk,
+                "name": c.display_name,
+                "person": c.person_id,
+                "local_government": c.local_government.slug,
+                "withdrawn": c.withdrawn,
+                "elected_in_round": c.elected_in_round if show else None,
+                "elected_by_lot": c.elected_by_lot if show else False,
+            }
+            for c in election.candidates.select_related("person", "local_government")
+        ],
+        "rounds": rounds,
+    }
+
+
+@router.post(
+    "/elections/{election_id}/ballots",
+    response={201: ElectionBallotOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    auth=required_user,
+)
+def cast_election_ballot(request: HttpRequest, election_id: int, payload: ElectionBallotIn) -> Any:
+    """A city's voting delegate casts its secret ballot in the open round: up to the round's
+    seats candidates (`candidates`, their ids) or a blank ballot (`blank: true`)."""
+    try:
+        election = elections.election_detail(request.user, election_id)
+    except Election.DoesNotExist:
+        raise Http404(_("No election with this id.")) from None
+    lg = LocalGovernment.objects.filter(slug=payload.local_government).first()
+    if lg is None:
+        raise ServiceError(_("local_government: no city with this slug."))
+    receipt = elections.election_ballot_cast(
+        user=request.user,
+        election=election,
+        local_government=lg,
+        candidates=payload.candidates,
+        blank=payload.blank,
+    )
+    return Status(
+        201,
+        {
+            "election": election.pk,
+            "round": receipt.round.number,
+            "local_government": lg.slug,
+            "by_proxy": receipt.by_proxy,
+        },
+    )

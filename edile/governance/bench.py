@@ -190,6 +190,7 @@ def run(out: TextIO) -> None:
     measure(out, "vote page (roll call of all cities)", f"/fr/governance/votes/{vote.pk}/")
     measure(out, "API votes list", "/api/v1/governance/votes?meeting=gov-bench-ga")
     run_burst(out)
+    election_burst(out)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -355,3 +356,101 @@ def run_burst(
             out.write(f"      {count:4d} × {kind}\n")
         results.append((label, r))
     return results
+
+
+# ---------------------------------------------------------------------------------------------
+# An election under a burst: 300 voting delegates cast their secret ballot in one round.
+
+
+def election_burst(
+    out: TextIO, *, n: int = BURST_BALLOTS, workers: int = BURST_WORKERS, window: float = 10.0
+) -> dict[str, Any]:
+    """Every city's delegate casts a ballot naming up to 2 of 3 candidates (one in ten
+    blank), `workers` threads at a time, arriving within `window` seconds; then checks that
+    every ballot was counted exactly once."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connections
+
+    from edile.governance import elections
+    from edile.governance.models import ElectionRound
+
+    world = burst_world(n, prefix="gov-elect")
+    staff, session = world["staff"], world["session"]
+    with transaction.atomic():
+        election = elections.election_save(
+            user=staff,
+            meeting=session,
+            body=session.body,
+            title_fr="Élection",
+            title_en="Election",
+            seats=2,
+            seat_role="member",
+            term_years=3,
+            round_rules=["absolute", "relative"],
+        )
+        candidates = [
+            elections.candidate_add(
+                user=staff, election=election, name=f"Candidat {i}", local_government=lg
+            )
+            for i, lg in enumerate(world["cities"][:3])
+        ]
+        round_ = elections.round_open(user=staff, election=election)
+    choices = [
+        [] if i % 10 == 0 else [candidates[i % 3].pk, candidates[(i + 1) % 3].pk][: 1 + i % 2]
+        for i in range(n)
+    ]
+    expected = {c.pk: sum(1 for ch in choices if c.pk in ch) for c in candidates}
+    start = time.perf_counter()
+
+    def cast(i: int) -> tuple[str, float]:
+        delay = start + window * i / n - time.perf_counter()
+        if delay > 0:
+            time.sleep(delay)
+        began = time.perf_counter()
+        try:
+            elections.election_ballot_cast(
+                user=world["users"][i],
+                election=election,
+                local_government=world["cities"][i],
+                candidates=choices[i],
+                blank=not choices[i],
+            )
+            return "ok", time.perf_counter() - began
+        except Exception as exc:  # noqa: BLE001 — a benchmark counts every failure
+            return f"{type(exc).__name__}: {str(exc)[:60]}", time.perf_counter() - began
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        outcomes = list(pool.map(cast, range(n)))
+    elapsed = time.perf_counter() - start
+    errors: dict[str, int] = {}
+    for outcome, _latency in outcomes:
+        if outcome != "ok":
+            errors[outcome] = errors.get(outcome, 0) + 1
+    latencies = sorted(latency for _o, latency in outcomes)
+    round_ = ElectionRound.objects.get(pk=round_.pk)
+    counts = dict(round_.tallies.values_list("candidate_id", "votes"))
+    result = {
+        "elapsed": elapsed,
+        "p50_ms": 1000 * latencies[len(latencies) // 2],
+        "p95_ms": 1000 * latencies[int(len(latencies) * 0.95) - 1],
+        "errors": errors,
+        "ok": sum(1 for o, _l in outcomes if o == "ok"),
+        "receipts": round_.receipts.count(),
+        "ballots": round_.ballots,
+        "blank": round_.blank,
+        "expected_blank": sum(1 for ch in choices if not ch),
+        "counts": {str(k): v for k, v in counts.items()},
+        "expected": {str(k): v for k, v in expected.items()},
+    }
+    out.write(
+        f"  election burst: {n} ballots within {window:.0f} s: last answer at {elapsed:5.2f} s, "
+        f"p50 {result['p50_ms']:6.0f} ms, p95 {result['p95_ms']:6.0f} ms, "
+        f"{sum(errors.values())} errors, {result['receipts']} receipts, "
+        f"{result['ballots']} ballots counted ({result['blank']} blank)\n"
+    )
+    for kind, count in sorted(errors.items()):
+        out.write(f"      {count:4d} × {kind}\n")
+    return result

@@ -1146,6 +1146,17 @@ class Minutes(VersionedModel):
     approved_by = models.ForeignKey(
         "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Approved "by <body> at <meeting>": a later meeting of the same body; empty when the
+    # secretariat approved them.
+    approved_at_meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="minutes_approved",
+        verbose_name=_("approved at the meeting"),
+    )
+    approved_version = models.PositiveIntegerField(_("approved version"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -1309,3 +1320,341 @@ class JuryReview(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.juror} / {self.nomination}: {self.score}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Elections of persons and delegations (issue 10, items 1 and 9).
+
+
+class ElectionStatus(models.TextChoices):
+    DRAFT = "draft", _("In preparation")
+    VOTING = "voting", _("A round is open")
+    BETWEEN_ROUNDS = "between_rounds", _("Between rounds")
+    COMPLETE = "complete", _("All seats filled")
+    PUBLISHED = "published", _("Results published")
+
+
+class RoundMajority(models.TextChoices):
+    ABSOLUTE = "absolute", _("Absolute majority of the votes cast")
+    RELATIVE = "relative", _("Relative majority (most votes)")
+
+
+def default_round_rules() -> list[str]:
+    return [RoundMajority.ABSOLUTE.value, RoundMajority.RELATIVE.value]
+
+
+class Election(TimeStampedModel):
+    """An election of persons to seats of a body, held by secret ballot at a meeting."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.PROTECT, related_name="elections", verbose_name=_("meeting")
+    )
+    body = models.ForeignKey(
+        Body, on_delete=models.PROTECT, related_name="elections", verbose_name=_("body")
+    )
+    title_fr = models.CharField(_("title (French)"), max_length=250)
+    title_en = models.CharField(_("title (English)"), max_length=250)
+    seats = models.PositiveSmallIntegerField(_("seats to fill"), default=1)
+    seat_role = models.CharField(
+        _("seat role"), max_length=20, choices=SeatRole.choices, default=SeatRole.MEMBER
+    )
+    term_years = models.PositiveSmallIntegerField(
+        _("term (years)"), null=True, blank=True, help_text=_("Empty: the seat has no end date.")
+    )
+    # One rule per round ("absolute" or "relative"); rounds beyond the list use the last one.
+    round_rules = models.JSONField(_("rule of each round"), default=default_round_rules)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ElectionStatus.choices, default=ElectionStatus.DRAFT
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("election")
+        verbose_name_plural = _("elections")
+        ordering = ["-meeting__start", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(seats__gte=1) & Q(seats__lte=50), name="governance_election_seats"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def title(self) -> str:
+        from django.utils.translation import get_language
+
+        if (get_language() or "fr").startswith("en"):
+            return self.title_en or self.title_fr
+        return self.title_fr
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("governance:election_detail", kwargs={"pk": self.pk})
+
+    def rule_for_round(self, number: int) -> str:
+        rules = list(self.round_rules or default_round_rules())
+        return str(rules[min(number, len(rules)) - 1])
+
+
+class Candidate(TimeStampedModel):
+    """A person of the member registry, or a name, standing for a city."""
+
+    election = models.ForeignKey(
+        Election, on_delete=models.CASCADE, related_name="candidates", verbose_name=_("election")
+    )
+    person = models.ForeignKey(
+        "members.Person",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="candidacies",
+        verbose_name=_("person"),
+    )
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    local_government = models.ForeignKey(
+        "members.LocalGovernment",
+        on_delete=models.PROTECT,
+        related_name="candidacies",
+        verbose_name=_("city"),
+    )
+    withdrawn = models.BooleanField(_("withdrawn"), default=False)
+    elected_in_round = models.PositiveSmallIntegerField(
+        _("elected in round"), null=True, blank=True
+    )
+    elected_by_lot = models.BooleanField(_("elected by drawing of lots"), default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("candidate")
+        verbose_name_plural = _("candidates")
+        ordering = ["election", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(person__isnull=False) | ~Q(name=""),
+                name="governance_candidate_person_or_name",
+                violation_error_message=_("A candidate is a person of the registry or a name."),
+            ),
+            models.UniqueConstraint(
+                fields=["election", "person"],
+                condition=Q(person__isnull=False),
+                name="governance_candidate_once",
+                violation_error_message=_("This person is already a candidate."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return str(self.person) if self.person_id else self.name
+
+
+class RoundStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+
+
+class TieDecision(models.TextChoices):
+    NONE = "", _("No tie")
+    PENDING = "pending", _("Tie: the chair decides")
+    NEXT_ROUND = "next_round", _("Tie: settled by a further round")
+    LOTS = "lots", _("Tie: settled by a drawing of lots")
+
+
+class ElectionRound(TimeStampedModel):
+    """One round of an election: its rule, its counts and its computed result."""
+
+    election = models.ForeignKey(
+        Election, on_delete=models.CASCADE, related_name="rounds", verbose_name=_("election")
+    )
+    number = models.PositiveSmallIntegerField(_("round"))
+    rule = models.CharField(_("rule"), max_length=20, choices=RoundMajority.choices)
+    seats_to_fill = models.PositiveSmallIntegerField(_("seats to fill"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=RoundStatus.choices, default=RoundStatus.OPEN
+    )
+    opened_at = models.DateTimeField(_("opened at"))
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    entitled = models.PositiveIntegerField(_("cities entitled"), default=0)
+    # Ballots: every receipt; blank ones are counted here, never with a city.
+    ballots = models.PositiveIntegerField(_("ballots"), default=0)
+    blank = models.PositiveIntegerField(_("blank ballots"), default=0)
+    required = models.PositiveIntegerField(_("votes required"), null=True, blank=True)
+    tie = models.CharField(
+        _("tie"), max_length=20, blank=True, choices=TieDecision.choices, default=TieDecision.NONE
+    )
+    # The candidates tied for the last `tie_seats` seats of this round (their ids).
+    tied = models.JSONField(_("tied candidates"), default=list, blank=True)
+    tie_seats = models.PositiveSmallIntegerField(_("seats in the tie"), default=0)
+    explanation_fr = models.TextField(_("explanation (French)"), blank=True)
+    explanation_en = models.TextField(_("explanation (English)"), blank=True)
+    history = HistoricalRecords(excluded_fields=["ballots", "blank"])
+
+    class Meta:
+        verbose_name = _("election round")
+        verbose_name_plural = _("election rounds")
+        ordering = ["election", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["election", "number"], name="governance_round_unique_number"
+            ),
+            models.UniqueConstraint(
+                fields=["election"],
+                condition=Q(status="open"),
+                name="governance_round_one_open",
+                violation_error_message=_("A round of this election is already open."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.election} — {self.number}"
+
+    @property
+    def explanation(self) -> str:
+        from django.utils.translation import get_language
+
+        if (get_language() or "fr").startswith("en"):
+            return self.explanation_en
+        return self.explanation_fr
+
+
+class RoundTally(models.Model):
+    """A candidate's running count in a round: no row per ballot, no timestamp, no history."""
+
+    round = models.ForeignKey(
+        ElectionRound, on_delete=models.CASCADE, related_name="tallies", verbose_name=_("round")
+    )
+    candidate = models.ForeignKey(
+        Candidate, on_delete=models.CASCADE, related_name="tallies", verbose_name=_("candidate")
+    )
+    votes = models.PositiveIntegerField(_("votes"), default=0)
+
+    class Meta:
+        verbose_name = _("round tally")
+        verbose_name_plural = _("round tallies")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "candidate"], name="governance_tally_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round_id}/{self.candidate_id}: {self.votes}"
+
+
+class ElectionReceipt(models.Model):
+    """That a city has voted in a round (never for whom): refuses a second ballot."""
+
+    round = models.ForeignKey(
+        ElectionRound, on_delete=models.CASCADE, related_name="receipts", verbose_name=_("round")
+    )
+    local_government = models.ForeignKey(
+        "members.LocalGovernment",
+        on_delete=models.PROTECT,
+        related_name="election_receipts",
+        verbose_name=_("city"),
+    )
+    cast_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    by_proxy = models.BooleanField(_("by proxy"), default=False)
+
+    class Meta:
+        verbose_name = _("election receipt")
+        verbose_name_plural = _("election receipts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "local_government"],
+                name="governance_election_receipt_once",
+                violation_error_message=_("This city has already voted in this round."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round_id}: {self.local_government_id}"
+
+
+class Delegation(TimeStampedModel):
+    """A city's delegation to a congress: its head and its members (persons)."""
+
+    congress = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="delegations", verbose_name=_("congress")
+    )
+    local_government = models.ForeignKey(
+        "members.LocalGovernment",
+        on_delete=models.PROTECT,
+        related_name="delegations",
+        verbose_name=_("city"),
+    )
+    head = models.ForeignKey(
+        "members.Person",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="delegations_headed",
+        verbose_name=_("head of delegation"),
+    )
+    members = models.ManyToManyField(
+        "members.Person", blank=True, related_name="delegations", verbose_name=_("members")
+    )
+    history = HistoricalRecords(m2m_fields=[members])
+
+    class Meta:
+        verbose_name = _("delegation")
+        verbose_name_plural = _("delegations")
+        ordering = ["congress", "local_government__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["congress", "local_government"], name="governance_delegation_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.local_government} — {self.congress}"
+
+
+class VotingDelegate(TimeStampedModel):
+    """The one account whose ballots count for a city at an assembly (a session)."""
+
+    meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.CASCADE,
+        related_name="voting_delegates",
+        verbose_name=_("session"),
+    )
+    local_government = models.ForeignKey(
+        "members.LocalGovernment",
+        on_delete=models.PROTECT,
+        related_name="voting_delegates",
+        verbose_name=_("city"),
+    )
+    user = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.CASCADE,
+        related_name="voting_delegations",
+        verbose_name=_("voting delegate"),
+    )
+    person = models.ForeignKey(
+        "members.Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("person"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("voting delegate")
+        verbose_name_plural = _("voting delegates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "local_government"], name="governance_voting_delegate_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.local_government}: {self.user}"

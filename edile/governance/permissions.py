@@ -5,6 +5,7 @@ import rules
 from edile.accounts.permissions import (
     is_bureau_member,
     is_delegate_of,
+    is_focal_point_of,
     is_staff_role,
 )
 
@@ -47,3 +48,8 @@ rules.add_perm("governance.vote_for_city", is_delegate_of)
 # The congress report states public facts only: anyone reads it once the congress is over; the
 # secretariat may read it before (docs/decisions/governance-congress-report.md).
 rules.add_perm("governance.view_congress_report", is_past_congress | is_staff_role)
+
+
+# Elections and delegations: a city's delegation is set by the secretariat or by that city's
+# own focal point (the object is the city).
+rules.add_perm("governance.manage_delegation", is_staff_role | is_focal_point_of)

@@ -2,7 +2,7 @@
 
 import datetime as dt
 import uuid
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
 
@@ -218,3 +218,72 @@ class RuleEvaluateOut(Schema):
 
 class ErrorOut(Schema):
     detail: str
+
+
+# Elections (issue 10, item 9).
+
+
+class CandidateOut(Schema):
+    id: int
+    name: str
+    person: int | None
+    local_government: str
+    withdrawn: bool
+    elected_in_round: int | None
+    elected_by_lot: bool
+
+
+class RoundResultOut(Schema):
+    candidate: int
+    votes: int
+
+
+class RoundOut(Schema):
+    number: int
+    rule: str
+    seats_to_fill: int
+    status: str
+    ballots: int | None = Field(None, description="Counted once the round is closed.")
+    blank: int | None = None
+    required: int | None = None
+    tie: str
+    results: list[RoundResultOut]
+    explanation: dict[str, str]
+
+
+class ElectionOut(Schema):
+    id: int
+    title_fr: str
+    title_en: str
+    meeting: str
+    body: str
+    seats: int
+    seat_role: str
+    term_years: int | None
+    round_rules: list[str]
+    status: str
+    url: str
+
+
+class ElectionDetailOut(ElectionOut):
+    candidates: list[CandidateOut]
+    rounds: list[RoundOut]
+
+
+class ElectionBallotIn(Schema):
+    local_government: str = Field(
+        ..., min_length=1, max_length=100, description="Slug of the city you vote for."
+    )
+    candidates: list[Annotated[int, Field(ge=1, le=2_147_483_647)]] = Field(
+        default_factory=list,
+        max_length=50,
+        description="Ids of the candidates chosen (at most the seats the round fills).",
+    )
+    blank: bool = False
+
+
+class ElectionBallotOut(Schema):
+    election: int
+    round: int
+    local_government: str
+    by_proxy: bool

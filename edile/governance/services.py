@@ -1275,13 +1275,33 @@ def minutes_edit(
 
 
 @transaction.atomic
-def minutes_approve(*, user: Any, minutes: Minutes, expected_version: int) -> Minutes:
+def minutes_approve(
+    *,
+    user: Any,
+    minutes: Minutes,
+    expected_version: int,
+    at_meeting: Meeting | None = None,
+) -> Minutes:
+    """Approve the minutes: by the secretariat, or as approved by the body at a later
+    meeting (`at_meeting`, a meeting of the same body). Approved minutes are frozen; the
+    version approved is recorded (their history keeps every earlier one)."""
     _require(user, "governance.manage", minutes.meeting)
     if minutes.status != MinutesStatus.DRAFT:
         raise ServiceError(_("These minutes are already approved."))
+    if at_meeting is not None:
+        meeting = minutes.meeting
+        if meeting.body_id is None or at_meeting.body_id != meeting.body_id:
+            raise ServiceError(
+                _("Minutes are approved by the same body: choose a meeting of %(body)s.")
+                % {"body": meeting.body or _("the convening body")}
+            )
+        if at_meeting.start <= meeting.start:
+            raise ServiceError(_("Minutes are approved at a later meeting of the body."))
     minutes.status = MinutesStatus.APPROVED
     minutes.approved_at = timezone.now()
     minutes.approved_by = user
+    minutes.approved_at_meeting = at_meeting
+    minutes.approved_version = expected_version + 1
     return save_versioned(minutes, expected_version=expected_version)
 
 

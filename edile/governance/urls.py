@@ -1,6 +1,6 @@
 from django.urls import path
 
-from edile.governance import views, views_report, views_setup
+from edile.governance import views, views_elections, views_report, views_setup
 
 app_name = "governance"
 urlpatterns = [
@@ -86,6 +86,44 @@ urlpatterns = [
     ),
     path("prize/", views.laureates, name="laureates"),
     path("prize/<slug:slug>/jury/", views.jury, name="jury"),
+    # Elections and delegations
+    path("elections/", views_elections.election_list, name="election_list"),
+    path("elections/<int:pk>/", views_elections.election_detail, name="election_detail"),
+    path("elections/<int:pk>/ballot/", views_elections.election_ballot, name="election_ballot"),
+    path(
+        "elections/<int:pk>/rounds/open/",
+        views_elections.election_round_open,
+        name="election_round_open",
+    ),
+    path(
+        "elections/<int:pk>/rounds/close/",
+        views_elections.election_round_close,
+        name="election_round_close",
+    ),
+    path("elections/<int:pk>/tie/", views_elections.election_tie, name="election_tie"),
+    path("elections/<int:pk>/publish/", views_elections.election_publish, name="election_publish"),
+    path("setup/elections/new/", views_elections.election_edit, name="setup_election_new"),
+    path("setup/elections/<int:pk>/", views_elections.election_edit, name="setup_election"),
+    path(
+        "setup/elections/<int:pk>/candidates/new/",
+        views_elections.candidate_add,
+        name="setup_candidate_new",
+    ),
+    path(
+        "elections/<int:pk>/candidates/<int:candidate_pk>/withdraw/",
+        views_elections.candidate_withdraw,
+        name="election_candidate_withdraw",
+    ),
+    path(
+        "setup/congresses/<slug:slug>/delegations/",
+        views_elections.delegation_list,
+        name="delegation_list",
+    ),
+    path(
+        "setup/congresses/<slug:slug>/delegations/<slug:city>/",
+        views_elections.delegation_edit,
+        name="delegation_edit",
+    ),
 ]
 
 # Congress report

@@ -34,7 +34,6 @@ from edile.governance.forms import (
     RegistrationForm,
     ReviewForm,
     TransitionForm,
-    VersionForm,
     VoteOpenForm,
 )
 from edile.governance.models import (
@@ -730,9 +729,16 @@ def minutes(request: HttpRequest, slug: str) -> HttpResponse:
             "text": record.text(language) if record else "",
             "blocks": selectors.minutes_blocks(record.text(language) if record else ""),
             "form": form,
+            "approval_form": _approval_form(meeting, record) if form is not None else None,
             "can_manage": can_manage,
         },
     )
+
+
+def _approval_form(meeting: Meeting, record: Minutes) -> Any:
+    from edile.governance.forms_elections import MinutesApprovalForm
+
+    return MinutesApprovalForm(initial={"version": record.version}, meeting=meeting)
 
 
 @login_required
@@ -777,15 +783,22 @@ def minutes_approve(request: HttpRequest, slug: str) -> HttpResponse:
     meeting = _meeting_or_404(request, slug)
     _require_manager(request)
     record = get_object_or_404(Minutes, meeting=meeting)
-    form = VersionForm(request.POST)
+    from edile.governance.forms_elections import MinutesApprovalForm
+
+    form = MinutesApprovalForm(request.POST, meeting=meeting)
     if form.is_valid():
         _attempt(
             request,
             lambda: services.minutes_approve(
-                user=request.user, minutes=record, expected_version=form.cleaned_data["version"]
+                user=request.user,
+                minutes=record,
+                expected_version=form.cleaned_data["version"],
+                at_meeting=form.cleaned_data["at_meeting"],
             ),
             _("Minutes approved."),
         )
+    else:
+        messages.error(request, _("Choose a later meeting of the body, or none."))
     return redirect("governance:minutes", slug=slug)
 
 

@@ -76,3 +76,44 @@ def test_burst_of_300_ballots_on_postgresql():
     results = run_burst(out, n=N, workers=WORKERS)
     print(out.getvalue())
     _check(results)
+
+
+ELECTION_SCRIPT = """
+import json, sys
+from edile.governance.bench import election_burst
+result = election_burst(sys.stdout, n={n}, workers={workers})
+print("ELECTION_JSON " + json.dumps(result, default=str))
+"""
+
+
+@pytest.mark.skipif(
+    os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="runs on the default file SQLite",
+)
+def test_election_burst_of_300_ballots_on_file_sqlite(tmp_path):
+    """300 voting delegates cast their secret election ballot within 10 seconds: no error,
+    every ballot counted once (receipts, ballots, blank ones and each candidate's votes)."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'bench-election.sqlite3'}",
+        "DEBUG": "true",
+    }
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    subprocess.run([*manage, "migrate", "--no-input", "-v0"], env=env, cwd=ROOT, check=True)
+    done = subprocess.run(
+        [*manage, "shell", "-c", ELECTION_SCRIPT.format(n=N, workers=WORKERS)],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    print(done.stdout)
+    line = next(x for x in done.stdout.splitlines() if x.startswith("ELECTION_JSON "))
+    r = json.loads(line.removeprefix("ELECTION_JSON "))
+    assert r["errors"] == {}, r["errors"]
+    assert r["ok"] == N and r["receipts"] == N and r["ballots"] == N, r
+    assert r["blank"] == r["expected_blank"] == 30
+    assert r["counts"] == r["expected"], r
+    assert r["elapsed"] < LIMIT_S, r["elapsed"]
