@@ -62,6 +62,7 @@ from edile.governance.models import (
     VoteMode,
     VoteResult,
     VoteStatus,
+    VotingDelegate,
     VotingUnit,
     WorkflowTransition,
 )
@@ -1043,7 +1044,20 @@ def ballot_cast(
     city_weight = selectors.entitled_weight(vote.meeting, local_government.pk)
     if city_weight is None:
         raise ServiceError(_("This city is not entitled to vote in this body."))
-    own = user.has_perm("governance.vote_for_city", local_government)
+    # Once a city names its voting delegate for the session, only that account votes for it
+    # (delegations.may_vote_for says the same to the pages and to elections).
+    designated = dict(
+        VotingDelegate.objects.filter(meeting=vote.meeting).values_list(
+            "local_government_id", "user_id"
+        )
+    )
+
+    def votes_for(city_id: int) -> bool:
+        return designated.get(city_id, user.pk) == user.pk
+
+    own = user.has_perm("governance.vote_for_city", local_government) and votes_for(
+        local_government.pk
+    )
     by_proxy = False
     attending_id = local_government.pk  # the city whose presence makes the ballot count
     if not (own and _is_present(vote.meeting, local_government.pk)):
@@ -1053,7 +1067,9 @@ def ballot_cast(
             ).values_list("local_government_id", flat=True)
         )
         proxy = Proxy.objects.filter(meeting=vote.meeting, grantor=local_government).first()
-        if proxy is None or not user.has_perm("governance.vote_for_city", proxy.holder):
+        if proxy is None or not (
+            user.has_perm("governance.vote_for_city", proxy.holder) and votes_for(proxy.holder_id)
+        ):
             if own:
                 raise ServiceError(_("This city is not recorded as present at this session."))
             raise PermissionDenied(

@@ -172,3 +172,20 @@ def test_minutes_approved_by_the_body_at_a_later_meeting(world, make_user, clien
         )
     with pytest.raises(ServiceError, match="cannot be regenerated"):
         services.minutes_generate(user=staff, meeting=world.session)
+
+
+def test_the_voting_delegate_alone_votes_on_a_resolution_too(world, make_user):
+    """The same rule for resolution votes: once a city names its voting delegate for the
+    session, its other delegate's ballot is refused (and counts nothing); the named one votes."""
+    staff = make_user("secretariat")
+    lg = world.cities[0]
+    first, second = (make_user("delegate", local_government=lg) for _ in range(2))
+    delegations.voting_delegate_set(
+        user=staff, meeting=world.session, local_government=lg, delegate=first
+    )
+    vote = services.vote_open(user=staff, resolution=world.resolution, meeting=world.session)
+    with pytest.raises(PermissionDenied, match="voting delegate"):
+        services.ballot_cast(user=second, vote=vote, local_government=lg, option="no")
+    assert vote.ballots.count() == 0
+    services.ballot_cast(user=first, vote=vote, local_government=lg, option="yes")
+    assert vote.ballots.count() == 1
