@@ -836,9 +836,12 @@ def _coordinate(row: dict[str, str], column: str, bound: int) -> Decimal | None:
 
 
 def _import_row(
-    row: dict[str, str], vocabulary: dict[str, ViolationType]
+    row: dict[str, str], vocabulary: dict[str, ViolationType], *, continuation: bool = False
 ) -> tuple[dict[str, Any], list[tuple[str, str]]]:
-    """One row's values, and every (column, message) wrong in it (all of them, not the first)."""
+    """One row's values, and every (column, message) wrong in it (all of them, not the first).
+
+    A `continuation` row (an `incident_ref` already met) may leave the incident's facts
+    empty: they come from the incident's first row."""
     from edile.observatory.country_names import country_code
 
     values: dict[str, Any] = {}
@@ -852,6 +855,8 @@ def _import_row(
             return None
 
     for column in IMPORT_REQUIRED:
+        if continuation and column in INCIDENT_COLUMNS:
+            continue
         if not row.get(column):
             errors.append((column, _("the column “%(column)s” is empty") % {"column": column}))
     for column in ("summary_fr", "summary_en", *_SHORT_TEXT):
@@ -1232,8 +1237,12 @@ def incidents_import(
     vocabulary = {v.code.lower(): v for v in ViolationType.objects.all()}
     rule = duplicates.DuplicateRule.current()
     parsed = []
+    refs: set[str] = set()
     for line, row in rows:
-        values, errors = _import_row(row, vocabulary)
+        ref = row.get("incident_ref", "").strip().casefold()
+        values, errors = _import_row(row, vocabulary, continuation=ref in refs)
+        if ref:
+            refs.add(ref)
         if errors:
             report.refused.append(line)
             report.errors.extend(RowError(line, message, column) for column, message in errors)
