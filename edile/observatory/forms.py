@@ -273,6 +273,14 @@ class ImportForm(forms.Form):
         required=False,
         initial=True,
     )
+    confirm_verified = forms.BooleanField(
+        label=_(
+            "I have checked the rows the file marks as verified and confirm their status "
+            "(otherwise every row stays “reported”)"
+        ),
+        required=False,
+        initial=False,
+    )
     mapping = forms.CharField(
         label=_("Column mapping (for a file whose headers differ)"),
         help_text=_(

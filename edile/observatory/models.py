@@ -254,6 +254,15 @@ class Incident(VersionedModel):
         verbose_name=_("merged into"),
         help_text=_("Set when this record was merged into another: it is no longer counted."),
     )
+    import_batch = models.ForeignKey(
+        "observatory.ImportBatch",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="incidents",
+        verbose_name=_("import"),
+        help_text=_("The import that created this incident, if any."),
+    )
 
     class Meta:
         verbose_name = _("incident")
@@ -697,6 +706,49 @@ class IncidentMerge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.absorbed_id} → {self.kept_id}"
+
+
+class ImportBatch(models.Model):
+    """One import of a file: who imported it, when, whether they confirmed its verified rows,
+    and the version of each incident it created, so that it can be undone while none of
+    them has been changed or published (`services.import_batch_undo`)."""
+
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("imported by"),
+    )
+    imported_at = models.DateTimeField(_("imported at"), auto_now_add=True, db_index=True)
+    filename = models.CharField(_("file"), max_length=255)
+    digest = models.CharField(_("SHA-256 of the file"), max_length=64, db_index=True)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    created_count = models.PositiveIntegerField(_("incidents created"), default=0)
+    verified_confirmed = models.BooleanField(
+        _("verified statuses confirmed by the importing analyst"), default=False
+    )
+    versions = models.JSONField(_("version of each incident created"), default=dict)
+    sealed_at = models.DateTimeField(_("import finished at"), null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("undone by"),
+    )
+    undone_at = models.DateTimeField(_("undone at"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("import of incidents")
+        verbose_name_plural = _("imports of incidents")
+        ordering = ["-imported_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.imported_at:%Y-%m-%d %H:%M})"
 
 
 class DuplicateRule(models.Model):

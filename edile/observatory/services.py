@@ -27,21 +27,28 @@ from edile.accounts.models import RoleCode
 from edile.accounts.selectors import has_role
 from edile.core.concurrency import save_versioned
 from edile.core.errors import ServiceError
-from edile.core.imports import ImportFileError, ImportReport, RowError, read_rows
+from edile.core.imports import ImportFileError, ImportReport, RowError, read_table
 from edile.members.models import Gender
 from edile.observatory.models import (
     Act,
     BenchmarkSnapshot,
     ConfidentialAccess,
     Confidentiality,
+    Credibility,
     DatePrecision,
     FollowUp,
+    ImportBatch,
+    Impunity,
     Incident,
     IncidentMerge,
     IntakeReport,
+    MotiveStatus,
+    Outcome,
     Perpetrator,
     PerpetratorType,
+    PlacePrecision,
     PublicationDecision,
+    Reliability,
     ReportChannel,
     ReportStatus,
     Score,
@@ -700,42 +707,75 @@ def incident_merge_undo(*, actor: Any, merge: IncidentMerge) -> None:
 
 
 # ---- Import --------------------------------------------------------------------------------
+# Columns, matching and grouping: docs/observatory.md ("Importing a spreadsheet") and
+# docs/decisions/observatory-import.md.
 
-IMPORT_REQUIRED = (
+IMPORT_REQUIRED = ("date", "country", "violation_types")
+# Facts of the incident: rows sharing an `incident_ref` must agree on them.
+INCIDENT_COLUMNS = (
     "date",
     "date_precision",
     "country",
-    "violation_types",
+    "region",
+    "place",
+    "latitude",
+    "longitude",
+    "place_precision",
     "confidentiality",
     "verification_status",
+    "motive",
+    "impunity",
+    "outcome",
+    "summary_fr",
+    "summary_en",
 )
-IMPORT_COLUMNS = (
-    "date",
-    "date_precision",
-    "country",
-    "place",
+# Facts of one row: each row adds its victim, its act and its source to the incident, and
+# its killed and injured to the incident's counts.
+ROW_COLUMNS = (
+    "incident_ref",
+    "killed",
+    "injured",
     "victim_name",
     "victim_gender",
     "victim_office",
     "violation_types",
     "perpetrator_type",
-    "summary_fr",
-    "summary_en",
+    "source_title",
     "source_url",
-    "confidentiality",
-    "verification_status",
+    "source_reliability",
+    "source_credibility",
 )
+IMPORT_COLUMNS = INCIDENT_COLUMNS + ROW_COLUMNS
 _DATE_PATTERNS = {
-    "day": re.compile(r"^\d{4}-\d{2}-\d{2}$"),
-    "month": re.compile(r"^\d{4}-\d{2}(-\d{2})?$"),
-    "year": re.compile(r"^\d{4}(-\d{2}-\d{2})?$"),
+    "day": re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$"),
+    "month": re.compile(r"^\d{4}-\d{1,2}(-\d{1,2})?$"),
+    "year": re.compile(r"^\d{4}(-\d{1,2}-\d{1,2})?$"),
 }
+_OTHER_DATES = (
+    re.compile(r"^(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})$"),  # 12/04/2023 (day first)
+    re.compile(r"^(?P<y>\d{4})/(?P<m>\d{1,2})/(?P<d>\d{1,2})$"),
+)
 MAX_TEXT = 5000
+MAX_COUNT = 100_000
+_SHORT_TEXT = {
+    "place": 200,
+    "region": 200,
+    "victim_name": 200,
+    "source_title": 300,
+    "incident_ref": 100,
+}
 
 
 def _parse_date(value: str, precision: str) -> dt.date:
-    pattern = _DATE_PATTERNS.get(precision)
-    if pattern is None or not pattern.match(value):
+    value = value.strip()
+    # A time after an ISO date (an Excel cell with a time, "2023-04-12 00:00:00").
+    value = re.sub(r"^(\d{4}-\d{2}-\d{2})[ T]\d{2}:\d{2}(:\d{2})?$", r"\1", value)
+    for pattern in _OTHER_DATES:
+        found = pattern.match(value)
+        if found and precision == DatePrecision.DAY:
+            value = "{y}-{m}-{d}".format(**found.groupdict())
+    date_pattern = _DATE_PATTERNS.get(precision)
+    if date_pattern is None or not date_pattern.match(value):
         raise ValueError(
             _(
                 "date “%(value)s” does not match the precision “%(precision)s” "
@@ -751,62 +791,255 @@ def _parse_date(value: str, precision: str) -> dt.date:
 
 
 def _choice(row: dict[str, str], column: str, allowed: list[str], default: str) -> str:
-    value = row.get(column, "").strip() or default
-    if value not in allowed:
+    """A code from a closed list, in any case ("Verified", "ARMED_GROUP" and "verified")."""
+    raw = row.get(column, "").strip()
+    value = (raw.replace(" ", "_").replace("-", "_") if raw else str(default)).lower()
+    by_lower = {a.lower(): a for a in allowed}
+    if value not in by_lower:
         raise ValueError(
             _("unknown %(column)s “%(value)s” (allowed: %(allowed)s)")
-            % {"column": column, "value": value, "allowed": ", ".join(allowed)}
+            % {
+                "column": column,
+                "value": raw,
+                "allowed": ", ".join(a for a in allowed if a) or "—",
+            }
         )
-    return value
+    return by_lower[value]
 
 
-def _import_row(row: dict[str, str], vocabulary: dict[str, ViolationType]) -> dict[str, Any]:
-    for column in IMPORT_REQUIRED:
-        if not row.get(column):
-            raise ValueError(_("the column “%(column)s” is empty") % {"column": column})
-    precision = _choice(row, "date_precision", ["day", "month", "year"], "day")
-    date = _parse_date(row["date"], precision)
-    if date > timezone.localdate():
-        raise ValueError(_("the date is in the future"))
-    country = row["country"].upper()
-    if country not in dict(countries):
-        raise ValueError(_("unknown country code “%(value)s”") % {"value": row["country"]})
-    codes = [c.strip() for c in row["violation_types"].split(";") if c.strip()]
-    unknown = [c for c in codes if c not in vocabulary]
-    if unknown or not codes:
+def _count(row: dict[str, str], column: str) -> int:
+    raw = row.get(column, "").strip()
+    if not raw:
+        return 0
+    if not re.match(r"^\d{1,6}(\.0+)?$", raw) or int(float(raw)) > MAX_COUNT:
         raise ValueError(
-            _("unknown violation type “%(value)s”") % {"value": ", ".join(unknown) or "—"}
+            _("“%(value)s” is not a number of people (a whole number from 0 to %(max)s)")
+            % {"value": raw, "max": MAX_COUNT}
         )
-    for column in ("summary_fr", "summary_en", "place", "victim_name"):
-        if len(row.get(column, "")) > (MAX_TEXT if column.startswith("summary") else 200):
-            raise ValueError(_("the column “%(column)s” is too long") % {"column": column})
-    source_url = row.get("source_url", "")
-    if source_url and not re.match(r"^https?://\S+$", source_url):
-        raise ValueError(_("source_url must start with http:// or https://"))
-    return {
-        "date": date,
-        "date_precision": precision,
-        "country": country,
-        "place": row.get("place", ""),
-        "victim_name": row.get("victim_name", ""),
-        "victim_gender": _choice(row, "victim_gender", list(Gender.values), "unknown"),
-        "victim_office": _choice(row, "victim_office", list(VictimOffice.values), "mayor"),
-        "violation_types": [vocabulary[c] for c in codes],
-        "perpetrator_type": _choice(
-            row, "perpetrator_type", list(PerpetratorType.values), "unknown"
-        ),
-        "summary_fr": row.get("summary_fr", ""),
-        "summary_en": row.get("summary_en", ""),
-        "source_url": source_url,
-        "confidentiality": _choice(row, "confidentiality", list(Confidentiality.values), ""),
-        "verification_status": _choice(
-            row, "verification_status", list(VerificationStatus.values), ""
-        ),
+    return int(float(raw))
+
+
+def _coordinate(row: dict[str, str], column: str, bound: int) -> Decimal | None:
+    raw = row.get(column, "").strip().replace(",", ".")
+    if not raw:
+        return None
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        value = Decimal("NaN")
+    if not value.is_finite() or not -bound <= value <= bound:
+        raise ValueError(
+            _("“%(value)s” is not a %(column)s in decimal degrees (from -%(bound)s to %(bound)s)")
+            % {"value": raw, "column": column, "bound": bound}
+        )
+    return value.quantize(Decimal("0.000001"))
+
+
+def _import_row(
+    row: dict[str, str], vocabulary: dict[str, ViolationType], *, continuation: bool = False
+) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    """One row's values, and every (column, message) wrong in it (all of them, not the first).
+
+    A `continuation` row (an `incident_ref` already met) may leave the incident's facts
+    empty: they come from the incident's first row."""
+    from edile.observatory.country_names import country_code
+
+    values: dict[str, Any] = {}
+    errors: list[tuple[str, str]] = []
+
+    def check(column: str, read: Any) -> Any:
+        try:
+            return read()
+        except ValueError as exc:
+            errors.append((column, str(exc)))
+            return None
+
+    for column in IMPORT_REQUIRED:
+        if continuation and column in INCIDENT_COLUMNS:
+            continue
+        if not row.get(column):
+            errors.append((column, _("the column “%(column)s” is empty") % {"column": column}))
+    for column in ("summary_fr", "summary_en", *_SHORT_TEXT):
+        limit = _SHORT_TEXT.get(column, MAX_TEXT)
+        if len(row.get(column, "")) > limit:
+            errors.append(
+                (
+                    column,
+                    _("the column “%(column)s” is too long (at most %(limit)s characters)")
+                    % {"column": column, "limit": limit},
+                )
+            )
+    precision = check(
+        "date_precision",
+        lambda: _choice(row, "date_precision", ["day", "month", "year"], "day"),
+    )
+    if row.get("date") and precision:
+        date = check("date", lambda: _parse_date(row["date"], precision))
+        if date and date > timezone.localdate():
+            errors.append(("date", _("the date is in the future")))
+        values["date"] = date
+    values["date_precision"] = precision
+    if row.get("country"):
+        country = country_code(row["country"])
+        if country is None:
+            errors.append(
+                (
+                    "country",
+                    _(
+                        "unknown country code or name “%(value)s”: write an ISO code "
+                        "(ML, MX) or the country's name in French or English"
+                    )
+                    % {"value": row["country"]},
+                )
+            )
+        values["country"] = country
+    if row.get("violation_types"):
+        codes = [c.strip().lower() for c in row["violation_types"].split(";") if c.strip()]
+        unknown = [c for c in codes if c not in vocabulary]
+        if unknown or not codes:
+            errors.append(
+                (
+                    "violation_types",
+                    _("unknown violation type “%(value)s” (allowed: %(allowed)s)")
+                    % {
+                        "value": ", ".join(unknown) or "—",
+                        "allowed": ", ".join(sorted(vocabulary)),
+                    },
+                )
+            )
+        values["violation_types"] = [vocabulary[c] for c in codes if c in vocabulary]
+    values["killed"] = check("killed", lambda: _count(row, "killed")) or 0
+    values["injured"] = check("injured", lambda: _count(row, "injured")) or 0
+    values["latitude"] = check("latitude", lambda: _coordinate(row, "latitude", 90))
+    values["longitude"] = check("longitude", lambda: _coordinate(row, "longitude", 180))
+    if (row.get("latitude") or "") and not (row.get("longitude") or ""):
+        errors.append(("longitude", _("a latitude needs its longitude")))
+    if (row.get("longitude") or "") and not (row.get("latitude") or ""):
+        errors.append(("latitude", _("a longitude needs its latitude")))
+    if (row.get("latitude") or row.get("longitude")) and not row.get("place_precision"):
+        errors.append(
+            (
+                "place_precision",
+                _("say how precise the coordinates are (%(allowed)s)")
+                % {"allowed": ", ".join(PlacePrecision.values)},
+            )
+        )
+    choices: dict[str, tuple[list[str], str]] = {
+        "place_precision": (list(PlacePrecision.values), PlacePrecision.MUNICIPALITY),
+        "victim_gender": (list(Gender.values), "unknown"),
+        "victim_office": (list(VictimOffice.values), "mayor"),
+        "perpetrator_type": (list(PerpetratorType.values), "unknown"),
+        "confidentiality": (list(Confidentiality.values), Confidentiality.CONFIDENTIAL),
+        "verification_status": (list(VerificationStatus.values), VerificationStatus.REPORTED),
+        "motive": (list(MotiveStatus.values), MotiveStatus.UNCONFIRMED),
+        "impunity": (list(Impunity.values), ""),
+        "outcome": (list(Outcome.values), ""),
+        "source_reliability": (list(Reliability.values), Reliability.F),
+        "source_credibility": (list(Credibility.values), Credibility.UNKNOWN),
     }
+    for column, (allowed, default) in choices.items():
+        values[column] = check(column, lambda c=column, a=allowed, d=default: _choice(row, c, a, d))
+    source_url = row.get("source_url", "")
+    if source_url and (not re.match(r"^https?://\S+$", source_url) or len(source_url) > 500):
+        errors.append(("source_url", _("source_url must start with http:// or https://")))
+    values.update(
+        {
+            "incident_ref": row.get("incident_ref", "")[:100],
+            "region": row.get("region", "")[:200],
+            "place": row.get("place", "")[:200],
+            "victim_name": row.get("victim_name", "")[:200],
+            "summary_fr": row.get("summary_fr", "")[:MAX_TEXT],
+            "summary_en": row.get("summary_en", "")[:MAX_TEXT],
+            "source_title": row.get("source_title", "")[:300],
+            "source_url": source_url[:500],
+        }
+    )
+    return values, errors
 
 
-def _create_from_import(values: dict[str, Any]) -> Incident:
+@dataclass
+class PlannedIncident:
+    """One incident an import would create: its rows, facts and possible duplicates."""
+
+    lines: list[int]
+    values: dict[str, Any]
+    rows: list[dict[str, Any]]
+
+    @property
+    def killed(self) -> int:
+        return sum(r["killed"] for r in self.rows)
+
+    @property
+    def injured(self) -> int:
+        return sum(r["injured"] for r in self.rows)
+
+    @property
+    def victim_names(self) -> list[str]:
+        return [r["victim_name"] for r in self.rows if r["victim_name"]]
+
+
+def _group_rows(
+    parsed: list[tuple[int, dict[str, Any], dict[str, str]]],
+) -> tuple[list[PlannedIncident], list[RowError]]:
+    """Rows sharing an `incident_ref` make one incident; they must agree on its facts."""
+    planned: list[PlannedIncident] = []
+    by_ref: dict[str, PlannedIncident] = {}
+    errors: list[RowError] = []
+    for line, values, raw in parsed:
+        ref = values["incident_ref"].strip().casefold()
+        group = by_ref.get(ref) if ref else None
+        if group is None:
+            group = PlannedIncident(lines=[line], values=values, rows=[values])
+            planned.append(group)
+            if ref:
+                by_ref[ref] = group
+            continue
+        for column in INCIDENT_COLUMNS:
+            if raw.get(column) and values[column] != group.values[column]:
+                errors.append(
+                    RowError(
+                        line,
+                        _(
+                            "“%(value)s” differs from line %(first)s of the same incident_ref "
+                            "“%(ref)s”: rows of one incident share its facts"
+                        )
+                        % {
+                            "value": raw[column],
+                            "first": group.lines[0],
+                            "ref": raw["incident_ref"],
+                        },
+                        column,
+                    )
+                )
+        group.lines.append(line)
+        group.rows.append(values)
+    return planned, errors
+
+
+def _status_for(values: dict[str, Any], confirm_verified: bool) -> str:
+    # A file cannot make anything verified: only the importing analyst's confirmation can.
+    return values["verification_status"] if confirm_verified else VerificationStatus.REPORTED
+
+
+def _planned_facts(plan: PlannedIncident) -> Any:
+    from edile.observatory import duplicates
+
+    values = plan.values
+    return duplicates.Facts(
+        obj=None,
+        country=str(values["country"]),
+        span=duplicates.date_span(values["date"], None, values["date_precision"]),
+        names=plan.victim_names,
+        places=[values["place"]] if values["place"] else [],
+    )
+
+
+def _create_from_import(
+    plan: PlannedIncident, *, actor: Any, batch: ImportBatch, confirm_verified: bool
+) -> Incident:
+    values = plan.values
     first = values["violation_types"][0]
+    status = _status_for(values, confirm_verified)
     with translation.override("fr"):
         title_fr = f"{first.label_fr} — {dict(countries)[values['country']]}"
     with translation.override("en"):
@@ -820,59 +1053,98 @@ def _create_from_import(values: dict[str, Any]) -> Incident:
         date_start=values["date"],
         date_precision=values["date_precision"],
         country=values["country"],
+        region=values["region"],
         place=values["place"],
+        latitude=values["latitude"],
+        longitude=values["longitude"],
+        place_precision=values["place_precision"],
         confidentiality=values["confidentiality"],
         location_confidentiality=values["confidentiality"],
-        verification_status=values["verification_status"],
+        killed=plan.killed,
+        injured=plan.injured,
+        motive=values["motive"],
+        impunity=values["impunity"],
+        outcome=values["outcome"],
+        verification_status=status,
+        status_changed_by=actor if status != VerificationStatus.REPORTED else None,
+        status_changed_at=timezone.now() if status != VerificationStatus.REPORTED else None,
+        import_batch=batch,
     )
-    act = Act.objects.create(incident=incident)
-    act.violation_types.set(values["violation_types"])
-    if values["victim_name"] or values["victim_office"]:
-        victim = Victim.objects.create(
-            incident=incident,
-            name=values["victim_name"],
-            gender=values["victim_gender"],
-            office=values["victim_office"],
-            identity_confidentiality=values["confidentiality"],
-        )
-        act.victims.add(victim)
-    Perpetrator.objects.create(act=act, perpetrator_type=values["perpetrator_type"])
-    if values["source_url"]:
-        Source.objects.create(incident=incident, url=values["source_url"])
+    urls: set[str] = set()
+    for row in plan.rows:
+        act = Act.objects.create(incident=incident)
+        act.violation_types.set(row["violation_types"])
+        if row["victim_name"] or row["victim_office"]:
+            victim = Victim.objects.create(
+                incident=incident,
+                name=row["victim_name"],
+                gender=row["victim_gender"],
+                office=row["victim_office"],
+                identity_confidentiality=values["confidentiality"],
+            )
+            act.victims.add(victim)
+        Perpetrator.objects.create(act=act, perpetrator_type=row["perpetrator_type"])
+        key = row["source_url"] or row["source_title"]
+        if key and key not in urls:
+            urls.add(key)
+            Source.objects.create(
+                incident=incident,
+                url=row["source_url"],
+                title=row["source_title"],
+                reliability=row["source_reliability"] or Reliability.F,
+                credibility=row["source_credibility"] or Credibility.UNKNOWN,
+                confidentiality=values["confidentiality"],
+            )
     return incident
 
 
 @dataclass
 class IncidentImportReport(ImportReport):
-    """An import's report, with (for a dry run) what each row would become."""
+    """An import's report, with (for a dry run) what each incident would become."""
 
     dry_run: bool = False
     planned: list[dict[str, Any]] = field(default_factory=list)
+    # Lines refused, with their errors (the dry run shows them beside the plan).
+    refused: list[int] = field(default_factory=list)
     # After a real import: (new reference, references of incidents it may duplicate).
     possible_duplicates: list[tuple[str, list[str]]] = field(default_factory=list)
+    batch: ImportBatch | None = None
+    # An earlier import of the very same file that was not undone.
+    same_file: ImportBatch | None = None
 
 
-def _planned_row(line: int, values: dict[str, Any]) -> dict[str, Any]:
-    """What a dry run shows of one row: its facts and the incidents it may duplicate."""
-    from edile.observatory.selectors import similar_incidents
+def _planned_dict(
+    plan: PlannedIncident, confirm_verified: bool, rule: Any, seen: list[tuple[int, Any]]
+) -> dict[str, Any]:
+    """What a dry run shows of one incident: its facts and the records it may duplicate."""
+    from edile.observatory import duplicates
 
+    values = plan.values
+    facts = _planned_facts(plan)
+    found = duplicates.candidates(facts, rule)
     return {
-        "line": line,
+        "line": plan.lines[0],
+        "lines": plan.lines,
         "date": values["date"],
         "date_precision": values["date_precision"],
-        "country": dict(countries)[values["country"]],
+        "country": str(dict(countries)[values["country"]]),
+        "country_code": values["country"],
+        "region": values["region"],
         "place": values["place"],
-        "victim_name": values["victim_name"],
-        "violation_types": [v.label for v in values["violation_types"]],
-        "duplicates": [
-            i.reference
-            for i in similar_incidents(
-                date=values["date"],
-                country=values["country"],
-                place=values["place"],
-                victim_name=values["victim_name"],
-                date_precision=values["date_precision"],
-            )
+        "victim_name": ", ".join(plan.victim_names),
+        "victims": len(plan.rows),
+        "killed": plan.killed,
+        "injured": plan.injured,
+        "motive": MotiveStatus(values["motive"]).label,
+        "status": VerificationStatus(_status_for(values, confirm_verified)).label,
+        "status_in_file": values["verification_status"],
+        "violation_types": sorted(
+            {str(v.label) for row in plan.rows for v in row["violation_types"]}
+        ),
+        "duplicates": [i.reference for i, _reasons in found],
+        "duplicate_reasons": {i.reference: reasons for i, reasons in found},
+        "duplicate_lines": [
+            earlier for earlier, other in seen if duplicates.match(facts, other, rule)
         ],
     }
 
@@ -903,6 +1175,15 @@ def import_mapping_parse(text: str) -> dict[str, str]:
     return mapping
 
 
+def import_headers(*, data: bytes, filename: str) -> list[str]:
+    """The file's headers (lower case), for the column-mapping step."""
+    try:
+        rows = read_table(data, filename)
+    except ImportFileError as exc:
+        raise ServiceError(str(exc)) from None
+    return list(rows[0][1]) if rows else []
+
+
 def incidents_import(
     *,
     actor: Any,
@@ -910,18 +1191,24 @@ def incidents_import(
     filename: str,
     dry_run: bool = False,
     mapping: dict[str, str] | None = None,
+    confirm_verified: bool = False,
 ) -> IncidentImportReport:
-    """Import partners' incidents: all rows or none; every bad row reported with its reason.
+    """Import partners' incidents: all rows or none; every error of every row reported.
 
-    Imported incidents are never published automatically: an analyst reviews them first.
-    With ``dry_run`` nothing is saved: the report lists what each row would create and the
-    existing incidents it may duplicate.
+    Rows sharing an ``incident_ref`` become one incident with several victims and acts.
+    Imported incidents are never published, and stay "reported" unless the importing
+    analyst confirms the file's verification statuses (``confirm_verified``: recorded on
+    the batch and on each incident, who and when). With ``dry_run`` nothing is saved: the
+    report lists what each incident would be, the records it may duplicate and the refused
+    rows. A real import is an `ImportBatch`, which `import_batch_undo` can take back.
     """
     if actor is not None:
         _require(actor, "observatory.import_incidents")
+    elif confirm_verified:
+        raise ServiceError(_("Only a signed-in analyst can confirm verified statuses."))
     report = IncidentImportReport(dry_run=dry_run)
     try:
-        rows = read_rows(data, filename)
+        rows = read_table(data, filename)
     except ImportFileError as exc:
         raise ServiceError(str(exc)) from None
     if not rows:
@@ -941,40 +1228,136 @@ def incidents_import(
         )
     from edile.observatory import duplicates
 
-    vocabulary = {v.code: v for v in ViolationType.objects.all()}
+    digest = hashlib.sha256(data).hexdigest()
+    report.same_file = (
+        ImportBatch.objects.filter(digest=digest, undone_at__isnull=True)
+        .select_related("imported_by")
+        .first()
+    )
+    vocabulary = {v.code.lower(): v for v in ViolationType.objects.all()}
     rule = duplicates.DuplicateRule.current()
     parsed = []
-    seen: list[tuple[int, duplicates.Facts]] = []
+    refs: set[str] = set()
     for line, row in rows:
-        try:
-            values = _import_row(row, vocabulary)
-        except ValueError as exc:
-            report.errors.append(RowError(line, str(exc)))
+        ref = row.get("incident_ref", "").strip().casefold()
+        values, errors = _import_row(row, vocabulary, continuation=ref in refs)
+        if ref:
+            refs.add(ref)
+        if errors:
+            report.refused.append(line)
+            report.errors.extend(RowError(line, message, column) for column, message in errors)
         else:
-            parsed.append(values)
-            if dry_run:
-                planned = _planned_row(line, values)
-                facts = duplicates.row_facts(values)
-                # Rows of the same file that may be the same event.
-                planned["duplicate_lines"] = [
-                    earlier for earlier, other in seen if duplicates.match(facts, other, rule)
-                ]
-                seen.append((line, facts))
-                report.planned.append(planned)
+            parsed.append((line, values, row))
+    plans, group_errors = _group_rows(parsed)
+    report.errors.extend(group_errors)
+    report.refused = sorted(set(report.refused) | {e.line for e in group_errors})
+    report.errors.sort(
+        key=lambda e: (e.line, IMPORT_COLUMNS.index(e.column) if e.column in IMPORT_COLUMNS else -1)
+    )
+    if dry_run:
+        seen: list[tuple[int, Any]] = []
+        for plan in plans:
+            report.planned.append(_planned_dict(plan, confirm_verified, rule, seen))
+            seen.append((plan.lines[0], _planned_facts(plan)))
     if report.errors or dry_run:
         return report
     with transaction.atomic():
-        for values in parsed:
-            incident = _create_from_import(values)
+        batch = ImportBatch.objects.create(
+            imported_by=actor,
+            filename=filename[:255],
+            digest=digest,
+            rows=len(rows),
+            verified_confirmed=confirm_verified,
+        )
+        created = []
+        for plan in plans:
+            incident = _create_from_import(
+                plan, actor=actor, batch=batch, confirm_verified=confirm_verified
+            )
+            created.append(incident)
             report.created += 1
             found = duplicates.candidates(duplicates.incident_facts(incident), rule)
+            found = [(i, r) for i, r in found if i.import_batch_id != batch.pk]
             if found:
                 report.possible_duplicates.append(
                     (incident.reference, [i.reference for i, _reasons in found])
                 )
+        batch.created_count = len(created)
+        batch.versions = {str(i.pk): _import_fingerprint(i) for i in created}
+        batch.sealed_at = timezone.now()
+        batch.save()
+        report.batch = batch
     statistics_cache_invalidate()
-    logger.info("observatory: %s incidents imported", report.created)
+    logger.info("observatory: %s incidents imported (batch %s)", report.created, batch.pk)
     return report
+
+
+def _import_fingerprint(incident: Incident) -> dict[str, int]:
+    """What must be unchanged for an import to be undone: the version and the parts."""
+    return {
+        "version": Incident.objects.values_list("version", flat=True).get(pk=incident.pk),
+        "parts": sum(
+            model.objects.filter(incident=incident).count()
+            for model in (Victim, Act, Source, Witness, FollowUp, IntakeReport)
+        ),
+    }
+
+
+def import_batch_changed(batch: ImportBatch) -> list[str]:
+    """References of the batch's incidents changed since the import (they block its undo)."""
+    changed = []
+    later = batch.sealed_at or batch.imported_at
+    for incident in batch.incidents.all():
+        recorded = batch.versions.get(str(incident.pk), {})
+        touched = (
+            incident.is_published
+            or incident.published_at is not None
+            or incident.merged_into_id is not None
+            or IncidentMerge.objects.filter(kept=incident).exists()
+            or PublicationDecision.objects.filter(incident=incident).exists()
+            or _import_fingerprint(incident) != recorded
+            or any(
+                model.objects.filter(incident=incident, updated_at__gt=later).exists()
+                for model in (Victim, Act, Source)
+            )
+            or Perpetrator.objects.filter(act__incident=incident, updated_at__gt=later).exists()
+        )
+        if touched:
+            changed.append(incident.reference)
+    return changed
+
+
+class ImportUndoRefused(ServiceError):
+    status_code = 409
+
+
+@transaction.atomic
+def import_batch_undo(*, actor: Any, batch: ImportBatch) -> int:
+    """Delete the incidents an import created, while none of them has been changed,
+    merged or published since; the batch stays, marked undone (who, when). Returns how many
+    incidents were deleted."""
+    _require(actor, "observatory.import_incidents")
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.undone_at:
+        raise ImportUndoRefused(_("This import has already been undone."))
+    changed = import_batch_changed(batch)
+    if changed:
+        raise ImportUndoRefused(
+            _(
+                "This import cannot be undone: these incidents were changed, merged or "
+                "published since: %(references)s. Withdraw or edit them one by one instead."
+            )
+            % {"references": ", ".join(changed)}
+        )
+    incidents = list(batch.incidents.all())
+    for incident in incidents:
+        incident.delete()
+    batch.undone_by = actor
+    batch.undone_at = timezone.now()
+    batch.save(update_fields=["undone_by", "undone_at"])
+    statistics_cache_invalidate()
+    logger.info("observatory: import batch %s undone (%s incidents)", batch.pk, len(incidents))
+    return len(incidents)
 
 
 # ---- Legal benchmark -----------------------------------------------------------------------

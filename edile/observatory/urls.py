@@ -7,6 +7,11 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("incidents/", views.incident_list, name="incident_list"),
     path("incidents/import/", views.incident_import, name="incident_import"),
+    path(
+        "incidents/import/<int:batch_id>/undo/",
+        views.import_batch_undo,
+        name="import_batch_undo",
+    ),
     path("incidents/new/", views.incident_create, name="incident_create"),
     path("incidents/duplicates/", views.duplicate_list, name="duplicate_list"),
     path("incidents/merge/", views.incident_merge, name="incident_merge"),

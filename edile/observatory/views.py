@@ -50,6 +50,7 @@ from edile.observatory.models import (
     Criterion,
     DuplicateRule,
     FollowUp,
+    ImportBatch,
     Incident,
     IncidentMerge,
     IntakeReport,
@@ -935,6 +936,7 @@ def incident_import(request: HttpRequest) -> HttpResponse:
                     filename=upload.name,
                     dry_run=form.cleaned_data["dry_run"],
                     mapping=form.cleaned_data["mapping"],
+                    confirm_verified=form.cleaned_data["confirm_verified"],
                 )
             except ServiceError as exc:
                 form.add_error("file", exc.message)
@@ -959,9 +961,37 @@ def incident_import(request: HttpRequest) -> HttpResponse:
             status = 400
     else:
         form = ImportForm()
+    batches = ImportBatch.objects.select_related("imported_by", "undone_by")[:20]
     return render(
-        request, "observatory/import.html", {"form": form, "result": result}, status=status
+        request,
+        "observatory/import.html",
+        {"form": form, "result": result, "batches": batches},
+        status=status,
     )
+
+
+@login_required
+@require_POST
+def import_batch_undo(request: HttpRequest, batch_id: int) -> HttpResponse:
+    """Undo an import while its incidents are unchanged and unpublished; else a refusal."""
+    if not can(request.user, "observatory.import_incidents"):
+        raise PermissionDenied(_("Only observatory analysts may undo imports."))
+    batch = get_object_or_404(ImportBatch, pk=batch_id)
+    try:
+        count = services.import_batch_undo(actor=request.user, batch=batch)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        batches = ImportBatch.objects.select_related("imported_by", "undone_by")[:20]
+        return render(
+            request,
+            "observatory/import.html",
+            {"form": ImportForm(), "result": None, "batches": batches, "undo_error": exc.message},
+            status=exc.status_code,
+        )
+    messages.success(
+        request, _("The import is undone: %(count)s incidents deleted.") % {"count": count}
+    )
+    return redirect("observatory:incident_import")
 
 
 @login_required
