@@ -72,9 +72,10 @@ def test_demo_loads_the_2019_association_and_twice_changes_nothing(client):
     # The home page's figures of every module are counted from the demo's records.
     figures = {f["label"]: f["value"] for f in client.get("/en/").context["module_figures"]}
     assert figures["City projects supported"] == "14"
-    # 4 resolutions of the General Assembly and the Bureau's 14 grant decisions of 3 December
-    # 2019, each now a decision of that meeting.
-    assert figures["Resolutions and decisions adopted"] == "18"
+    # 5 texts of the General Assembly (3 resolutions, the Observatory and the data roadmap
+    # decisions) and the Bureau's 14 grant decisions of 3 December 2019, each a decision of
+    # that meeting.
+    assert figures["Resolutions and decisions adopted"] == "19"
     assert int(figures["Datasets in the catalogue"].replace(",", "")) >= 40
     assert int(figures["Beneficiaries of the projects"].replace(",", "")) > 3_000_000
 
