@@ -235,7 +235,8 @@ def load(out: TextIO) -> None:
                 incident=incident,
                 kind="advocacy",
                 date=incident.date_start,
-                description="Lettre de l’association aux autorités (fictif).",
+                description_fr="Lettre de l’association aux autorités (fictif).",
+                description_en="Letter from the association to the authorities (fictional).",
                 confidentiality="public",
             )
     out.write(

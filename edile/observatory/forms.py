@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from edile.members.models import Gender
+from edile.members.models import Gender, LocalGovernment, Person
 from edile.observatory.models import (
     Confidentiality,
     Credibility,
@@ -188,6 +188,30 @@ class VictimForm(forms.Form):
     )
 
 
+class VictimLinkForm(forms.Form):
+    """Link a victim to a person and a local government of the members registry.
+
+    The choices come from a search on the edit page (never a list of every person); the
+    fields only check that the chosen records exist. An empty value removes the link.
+    """
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    person = forms.ModelChoiceField(
+        label=_("Person in the registry"),
+        queryset=Person.objects.all(),
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": _("This person is not in the registry.")},
+    )
+    local_government = forms.ModelChoiceField(
+        label=_("Local government in the registry"),
+        queryset=LocalGovernment.objects.all(),
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": _("This local government is not in the registry.")},
+    )
+
+
 class ActForm(forms.Form):
     violation_types = forms.ModelMultipleChoiceField(
         label=_("Violation types"),
@@ -255,8 +279,17 @@ class SourceForm(forms.Form):
 class FollowUpForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of follow-up"), choices=FollowUpKind.choices)
     date = forms.DateField(label=_("Date of the follow-up"), widget=DATE_INPUT)
-    description = forms.CharField(
-        label=_("What was done"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000
+    description_fr = forms.CharField(
+        label=_("What was done (in French)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=5000,
+    )
+    description_en = forms.CharField(
+        label=_("What was done (in English)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=5000,
     )
     url = forms.URLField(label=_("Link to the follow-up"), required=False, max_length=500)
     confidentiality = forms.ChoiceField(
@@ -264,6 +297,15 @@ class FollowUpForm(forms.Form):
         choices=Confidentiality.choices,
         initial="restricted",
     )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if (
+            not (data.get("description_fr") or "").strip()
+            and not (data.get("description_en") or "").strip()
+        ):
+            raise forms.ValidationError(_("Write what was done, in French, in English or in both."))
+        return data
 
 
 class ImportForm(forms.Form):

@@ -512,6 +512,8 @@ class FollowUpKind(models.TextChoices):
 
 
 class FollowUp(TimeStampedModel):
+    # description: translated (translation.py: description_fr, description_en); history
+    # registered there.
     incident = models.ForeignKey(
         Incident, on_delete=models.CASCADE, related_name="follow_ups", verbose_name=_("incident")
     )
@@ -525,7 +527,6 @@ class FollowUp(TimeStampedModel):
         choices=Confidentiality.choices,
         default=Confidentiality.RESTRICTED,
     )
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("follow-up")

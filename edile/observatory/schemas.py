@@ -155,7 +155,10 @@ class SourceOut(Schema):
 class FollowUpOut(Schema):
     kind: str
     date: dt.date
-    description: str
+    description: str  # in the caller's language, else the other (see `language`)
+    description_fr: str = ""
+    description_en: str = ""
+    language: str = ""
     url: str
 
 

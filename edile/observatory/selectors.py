@@ -14,8 +14,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Avg, Count, Prefetch, Q, QuerySet
+from django.db.models import Avg, Case, Count, Prefetch, Q, QuerySet, When
 from django.db.models.functions import ExtractYear
+from django.utils.text import capfirst
 from django.utils.translation import get_language, gettext_lazy, pgettext
 from django.utils.translation import gettext as _
 from django_countries import countries
@@ -118,6 +119,7 @@ def incident_list(user: Any, filters: IncidentFilters | None = None) -> QuerySet
         queryset.select_related("local_government")
         .prefetch_related(
             "victims__local_government",
+            "victims__person",
             Prefetch(
                 "acts",
                 queryset=Act.objects.prefetch_related("violation_types", "perpetrators", "victims"),
@@ -159,6 +161,30 @@ def date_display(incident: Incident) -> str:
     return format_date(start, fmt="medium")
 
 
+LANGUAGE_LABELS = {"fr": gettext_lazy("in French"), "en": gettext_lazy("in English")}
+
+
+def follow_up_text(follow_up: Any) -> dict[str, Any]:
+    """A follow-up's text in the reader's language, else in the other one, with its language.
+
+    `language` is the language the text is written in; `is_fallback` says it is not the
+    reader's, so that pages mark it ("in French").
+    """
+    reader = "en" if (get_language() or "fr").startswith("en") else "fr"
+    other = "fr" if reader == "en" else "en"
+    own = (getattr(follow_up, f"description_{reader}", "") or "").strip()
+    fallback = (getattr(follow_up, f"description_{other}", "") or "").strip()
+    language = reader if own or not fallback else other
+    return {
+        "description": own or fallback,
+        "description_fr": follow_up.description_fr or "",
+        "description_en": follow_up.description_en or "",
+        "language": language,
+        "language_label": str(LANGUAGE_LABELS[language]),
+        "is_fallback": language != reader,
+    }
+
+
 def incident_view(incident: Incident, level: int, *, full: bool = True) -> dict[str, Any]:
     """The incident as a viewer of `level` may see it, plus what confidential parts it shows.
 
@@ -195,6 +221,10 @@ def incident_view(incident: Incident, level: int, *, full: bool = True) -> dict[
             item["local_government"] = (
                 victim.local_government.name if victim.local_government else ""
             )
+            item["local_government_url"] = (
+                victim.local_government.get_absolute_url() if victim.local_government else ""
+            )
+            item["person"] = str(victim.person) if victim.person_id else ""
             item["mandate"] = victim.mandate
             item["label"] = victim.display_name
             if level_of(victim.identity_confidentiality) >= CONFIDENTIAL:
@@ -202,6 +232,8 @@ def incident_view(incident: Incident, level: int, *, full: bool = True) -> dict[
         else:
             item["name"] = None
             item["local_government"] = ""
+            item["local_government_url"] = ""
+            item["person"] = ""
             item["mandate"] = ""
             item["label"] = _("%(office)s (identity withheld), %(region)s") % {
                 "office": office,
@@ -303,7 +335,7 @@ def incident_view(incident: Incident, level: int, *, full: bool = True) -> dict[
                 "kind": f.kind,
                 "kind_label": f.get_kind_display(),
                 "date": f.date,
-                "description": f.description,
+                **follow_up_text(f),
                 "url": f.url,
             }
             for f in incident.follow_ups.all()
@@ -1005,3 +1037,215 @@ def criteria() -> list[Criterion]:
 
 def score_history(score: Score) -> list[Any]:
     return list(score.history.all()[:20])
+
+
+# ---- Members registry --------------------------------------------------------------------
+
+REGISTRY_MATCHES = 10
+
+
+def registry_matches(q: str, *, country: str = "") -> dict[str, list[Any]]:
+    """Persons and local governments of the registry whose name contains every word of `q`
+    (at most ten each; the incident's country first). Analysts only: the caller checks."""
+    from edile.members.models import LocalGovernment, Person
+
+    words = q.split()[:5]
+    if not words or len(q.strip()) < 2:
+        return {"persons": [], "local_governments": []}
+    persons = Person.objects.all()
+    governments = LocalGovernment.objects.all()
+    for word in words:
+        persons = persons.filter(Q(given_name__icontains=word) | Q(family_name__icontains=word))
+        governments = governments.filter(Q(name_fr__icontains=word) | Q(name_en__icontains=word))
+    if country:
+        same_country = Case(When(country=country.upper(), then=0), default=1)
+        governments = governments.order_by(same_country, "name", "pk")
+    return {
+        "persons": list(persons.order_by("family_name", "given_name", "pk")[:REGISTRY_MATCHES]),
+        "local_governments": list(governments[:REGISTRY_MATCHES]),
+    }
+
+
+# ---- History -------------------------------------------------------------------------------
+
+# Bookkeeping, not facts: never listed as a change.
+HISTORY_SKIPPED = ("version", "updated_at", "created_at", "id", "incident", "act")
+# modeltranslation's original columns repeat `title_fr`/`title_en`: listed once, by language.
+TRANSLATED_ORIGINALS = ("title", "summary")
+
+
+def _history_value(field: Any, value: Any, names: dict[tuple[str, Any], str]) -> str:
+    from edile.core.formatting import format_date
+
+    if value in (None, ""):
+        return "—"
+    if field.is_relation:
+        return names.get((field.related_model._meta.label_lower, value), str(value))
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, dt.datetime):
+        return format_date(value.date(), fmt="medium")
+    if isinstance(value, dt.date):
+        return format_date(value, fmt="medium")
+    if getattr(field, "choices", None):
+        return str(dict(field.flatchoices).get(str(value), value))
+    return str(value)
+
+
+def _required_levels(model: type, old: Any, new: Any, current: Any) -> dict[str, int]:
+    """The level a viewer needs to read each sensitive field of one change of `model`.
+
+    The strictest of the record's level before, after and now: a value that was once
+    confidential, or is now, stays hidden from whoever may not read it.
+    """
+
+    def strictest(attribute: str) -> int:
+        values = [getattr(r, attribute, None) for r in (old, new, current) if r is not None]
+        return max(level_of(v) for v in values if v)
+
+    if model is Incident:
+        place = strictest("location_confidentiality")
+        return {
+            "place": place,
+            "latitude": place,
+            "longitude": place,
+            "local_government": place,
+            "private_notes": CONFIDENTIAL,
+        }
+    if model is Victim:
+        identity = strictest("identity_confidentiality")
+        return {
+            "name": identity,
+            "person": identity,
+            "local_government": identity,
+            "mandate": identity,
+        }
+    if model.__name__ in ("Act", "Perpetrator"):
+        # Their descriptions are for observatory members (as in `incident_view`).
+        return {"description": RESTRICTED}
+    return {}
+
+
+def _record_level(model: type, records: list[Any], current: Any) -> int:
+    """The level needed to know a child record exists at all (hidden sources, witnesses)."""
+    from edile.observatory.models import FollowUp, Source, Witness
+
+    if model is Witness:
+        return CONFIDENTIAL
+    if model in (Source, FollowUp):
+        values = [r.confidentiality for r in [*records, current] if r is not None]
+        return max(level_of(v) for v in values)
+    return PUBLIC
+
+
+def incident_history(incident: Incident, level: int, *, limit: int = 100) -> list[dict[str, Any]]:
+    """What changed in the incident and its parts (old → new), who and when, newest first.
+
+    Values are shown by the viewer's level, as `incident_view` shows them: a value the viewer
+    may not read (a hidden victim's name, a confidential place, private notes) is listed as
+    "hidden value changed", never written; a text the viewer could read (a title) that names
+    a value hidden from them is hidden too (the publication check's matcher); a source or
+    follow-up above the viewer's level, and every witness below the analysts' level, is left
+    out entirely, as on the incident page.
+    """
+    from edile.members.models import LocalGovernment, Person
+    from edile.observatory.models import FollowUp, Perpetrator, Source, Witness
+
+    act_ids = set(Act.history.filter(incident_id=incident.pk).values_list("id", flat=True))
+    histories: list[tuple[type, Any]] = [
+        (Incident, incident.history.all()),
+        (Victim, Victim.history.filter(incident_id=incident.pk)),
+        (Act, Act.history.filter(incident_id=incident.pk)),
+        (Perpetrator, Perpetrator.history.filter(act_id__in=act_ids)),
+        (Source, Source.history.filter(incident_id=incident.pk)),
+        (FollowUp, FollowUp.history.filter(incident_id=incident.pk)),
+        (Witness, Witness.history.filter(incident_id=incident.pk)),
+    ]
+    terms = [term for _kind, term in _hidden_terms(incident, level)] if level < CONFIDENTIAL else []
+    by_model: dict[type, dict[int, list[Any]]] = {}
+    lg_ids: set[Any] = set()
+    person_ids: set[Any] = set()
+    user_ids: set[Any] = set()
+    for model, queryset in histories:
+        groups: dict[int, list[Any]] = {}
+        for record in queryset.select_related("history_user").order_by("history_date", "pk"):
+            groups.setdefault(record.id, []).append(record)
+            lg_ids.add(getattr(record, "local_government_id", None))
+            person_ids.add(getattr(record, "person_id", None))
+            user_ids.add(getattr(record, "status_changed_by_id", None))
+        by_model[model] = groups
+    names: dict[tuple[str, Any], str] = {}
+    for lg in LocalGovernment.objects.filter(pk__in=lg_ids - {None}):
+        names[("members.localgovernment", lg.pk)] = str(lg)
+    for person in Person.objects.filter(pk__in=person_ids - {None}):
+        names[("members.person", person.pk)] = str(person)
+    from django.contrib.auth import get_user_model
+
+    user_model = get_user_model()
+    for user in user_model._default_manager.filter(pk__in=user_ids - {None}):
+        names[(user_model._meta.label_lower, user.pk)] = str(getattr(user, "email", user))
+    current = {
+        Incident: {incident.pk: incident},
+        Victim: {v.pk: v for v in Victim.objects.filter(incident=incident)},
+        Act: {a.pk: a for a in Act.objects.filter(incident=incident)},
+        Perpetrator: {p.pk: p for p in Perpetrator.objects.filter(act__incident=incident)},
+        Source: {s.pk: s for s in Source.objects.filter(incident=incident)},
+        FollowUp: {f.pk: f for f in FollowUp.objects.filter(incident=incident)},
+        Witness: {w.pk: w for w in Witness.objects.filter(incident=incident)},
+    }
+
+    def readable(text: str) -> bool:
+        padded = f" {normalise_text(text)} "
+        return not any(f" {term} " in padded for term in terms)
+
+    lines: list[dict[str, Any]] = []
+    for model, groups in by_model.items():
+        label = capfirst(str(model._meta.verbose_name))
+        for number, (object_id, records) in enumerate(sorted(groups.items()), start=1):
+            now = current[model].get(object_id)
+            if level < _record_level(model, records, now):
+                continue
+            what = label if model is Incident else f"{label} {number}"
+            for record, previous in zip(records, [None, *records[:-1]], strict=False):
+                changes = []
+                if previous is not None and record.history_type == "~":
+                    required = _required_levels(model, previous, record, now)
+                    skipped = [
+                        *HISTORY_SKIPPED,
+                        *(TRANSLATED_ORIGINALS if model is Incident else ()),
+                    ]
+                    delta = record.diff_against(previous, excluded_fields=skipped)
+                    for change in delta.changes:
+                        field = model._meta.get_field(change.field)
+                        old = _history_value(field, change.old, names)
+                        new = _history_value(field, change.new, names)
+                        hidden = level < required.get(change.field, PUBLIC) or not (
+                            readable(old) and readable(new)
+                        )
+                        changes.append(
+                            {
+                                "field": str(field.verbose_name),
+                                "old": "" if hidden else old,
+                                "new": "" if hidden else new,
+                                "hidden": hidden,
+                            }
+                        )
+                    if not changes:
+                        continue
+                lines.append(
+                    {
+                        "date": record.history_date,
+                        "user": getattr(record.history_user, "email", "") or "",
+                        "what": what,
+                        "type": {"+": "created", "-": "deleted"}.get(
+                            record.history_type, "changed"
+                        ),
+                        "changes": changes,
+                        "version": getattr(record, "version", None),
+                        "status": record.get_verification_status_display()
+                        if model is Incident
+                        else "",
+                    }
+                )
+    lines.sort(key=lambda line: line["date"], reverse=True)
+    return lines[:limit]

@@ -491,6 +491,34 @@ def victim_update(*, actor: Any, victim: Victim, data: dict[str, Any]) -> Victim
 
 
 @transaction.atomic
+def victim_link(
+    *,
+    actor: Any,
+    incident: Incident,
+    victim: Victim,
+    data: dict[str, Any],
+    expected_version: int,
+) -> Victim:
+    """Link a victim to a person and/or a local government of the members registry.
+
+    Only the keys present in `data` change (`None` removes a link). Version-checked like
+    every part of a case; a published incident whose public texts would then name a hidden
+    victim's registry name or town is refused (the publication check), and nothing is saved.
+    """
+    if victim.incident_id != incident.pk:
+        raise ServiceError(_("This victim belongs to another incident."))
+    _part_write(actor, incident, expected_version)
+    for name in ("person", "local_government"):
+        if name in data:
+            setattr(victim, name, data[name])
+    victim.save()
+    _check_still_publishable(incident)
+    statistics_cache_invalidate()
+    logger.info("observatory: %s victim %s linked to the registry", incident.reference, victim.pk)
+    return victim
+
+
+@transaction.atomic
 def victim_add(*, actor: Any, incident: Incident, data: dict[str, Any]) -> Victim:
     _require(actor, "observatory.change_incident", incident)
     victim = Victim.objects.create(
@@ -543,7 +571,8 @@ def source_add(*, actor: Any, incident: Incident, data: dict[str, Any]) -> Sourc
 @transaction.atomic
 def follow_up_add(*, actor: Any, incident: Incident, data: dict[str, Any]) -> FollowUp:
     _require(actor, "observatory.change_incident", incident)
-    return FollowUp.objects.create(incident=incident, **data)
+    values = {name: data[name] for name in PART_FIELDS[FollowUp] if name in data}
+    return FollowUp.objects.create(incident=incident, **values)
 
 
 PART_FIELDS: dict[type, tuple[str, ...]] = {
@@ -558,7 +587,8 @@ PART_FIELDS: dict[type, tuple[str, ...]] = {
         "credibility",
         "confidentiality",
     ),
-    FollowUp: ("kind", "date", "description", "url", "confidentiality"),
+    # Never `description`: modeltranslation would write it into the editor's language.
+    FollowUp: ("kind", "date", "description_fr", "description_en", "url", "confidentiality"),
 }
 
 

@@ -1,12 +1,17 @@
 import simple_history
 from modeltranslation.translator import TranslationOptions, register
 
-from edile.observatory.models import Criterion, Incident, Pillar, ViolationType
+from edile.observatory.models import Criterion, FollowUp, Incident, Pillar, ViolationType
 
 
 @register(Incident)
 class IncidentTranslationOptions(TranslationOptions):
     fields = ("title", "summary")
+
+
+@register(FollowUp)
+class FollowUpTranslationOptions(TranslationOptions):
+    fields = ("description",)
 
 
 @register(ViolationType)
@@ -26,6 +31,7 @@ class CriterionTranslationOptions(TranslationOptions):
 
 # simple-history must see the translated fields (title_fr, title_en…), so it registers here.
 simple_history.register(Incident)
+simple_history.register(FollowUp)
 simple_history.register(ViolationType)
 simple_history.register(Pillar)
 simple_history.register(Criterion)

@@ -29,11 +29,17 @@ urlpatterns = [
         name="incident_transition",
     ),
     path("incidents/<str:reference>/publish/", views.incident_publish, name="incident_publish"),
+    path("incidents/<str:reference>/history/", views.incident_history, name="incident_history"),
     path("incidents/<str:reference>/preview/", views.incident_preview, name="incident_preview"),
     path(
         "incidents/<str:reference>/victims/<int:victim_id>/",
         views.victim_edit,
         name="victim_edit",
+    ),
+    path(
+        "incidents/<str:reference>/victims/<int:victim_id>/link/",
+        views.victim_link,
+        name="victim_link",
     ),
     path("incidents/<str:reference>/victims/", views.victim_add, name="victim_add"),
     path("incidents/<str:reference>/acts/", views.act_add, name="act_add"),

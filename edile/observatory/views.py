@@ -41,6 +41,7 @@ from edile.observatory.forms import (
     StatisticsForm,
     TransitionForm,
     VictimForm,
+    VictimLinkForm,
     WitnessForm,
     vocabulary_form,
 )
@@ -62,7 +63,7 @@ from edile.observatory.models import (
     ViolationType,
     Witness,
 )
-from edile.observatory.permissions import CONFIDENTIAL, can, level_for
+from edile.observatory.permissions import CONFIDENTIAL, RESTRICTED, can, level_for
 
 PAGE_SIZE = 25
 NOT_FOUND = gettext_lazy("No incident with this reference.")
@@ -167,8 +168,30 @@ def incident_detail(request: HttpRequest, reference: str) -> HttpResponse:
     context = {
         "incident": view,
         "can_edit": can(request.user, "observatory.change_incident", incident),
+        "can_see_history": level >= RESTRICTED,
     }
     return render(request, "observatory/incident_detail.html", context)
+
+
+def incident_history(request: HttpRequest, reference: str) -> HttpResponse:
+    """What changed in the incident and its parts, with values shown by the viewer's level."""
+    incident = _visible_incident(request, reference)
+    level = level_for(request)
+    if level < RESTRICTED:
+        raise PermissionDenied(_("The history of an incident is for observatory members."))
+    if level >= CONFIDENTIAL:
+        services.confidential_read_log(
+            user=request.user,
+            incident=incident,
+            what="incident history",
+            path=request.get_full_path(),
+        )
+    context = {
+        "incident": incident,
+        "history": selectors.incident_history(incident, level),
+        "is_analyst": level >= CONFIDENTIAL,
+    }
+    return render(request, "observatory/incident_history.html", context)
 
 
 def _part_items(
@@ -186,37 +209,18 @@ def _part_items(
     ]
 
 
-HISTORY_SKIPPED = {"version", "updated_at", "created_at", "history_id", "history_date"}
-
-
-def _history_with_changes(incident: Incident, limit: int = 20) -> list[dict[str, Any]]:
-    """The incident's history, newest first, each line with what changed (old → new).
-
-    The edit page is for analysts only, who may see every value (administrators get 403).
-    """
-    records = list(incident.history.select_related("history_user")[: limit + 1])
-    lines = []
-    for record, previous in zip(records, [*records[1:], None], strict=False):
-        if len(lines) == limit:
-            break
-        changes = []
-        if previous is not None:
-            delta = record.diff_against(previous, excluded_fields=HISTORY_SKIPPED)
-            for change in delta.changes:
-                field = Incident._meta.get_field(change.field)
-                changes.append(
-                    {
-                        "field": str(field.verbose_name),
-                        "old": "—" if change.old in (None, "") else str(change.old),
-                        "new": "—" if change.new in (None, "") else str(change.new),
-                    }
-                )
-        lines.append({"record": record, "changes": changes, "created": previous is None})
-    return lines
+def _registry_search(request: HttpRequest, incident: Incident) -> dict[str, Any]:
+    """The plain GET search of the registry for one victim (`?link_victim=<id>&registry_q=`)."""
+    victim_id = request.GET.get("link_victim", "")
+    q = request.GET.get("registry_q", "").strip()[:100]
+    if not victim_id.isdigit():
+        return {}
+    matches = selectors.registry_matches(q, country=incident.country.code)
+    return {"victim_id": int(victim_id), "q": q, **matches}
 
 
 def _edit_context(incident: Incident, **forms: Any) -> dict[str, Any]:
-    victims = list(incident.victims.all())
+    victims = list(incident.victims.select_related("person", "local_government"))
     acts = list(incident.acts.prefetch_related("violation_types", "victims", "perpetrators"))
     return {
         "incident": incident,
@@ -243,6 +247,7 @@ def _edit_context(incident: Incident, **forms: Any) -> dict[str, Any]:
             )
             for v in victims
         ],
+        "registry": forms.get("registry") or {},
         "new_victim_form": forms.get("new_victim_form") or VictimForm(prefix="newvictim"),
         "act_form": forms.get("act_form") or ActForm(prefix="act", incident=incident),
         "acts": acts,
@@ -256,7 +261,7 @@ def _edit_context(incident: Incident, **forms: Any) -> dict[str, Any]:
         "witness_items": _part_items("witnesses", incident.witnesses.all(), incident, forms),
         "source_items": _part_items("sources", incident.sources.all(), incident, forms),
         "follow_up_items": _part_items("follow-ups", incident.follow_ups.all(), incident, forms),
-        "history": _history_with_changes(incident),
+        "history": selectors.incident_history(incident, CONFIDENTIAL, limit=30),
         "reports": list(incident.reports.order_by("created_at")),
     }
 
@@ -302,7 +307,7 @@ def incident_edit(request: HttpRequest, reference: str) -> HttpResponse:
     return render(
         request,
         "observatory/incident_edit.html",
-        _edit_context(incident, form=form),
+        _edit_context(incident, form=form, registry=_registry_search(request, incident)),
         status=status,
     )
 
@@ -376,19 +381,27 @@ def incident_preview(request: HttpRequest, reference: str) -> HttpResponse:
     """The public copy beside the analyst's view: what each audience gets once published."""
     incident = _editable(request, reference)
     incident = selectors.incident_detail(request.user, incident.reference)
-    copies = selectors.public_copy(incident)
     context = {
         "incident": incident,
         "problems": selectors.publication_problems(incident),
+        **_public_copies(incident),
+        "can_publish": incident.verification_status == VerificationStatus.VERIFIED
+        and not incident.is_published,
+    }
+    return render(request, "observatory/incident_preview.html", context)
+
+
+def _public_copies(incident: Incident) -> dict[str, Any]:
+    """The public copies of the preview (`partials/public_copies.html`): one rendering for the
+    single preview and the bulk confirmation, so both show exactly the same thing."""
+    copies = selectors.public_copy(incident)
+    return {
         "copies": [
             (_("An anonymous reader"), copies["public"]),
             (_("An observatory partner"), copies["partner"]),
         ],
         "api_json": _api_json(copies["public"]) if copies["public"] else "",
-        "can_publish": incident.verification_status == VerificationStatus.VERIFIED
-        and not incident.is_published,
     }
-    return render(request, "observatory/incident_preview.html", context)
 
 
 @login_required
@@ -428,6 +441,79 @@ def incident_publish(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
+BULK_PUBLICATION_MAX = 100
+
+
+def _selection(values: list[str]) -> dict[str, int]:
+    """{reference: version the analyst saw} from the `REF:VERSION` values of the form."""
+    pairs: dict[str, int] = {}
+    for value in values[:BULK_PUBLICATION_MAX]:
+        reference, _sep, version = value.partition(":")
+        if version.isdigit():
+            pairs[reference] = int(version)
+    return pairs
+
+
+def _publication_review(request: HttpRequest) -> HttpResponse:
+    """The confirmation step: the public copy of each selected incident, then one "publish".
+
+    Each copy is the single preview's own rendering. An incident that is no longer verified
+    and unpublished, or whose check finds a warning, is listed apart and not carried on to
+    the final POST; the versions carried are the ones shown here, so a change made after
+    this page was read is refused by the service (409 for that incident).
+    """
+    pairs = _selection(request.GET.getlist("incident"))
+    if not pairs:
+        return render(
+            request,
+            "observatory/incident_publication.html",
+            {**_publication_rows(request), "error": _("Select at least one incident.")},
+            status=400,
+        )
+    found = {
+        i.reference: i
+        for i in selectors.incident_list(request.user)
+        .prefetch_related("sources", "follow_ups", "witnesses")
+        .filter(reference__in=list(pairs))
+    }
+    entries, left_out = [], []
+    for reference in pairs:
+        incident = found.get(reference)
+        if incident is None:
+            left_out.append((reference, _("No incident with this reference.")))
+            continue
+        if incident.is_published or incident.verification_status != VerificationStatus.VERIFIED:
+            left_out.append((reference, _("It is no longer a verified, unpublished incident.")))
+            continue
+        problems = selectors.publication_problems(incident)
+        if problems:
+            left_out.append((reference, " ".join(p.message() for p in problems)))
+            continue
+        entries.append(
+            {
+                "incident": incident,
+                "changed": incident.version != pairs[reference],
+                **_public_copies(incident),
+            }
+        )
+    return render(
+        request,
+        "observatory/incident_publication_confirm.html",
+        {"entries": entries, "left_out": left_out},
+    )
+
+
+def _publication_rows(request: HttpRequest) -> dict[str, Any]:
+    waiting = selectors.incident_list(
+        request.user, selectors.IncidentFilters(status=VerificationStatus.VERIFIED)
+    ).filter(is_published=False)
+    rows = [
+        {"incident": i, "problems": selectors.publication_problems(i)}
+        for i in waiting.prefetch_related("sources", "follow_ups", "witnesses")[:200]
+    ]
+    return {"rows": rows}
+
+
 @login_required
 def incident_publication(request: HttpRequest) -> HttpResponse:
     """Bulk publication of a reviewed selection of verified incidents."""
@@ -436,12 +522,10 @@ def incident_publication(request: HttpRequest) -> HttpResponse:
     result = None
     error = ""
     status = 200
+    if request.method == "GET" and request.GET.get("review") == "1":
+        return _publication_review(request)
     if request.method == "POST":
-        pairs: dict[str, int] = {}
-        for value in request.POST.getlist("incident"):
-            reference, _sep, version = value.partition(":")
-            if version.isdigit():
-                pairs[reference] = int(version)
+        pairs = _selection(request.POST.getlist("incident"))
         if request.POST.get("confirm") != "1":
             error, status = _("Tick the box to confirm you have read each public copy."), 400
         elif not pairs:
@@ -450,17 +534,10 @@ def incident_publication(request: HttpRequest) -> HttpResponse:
             found = {i.reference: i for i in Incident.objects.filter(reference__in=list(pairs))}
             selection = [(found[ref], v) for ref, v in pairs.items() if ref in found]
             result = services.incidents_publish_bulk(actor=request.user, selection=selection)
-    waiting = selectors.incident_list(
-        request.user, selectors.IncidentFilters(status=VerificationStatus.VERIFIED)
-    ).filter(is_published=False)
-    rows = [
-        {"incident": i, "problems": selectors.publication_problems(i)}
-        for i in waiting.prefetch_related("sources", "follow_ups", "witnesses")[:200]
-    ]
     return render(
         request,
         "observatory/incident_publication.html",
-        {"rows": rows, "result": result, "error": error},
+        {**_publication_rows(request), "result": result, "error": error},
         status=status,
     )
 
@@ -475,6 +552,30 @@ def victim_edit(request: HttpRequest, reference: str, victim_id: int) -> HttpRes
         return _failed(request, incident, _("Check the victim's details."), 400)
     services.victim_update(actor=request.user, victim=victim, data=form.cleaned_data)
     return _done(request, incident, _("The victim's details have been saved."))
+
+
+@login_required
+@require_POST
+def victim_link(request: HttpRequest, reference: str, victim_id: int) -> HttpResponse:
+    """Link a victim to a person and a local government of the members registry."""
+    incident = _editable(request, reference)
+    victim = get_object_or_404(Victim, pk=victim_id, incident=incident)
+    form = VictimLinkForm(request.POST)
+    if not form.is_valid():
+        errors = [str(e) for field in form.errors.values() for e in field]
+        return _failed(request, incident, " ".join(errors), 400)
+    data = {k: form.cleaned_data[k] for k in ("person", "local_government") if k in request.POST}
+    try:
+        services.victim_link(
+            actor=request.user,
+            incident=incident,
+            victim=victim,
+            data=data,
+            expected_version=form.cleaned_data["version"],
+        )
+    except ServiceError as exc:
+        return _failed(request, incident, exc.message, exc.status_code)
+    return _done(request, incident, _("The victim's link to the registry has been saved."))
 
 
 def _add(

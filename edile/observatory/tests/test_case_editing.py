@@ -85,11 +85,15 @@ def test_an_act_is_removed(client_as):
             {
                 "kind": "legal_case",
                 "date": "2024-07-01",
-                "description": "Plainte déposée",
+                "description_fr": "Plainte déposée",
+                "description_en": "Complaint filed",
                 "url": "",
                 "confidentiality": "public",
             },
-            lambda part: part.description == "Plainte déposée" and part.kind == "legal_case",
+            lambda part: (
+                (part.description_fr, part.description_en, part.kind)
+                == ("Plainte déposée", "Complaint filed", "legal_case")
+            ),
         ),
     ],
 )

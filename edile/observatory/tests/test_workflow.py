@@ -197,12 +197,12 @@ def test_analyst_adds_source_and_follow_up(client_as):
         {
             "followup-kind": "advocacy",
             "followup-date": "2024-06-01",
-            "followup-description": "Lettre",
+            "followup-description_fr": "Lettre",
             "followup-confidentiality": "public",
         },
     )
     assert incident.sources.filter(title="Jugement").exists()
-    assert incident.follow_ups.filter(description="Lettre").exists()
+    assert incident.follow_ups.filter(description_fr="Lettre").exists()
 
 
 def test_analyst_adds_a_victim_and_an_act(client_as):
