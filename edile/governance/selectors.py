@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -600,12 +601,27 @@ def side_by_side(resolution: Resolution) -> list[dict[str, Any]]:
     return rows
 
 
-def link_rows(resolution: Resolution) -> list[dict[str, Any]]:
-    """What the resolution concerns, as label and address (without importing other apps)."""
+# Another app says which of its records a reader may see as what a resolution concerns
+# (`register_link_guard`, in its AppConfig.ready): governance never imports it, and a record
+# hidden from the reader (an observatory incident) is not listed, named or counted.
+_link_guards: dict[str, Callable[[Any, Any], bool]] = {}
+
+
+def register_link_guard(model_label: str, guard: Callable[[Any, Any], bool]) -> None:
+    """`guard(user, obj)` answers whether `user` may see `obj` (`model_label`: "app.model")."""
+    _link_guards[model_label.lower()] = guard
+
+
+def link_rows(resolution: Resolution, user: Any = None) -> list[dict[str, Any]]:
+    """What the resolution concerns, as label and address (without importing other apps),
+    leaving out the records the other app's guard hides from `user`."""
     rows = []
     for link in resolution.links.all():
         obj = link.subject
         if obj is None:
+            continue
+        guard = _link_guards.get(obj._meta.label_lower)
+        if guard is not None and not guard(user, obj):
             continue
         url = obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else ""
         rows.append(

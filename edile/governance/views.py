@@ -501,7 +501,7 @@ def resolution_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "amendments": list(resolution.amendments.all()),
         "votes": list(resolution.votes.all()),
         "events": list(resolution.events.all()),
-        "links": selectors.link_rows(resolution),
+        "links": selectors.link_rows(resolution, request.user),
         "can_manage": can_manage,
         "transition_form": TransitionForm() if can_manage else None,
         "vote_form": VoteOpenForm(initial={"meeting": resolution.meeting_id})

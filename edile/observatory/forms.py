@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from edile.governance.models import Resolution
+from edile.grants.models import Application
 from edile.members.models import Gender, LocalGovernment, Person
 from edile.observatory.models import (
     Confidentiality,
@@ -210,6 +212,38 @@ class VictimLinkForm(forms.Form):
         widget=forms.HiddenInput,
         error_messages={"invalid_choice": _("This local government is not in the registry.")},
     )
+
+
+class IncidentResponseForm(forms.Form):
+    """Add or remove the link to one resolution or one grant project (chosen from a search of
+    the edit page); the fields only check that the record exists, the service checks that it
+    may be linked."""
+
+    action = forms.ChoiceField(
+        choices=[("add", _("Add")), ("remove", _("Remove"))],
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": _("Choose to add or to remove the link.")},
+    )
+    resolution = forms.ModelChoiceField(
+        label=_("Resolution"),
+        queryset=Resolution.objects.all(),
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": _("There is no such resolution.")},
+    )
+    project = forms.ModelChoiceField(
+        label=_("Grant project"),
+        queryset=Application.objects.all(),
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": _("There is no such grant project.")},
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not self.errors and (data.get("resolution") is None) == (data.get("project") is None):
+            raise forms.ValidationError(_("Choose one resolution or one grant project."))
+        return data
 
 
 class ActForm(forms.Form):

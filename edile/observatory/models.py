@@ -537,6 +537,70 @@ class FollowUp(TimeStampedModel):
         return f"{self.get_kind_display()} ({self.date})"
 
 
+class IncidentResponse(TimeStampedModel):
+    """A General Assembly resolution or a grant project that responds to an incident.
+
+    Exactly one of the two is set. Each side's page shows the link only to readers who may
+    see both the incident (`selectors.incident_visible`) and the other record
+    (docs/observatory.md, "Responses: resolutions and grant projects").
+    """
+
+    incident = models.ForeignKey(
+        Incident, on_delete=models.CASCADE, related_name="responses", verbose_name=_("incident")
+    )
+    resolution = models.ForeignKey(
+        "governance.Resolution",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("resolution"),
+    )
+    project = models.ForeignKey(
+        "grants.Application",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("grant project"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("linked by"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("response")
+        verbose_name_plural = _("responses")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(resolution__isnull=False, project__isnull=True)
+                | Q(resolution__isnull=True, project__isnull=False),
+                name="observatory_response_one_target",
+                violation_error_message=_("A response is a resolution or a grant project."),
+            ),
+            models.UniqueConstraint(
+                fields=["incident", "resolution"],
+                condition=Q(resolution__isnull=False),
+                name="observatory_response_resolution_once",
+            ),
+            models.UniqueConstraint(
+                fields=["incident", "project"],
+                condition=Q(project__isnull=False),
+                name="observatory_response_project_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.incident_id} → {self.resolution_id or self.project_id}"
+
+
 class ReportChannel(models.TextChoices):
     ANONYMOUS = "anonymous", _("Anonymous")
     PARTNER = "partner", _("Partner")

@@ -33,6 +33,7 @@ from edile.observatory.models import (
     Dimension,
     Impunity,
     Incident,
+    IncidentResponse,
     IntakeReport,
     MotiveStatus,
     PerpetratorType,
@@ -80,6 +81,11 @@ def incident_visible(user: Any) -> QuerySet[Incident]:
         return queryset
     allowed = [c for c, lvl in LEVELS.items() if lvl <= level]
     return queryset.filter(is_published=True, confidentiality__in=allowed)
+
+
+def incident_may_be_seen(user: Any, incident: Incident) -> bool:
+    """Whether `user` may know that `incident` exists (the rule of `incident_visible`)."""
+    return incident_visible(user).filter(pk=incident.pk).exists()
 
 
 def _search(queryset: QuerySet[Incident], q: str, level: int) -> QuerySet[Incident]:
@@ -353,6 +359,122 @@ def incident_view(incident: Incident, level: int, *, full: bool = True) -> dict[
                 revealed.append("private notes")
     data["revealed"] = sorted(set(revealed))
     return data
+
+
+# ---- Responses: resolutions and grant projects --------------------------------------------
+
+RESPONSE_MATCHES = 10
+
+
+def incident_responses(incident: Incident, user: Any) -> list[dict[str, Any]]:
+    """The resolutions and grant projects linked to `incident` that `user` may see.
+
+    The caller has already checked that `user` may see the incident. A resolution is shown
+    when governance shows it to `user` (a draft only to its staff); a project while it is a
+    funded project with a public page.
+    """
+    from edile.governance.selectors import resolution_list
+    from edile.grants.selectors import projects
+
+    links = list(incident.responses.select_related("resolution", "project"))
+    resolution_ids = [r.resolution_id for r in links if r.resolution_id]
+    project_ids = [r.project_id for r in links if r.project_id]
+    shown_resolutions = (
+        set(
+            resolution_list(user)
+            .prefetch_related(None)
+            .filter(pk__in=resolution_ids)
+            .values_list("pk", flat=True)
+        )
+        if resolution_ids
+        else set()
+    )
+    shown_projects = (
+        set(projects().filter(pk__in=project_ids).values_list("pk", flat=True))
+        if project_ids
+        else set()
+    )
+    rows: list[dict[str, Any]] = []
+    for link in links:
+        if link.resolution_id in shown_resolutions:
+            resolution = link.resolution
+            rows.append(
+                {
+                    "kind": "resolution",
+                    "kind_label": _("Resolution"),
+                    "label": str(resolution),
+                    "url": resolution.get_absolute_url(),
+                    "target_id": resolution.pk,
+                }
+            )
+        elif link.project_id in shown_projects:
+            project = link.project
+            rows.append(
+                {
+                    "kind": "project",
+                    "kind_label": _("Grant project"),
+                    "label": project.title,
+                    "url": project.get_public_url(),
+                    "target_id": project.pk,
+                }
+            )
+    return rows
+
+
+def responding_incidents(
+    user: Any, *, resolution: Any = None, project: Any = None
+) -> list[dict[str, Any]]:
+    """The incidents a resolution or a grant project responds to, as `user` may see them.
+
+    Only incidents `user` may know exist (`incident_visible`: the public sees published
+    public incidents, members up to restricted, analysts all), and only the fields every
+    such reader sees on the incident page: reference, title, date, country. An incident
+    hidden from `user` is not counted, named or hinted at. One query.
+    """
+    queryset = incident_visible(user)
+    if resolution is not None:
+        queryset = queryset.filter(responses__resolution=resolution)
+    elif project is not None:
+        queryset = queryset.filter(responses__project=project)
+    else:
+        return []
+    is_analyst = viewer_level(user) >= CONFIDENTIAL
+    rows = []
+    for incident in queryset.order_by("-date_start", "-id"):
+        row: dict[str, Any] = {
+            "reference": incident.reference,
+            "title": incident.title,
+            "url": incident.get_absolute_url(),
+            "date_display": date_display(incident),
+            "country_name": incident.country.name,
+            "is_fictional": incident.is_fictional,
+        }
+        if is_analyst:
+            # Analysts also see what the others do not: say so on the page.
+            row["is_published"] = incident.is_published
+            row["confidentiality_label"] = incident.get_confidentiality_display()
+        rows.append(row)
+    return rows
+
+
+def response_matches(q: str, user: Any) -> dict[str, list[Any]]:
+    """Resolutions `user` may see and funded grant projects matching `q` (at most ten each),
+    for the edit page's search (never a list of every record). Analysts only: the caller
+    checks."""
+    from edile.governance.selectors import ResolutionFilters, resolution_list
+    from edile.grants.selectors import projects
+
+    q = q.strip()
+    if len(q) < 2:
+        return {"resolutions": [], "projects": []}
+    resolutions = resolution_list(user, ResolutionFilters(q=q)).prefetch_related(None)
+    found_projects = projects().filter(
+        Q(title_fr__icontains=q) | Q(title_en__icontains=q) | Q(reference__iexact=q)
+    )
+    return {
+        "resolutions": list(resolutions[:RESPONSE_MATCHES]),
+        "projects": list(found_projects[:RESPONSE_MATCHES]),
+    }
 
 
 # ---- Publication check ---------------------------------------------------------------------
@@ -1138,6 +1260,35 @@ def _record_level(model: type, records: list[Any], current: Any) -> int:
     return PUBLIC
 
 
+def _response_target_names(groups: dict[int, list[Any]]) -> dict[int, str]:
+    """What each response (current or removed) pointed to, named as every reader of the
+    history may read it: a resolution unless it is a draft, a project while it is funded."""
+    from edile.governance.models import Resolution, ResolutionState
+    from edile.grants.selectors import projects
+
+    last = {object_id: records[-1] for object_id, records in groups.items()}
+    resolution_ids = {r.resolution_id for r in last.values() if r.resolution_id}
+    project_ids = {r.project_id for r in last.values() if r.project_id}
+    resolutions = {
+        r.pk: str(r)
+        for r in Resolution.objects.filter(pk__in=resolution_ids).exclude(
+            state=ResolutionState.DRAFT
+        )
+    }
+    found = {p.pk: p.title for p in projects().filter(pk__in=project_ids)} if project_ids else {}
+    names = {}
+    for object_id, record in last.items():
+        if record.resolution_id:
+            names[object_id] = _("resolution %(name)s") % {
+                "name": resolutions.get(record.resolution_id, "—")
+            }
+        else:
+            names[object_id] = _("grant project %(name)s") % {
+                "name": found.get(record.project_id, "—")
+            }
+    return names
+
+
 def incident_history(incident: Incident, level: int, *, limit: int = 100) -> list[dict[str, Any]]:
     """What changed in the incident and its parts (old → new), who and when, newest first.
 
@@ -1160,6 +1311,7 @@ def incident_history(incident: Incident, level: int, *, limit: int = 100) -> lis
         (Source, Source.history.filter(incident_id=incident.pk)),
         (FollowUp, FollowUp.history.filter(incident_id=incident.pk)),
         (Witness, Witness.history.filter(incident_id=incident.pk)),
+        (IncidentResponse, IncidentResponse.history.filter(incident_id=incident.pk)),
     ]
     terms = [term for _kind, term in _hidden_terms(incident, level)] if level < CONFIDENTIAL else []
     by_model: dict[type, dict[int, list[Any]]] = {}
@@ -1192,7 +1344,9 @@ def incident_history(incident: Incident, level: int, *, limit: int = 100) -> lis
         Source: {s.pk: s for s in Source.objects.filter(incident=incident)},
         FollowUp: {f.pk: f for f in FollowUp.objects.filter(incident=incident)},
         Witness: {w.pk: w for w in Witness.objects.filter(incident=incident)},
+        IncidentResponse: {r.pk: r for r in IncidentResponse.objects.filter(incident=incident)},
     }
+    response_targets = _response_target_names(by_model[IncidentResponse])
 
     def readable(text: str) -> bool:
         padded = f" {normalise_text(text)} "
@@ -1206,6 +1360,8 @@ def incident_history(incident: Incident, level: int, *, limit: int = 100) -> lis
             if level < _record_level(model, records, now):
                 continue
             what = label if model is Incident else f"{label} {number}"
+            if model is IncidentResponse:
+                what = f"{what} ({response_targets.get(object_id, '—')})"
             for record, previous in zip(records, [None, *records[:-1]], strict=False):
                 changes = []
                 if previous is not None and record.history_type == "~":

@@ -41,6 +41,7 @@ from edile.observatory.models import (
     Impunity,
     Incident,
     IncidentMerge,
+    IncidentResponse,
     IntakeReport,
     MotiveStatus,
     Outcome,
@@ -516,6 +517,64 @@ def victim_link(
     statistics_cache_invalidate()
     logger.info("observatory: %s victim %s linked to the registry", incident.reference, victim.pk)
     return victim
+
+
+def _response_target(actor: Any, resolution: Any, project: Any) -> dict[str, Any]:
+    """The one record a response points to, checked against what the analyst may link."""
+    from edile.governance.selectors import resolution_list
+    from edile.grants.selectors import projects
+
+    if (resolution is None) == (project is None):
+        raise ServiceError(_("Choose one resolution or one grant project."))
+    if resolution is not None:
+        # Governance decides which resolutions a person may see (drafts are its staff's).
+        if not resolution_list(actor).prefetch_related(None).filter(pk=resolution.pk).exists():
+            raise ServiceError(_("This resolution is not one you may link."))
+        return {"resolution": resolution, "project": None}
+    # Only a funded project has a public page to link to.
+    if not projects().filter(pk=project.pk).exists():
+        raise ServiceError(_("Only a funded grant project can be linked."))
+    return {"resolution": None, "project": project}
+
+
+@transaction.atomic
+def incident_response_add(
+    *, actor: Any, incident: Incident, resolution: Any = None, project: Any = None
+) -> tuple[IncidentResponse, bool]:
+    """Link a resolution or a grant project that responds to the incident (analysts).
+
+    Idempotent: linking what is already linked changes nothing and answers `created=False`,
+    so a form sent twice never doubles a link. The link's history is kept (simple-history).
+    """
+    _require(actor, "observatory.change_incident", incident)
+    target = _response_target(actor, resolution, project)
+    response, created = IncidentResponse.objects.get_or_create(
+        incident=incident, **target, defaults={"created_by": actor}
+    )
+    if created:
+        logger.info("observatory: %s response %s added", incident.reference, response.pk)
+    return response, created
+
+
+@transaction.atomic
+def incident_response_remove(
+    *, actor: Any, incident: Incident, resolution: Any = None, project: Any = None
+) -> bool:
+    """Remove the link to a resolution or a grant project; idempotent (False: there was none)."""
+    _require(actor, "observatory.change_incident", incident)
+    if (resolution is None) == (project is None):
+        raise ServiceError(_("Choose one resolution or one grant project."))
+    found = IncidentResponse.objects.filter(
+        incident=incident, resolution=resolution, project=project
+    )
+    removed = False
+    for response in found:
+        # One by one, so that simple-history records each removal.
+        response.delete()
+        removed = True
+    if removed:
+        logger.info("observatory: %s response removed", incident.reference)
+    return removed
 
 
 @transaction.atomic

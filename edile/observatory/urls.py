@@ -41,6 +41,11 @@ urlpatterns = [
         views.victim_link,
         name="victim_link",
     ),
+    path(
+        "incidents/<str:reference>/responses/",
+        views.incident_response,
+        name="incident_response",
+    ),
     path("incidents/<str:reference>/victims/", views.victim_add, name="victim_add"),
     path("incidents/<str:reference>/acts/", views.act_add, name="act_add"),
     path("incidents/<str:reference>/witnesses/", views.witness_add, name="witness_add"),

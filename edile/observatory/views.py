@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -34,6 +35,7 @@ from edile.observatory.forms import (
     IncidentCreateForm,
     IncidentFilterForm,
     IncidentForm,
+    IncidentResponseForm,
     MergeForm,
     ReportForm,
     ScoreForm,
@@ -169,6 +171,7 @@ def incident_detail(request: HttpRequest, reference: str) -> HttpResponse:
         "incident": view,
         "can_edit": can(request.user, "observatory.change_incident", incident),
         "can_see_history": level >= RESTRICTED,
+        "responses": selectors.incident_responses(incident, request.user),
     }
     return render(request, "observatory/incident_detail.html", context)
 
@@ -219,6 +222,14 @@ def _registry_search(request: HttpRequest, incident: Incident) -> dict[str, Any]
     return {"victim_id": int(victim_id), "q": q, **matches}
 
 
+def _response_search(request: HttpRequest) -> dict[str, Any]:
+    """The plain GET search of resolutions and grant projects (`?response_q=`)."""
+    if "response_q" not in request.GET:
+        return {}
+    q = request.GET.get("response_q", "").strip()[:100]
+    return {"q": q, **selectors.response_matches(q, request.user)}
+
+
 def _edit_context(incident: Incident, **forms: Any) -> dict[str, Any]:
     victims = list(incident.victims.select_related("person", "local_government"))
     acts = list(incident.acts.prefetch_related("violation_types", "victims", "perpetrators"))
@@ -248,6 +259,10 @@ def _edit_context(incident: Incident, **forms: Any) -> dict[str, Any]:
             for v in victims
         ],
         "registry": forms.get("registry") or {},
+        "response_search": forms.get("response_search") or {},
+        "responses": list(
+            incident.responses.select_related("resolution", "project").order_by("created_at", "pk")
+        ),
         "new_victim_form": forms.get("new_victim_form") or VictimForm(prefix="newvictim"),
         "act_form": forms.get("act_form") or ActForm(prefix="act", incident=incident),
         "acts": acts,
@@ -307,7 +322,12 @@ def incident_edit(request: HttpRequest, reference: str) -> HttpResponse:
     return render(
         request,
         "observatory/incident_edit.html",
-        _edit_context(incident, form=form, registry=_registry_search(request, incident)),
+        _edit_context(
+            incident,
+            form=form,
+            registry=_registry_search(request, incident),
+            response_search=_response_search(request),
+        ),
         status=status,
     )
 
@@ -576,6 +596,70 @@ def victim_link(request: HttpRequest, reference: str, victim_id: int) -> HttpRes
     except ServiceError as exc:
         return _failed(request, incident, exc.message, exc.status_code)
     return _done(request, incident, _("The victim's link to the registry has been saved."))
+
+
+@login_required
+@require_POST
+def incident_response(request: HttpRequest, reference: str) -> HttpResponse:
+    """Add or remove the link to a resolution or a grant project (idempotent both ways)."""
+    incident = _editable(request, reference)
+    form = IncidentResponseForm(request.POST)
+    if not form.is_valid():
+        errors = [str(e) for field in form.errors.values() for e in field]
+        return _failed(request, incident, " ".join(errors), 400)
+    target = {
+        "resolution": form.cleaned_data.get("resolution"),
+        "project": form.cleaned_data.get("project"),
+    }
+    try:
+        if form.cleaned_data["action"] == "add":
+            _link, created = services.incident_response_add(
+                actor=request.user, incident=incident, **target
+            )
+            message = (
+                _("The link has been added.") if created else _("This link was already there.")
+            )
+        else:
+            removed = services.incident_response_remove(
+                actor=request.user, incident=incident, **target
+            )
+            message = _("The link has been removed.") if removed else _("There was no such link.")
+    except ServiceError as exc:
+        return _failed(request, incident, exc.message, exc.status_code)
+    messages.success(request, message)
+    return redirect(
+        reverse("observatory:incident_edit", kwargs={"reference": incident.reference})
+        + "#responses"
+    )
+
+
+def _responding_panel(request: HttpRequest, rows: list[dict[str, Any]], heading: str) -> str:
+    # Nothing at all when the reader may see none: no heading, no count, no hint.
+    if not rows:
+        return ""
+    return render_to_string(
+        "observatory/partials/responding_incidents.html",
+        {"incidents": rows, "heading": heading},
+        request=request,
+    )
+
+
+def resolution_panel(request: HttpRequest, resolution: Any) -> str:
+    """Registered for governance's resolution page (`core.panels`, see apps.py)."""
+    return _responding_panel(
+        request,
+        selectors.responding_incidents(request.user, resolution=resolution),
+        _("Incidents this text responds to"),
+    )
+
+
+def project_panel(request: HttpRequest, project: Any) -> str:
+    """Registered for grants' public project page (`core.panels`, see apps.py)."""
+    return _responding_panel(
+        request,
+        selectors.responding_incidents(request.user, project=project),
+        _("Incidents this project responds to"),
+    )
 
 
 def _add(

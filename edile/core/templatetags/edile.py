@@ -9,6 +9,7 @@ from django import template
 from django.urls import translate_url
 
 from edile.core import formatting
+from edile.core import panels as page_panels
 
 register = template.Library()
 
@@ -46,6 +47,15 @@ def shortdate(value: Any) -> str:
 @register.filter
 def datetime(value: Any) -> str:
     return formatting.format_datetime(value)
+
+
+@register.simple_tag(takes_context=True)
+def panels(context: template.Context, slot: str, obj: Any) -> str:
+    """The sections other apps registered for this page (`core.panels`)."""
+    request = context.get("request")
+    if request is None:
+        return ""
+    return page_panels.render(slot, request, obj)
 
 
 @register.simple_tag(takes_context=True)
