@@ -72,6 +72,7 @@ def get_incident(request: HttpRequest, reference: str) -> dict[str, Any]:
     except Incident.DoesNotExist:
         raise Http404("No incident with this reference.") from None
     view = selectors.incident_view(incident, level_for(request))
+    view["responses"] = selectors.incident_responses(incident, request.user)
     if view["revealed"]:
         services.confidential_read_log(
             user=request.user,

@@ -162,9 +162,17 @@ class FollowUpOut(Schema):
     url: str
 
 
+class ResponseOut(Schema):
+    kind: Literal["resolution", "project"]
+    label: str
+    url: str
+
+
 class IncidentDetailOut(IncidentOut):
     sources: list[SourceOut]
     follow_ups: list[FollowUpOut]
+    # Resolutions and grant projects that respond to the incident, as the caller may see them.
+    responses: list[ResponseOut] = []
 
 
 class SuggestionOut(Schema):

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.db.models import Avg, Case, Count, Prefetch, Q, QuerySet, When
 from django.db.models.functions import ExtractYear
@@ -627,6 +628,8 @@ def public_copy(incident: Incident) -> dict[str, Any]:
         for name, level in (("public", PUBLIC), ("partner", RESTRICTED)):
             if level >= level_of(incident.confidentiality):
                 copies[name] = incident_view(incident, level)
+                # Neither audience is governance's staff: both see the same responses.
+                copies[name]["responses"] = incident_responses(incident, AnonymousUser())
             else:
                 copies[name] = None
     finally:

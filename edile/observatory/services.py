@@ -711,6 +711,7 @@ MERGED_PARTS = (
     ("witnesses", Witness),
     ("follow_ups", FollowUp),
     ("reports", IntakeReport),
+    ("responses", IncidentResponse),
 )
 
 
@@ -724,8 +725,8 @@ def incident_merge(
     absorbed_version: int,
     reason: str = "",
 ) -> IncidentMerge:
-    """Merge `absorbed` into `kept`: every victim, act, source, witness, follow-up and report
-    moves to `kept`; `absorbed` stays (unpublished, `merged_into`, no longer counted) and the
+    """Merge `absorbed` into `kept`: every victim, act, source, witness, follow-up, report and
+    response (a linked resolution or grant project) moves to `kept`; `absorbed` stays (unpublished, `merged_into`, no longer counted) and the
     merge records what came from where, so that `incident_merge_undo` can take it back."""
     _require(actor, "observatory.change_incident", kept)
     if kept.pk == absorbed.pk:
@@ -737,6 +738,13 @@ def incident_merge(
     moved: dict[str, list[int]] = {}
     for name, model in MERGED_PARTS:
         rows = model.objects.filter(incident=absorbed)
+        if model is IncidentResponse:
+            # A resolution or project already linked to the kept incident stays linked once;
+            # the absorbed incident's own link stays with it (hidden, given back on undo).
+            kept_links = IncidentResponse.objects.filter(incident=kept)
+            rows = rows.exclude(
+                resolution__in=kept_links.exclude(resolution=None).values("resolution")
+            ).exclude(project__in=kept_links.exclude(project=None).values("project"))
         moved[name] = sorted(rows.values_list("pk", flat=True))
         rows.update(incident=kept)
     state = {

@@ -392,3 +392,57 @@ def test_a_generic_resolution_link_to_a_hidden_incident_is_not_listed(client_as)
     assert secret.reference not in html
     html = _resolution_page(client_as("observatory_analyst"), resolution).content.decode()
     assert secret.reference in html
+
+
+# ---- merging carries the links ---------------------------------------------------------------
+
+
+def test_a_merge_carries_the_links_once_and_its_undo_gives_them_back(make_user):
+    analyst = make_user("observatory_analyst")
+    kept = make_incident(title_en="Keptcase")
+    absorbed = make_incident(title_en="Absorbedcase")
+    shared = make_resolution()
+    own = make_resolution()
+    project = make_project()
+    link_all([kept, absorbed], resolution=shared, analyst=analyst)
+    link_all([absorbed], resolution=own, analyst=analyst)
+    link_all([absorbed], project=project, analyst=analyst)
+    merge = services.incident_merge(
+        actor=analyst,
+        kept=kept,
+        absorbed=absorbed,
+        kept_version=kept.version,
+        absorbed_version=absorbed.version,
+    )
+    targets = {(r.resolution_id, r.project_id) for r in kept.responses.all()}
+    assert targets == {(shared.pk, None), (own.pk, None), (None, project.pk)}
+    assert len(merge.moved["responses"]) == 2
+    assert [r.resolution_id for r in absorbed.responses.all()] == [shared.pk]
+    services.incident_merge_undo(actor=analyst, merge=merge)
+    assert [r.resolution_id for r in kept.responses.all()] == [shared.pk]
+    assert {(r.resolution_id, r.project_id) for r in absorbed.responses.all()} == {
+        (shared.pk, None),
+        (own.pk, None),
+        (None, project.pk),
+    }
+
+
+def test_the_api_and_the_public_copy_give_the_responses(client, client_as, make_user):
+    incident = make_incident()
+    resolution = make_resolution(title_en="Apitext on mayors", title_fr="Apitext on mayors")
+    draft = make_resolution(state="draft", title_en="Drafttext", title_fr="Drafttext")
+    link_all([incident], resolution=resolution, analyst=make_user("observatory_analyst"))
+    IncidentResponse.objects.create(incident=incident, resolution=draft)
+    answer = client.get(f"/api/v1/observatory/incidents/{incident.reference}")
+    assert answer.status_code == 200
+    [row] = answer.json()["responses"]
+    assert row["kind"] == "resolution"
+    assert row["label"] == f"{resolution.number} Apitext on mayors"
+    assert row["url"].endswith(f"/governance/resolutions/{resolution.slug}/")
+    preview = client_as("observatory_analyst").get(
+        f"/en/observatory/incidents/{incident.reference}/preview/"
+    )
+    assert preview.status_code == 200
+    html = preview.content.decode()
+    assert "Apitext on mayors" in html
+    assert "Drafttext" not in html
