@@ -222,12 +222,21 @@ def _registry_search(request: HttpRequest, incident: Incident) -> dict[str, Any]
     return {"victim_id": int(victim_id), "q": q, **matches}
 
 
-def _response_search(request: HttpRequest) -> dict[str, Any]:
-    """The plain GET search of resolutions and grant projects (`?response_q=`)."""
+def _response_search(request: HttpRequest, incident: Incident) -> dict[str, Any]:
+    """The plain GET search of resolutions and grant projects (`?response_q=`), leaving out
+    what is already linked."""
     if "response_q" not in request.GET:
         return {}
     q = request.GET.get("response_q", "").strip()[:100]
-    return {"q": q, **selectors.response_matches(q, request.user)}
+    matches = selectors.response_matches(q, request.user)
+    linked = list(incident.responses.values_list("resolution_id", "project_id"))
+    resolutions = {r for r, _p in linked if r}
+    projects = {p for _r, p in linked if p}
+    return {
+        "q": q,
+        "resolutions": [r for r in matches["resolutions"] if r.pk not in resolutions],
+        "projects": [p for p in matches["projects"] if p.pk not in projects],
+    }
 
 
 def _edit_context(incident: Incident, **forms: Any) -> dict[str, Any]:
@@ -326,7 +335,7 @@ def incident_edit(request: HttpRequest, reference: str) -> HttpResponse:
             incident,
             form=form,
             registry=_registry_search(request, incident),
-            response_search=_response_search(request),
+            response_search=_response_search(request, incident),
         ),
         status=status,
     )

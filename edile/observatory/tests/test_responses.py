@@ -136,6 +136,11 @@ def test_the_analyst_searches_adds_and_removes_both_kinds(client_as):
     page = analyst.get(edit).content.decode()
     assert "Remove the link" in page
     assert resolution.get_absolute_url() in page
+    # Searching again lists only what is not linked yet.
+    html = analyst.get(edit, {"response_q": "safety"}).content.decode()
+    assert html.count(f'name="resolution" value="{resolution.pk}"') == 1  # its remove button
+    assert 'name="action" value="add"><input type="hidden" name="resolution"' not in html
+    assert "No resolution or funded grant project matches." in html
     response = analyst.post(_url(incident), {"action": "remove", "resolution": resolution.pk})
     assert response.status_code == 302
     assert list(
