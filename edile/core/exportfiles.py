@@ -16,7 +16,7 @@ An app registers its public exports in its own `exportfiles.py` (discovered at s
     watch("grants.iati.xml", Call, Application, Grant)
 
 - **Building** (`build(key)`): the builder writes to a local temporary file while a SHA-256
-  is computed; the file is then saved to the default storage under a new random name
+  is computed; the file is then saved to the default storage under a new unique name
   (FileSystemStorage or an S3 bucket alike) and the `ExportFile` row switches to it in one
   transaction: a reader gets the old file or the new one, never half of one. The old file is
   deleted after the switch. An export whose text depends on the language (`per_language`) is
@@ -44,8 +44,10 @@ import hashlib
 import logging
 import tempfile
 import threading
+import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 from typing import IO, Any
 
 from django.conf import settings
@@ -149,6 +151,12 @@ def write_chunks(out: IO[bytes], chunks: Iterable[bytes | str]) -> None:
         out.write(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
 
 
+def _new_name(spec: ExportSpec, language: str) -> str:
+    """A name no other build uses: `exports/grants.iati.xml-fr-<12 hex>.xml`."""
+    suffix = PurePosixPath(spec.filename).suffix
+    return f"{STORAGE_DIRECTORY}/{spec.key}-{language or 'all'}-{uuid.uuid4().hex[:12]}{suffix}"
+
+
 def build(key: str) -> list[ExportFile]:
     """Write `key`'s file(s) now and switch the rows to them (see the module's docstring)."""
     spec = spec_for(key)
@@ -162,7 +170,7 @@ def build(key: str) -> list[ExportFile]:
                 spec.write(writer)  # type: ignore[arg-type]
             scratch.flush()
             scratch.seek(0)
-            name = default_storage.save(f"{STORAGE_DIRECTORY}/{spec.filename}", File(scratch))
+            name = default_storage.save(_new_name(spec, language), File(scratch))
         with transaction.atomic():
             row = ExportFile.objects.select_for_update().get(pk=row.pk)
             old = row.path
@@ -230,8 +238,10 @@ class _AfterCommit:
 
     def __init__(self, key: str) -> None:
         self.key = key
+        self.done = False
 
     def __call__(self) -> None:
+        self.done = True
         schedule(self.key)
 
 
@@ -242,7 +252,7 @@ def touch(key: str) -> None:
         return
     connection = transaction.get_connection()
     if connection.in_atomic_block and any(
-        isinstance(callback, _AfterCommit) and callback.key == key
+        isinstance(callback, _AfterCommit) and callback.key == key and not callback.done
         for _savepoints, callback, _robust in connection.run_on_commit
     ):
         return
