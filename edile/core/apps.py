@@ -34,6 +34,8 @@ class CoreConfig(AppConfig):
         for config in apps.get_app_configs():
             if not config.name.startswith("edile."):
                 continue
-            for submodule in ("files", "exportfiles"):
+            # `files`: upload kinds; `exportfiles`: public exports built as files;
+            # `summaries`: figures computed in the background.
+            for submodule in ("files", "exportfiles", "summaries"):
                 if importlib.util.find_spec(f"{config.name}.{submodule}"):
                     importlib.import_module(f"{config.name}.{submodule}")

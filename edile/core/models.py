@@ -88,3 +88,33 @@ class ExportFile(models.Model):
     @property
     def etag(self) -> str:
         return f'"{self.sha256}"'
+
+
+class Summary(models.Model):
+    """Figures computed in the background and read by every page (`edile.core.summaries`).
+
+    One row per registered summary `key` (a name and its variant, `name|variant`), reader's
+    language ("" when the payload has no words) and audience (`audience`: a level or role
+    key, "" for everyone). `payload` is plain JSON: numbers, strings, lists, no model
+    instances. `source_version` is the version of the code that computed it: a row of another
+    version is never served (its shape may differ).
+    """
+
+    key = models.CharField(_("key"), max_length=200)
+    language = models.CharField(_("language"), max_length=10, blank=True, default="")
+    audience = models.CharField(_("audience"), max_length=40, blank=True, default="")
+    payload = models.JSONField(_("payload"), default=dict)
+    computed_at = models.DateTimeField(_("computed at"))
+    source_version = models.PositiveIntegerField(_("source version"), default=1)
+
+    class Meta:
+        verbose_name = _("summary")
+        verbose_name_plural = _("summaries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key", "language", "audience"], name="core_summary_unique_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} [{self.language or '-'}/{self.audience or '-'}]"
