@@ -47,7 +47,7 @@ def _filters(filters: SummaryFilters) -> selectors.ProjectFilters:
 @router.get("/programme-summary", response=SummaryOut)
 def programme_summary(request: HttpRequest, filters: Query[SummaryFilters]) -> dict[str, Any]:
     """Projects, euros granted, euros of partnerships, leverage and beneficiaries."""
-    return selectors.programme_summary(_filters(filters))
+    return selectors.dashboard(_filters(filters))[0]["summary"]
 
 
 @router.get("/programme-summary/by/{dimension}", response=list[BreakdownRow])
@@ -57,7 +57,8 @@ def programme_breakdown(
     """The same figures by `year`, `sector` or `country`."""
     if dimension not in selectors.DIMENSIONS:
         raise Http404(f"Unknown dimension {dimension!r}: use year, sector or country.")
-    return selectors.breakdown(dimension, _filters(filters))
+    figures: list[dict[str, Any]] = selectors.dashboard(_filters(filters))[0][f"by_{dimension}"]
+    return figures
 
 
 @router.get("/calls", response=list[CallOut])
