@@ -38,7 +38,8 @@ def test_a_verification_refreshes_the_figures_once_its_task_has_run(
 def test_map_and_statistics_pages_read_rows_for_a_new_worker(client, django_assert_max_num_queries):
     for n in range(6):
         make_incident(country=["ML", "HT"][n % 2], date=dt.date(2023, 1, n + 1))
-    for url in ("/en/observatory/statistics/", "/en/observatory/map/"):
+    # Each page and language is computed once, by its first reader or the background task.
+    for url in ("/en/observatory/statistics/", "/fr/observatory/map/"):
         client.get(url)
     cache.clear()
     with django_assert_max_num_queries(1):
