@@ -388,6 +388,9 @@ _tasks_backend = os.environ.get(
 )
 if _tasks_backend not in {"immediate", "database"}:
     raise ImproperlyConfigured(f"TASKS_BACKEND={_tasks_backend!r}: use immediate or database.")
+# Summaries (edile.core.summaries): recomputed by a background task after the write commits;
+# in tests, whose transaction never commits, at once in the writer's transaction.
+SUMMARIES_REFRESH = "immediate" if TESTING else "on_commit"
 TASKS = {
     "default": {
         "BACKEND": (

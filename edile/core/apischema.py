@@ -107,6 +107,27 @@ FILE_MEDIA_TYPES = {
     ".jsonld": ("application/ld+json", {"type": "object"}),
     ".json": ("application/json", {"type": "object"}),
 }
+
+
+def export_file_responses() -> dict[str, Any]:
+    """`openapi_extra` of an operation that serves a public export built as a file
+    (`core.exportfiles`): it may answer a conditional GET with 304."""
+    return {
+        "responses": {
+            "304": {
+                "description": (
+                    "Not modified: the file has the `ETag` of `If-None-Match` (or is not newer "
+                    "than `If-Modified-Since`)."
+                ),
+                "headers": {
+                    "ETag": {"schema": {"type": "string"}},
+                    "Last-Modified": {"schema": {"type": "string"}},
+                },
+            }
+        }
+    }
+
+
 # A decimal in a body is described by Pydantic as "a number or any string", so generators of
 # examples (Schemathesis) send "" as a "valid" amount. The string branch gets the pattern of a
 # decimal written as text.

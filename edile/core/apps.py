@@ -24,14 +24,18 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_create_cache_table, sender=self, dispatch_uid="edile-cache-table")
-        # Each app's `files.py` registers who may read its uploaded files (core.files).
+        # Each app's `files.py` registers who may read its uploaded files (core.files), and
+        # its `exportfiles.py` the public exports built as files (core.exportfiles).
         import importlib
         import importlib.util
 
         from edile.core import signals  # noqa: F401  (control characters)
 
         for config in apps.get_app_configs():
-            if config.name.startswith("edile.") and importlib.util.find_spec(
-                f"{config.name}.files"
-            ):
-                importlib.import_module(f"{config.name}.files")
+            if not config.name.startswith("edile."):
+                continue
+            # `files`: upload kinds; `exportfiles`: public exports built as files;
+            # `summaries`: figures computed in the background.
+            for submodule in ("files", "exportfiles", "summaries"):
+                if importlib.util.find_spec(f"{config.name}.{submodule}"):
+                    importlib.import_module(f"{config.name}.{submodule}")

@@ -278,3 +278,19 @@ def compare_over_http(
                 f"  {label:<48} Édile {mine:7.1f} req/s, Datasette {other:7.1f} req/s, "
                 f"ratio {ratio:.2f}×{failures}\n"
             )
+
+
+def refresh_summaries(out: TextIO, *names: str) -> None:
+    """Compute `names` as the background task would after the load (edile.core.summaries),
+    print how long it took, and empty the cache: the pages measured next are a new worker's
+    cold-cache requests reading the stored rows."""
+    from django.core.cache import cache
+
+    from edile.core import summaries
+
+    for name in names:
+        start = time.perf_counter()
+        rows = summaries.summary_refresh_defaults(name)
+        elapsed = time.perf_counter() - start
+        out.write(f"  summary {name}: {rows} rows computed in {elapsed:.2f} s (background)\n")
+    cache.clear()

@@ -17,3 +17,12 @@ def email_send(*, message: dict[str, Any]) -> int:
     the worker records it as failed (and the message is in its results, to send again)."""
     connection = get_connection(settings.EMAIL_DELIVERY_BACKEND, fail_silently=False)
     return connection.send_messages([message_from_data(message)])
+
+
+@task()
+def export_file_build(*, key: str) -> None:
+    """Rebuild one public export's file (`core.exportfiles`), enqueued after the writes that
+    change it and by `manage.py build_exports`."""
+    from edile.core import exportfiles
+
+    exportfiles.run_pending_build(key)

@@ -4,13 +4,16 @@ services as the pages."""
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import Query, Router, Status
 
 from edile.accounts.api_auth import required_user
+from edile.core import exportfiles
+from edile.core.apischema import export_file_responses
 from edile.core.errors import ServiceError
+from edile.datagov import exportfiles as datagov_exportfiles
 from edile.datagov import exports, selectors, services
 from edile.datagov.advice import findings_text
 from edile.datagov.models import AccessRequest, Dataset
@@ -198,28 +201,55 @@ def _catalogue(request: HttpRequest, page: int | None, page_size: int) -> Any:
     return datasets[(page - 1) * page_size : page * page_size], paging
 
 
+def _stored_catalogue(request: HttpRequest, key: str, page: int | None) -> Any:
+    """The stored file of the whole public catalogue, for an anonymous reader who asked at the
+    site's public address (the file's IRIs are made from it); else None (answered live)."""
+    if page is not None or request.user.is_authenticated:
+        return None
+    if _base(request) != exports.default_base_url():
+        return None
+    return exportfiles.serve(request, key)
+
+
 @router.get(
-    "/catalog.jsonld", auth=None, include_in_schema=True, response={200: Any, 400: ErrorDetail}
+    "/catalog.jsonld",
+    auth=None,
+    include_in_schema=True,
+    response={200: Any, 400: ErrorDetail},
+    openapi_extra=export_file_responses(),
 )
 def catalog_jsonld(
     request: HttpRequest,
     page: Query[int | None] = None,
     page_size: Query[int] = MAX_PAGE_SIZE,
-) -> StreamingHttpResponse:
+) -> HttpResponseBase:
     """The DCAT-AP 3.0.1 catalogue of the datasets the viewer may see, JSON-LD (context inline);
-    with `page` (from 1) one page of `page_size` datasets (at most 1000) and Hydra links."""
+    with `page` (from 1) one page of `page_size` datasets (at most 1000) and Hydra links.
+    The whole public catalogue is served from the file built after the last change (`ETag`,
+    `Last-Modified`; 304 to a conditional GET), or streamed while it is being rebuilt."""
+    stored = _stored_catalogue(request, datagov_exportfiles.JSONLD, page)
+    if stored is not None:
+        return stored
     datasets, paging = _catalogue(request, page, page_size)
     chunks = exports.jsonld_chunks(datasets, _base(request), paging)
     return _stream(request, chunks, "application/ld+json; charset=utf-8", "catalog.jsonld")
 
 
-@router.get("/catalog.ttl", auth=None, response={200: Any, 400: ErrorDetail})
+@router.get(
+    "/catalog.ttl",
+    auth=None,
+    response={200: Any, 400: ErrorDetail},
+    openapi_extra=export_file_responses(),
+)
 def catalog_turtle(
     request: HttpRequest,
     page: Query[int | None] = None,
     page_size: Query[int] = MAX_PAGE_SIZE,
-) -> StreamingHttpResponse:
-    """The same catalogue in Turtle (paged the same way)."""
+) -> HttpResponseBase:
+    """The same catalogue in Turtle (paged, and stored as a file, the same way)."""
+    stored = _stored_catalogue(request, datagov_exportfiles.TURTLE, page)
+    if stored is not None:
+        return stored
     datasets, paging = _catalogue(request, page, page_size)
     chunks = exports.turtle_chunks(datasets, _base(request), paging)
     return _stream(request, chunks, "text/turtle; charset=utf-8", "catalog.ttl")

@@ -3,14 +3,17 @@
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponseBase, StreamingHttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from edile.accounts.api_auth import required_user
+from edile.core import exportfiles
+from edile.core.apischema import export_file_responses
 from edile.core.errors import ServiceError
 from edile.governance.models import Meeting
+from edile.grants import exportfiles as grants_exportfiles
 from edile.grants import exports, selectors, services
 from edile.grants.models import Application, Grant, PaymentRequest
 from edile.grants.schemas import (
@@ -44,7 +47,7 @@ def _filters(filters: SummaryFilters) -> selectors.ProjectFilters:
 @router.get("/programme-summary", response=SummaryOut)
 def programme_summary(request: HttpRequest, filters: Query[SummaryFilters]) -> dict[str, Any]:
     """Projects, euros granted, euros of partnerships, leverage and beneficiaries."""
-    return selectors.programme_summary(_filters(filters))
+    return selectors.dashboard(_filters(filters))[0]["summary"]
 
 
 @router.get("/programme-summary/by/{dimension}", response=list[BreakdownRow])
@@ -54,7 +57,8 @@ def programme_breakdown(
     """The same figures by `year`, `sector` or `country`."""
     if dimension not in selectors.DIMENSIONS:
         raise Http404(f"Unknown dimension {dimension!r}: use year, sector or country.")
-    return selectors.breakdown(dimension, _filters(filters))
+    figures: list[dict[str, Any]] = selectors.dashboard(_filters(filters))[0][f"by_{dimension}"]
+    return figures
 
 
 @router.get("/calls", response=list[CallOut])
@@ -310,10 +314,15 @@ def record_disbursement(
     return {"id": payment.pk, "amount": payment.amount, "disbursed": grant.disbursed}
 
 
-@router.get("/iati-activities.xml")
-def iati_activities(request: HttpRequest) -> StreamingHttpResponse:
+@router.get("/iati-activities.xml", openapi_extra=export_file_responses())
+def iati_activities(request: HttpRequest) -> HttpResponseBase:
     """IATI 2.03 activities, one per approved project; activities breaking an IATI rule are
-    left out with a comment saying why (see /iati-problems)."""
+    left out with a comment saying why (see /iati-problems). Served from the file built
+    after the last change (`ETag`, `Last-Modified`; 304 to a conditional GET), or streamed
+    while it is being rebuilt."""
+    stored = exportfiles.serve(request, grants_exportfiles.IATI)
+    if stored is not None:
+        return stored
     response = StreamingHttpResponse(
         exports.iati_xml_chunks(), content_type="application/xml; charset=utf-8"
     )
@@ -327,9 +336,13 @@ def iati_problems(request: HttpRequest) -> list[dict[str, Any]]:
     return exports.iati_problems()
 
 
-@router.get("/360giving.json")
-def giving(request: HttpRequest) -> StreamingHttpResponse:
-    """360Giving 1.4 data package: one grant per approved project."""
+@router.get("/360giving.json", openapi_extra=export_file_responses())
+def giving(request: HttpRequest) -> HttpResponseBase:
+    """360Giving 1.4 data package: one grant per approved project (a stored file like the
+    IATI export, streamed while it is being rebuilt)."""
+    stored = exportfiles.serve(request, grants_exportfiles.GIVING)
+    if stored is not None:
+        return stored
     response = StreamingHttpResponse(
         exports.giving_json_chunks(), content_type="application/json; charset=utf-8"
     )

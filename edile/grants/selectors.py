@@ -570,3 +570,63 @@ def decisions_at_meetings(
         visits=tuple(visits),
         resolution_ids=frozenset(d.resolution_id for d in decisions if d.resolution_id),
     )
+
+
+# --- the dashboard, kept as a summary (edile.core.summaries) ---------------------------------
+
+DASHBOARD_SUMMARY = "grants.dashboard"
+_DECIMAL_KEYS = ("granted_eur", "disbursed_eur", "partnerships_eur", "leverage")
+
+
+def dashboard_variant(filters: ProjectFilters) -> str:
+    return f"year={filters.year or ''}&sector={filters.sector}&country={filters.country.upper()}"
+
+
+def dashboard_filters_of(variant: str) -> ProjectFilters:
+    parts = dict(part.split("=", 1) for part in variant.split("&")) if variant else {}
+    return ProjectFilters(
+        year=int(parts["year"]) if parts.get("year") else None,
+        sector=parts.get("sector", ""),
+        country=parts.get("country", ""),
+    )
+
+
+def dashboard_compute(variant: str, audience: str) -> dict[str, Any]:
+    """Every figure of the public dashboard for one filter, in the active language (the
+    labels are words). Public data only: one row for every reader."""
+    filters = dashboard_filters_of(variant)
+    return {
+        "summary": programme_summary(filters),
+        "by_year": breakdown("year", filters),
+        "by_sector": breakdown("sector", filters),
+        "by_country": breakdown("country", filters),
+        "points": map_points(filters),
+        "years": years(),
+    }
+
+
+def _decimals(row: dict[str, Any]) -> dict[str, Any]:
+    """JSON keeps amounts as strings: give the templates and the API their Decimals back."""
+    return {k: (Decimal(v) if k in _DECIMAL_KEYS and v is not None else v) for k, v in row.items()}
+
+
+def dashboard(filters: ProjectFilters | None = None) -> tuple[dict[str, Any], Any]:
+    """The dashboard's figures from its stored summary, and when they were computed."""
+    from edile.core.summaries import language_of, summary_get
+
+    value = summary_get(
+        DASHBOARD_SUMMARY,
+        variant=dashboard_variant(filters or ProjectFilters()),
+        language=language_of(),
+    )
+    payload = value.payload
+    figures = {
+        "summary": _decimals(payload["summary"]),
+        **{
+            name: [_decimals(row) for row in payload[name]]
+            for name in ("by_year", "by_sector", "by_country")
+        },
+        "points": payload["points"],
+        "years": payload["years"],
+    }
+    return figures, value.computed_at

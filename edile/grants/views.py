@@ -63,7 +63,7 @@ def _service_errors(request: HttpRequest, exc: ServiceError) -> None:
 def _project_filters(
     request: HttpRequest,
 ) -> tuple[forms.ProjectFilterForm, selectors.ProjectFilters]:
-    form = forms.ProjectFilterForm(request.GET or None, years=selectors.years())
+    form = forms.ProjectFilterForm(request.GET or None, years=selectors.dashboard()[0]["years"])
     if form.is_bound and form.is_valid():
         return form, selectors.ProjectFilters(
             year=form.cleaned_data["year"],
@@ -79,18 +79,18 @@ def _project_filters(
 def index(request: HttpRequest) -> HttpResponse:
     """The programme dashboard: figures by year, sector and country, computed from records."""
     form, filters = _project_filters(request)
-    by_year = selectors.breakdown("year", filters)
-    by_sector = selectors.breakdown("sector", filters)
-    by_country = selectors.breakdown("country", filters)
+    figures, computed_at = selectors.dashboard(filters)
+    by_sector, by_country = figures["by_sector"], figures["by_country"]
     context = {
         "form": form,
-        "summary": selectors.programme_summary(filters),
-        "by_year": by_year,
+        "summary": figures["summary"],
+        "by_year": figures["by_year"],
         "by_sector": by_sector,
         "by_country": by_country,
         "sector_chart": [(row["label"], row["granted_eur"]) for row in by_sector],
         "country_chart": [(row["label"], row["projects"]) for row in by_country],
-        "points": selectors.map_points(filters),
+        "points": figures["points"],
+        "computed_at": computed_at,
         "calls": selectors.call_list()[:10],
         "query": request.GET.urlencode(),
     }

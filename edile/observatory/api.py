@@ -6,13 +6,16 @@ logged like on the pages.
 
 from typing import Any, Literal
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from ninja import Query, Router
 
+from edile.core import exportfiles
+from edile.core.apischema import export_file_responses
 from edile.core.errors import ServiceError
+from edile.observatory import exportfiles as observatory_exportfiles
 from edile.observatory import exports, selectors, services
 from edile.observatory.models import Incident
-from edile.observatory.permissions import CONFIDENTIAL, level_for
+from edile.observatory.permissions import CONFIDENTIAL, PUBLIC, level_for
 from edile.observatory.schemas import (
     IncidentDetailOut,
     IncidentFilters,
@@ -47,15 +50,22 @@ def list_incidents(request: HttpRequest, filters: Query[IncidentFilters]) -> dic
     return {"items": items, "count": queryset.count()}
 
 
-@router.get("/incidents.csv")
+@router.get("/incidents.csv", openapi_extra=export_file_responses())
 def incidents_csv(
     request: HttpRequest, filters: Query[IncidentFilters], audience: Literal["", "public"] = ""
-) -> HttpResponse:
+) -> HttpResponseBase:
     """The same incidents as a CSV file, at the caller's level.
 
     `audience=public` gives the public file (published public incidents, public fields)
     whoever asks, a signed-in analyst included. An analyst's own file is named and marked
-    as confidential and internal, and its read is logged."""
+    as confidential and internal, and its read is logged. The public file of every incident
+    (no filter) is served from the file built after the last change (`ETag`,
+    `Last-Modified`; 304 to a conditional GET), or streamed while it is being rebuilt."""
+    public = audience == "public" or level_for(request) == PUBLIC
+    if public and _filters(filters) == selectors.IncidentFilters():
+        stored = exportfiles.serve(request, observatory_exportfiles.INCIDENTS)
+        if stored is not None:
+            return stored
     if audience == "public":
         return exports.incidents_csv(None, _filters(filters))
     if level_for(request) >= CONFIDENTIAL:

@@ -5,15 +5,17 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from edile.observatory.selectors import key_figures
+from edile.observatory.selectors import statistics_summary
 
 
 def home_figures(user: Any) -> list[dict[str, Any]]:
-    figures = key_figures(user)
+    # The statistics' stored summary of the reader's level (live for analysts).
+    stats, computed_at = statistics_summary(user)
     return [
         {
             "label": _("Attacks on mayors recorded"),
-            "value": figures["incidents"]["display"],
+            "value": stats["total"]["display"],
             "url": reverse("observatory:index"),
+            "computed_at": computed_at,
         },
     ]

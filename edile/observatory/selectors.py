@@ -14,7 +14,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.core.cache import cache
 from django.db.models import Avg, Case, Count, Prefetch, Q, QuerySet, When
 from django.db.models.functions import ExtractYear
 from django.utils.text import capfirst
@@ -75,7 +74,11 @@ class IncidentFilters:
 
 def incident_visible(user: Any) -> QuerySet[Incident]:
     """The incidents `user` may know exist: analysts all, others published at their level."""
-    level = viewer_level(user)
+    return incident_visible_at(viewer_level(user))
+
+
+def incident_visible_at(level: int) -> QuerySet[Incident]:
+    """The incidents every viewer of `level` may know exist (the same for all of them)."""
     # A record merged into another is no longer an incident of its own (see `duplicates`).
     queryset = Incident.objects.filter(merged_into__isnull=True)
     if level >= CONFIDENTIAL:
@@ -727,54 +730,78 @@ def _scope_offices(scope: str) -> list[str]:
     return [office for office, s in OFFICE_SCOPE.items() if s == scope]
 
 
-STATS_VERSION_KEY = "observatory:statistics-version"
-STATS_CACHE_SECONDS = 600
+# Public figures are summaries (edile.core.summaries): computed by a background task after
+# each write that changes them, read from their stored row by every viewer of a level.
+STATISTICS_SUMMARY = "observatory.statistics"
+POSITIONS_SUMMARY = "observatory.map-positions"
 
 
 def statistics_cache_invalidate() -> None:
-    """Called by every write that changes what is counted: public figures are recomputed."""
-    try:
-        cache.incr(STATS_VERSION_KEY)
-    except ValueError:
-        cache.set(STATS_VERSION_KEY, 1, None)
+    """Called by every write that changes what is counted: public figures are recomputed
+    once the write commits, in the background."""
+    from edile.core.summaries import summary_refresh_later
+
+    summary_refresh_later(STATISTICS_SUMMARY, POSITIONS_SUMMARY)
 
 
 def statistics(user: Any, filters: StatisticsFilters | None = None) -> dict[str, Any]:
     """Counts by dimension in the chosen unit, small and subtractable counts hidden.
 
     Below the analysts' level every verified incident is counted (details stay hidden) and
-    the figures are protected by `disclosure.protect`. A constant number of queries per
-    answer. Answers below the analysts' level are cached per level (the same for every
-    viewer of that level; never a per-person answer in the cache).
+    the figures are protected by `disclosure.protect`. Below the analysts' level the answer
+    is the stored summary of that level (the same for every viewer of it; never a
+    per-person answer), computed after the writes; analysts' figures are counted live.
     """
-    return _statistics_for(viewer_level(user), user, filters or StatisticsFilters())
+    return statistics_summary(user, filters)[0]
 
 
-def _statistics_for(level: int, user: Any, filters: StatisticsFilters) -> dict[str, Any]:
-    if level >= CONFIDENTIAL:
-        return _statistics(level, user, filters)
-    version = cache.get_or_set(STATS_VERSION_KEY, 1, None)
-    key = ":".join(
-        str(part)
-        for part in (
-            "observatory:statistics",
-            version,
-            level,
-            get_language(),
-            filters.unit,
-            filters.year,
-            filters.country.upper(),
-            filters.scope,
-        )
+def statistics_summary(
+    user: Any, filters: StatisticsFilters | None = None
+) -> tuple[dict[str, Any], dt.datetime | None]:
+    """`statistics` and when its figures were computed (None: counted live, for analysts)."""
+    return _statistics_for(viewer_level(user), filters or StatisticsFilters())
+
+
+def statistics_variant(filters: StatisticsFilters) -> str:
+    unit = filters.unit if filters.unit in UNITS else "incidents"
+    return (
+        f"unit={unit}&year={filters.year or ''}"
+        f"&country={filters.country.upper()}&scope={filters.scope}"
     )
-    result = cache.get(key)
-    if result is None:
-        result = _statistics(level, user, filters)
-        cache.set(key, result, STATS_CACHE_SECONDS)
-    return result
 
 
-def _parent_hides_total(level: int, user: Any, filters: StatisticsFilters) -> bool:
+def statistics_filters_of(variant: str) -> StatisticsFilters:
+    parts = dict(part.split("=", 1) for part in variant.split("&")) if variant else {}
+    return StatisticsFilters(
+        unit=parts.get("unit") or "incidents",
+        year=int(parts["year"]) if parts.get("year") else None,
+        country=parts.get("country", ""),
+        scope=parts.get("scope", ""),
+    )
+
+
+def _statistics_for(
+    level: int, filters: StatisticsFilters
+) -> tuple[dict[str, Any], dt.datetime | None]:
+    if level >= CONFIDENTIAL:
+        return _statistics(level, filters), None
+    from edile.core.summaries import language_of, summary_get
+
+    value = summary_get(
+        STATISTICS_SUMMARY,
+        variant=statistics_variant(filters),
+        language=language_of(),
+        audience=str(level),
+    )
+    return value.payload, value.computed_at
+
+
+def statistics_compute(variant: str, audience: str) -> dict[str, Any]:
+    """The summary's compute function: one level's figures, in the active language."""
+    return _statistics(int(audience), statistics_filters_of(variant))
+
+
+def _parent_hides_total(level: int, filters: StatisticsFilters) -> bool:
     """A filtered total is a cell of the table one filter coarser: hidden there, hidden here.
 
     Without this, `?year=2019` would print the 2019 cell that complementary suppression
@@ -783,11 +810,11 @@ def _parent_hides_total(level: int, user: Any, filters: StatisticsFilters) -> bo
     from dataclasses import replace
 
     if filters.year:
-        parent = _statistics_for(level, user, replace(filters, year=None))
+        parent = _statistics_for(level, replace(filters, year=None))[0]
         if any(r["key"] == filters.year and r["suppressed"] for r in parent["by_year"]):
             return True
     if filters.country:
-        parent = _statistics_for(level, user, replace(filters, country=""))
+        parent = _statistics_for(level, replace(filters, country=""))[0]
         code = filters.country.upper()
         if any(r["key"] == code and r["suppressed"] for r in parent["by_country"]):
             return True
@@ -802,7 +829,7 @@ _PARTITIONS = {
 }
 
 
-def _statistics(level: int, user: Any, filters: StatisticsFilters) -> dict[str, Any]:
+def _statistics(level: int, filters: StatisticsFilters) -> dict[str, Any]:
     from edile.observatory import disclosure
 
     unit = filters.unit if filters.unit in UNITS else "incidents"
@@ -813,7 +840,7 @@ def _statistics(level: int, user: Any, filters: StatisticsFilters) -> dict[str, 
             verification_status=VerificationStatus.VERIFIED, merged_into__isnull=True
         )
     else:
-        population = incident_visible(user)
+        population = incident_visible_at(level)
     if filters.year:
         population = population.filter(date_start__year=filters.year)
     if filters.country:
@@ -822,7 +849,7 @@ def _statistics(level: int, user: Any, filters: StatisticsFilters) -> dict[str, 
     if offices:
         population = population.filter(victims__office__in=offices).distinct()
     ids = population.values("pk")
-    listed_ids = incident_visible(user).values("pk")
+    listed_ids = incident_visible_at(level).values("pk")
 
     # Prefixes from each unit's model to the incident and to the victims / acts; `multi` are
     # the paths that fan out (one row per victim or act), which need COUNT(DISTINCT).
@@ -885,7 +912,7 @@ def _statistics(level: int, user: Any, filters: StatisticsFilters) -> dict[str, 
             tables,
             total=total,
             listed=listed_total,
-            total_hidden=_parent_hides_total(level, user, filters),
+            total_hidden=_parent_hides_total(level, filters),
         )
 
     country_names = dict(countries)
@@ -956,10 +983,18 @@ def map_data(user: Any, *, by: str = "country", year: int | None = None) -> list
     Counts come from the statistics (the same cells, hidden the same way); positions are
     averaged only over incidents whose place the viewer may see, then rounded.
     """
+    return map_data_summary(user, by=by, year=year)[0]
+
+
+def map_data_summary(
+    user: Any, *, by: str = "country", year: int | None = None
+) -> tuple[list[dict[str, Any]], dt.datetime | None]:
+    """`map_data` and when its figures were computed (the older of counts and positions;
+    None when counted live, for analysts)."""
     level = viewer_level(user)
-    stats = _statistics_for(level, user, StatisticsFilters(year=year))
+    stats, counted_at = _statistics_for(level, StatisticsFilters(year=year))
     rows = stats["by_country"] if by == "country" else stats["by_region"]
-    positions = _positions(user, level, by, year)
+    positions, placed_at = _positions_for(level, by, year)
     result = []
     for row in rows:
         key = (row["country"], row["region"]) if by == "region" else (row["key"],)
@@ -976,22 +1011,39 @@ def map_data(user: Any, *, by: str = "country", year: int | None = None) -> list
                 "lon": lon,
             }
         )
-    return result
+    times = [t for t in (counted_at, placed_at) if t is not None]
+    return result, min(times) if times else None
+
+
+def _positions_for(
+    level: int, by: str, year: int | None
+) -> tuple[dict[tuple[str, ...], tuple[float | None, float | None]], dt.datetime | None]:
+    if level >= CONFIDENTIAL:
+        return _positions(level, by, year), None
+    from edile.core.summaries import summary_get
+
+    value = summary_get(
+        POSITIONS_SUMMARY, variant=f"by={by}&year={year or ''}", audience=str(level)
+    )
+    # Stored as JSON rows [key…, lat, lon]: tuples become lists in JSON.
+    return {tuple(row[:-2]): (row[-2], row[-1]) for row in value.payload}, value.computed_at
+
+
+def positions_compute(variant: str, audience: str) -> list[list[Any]]:
+    """The summary's compute function: one level's positions (no words: one language)."""
+    parts = dict(part.split("=", 1) for part in variant.split("&"))
+    year = int(parts["year"]) if parts.get("year") else None
+    by = "region" if parts.get("by") == "region" else "country"
+    return [[*key, lat, lon] for key, (lat, lon) in _positions(int(audience), by, year).items()]
 
 
 def _positions(
-    user: Any, level: int, by: str, year: int | None
+    level: int, by: str, year: int | None
 ) -> dict[tuple[str, ...], tuple[float | None, float | None]]:
     """Average positions from the places the viewer may see (a hidden place never moves a
-    marker), cached like the statistics below the analysts' level."""
-    version = cache.get_or_set(STATS_VERSION_KEY, 1, None)
-    key = f"observatory:map-positions:{version}:{level}:{by}:{year}"
-    if level < CONFIDENTIAL:
-        cached = cache.get(key)
-        if cached is not None:
-            return cached
+    marker)."""
     allowed = [c for c, lvl in LEVELS.items() if lvl <= level]
-    incidents = incident_visible(user).filter(
+    incidents = incident_visible_at(level).filter(
         location_confidentiality__in=allowed, latitude__isnull=False, longitude__isnull=False
     )
     if year:
@@ -1001,16 +1053,13 @@ def _positions(
         incidents.values(*keys).annotate(lat=Avg("latitude"), lon=Avg("longitude")).order_by(*keys)
     )
     decimals = PUBLIC_MAP_DECIMALS if level == PUBLIC else 1
-    result = {
+    return {
         tuple(row[k] for k in keys): (
             _round(Decimal(str(row["lat"])), decimals),
             _round(Decimal(str(row["lon"])), decimals),
         )
         for row in rows
     }
-    if level < CONFIDENTIAL:
-        cache.set(key, result, STATS_CACHE_SECONDS)
-    return result
 
 
 def key_figures(user: Any) -> dict[str, Any]:

@@ -1252,10 +1252,11 @@ def _chart(rows: list[dict[str, Any]]) -> list[tuple[str, int]]:
 
 def statistics(request: HttpRequest) -> HttpResponse:
     form, filters = _statistics_filters(request)
-    stats = selectors.statistics(request.user, filters)
+    stats, computed_at = selectors.statistics_summary(request.user, filters)
     context = {
         "form": form,
         "stats": stats,
+        "computed_at": computed_at,
         "charts": {
             "year": _chart(stats["by_year"]),
             "violation": _chart(stats["by_violation"]),
@@ -1267,13 +1268,14 @@ def statistics(request: HttpRequest) -> HttpResponse:
 
 def incident_map(request: HttpRequest) -> HttpResponse:
     by = "region" if request.GET.get("by") == "region" else "country"
-    rows = selectors.map_data(request.user, by=by)
+    rows, computed_at = selectors.map_data_summary(request.user, by=by)
     points = [
         {"lat": r["lat"], "lon": r["lon"], "label": f"{r['label']}: {r['display']}", "url": ""}
         for r in rows
         if r["lat"] is not None
     ]
-    return render(request, "observatory/map.html", {"rows": rows, "points": points, "by": by})
+    context = {"rows": rows, "points": points, "by": by, "computed_at": computed_at}
+    return render(request, "observatory/map.html", context)
 
 
 def _year(value: int) -> int:

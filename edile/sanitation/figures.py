@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.db.models import Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -9,12 +10,11 @@ from edile.core.formatting import format_money, format_number
 from edile.sanitation.models import Financing, Programme, SfdStudy
 
 
-def home_figures(user: Any) -> list[dict[str, Any]]:
+def compute_home_figures() -> list[dict[str, Any]]:
+    """Public data only: the same for every reader (one summary row per language)."""
     url = reverse("sanitation:index")
     studies = SfdStudy.objects.filter(status="published").count()
     public = Programme.objects.filter(is_public=True)
-    from django.db.models import Sum
-
     committed = (
         Financing.objects.filter(programme__in=public, stage="commitment").aggregate(
             total=Sum("amount_eur")
@@ -33,3 +33,11 @@ def home_figures(user: Any) -> list[dict[str, Any]]:
             "url": url,
         },
     ]
+
+
+def home_figures(user: Any) -> list[dict[str, Any]]:
+    from edile.core.summaries import language_of, summary_get
+    from edile.sanitation.summaries import HOME_SUMMARY
+
+    value = summary_get(HOME_SUMMARY, language=language_of())
+    return [{**figure, "computed_at": value.computed_at} for figure in value.payload]

@@ -31,8 +31,8 @@ def domain_submodules(name: str) -> list[tuple[str, ModuleType]]:
 def module_figures(user: User | None) -> list[dict[str, Any]]:
     """Key figures each domain module offers the home page (`figures.home_figures(user)`).
 
-    Each is {"label", "value", "url"}, counted from records and filtered to what `user` may
-    see; an app without `figures.py` adds nothing.
+    Each is {"label", "value", "url"} and, when read from a stored summary, "computed_at";
+    filtered to what `user` may see; an app without `figures.py` adds nothing.
     """
     figures: list[dict[str, Any]] = []
     for _app, module in domain_submodules("figures"):

@@ -49,6 +49,16 @@ def datetime(value: Any) -> str:
     return formatting.format_datetime(value)
 
 
+@register.filter
+def computed_datetime(value: Any) -> str:
+    """When a summary's figures were computed: a stored ISO string or a datetime, in UTC."""
+    import datetime as dt
+
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return formatting.format_datetime(value, fmt="medium") + " UTC" if value else ""
+
+
 @register.simple_tag(takes_context=True)
 def panels(context: template.Context, slot: str, obj: Any) -> str:
     """The sections other apps registered for this page (`core.panels`)."""

@@ -59,7 +59,12 @@ def test_backup_then_restore_into_an_empty_database_brings_everything_back(
     archive = tmp_path / "backups" / "edile.backup"
     made = manage(tmp_path, "backup", str(archive), **KEYS)
     assert made.returncode == 0, made.stderr
-    assert "1 file(s)" in made.stdout
+    # The uploaded document and the public export files built from the data (core.exportfiles):
+    # every file of the media folder, so that a restored site serves what it served.
+    media = [p for p in (tmp_path / "media").rglob("*") if p.is_file()]
+    assert tmp_path / "media" / seeded["document"] in media
+    assert any(p.parent.name == "exports" for p in media)
+    assert f"and {len(media)} file(s)." in made.stdout
     raw = archive.read_bytes()
     assert b"555 0101" not in raw and b"PDF-1.4" not in raw and b"SQLite" not in raw
 

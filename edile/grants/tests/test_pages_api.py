@@ -68,7 +68,11 @@ def test_list_endpoint_constant_queries(client, django_assert_max_num_queries):
 def test_dashboard_and_list_pages_constant_queries(client, django_assert_max_num_queries):
     """The dashboard and the project list keep a constant number of queries with 20 projects."""
     _grants(20)
-    with django_assert_max_num_queries(14):
+    # The first reader of a language computes the stored summary (core.summaries); the
+    # figures below are a worker's with the rows stored, whatever the number of projects.
+    client.get("/fr/grants/")
+    client.get("/en/grants/projects/")
+    with django_assert_max_num_queries(6):
         response = client.get("/fr/grants/")
     assert response.status_code == 200
     assert 'data-figure="projects">20<' in response.content.decode()

@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from edile.core import exportfiles, summaries
 from edile.site.figures import domain_submodules
 
 
@@ -26,6 +27,9 @@ class Command(BaseCommand):
                 "DEBUG is off: the demo creates accounts with published passwords. "
                 "Use --allow-production if you really mean it."
             )
-        for _app, module in domain_submodules("demo"):
-            module.load(self.stdout)
+        # Public export files are built once, after every app's data, not once per row, and
+        # every summary refreshed once at the end.
+        with exportfiles.deferred(*exportfiles.registered()), summaries.deferred():
+            for _app, module in domain_submodules("demo"):
+                module.load(self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo loaded."))
