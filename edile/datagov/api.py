@@ -28,6 +28,7 @@ from edile.datagov.schemas import (
     HarvestSourceIn,
     HarvestSourceOut,
 )
+from edile.datagov.search import fold
 from edile.members.models import LocalGovernment
 
 router = Router(tags=["datagov"])
@@ -71,6 +72,7 @@ def list_datasets(request: HttpRequest, filters: Query[DatasetFilters]) -> dict[
         licence=filters.licence or "",
         classification=filters.classification or "",
         year=filters.year,
+        keyword=fold(filters.keyword),
         sort=filters.sort,
     )
     results = selectors.dataset_search(request.user, query)

@@ -17,7 +17,15 @@ from django.db import transaction
 from django.test import Client
 
 from edile.core.benchmarks import measure, peak_memory
-from edile.datagov.models import Classification, Dataset, Distribution, Licence, Theme
+from edile.datagov.models import (
+    Classification,
+    Dataset,
+    Distribution,
+    Keyword,
+    Licence,
+    Theme,
+)
+from edile.datagov.search import fold
 from edile.members.models import LocalGovernment
 
 BATCH = 5000
@@ -59,6 +67,12 @@ def _generate(out: TextIO, size: int) -> None:
     themes = list(Theme.objects.order_by("code"))
     today = dt.date(2026, 1, 1)
     through = Dataset.themes.through
+    keyword_through = Dataset.keyword_tags.through
+    Keyword.objects.bulk_create(
+        [Keyword(key=fold(w), label=w, label_fr=w) for w in [*WORDS, "ville"]],
+        ignore_conflicts=True,
+    )
+    keyword_ids = dict(Keyword.objects.values_list("key", "pk"))
     for offset in range(0, size, BATCH):
         with transaction.atomic():
             batch = []
@@ -96,6 +110,15 @@ def _generate(out: TextIO, size: int) -> None:
                 )
             through.objects.bulk_create(
                 [through(dataset_id=pk, theme_id=themes[pk % len(themes)].pk) for pk in ids],
+                batch_size=BATCH,
+            )
+            slug_pks = dict(Dataset.objects.filter(pk__in=ids).values_list("slug", "pk"))
+            keyword_through.objects.bulk_create(
+                [
+                    keyword_through(dataset_id=pk, keyword_id=keyword_ids[key])
+                    for slug, pk in slug_pks.items()
+                    for key in (fold(WORDS[int(slug[6:]) % len(WORDS)]), "ville")
+                ],
                 batch_size=BATCH,
             )
             Distribution.objects.bulk_create(

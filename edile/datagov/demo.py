@@ -36,6 +36,7 @@ from edile.datagov.models import (
     RoadmapAction,
     Theme,
 )
+from edile.datagov.services import dataset_keywords_sync
 from edile.members.models import LocalGovernment
 
 CITIES = [
@@ -239,6 +240,7 @@ def load(out: TextIO) -> None:
                 },
             )
             ds.themes.set([themes[c] for c in theme_codes if c in themes])
+            dataset_keywords_sync(dataset=ds)
             if not ds.distributions.exists():
                 body = CSV_BODY.get(key)
                 if body is not None:

@@ -299,9 +299,10 @@ class TripleWriter:
                     (concept, SKOS.inScheme, DATA_THEME_SCHEME),
                 ],
             )
-        main = _main_language(ds)
-        for keyword in ds.keyword_list:
-            t.append((node, DCAT.keyword, Literal(keyword, lang=main)))
+        # The Keyword table: each label with its own language (a harvested English keyword
+        # stays @en on a French dataset; a label staff added in the other language is kept).
+        for keyword in ds.keyword_tags.all():
+            t += [(node, DCAT.keyword, Literal(v, lang=k)) for k, v in keyword.labels().items()]
         for lang, keywords in (ds.keywords_other or {}).items():
             t += [(node, DCAT.keyword, Literal(k, lang=lang)) for k in keywords]
         if ds.spatial_local_government_id:

@@ -42,6 +42,7 @@ class SearchForm(forms.Form):
     year = forms.RegexField(
         label=_("Year of publication"), required=False, regex=r"^\d{4}$", max_length=4
     )
+    keyword = forms.CharField(label=_("Keyword"), required=False, max_length=200)
     sort = forms.ChoiceField(
         label=_("Sort by"),
         required=False,
@@ -51,6 +52,11 @@ class SearchForm(forms.Form):
             ("modified", _("Last modified")),
         ],
     )
+
+    def clean_keyword(self) -> str:
+        from edile.datagov.search import fold
+
+        return fold(self.cleaned_data.get("keyword") or "")
 
 
 class PublisherChoiceField(forms.ModelChoiceField):

@@ -120,6 +120,26 @@ class Theme(models.Model):
         return f"{EU_AUTHORITY}data-theme/{self.code}"
 
 
+class Keyword(models.Model):
+    """A keyword, once for the whole catalogue: its label per language (translation.py) and its
+    folded key ("Données" and "donnees" are one keyword), which facets count and filters match."""
+
+    key = models.CharField(_("folded key"), max_length=200, unique=True)
+    label = models.CharField(_("label"), max_length=200)
+
+    class Meta:
+        verbose_name = _("keyword")
+        verbose_name_plural = _("keywords")
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        return self.label or self.key
+
+    def labels(self) -> dict[str, str]:
+        """{language: label} for the languages it has a label in."""
+        return {lang: v for lang in ("fr", "en") if (v := getattr(self, f"label_{lang}", ""))}
+
+
 class Dataset(VersionedModel):
     # title, description, quality_notes: translated (translation.py).
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -157,6 +177,11 @@ class Dataset(VersionedModel):
     )
     keywords = models.CharField(
         _("keywords"), max_length=500, blank=True, help_text=_("Separated by commas.")
+    )
+    # The normalised keywords (facet, filter, export), written from `keywords` by
+    # services.dataset_keywords_sync; `keywords` stays what the publisher typed.
+    keyword_tags = models.ManyToManyField(
+        Keyword, blank=True, related_name="datasets", verbose_name=_("keywords (normalised)")
     )
     spatial_local_government = models.ForeignKey(
         "members.LocalGovernment",

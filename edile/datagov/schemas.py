@@ -32,6 +32,11 @@ class DatasetFilters(Schema):
     licence: LicenceCode | None = None
     classification: ClassificationCode | None = None
     year: str = Field("", pattern=r"^(\d{4})?$", description="Year of publication, e.g. `2024`.")
+    keyword: str = Field(
+        "",
+        max_length=200,
+        description="A keyword, in any case and accents (`donnees` finds `Données`).",
+    )
     limit: int = Field(20, ge=1, le=100)
     offset: int = Field(0, ge=0)
 

@@ -91,11 +91,22 @@ class DatasetFilters:
     licence: str = ""
     classification: str = ""
     year: str = ""  # the year of issue, "2024"
+    keyword: str = ""  # a keyword's folded key ("donnees"); any spelling of it folds the same
     sort: str = ""  # "" (relevance when searching, else last modified), "title", "modified"
 
 
 SORTS = ("relevance", "title", "modified")
-FACET_NAMES = ("publisher", "country", "theme", "format", "licence", "classification", "year")
+FACET_NAMES = (
+    "publisher",
+    "country",
+    "theme",
+    "keyword",
+    "format",
+    "licence",
+    "classification",
+    "year",
+)
+KEYWORD_FACET_SIZE = 30  # the most used keywords of the result; a selected one is always shown
 
 
 def _filtered(user: Any, filters: DatasetFilters, *, skip: str = "") -> QuerySet[Dataset]:
@@ -123,6 +134,8 @@ def _filtered(user: Any, filters: DatasetFilters, *, skip: str = "") -> QuerySet
         qs = qs.filter(licence=filters.licence)
     if filters.classification and skip != "classification":
         qs = qs.filter(classification=filters.classification)
+    if filters.keyword and skip != "keyword":
+        qs = qs.filter(keyword_tags__key=search.fold(filters.keyword))
     if filters.year and skip != "year" and filters.year.isdigit():
         qs = qs.filter(issued__year=int(filters.year))
     return qs
@@ -171,7 +184,7 @@ class Facet:
 
 
 def dataset_facets(user: Any, filters: DatasetFilters) -> dict[str, list[dict[str, Any]]]:
-    """Counts per value for each facet, one query each (six in all, whatever the size)."""
+    """Counts per value for each facet, one query each (eight in all, whatever the size)."""
     lang = _lang()
     out: dict[str, list[dict[str, Any]]] = {}
     # Counting a facet ignores its own filter, so that the other values stay selectable.
@@ -213,6 +226,30 @@ def dataset_facets(user: Any, filters: DatasetFilters) -> dict[str, list[dict[st
     out["theme"] = [
         {"value": r["themes__code"], "label": str(themes[r["themes__code"]]), "count": r["n"]}
         for r in rows
+    ]
+    # Keywords: counted on the result the other filters give, in one query; labels in the
+    # reader's language, else the other one.
+    other = "en" if lang == "fr" else "fr"
+    rows = (
+        base["keyword"]
+        .filter(keyword_tags__isnull=False)
+        .values("keyword_tags__key", f"keyword_tags__label_{lang}", f"keyword_tags__label_{other}")
+        .annotate(n=Count("pk", distinct=True))
+        .order_by("-n", "keyword_tags__key")
+    )
+    found = list(rows[:KEYWORD_FACET_SIZE])
+    selected = search.fold(filters.keyword) if filters.keyword else ""
+    if selected and all(r["keyword_tags__key"] != selected for r in found):
+        found += list(rows.filter(keyword_tags__key=selected))  # one more query, at most
+    out["keyword"] = [
+        {
+            "value": r["keyword_tags__key"],
+            "label": r[f"keyword_tags__label_{lang}"]
+            or r[f"keyword_tags__label_{other}"]
+            or r["keyword_tags__key"],
+            "count": r["n"],
+        }
+        for r in found
     ]
     formats = dict(DistributionFormat.choices)
     rows = (
@@ -270,7 +307,7 @@ def dataset_detail(user: Any, slug: str) -> Dataset | None:
     return (
         dataset_visible(user)
         .select_related("publisher", "steward", "spatial_local_government")
-        .prefetch_related("themes", "distributions")
+        .prefetch_related("themes", "distributions", "keyword_tags")
         .filter(slug=slug)
         .first()
     )
@@ -281,7 +318,7 @@ def dataset_for_export(user: Any) -> QuerySet[Dataset]:
     return (
         dataset_visible(user)
         .select_related("publisher")
-        .prefetch_related("themes", "distributions")
+        .prefetch_related("themes", "distributions", "keyword_tags")
         .order_by("pk")
     )
 

@@ -35,6 +35,7 @@ from edile.datagov.models import (
     Distribution,
     DistributionFormat,
     DownloadLog,
+    Keyword,
     MaturityAssessment,
     MaturityDescriptor,
     MaturityDimension,
@@ -133,6 +134,7 @@ def dataset_create(
         dataset.save()
         if themes is not None:
             dataset.themes.set(Theme.objects.filter(code__in=themes))
+        dataset_keywords_sync(dataset=dataset)
     if check:
         dataset_check(dataset=dataset)
     return dataset
@@ -162,9 +164,64 @@ def dataset_update(
         save_versioned(dataset, expected_version=expected_version)
         if themes is not None:
             dataset.themes.set(Theme.objects.filter(code__in=themes))
+        if dataset.keywords != before["keywords"]:
+            dataset_keywords_sync(dataset=dataset)
     if check:
         dataset_check(dataset=dataset)
     return dataset
+
+
+def dataset_keywords_sync(
+    *, dataset: Dataset, tagged: Iterable[tuple[str, str]] | None = None
+) -> list[Keyword]:
+    """Link the dataset to its keywords in the Keyword table, creating the missing ones.
+
+    `tagged` is (label, language) pairs (a harvested record's own tags); without it, the typed
+    `keywords` in the dataset's language (French when it has a French title). One keyword per
+    folded key: "Données" and "donnees" are the same. A label the keyword lacks in that language
+    is added; an existing label is kept (staff correct labels in the admin). Called by the
+    services that save a dataset, which have checked the permission. Constant queries.
+    """
+    from edile.datagov.search import fold
+
+    if tagged is None:
+        lang = "fr" if dataset.title_fr or not dataset.title_en else "en"
+        tagged = [(label, lang) for label in dataset.keyword_list]
+    wanted: dict[str, dict[str, str]] = {}
+    for label, lang in tagged:
+        label = label.strip()[:200]
+        key = fold(label)[:200]
+        if key and lang in {"fr", "en"}:
+            wanted.setdefault(key, {}).setdefault(lang, label)
+    existing = {k.key: k for k in Keyword.objects.filter(key__in=wanted)}
+    missing = [
+        Keyword(
+            key=key,
+            label=next(iter(labels.values())),
+            label_fr=labels.get("fr", ""),
+            label_en=labels.get("en", ""),
+        )
+        for key, labels in wanted.items()
+        if key not in existing
+    ]
+    if missing:
+        Keyword.objects.bulk_create(missing, ignore_conflicts=True)
+        existing = {k.key: k for k in Keyword.objects.filter(key__in=wanted)}
+    changed = []
+    for key, labels in wanted.items():
+        keyword = existing[key]
+        added = False
+        for lang, label in labels.items():
+            if not getattr(keyword, f"label_{lang}"):
+                setattr(keyword, f"label_{lang}", label)
+                added = True
+        if added:
+            changed.append(keyword)
+    if changed:
+        Keyword.objects.bulk_update(changed, ["label_fr", "label_en"])
+    keywords = [existing[key] for key in wanted]
+    dataset.keyword_tags.set(keywords)
+    return keywords
 
 
 def dataset_check(*, dataset: Dataset) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
@@ -182,7 +239,7 @@ def datasets_check(
     fresh = list(
         Dataset.objects.filter(pk__in=[d.pk for d in datasets])
         .select_related("publisher")
-        .prefetch_related("themes", "distributions")
+        .prefetch_related("themes", "distributions", "keyword_tags")
     )
     results = validate_datasets(fresh)
     for pk, (errors, warnings) in results.items():

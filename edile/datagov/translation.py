@@ -5,6 +5,7 @@ from modeltranslation.translator import TranslationOptions, register
 
 from edile.datagov.models import (
     Dataset,
+    Keyword,
     MaturityDescriptor,
     MaturityDimension,
     MaturityLevel,
@@ -17,6 +18,11 @@ from edile.datagov.models import (
 @register(Dataset)
 class DatasetTranslationOptions(TranslationOptions):
     fields = ("title", "description", "quality_notes")
+
+
+@register(Keyword)
+class KeywordTranslationOptions(TranslationOptions):
+    fields = ("label",)
 
 
 @register(ProcessingRecord)

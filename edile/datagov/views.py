@@ -97,6 +97,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "licence": _("Licence"),
         "classification": _("Classification"),
         "year": _("Year of publication"),
+        "keyword": _("Keyword"),
     }
     # Active filters as chips, each with the link that removes it (the others stay).
     chips = []
