@@ -5,6 +5,7 @@ from modeltranslation.translator import TranslationOptions, register
 
 from edile.datagov.models import (
     Dataset,
+    DictionaryColumn,
     Keyword,
     MaturityDescriptor,
     MaturityDimension,
@@ -23,6 +24,11 @@ class DatasetTranslationOptions(TranslationOptions):
 @register(Keyword)
 class KeywordTranslationOptions(TranslationOptions):
     fields = ("label",)
+
+
+@register(DictionaryColumn)
+class DictionaryColumnTranslationOptions(TranslationOptions):
+    fields = ("description",)
 
 
 @register(ProcessingRecord)
