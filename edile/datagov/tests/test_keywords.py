@@ -10,6 +10,7 @@ import pytest
 from django.apps import apps as django_apps
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT
@@ -18,6 +19,7 @@ from edile.datagov.models import Dataset, Keyword
 from edile.datagov.selectors import DatasetFilters, dataset_facets
 from edile.datagov.services import dataset_keywords_sync, dataset_update
 from edile.datagov.tests.factories import DatasetFactory
+from edile.members.tests.factories import LocalGovernmentFactory
 
 
 @pytest.fixture
@@ -166,3 +168,98 @@ def test_data_migration_moves_keywords_and_back(db):
     migration.backward(django_apps, None)
     assert Keyword.objects.count() == 0
     assert Dataset.objects.get(pk=dataset.pk).keywords == "Données, DONNEES, eau, water"
+
+
+@pytest.fixture
+def hidden_keywords(db, make_user):
+    """One open dataset, one internal and one with personal data of the same city; the
+    hidden ones carry keywords the open one does not have."""
+    from edile.datagov.models import Classification
+    from edile.members.tests.factories import LocalGovernmentFactory
+
+    city = LocalGovernmentFactory(slug="ville-mots")
+    open_ds = DatasetFactory(publisher=city, title_fr="Ouvert", keywords="eau")
+    DatasetFactory(
+        publisher=city,
+        title_fr="Interne",
+        keywords="Secret interne, eau",
+        classification=Classification.INTERNAL,
+    )
+    DatasetFactory(
+        publisher=city,
+        title_fr="Personnel",
+        keywords="Santé, eau",
+        classification=Classification.PERSONAL,
+    )
+    return city, open_ds
+
+
+def _api_keywords(client, **params) -> dict[str, int]:
+    response = client.get("/api/v1/datagov/datasets", params)
+    assert response.status_code == 200
+    return _counts(response.json()["facets"]["keyword"])
+
+
+def test_keyword_facet_counts_only_what_the_viewer_may_see(hidden_keywords, client, make_user):
+    """No keyword, and no count, of an internal or personal dataset reaches someone who may
+    not see that dataset: in the API, on the page, with or without a keyword filter."""
+    city, _open = hidden_keywords
+    assert _api_keywords(client) == {"eau": 1}
+    assert _api_keywords(client, keyword="eau") == {"eau": 1}
+    # Asking for a hidden keyword by name finds nothing and does not make it appear.
+    response = client.get("/api/v1/datagov/datasets", {"keyword": "secret interne"})
+    assert response.json()["count"] == 0
+    assert _counts(response.json()["facets"]["keyword"]) == {"eau": 1}
+    body = client.get("/fr/data/").content.decode()
+    assert 'data-facet="keyword" data-value="eau">eau</a> <span class="count">(1)</span>' in body
+    assert "Secret interne" not in body and "secret interne" not in body
+    assert "Santé" not in body
+    body = client.get("/fr/data/", {"keyword": "secret interne"}).content.decode()
+    assert ">Interne<" not in body  # no title of the hidden dataset
+    assert 'data-value="secret interne"' not in body
+
+    # A member (another city's delegate) sees personal-data metadata, not internal datasets.
+    delegate = Client()
+    delegate.force_login(make_user("delegate", local_government=LocalGovernmentFactory()))
+    assert _api_keywords(delegate) == {"eau": 2, "sante": 1}
+
+    # The city's focal point sees all three.
+    focal = Client()
+    focal.force_login(make_user("focal_point", local_government=city))
+    assert _api_keywords(focal) == {"eau": 3, "sante": 1, "secret interne": 1}
+    assert _api_keywords(focal, keyword="Secret interne") == {
+        "eau": 3,
+        "sante": 1,
+        "secret interne": 1,
+    }
+    assert focal.get("/api/v1/datagov/datasets", {"keyword": "SECRET INTERNE"}).json()["count"] == 1
+
+
+def test_chip_link_removes_its_filter(tagged, client):
+    """Following a chip's link drops that filter and keeps the others; *Clear all filters*
+    drops them all."""
+    import re
+
+    body = client.get("/fr/data/", {"keyword": "donnees", "theme": "GOVE"}).content.decode()
+    assert "1 jeu de données" in body
+    chips = {
+        label: href
+        for href, label in re.findall(r'<a href="([^"]*)" data-chip>([^<]*?) <span', body)
+    }
+    assert set(chips) == {"Mot-clé\u00a0: Données", "Thème\u00a0: Gouvernement et secteur public"}
+    assert 'class="chips-clear"' in body
+    without_keyword = client.get(
+        "/fr/data/" + chips["Mot-clé\u00a0: Données"].replace("&amp;", "&")
+    )
+    text = without_keyword.content.decode()
+    assert without_keyword.status_code == 200
+    assert "1 jeu de données" in text and "Budget" in text  # only the theme is left
+    assert "data-chip>Thème\u00a0: Gouvernement et secteur public " in text
+    assert "data-chip>Mot-clé" not in text
+    without_theme = client.get(
+        "/fr/data/" + chips["Thème\u00a0: Gouvernement et secteur public"].replace("&amp;", "&")
+    ).content.decode()
+    assert "2 jeux de données" in without_theme  # the keyword alone: water and budget
+    assert "data-chip>Thème" not in without_theme
+    everything = client.get("/fr/data/?").content.decode()
+    assert "3 jeux de données" in everything and "data-chip" not in everything
