@@ -1,10 +1,11 @@
 """The datagov API: one ninja Router mounted at /api/v1/datagov/, over the same selectors and
 services as the pages."""
 
+import json
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import Query, Router, Status
@@ -133,11 +134,34 @@ def get_dataset(request: HttpRequest, slug: str) -> Any:
                     if access
                     else None
                 ),
+                "csvw_url": f"{data['uri']}/distributions/{d.pk}/csvw"
+                if getattr(d, "dictionary", None) is not None
+                else None,
             }
             for d in ds.distributions.all()
         ],
     )
     return data
+
+
+@router.get(
+    "/datasets/{slug}/distributions/{distribution_id}/csvw", response={200: Any, 404: ErrorDetail}
+)
+def get_distribution_csvw(request: HttpRequest, slug: str, distribution_id: int) -> Any:
+    """The CSVW metadata of a CSV file's data dictionary (`application/csvm+json`): each
+    column's name, datatype, unit and descriptions. 404 without a dictionary, or when the
+    viewer may not see the dataset (its metadata are what the dataset's are)."""
+    ds = selectors.dataset_detail(request.user, slug)
+    if ds is None:
+        raise Http404("No such dataset, or you may not see it.")
+    dist = next((d for d in ds.distributions.all() if d.pk == distribution_id), None)
+    dictionary = getattr(dist, "dictionary", None)
+    if dist is None or dictionary is None:
+        raise Http404("This file has no data dictionary.")
+    body = json.dumps(
+        exports.csvw_metadata(_base(request), ds, dist, dictionary), ensure_ascii=False, indent=2
+    )
+    return HttpResponse(body, content_type="application/csvm+json; charset=utf-8")
 
 
 @router.post("/datasets", response={201: DatasetDetailOut}, auth=required_user)

@@ -11,6 +11,7 @@ from django.utils.translation import pgettext_lazy
 from edile.datagov.models import (
     AccessRequest,
     Classification,
+    ColumnType,
     Dataset,
     DataTheme,
     DistributionFormat,
@@ -190,6 +191,44 @@ class DistributionEditForm(forms.Form):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class DictionaryColumnForm(forms.Form):
+    """One column of a CSV file in its data dictionary."""
+
+    name = forms.CharField(label=_("Column name"), max_length=200)
+    datatype = forms.ChoiceField(label=_("Type"), choices=ColumnType.choices)
+    unit = forms.CharField(
+        label=_("Unit"), required=False, max_length=50, help_text=_("km, €, %, m³…")
+    )
+    description_fr = forms.CharField(
+        label=_("Description in French"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    description_en = forms.CharField(
+        label=_("Description in English"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+# At most as many columns as the service takes; a bigger management form is a 400, not a 500.
+DictionaryColumnFormSet = forms.formset_factory(
+    DictionaryColumnForm,
+    extra=0,
+    min_num=1,
+    validate_min=True,
+    max_num=500,
+    validate_max=True,
+    absolute_max=500,
+)
+
+
+class DictionaryVersionForm(forms.Form):
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
 
 
 class DistributionLinkForm(forms.Form):

@@ -51,6 +51,9 @@ class DistributionOut(Schema):
     is_file: bool
     access_url: str
     download_url: str | None = Field(None, description="Only when the viewer may have the data.")
+    csvw_url: str | None = Field(
+        None, description="The CSVW description of its columns, when the file has a dictionary."
+    )
 
 
 class DatasetOut(Schema):

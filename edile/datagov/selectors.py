@@ -38,6 +38,7 @@ from edile.datagov.models import (
     AccessRequest,
     AccessRequestStatus,
     Classification,
+    ColumnType,
     Dataset,
     DataTheme,
     Distribution,
@@ -307,7 +308,12 @@ def dataset_detail(user: Any, slug: str) -> Dataset | None:
     return (
         dataset_visible(user)
         .select_related("publisher", "steward", "spatial_local_government")
-        .prefetch_related("themes", "distributions", "keyword_tags")
+        .prefetch_related(
+            "themes",
+            Prefetch("distributions", Distribution.objects.select_related("dictionary")),
+            "distributions__dictionary__columns",
+            "keyword_tags",
+        )
         .filter(slug=slug)
         .first()
     )
@@ -318,7 +324,12 @@ def dataset_for_export(user: Any) -> QuerySet[Dataset]:
     return (
         dataset_visible(user)
         .select_related("publisher")
-        .prefetch_related("themes", "distributions", "keyword_tags")
+        .prefetch_related(
+            "themes",
+            # The dictionary (one JOIN): a file that has one says so with dct:conformsTo.
+            Prefetch("distributions", Distribution.objects.select_related("dictionary")),
+            "keyword_tags",
+        )
         .order_by("pk")
     )
 
@@ -344,8 +355,8 @@ PREVIEW_ROWS = 20
 PREVIEW_BYTES = 256 * 1024
 
 
-def csv_preview(distribution: Distribution) -> dict[str, Any] | None:
-    """First rows, columns and a guessed type per column of an uploaded CSV file."""
+def _csv_head(distribution: Distribution) -> tuple[str, list[list[str]]] | None:
+    """The delimiter and the first rows (header first) of an uploaded CSV file."""
     if not distribution.file or distribution.format != DistributionFormat.CSV:
         return None
     try:
@@ -357,19 +368,74 @@ def csv_preview(distribution: Distribution) -> dict[str, Any] | None:
     if len(head) == PREVIEW_BYTES and "\n" in text:
         text = text[: text.rindex("\n")]  # drop the last partial line
     try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+        dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
     reader = csv.reader(io.StringIO(text), dialect=dialect)
     rows = [row for _, row in zip(range(PREVIEW_ROWS + 1), reader, strict=False)]
     if not rows:
         return None
-    header, body = rows[0], rows[1:]
+    return dialect.delimiter, rows
+
+
+def csv_preview(distribution: Distribution) -> dict[str, Any] | None:
+    """First rows, columns and a guessed type per column of an uploaded CSV file."""
+    head = _csv_head(distribution)
+    if head is None:
+        return None
+    header, body = head[1][0], head[1][1:]
     columns = []
     for i, name in enumerate(header):
         values = [r[i] for r in body if i < len(r) and r[i].strip()]
         columns.append({"name": name, "type": _guess_type(values)})
     return {"columns": columns, "rows": body}
+
+
+def csv_columns_inferred(distribution: Distribution) -> tuple[str, list[dict[str, str]]] | None:
+    """The delimiter and, per column of the file's header, its name and a CSVW datatype guessed
+    from the first rows: the draft of a data dictionary (None for anything but a CSV file)."""
+    head = _csv_head(distribution)
+    if head is None:
+        return None
+    delimiter, rows = head
+    header, body = rows[0], rows[1:]
+    columns: list[dict[str, str]] = []
+    seen: set[str] = set()
+    for i, raw in enumerate(header):
+        name = raw.strip()[:200] or f"column_{i + 1}"
+        while name in seen:  # a dictionary names each column once
+            name = f"{name}_{i + 1}"[:200]
+        seen.add(name)
+        values = [r[i].strip() for r in body if i < len(r) and r[i].strip()]
+        columns.append({"name": name, "datatype": infer_column_type(values)})
+    return delimiter, columns
+
+
+def infer_column_type(values: list[str]) -> str:
+    """The narrowest CSVW datatype every value fits ("string" when there is none)."""
+
+    def all_match(fn: Any) -> bool:
+        for v in values:
+            try:
+                fn(v)
+            except ValueError:
+                return False
+        return True
+
+    if not values:
+        return ColumnType.STRING
+    if all_match(int):
+        return ColumnType.INTEGER
+    if all_match(lambda v: float(v.replace(",", "."))):
+        return ColumnType.NUMBER
+    if all_match(dt.date.fromisoformat):
+        return ColumnType.DATE
+    if all(v.lower() in BOOLEAN_WORDS for v in values):
+        return ColumnType.BOOLEAN
+    return ColumnType.STRING
+
+
+BOOLEAN_WORDS = {"true", "false", "oui", "non", "yes", "no", "vrai", "faux"}
 
 
 def _guess_type(values: list[str]) -> str:

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import formats, timezone, translation
 from django.utils.crypto import get_random_string
 from django.utils.text import slugify
@@ -24,14 +24,17 @@ from edile.accounts.models import RoleCode
 from edile.accounts.selectors import users_with_role
 from edile.core import retention
 from edile.core.concurrency import save_versioned
-from edile.core.errors import ServiceError
+from edile.core.errors import ConflictError, ServiceError
 from edile.core.uploads import upload_check
 from edile.datagov.models import (
     AccessRequest,
     AccessRequestStatus,
     ActionStatus,
     Classification,
+    ColumnType,
+    DataDictionary,
     Dataset,
+    DictionaryColumn,
     Distribution,
     DistributionFormat,
     DownloadLog,
@@ -48,6 +51,7 @@ from edile.datagov.models import (
     RoadmapAction,
     Theme,
 )
+from edile.datagov.selectors import csv_columns_inferred
 from edile.members.models import LocalGovernment
 
 logger = logging.getLogger(__name__)
@@ -386,6 +390,84 @@ def distribution_remove(*, user: Any, distribution: Distribution) -> None:
         distribution.file.delete(save=False)
     distribution.delete()
     dataset_check(dataset=dataset)
+
+
+MAX_DICTIONARY_COLUMNS = 500
+
+
+@dataclass(frozen=True)
+class ColumnDescription:
+    """One column as the steward describes it (the order of the list is the file's)."""
+
+    name: str
+    datatype: str = ColumnType.STRING
+    unit: str = ""
+    description_fr: str = ""
+    description_en: str = ""
+
+
+def data_dictionary_save(
+    *,
+    user: Any,
+    distribution: Distribution,
+    columns: list[ColumnDescription],
+    expected_version: int,
+) -> DataDictionary:
+    """Write the dictionary of an uploaded CSV file: each column's name, type, unit and
+    description in French and English, in the file's order. `expected_version` is the version
+    read (0 when the file had no dictionary yet); a save based on an older one is refused."""
+    dataset = distribution.dataset
+    if not user.has_perm("datagov.describe_data", dataset):
+        raise PermissionDenied(_("You may not describe the data of this dataset."))
+    inferred = csv_columns_inferred(distribution)
+    if inferred is None:
+        raise ServiceError(_("Only uploaded CSV files have a data dictionary."))
+    if not columns:
+        raise ServiceError(_("A data dictionary describes at least one column."))
+    if len(columns) > MAX_DICTIONARY_COLUMNS:
+        raise ServiceError(
+            _("A data dictionary describes at most %(n)d columns.") % {"n": MAX_DICTIONARY_COLUMNS}
+        )
+    names: set[str] = set()
+    for column in columns:
+        name = column.name.strip()
+        if not name:
+            raise ServiceError(_("Each column has a name."))
+        if len(name) > 200 or len(column.unit.strip()) > 50:
+            raise ServiceError(_("A column name has at most 200 characters, a unit 50."))
+        if name in names:
+            raise ServiceError(_("Two columns of a file cannot have the same name."))
+        if column.datatype not in ColumnType.values:
+            raise ServiceError(_("Unknown type %(type)s.") % {"type": column.datatype})
+        names.add(name)
+    with transaction.atomic():
+        dictionary = DataDictionary.objects.filter(distribution=distribution).first()
+        if dictionary is None:
+            if expected_version != 0:
+                raise ConflictError()
+            dictionary = DataDictionary(distribution=distribution, delimiter=inferred[0])
+            try:
+                with transaction.atomic():
+                    dictionary.save()
+            except IntegrityError as exc:  # someone created it in between
+                raise ConflictError() from exc
+        else:
+            dictionary.delimiter = inferred[0]
+            save_versioned(dictionary, expected_version=expected_version)
+        dictionary.columns.all().delete()
+        DictionaryColumn.objects.bulk_create(
+            DictionaryColumn(
+                dictionary=dictionary,
+                position=position,
+                name=column.name.strip(),
+                datatype=column.datatype,
+                unit=column.unit.strip(),
+                description_fr=column.description_fr.strip(),
+                description_en=column.description_en.strip(),
+            )
+            for position, column in enumerate(columns, start=1)
+        )
+    return dictionary
 
 
 def data_access_log(*, user: Any, dataset: Dataset, distribution: Distribution | None) -> None:
