@@ -141,12 +141,64 @@ class DatasetForm(forms.ModelForm):
         else:
             self.fields["publisher"].queryset = publishers
             self.fields["publisher"].required = not allow_association
+            if not allow_association:
+                # Never offer "the association" to someone who may not publish for it.
+                self.fields["publisher"].empty_label = "—" if len(publishers) > 1 else None
         if self.instance.pk:
             self.fields["themes"].initial = [t.code for t in self.instance.themes.all()]
             self.fields["steward_email"].initial = (
                 self.instance.steward.email if self.instance.steward else ""
             )
             self.fields["version"].initial = self.instance.version
+
+    # The publish form in steps, in the order a publisher thinks of them; `steps()` leaves out
+    # a field the form does not have (the publisher, when editing).
+    STEPS = (
+        (
+            _("Describe the data"),
+            ("title_fr", "title_en", "description_fr", "description_en", "themes", "keywords"),
+        ),
+        (
+            _("Who publishes it and who may get it"),
+            (
+                "publisher",
+                "classification",
+                "licence",
+                "steward_email",
+                "contact_name",
+                "contact_email",
+            ),
+        ),
+        (
+            _("What it covers and how often it changes"),
+            (
+                "spatial_local_government",
+                "spatial_country",
+                "temporal_start",
+                "temporal_end",
+                "frequency",
+                "issued",
+                "modified",
+            ),
+        ),
+        (_("Quality and identifier"), ("quality_notes_fr", "quality_notes_en", "identifier")),
+    )
+
+    def steps(self) -> list[dict[str, Any]]:
+        """Each step: its number, its title, its bound fields and whether one has an error."""
+        steps = []
+        for title, names in self.STEPS:
+            fields = [self[name] for name in names if name in self.fields]
+            if fields:
+                steps.append(
+                    {
+                        "number": len(steps) + 1,
+                        "title": title,
+                        "fields": fields,
+                        "has_errors": any(f.errors for f in fields),
+                    }
+                )
+        return steps
 
     def clean_steward_email(self) -> Any:
         from edile.accounts.models import User
