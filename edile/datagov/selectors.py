@@ -411,6 +411,44 @@ def csv_columns_inferred(distribution: Distribution) -> tuple[str, list[dict[str
     return delimiter, columns
 
 
+def dictionary_draft(
+    distribution: Distribution, dictionary: Any
+) -> tuple[list[dict[str, str]], dict[str, list[str]]] | None:
+    """What the dictionary form starts from: the saved columns, or the file's header when
+    there are none; when the file was replaced and its header changed, the file's columns in
+    its order, each keeping its saved description, with the names `added` and `removed`."""
+    inferred = csv_columns_inferred(distribution)
+    saved = (
+        [
+            {
+                "name": c.name,
+                "datatype": c.datatype,
+                "unit": c.unit,
+                "description_fr": c.description_fr or "",
+                "description_en": c.description_en or "",
+            }
+            for c in dictionary.columns.all()
+        ]
+        if dictionary is not None
+        else []
+    )
+    if inferred is None:
+        return (saved, {}) if saved else None
+    if not saved:
+        return inferred[1], {}
+    header = [c["name"] for c in inferred[1]]
+    names = [c["name"] for c in saved]
+    if header == names:
+        return saved, {}
+    by_name = {c["name"]: c for c in saved}
+    merged = [by_name.get(c["name"], c) for c in inferred[1]]
+    changes = {
+        "added": [n for n in header if n not in by_name],
+        "removed": [n for n in names if n not in header],
+    }
+    return merged, changes
+
+
 def infer_column_type(values: list[str]) -> str:
     """The narrowest CSVW datatype every value fits ("string" when there is none)."""
 

@@ -362,6 +362,7 @@ def distribution_dictionary(request: HttpRequest, slug: str, pk: int) -> HttpRes
     dictionary = DataDictionary.objects.filter(distribution=distribution).first()
     status = 200
     errors: list[str] = []
+    changes: dict[str, list[str]] = {}
     if request.method == "POST":
         formset = DictionaryColumnFormSet(request.POST, prefix="col")
         version_form = DictionaryVersionForm(request.POST)
@@ -386,22 +387,10 @@ def distribution_dictionary(request: HttpRequest, slug: str, pk: int) -> HttpRes
         else:
             status = 400
     else:
-        if dictionary is not None:
-            initial = [
-                {
-                    "name": c.name,
-                    "datatype": c.datatype,
-                    "unit": c.unit,
-                    "description_fr": c.description_fr,
-                    "description_en": c.description_en,
-                }
-                for c in dictionary.columns.all()
-            ]
-        else:
-            inferred = selectors.csv_columns_inferred(distribution)
-            if inferred is None:
-                raise Http404(_("Only uploaded CSV files have a data dictionary."))
-            initial = inferred[1]
+        draft = selectors.dictionary_draft(distribution, dictionary)
+        if draft is None:
+            raise Http404(_("Only uploaded CSV files have a data dictionary."))
+        initial, changes = draft
         formset = DictionaryColumnFormSet(initial=initial, prefix="col")
         version_form = DictionaryVersionForm(
             initial={"version": dictionary.version if dictionary else 0}
@@ -416,6 +405,7 @@ def distribution_dictionary(request: HttpRequest, slug: str, pk: int) -> HttpRes
             "formset": formset,
             "version_form": version_form,
             "errors": errors,
+            "changes": changes,
         },
         status=status,
     )

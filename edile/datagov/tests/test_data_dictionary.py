@@ -408,3 +408,34 @@ def test_the_dataset_page_costs_the_same_queries_with_more_dictionaries(world):
             expected_version=0,
         )
     assert _page_queries(client) == one
+
+
+def test_a_replaced_file_with_a_new_header_keeps_the_descriptions_it_can(world, make_user):
+    """After a new version whose header changed, the form starts from the new header, each
+    column still there keeps its description, and the page says what was added and removed."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from edile.datagov.services import distribution_update
+
+    _described(world)
+    steward = _signed_in(world["steward"])
+    unchanged = steward.get(_url(world)).content.decode()
+    assert "data-header-changed" not in unchanged
+    new_file = "commune;population;ménages\nDakar;1300;250\n".encode()
+    focal = make_user("focal_point", local_government=world["city"])
+    distribution_update(
+        user=focal,
+        distribution=world["dist"],
+        title="Fichier",
+        upload=SimpleUploadedFile("v2.csv", new_file, content_type="text/csv"),
+        version_note="Ménages ajoutés, superficie retirée.",
+    )
+    body = steward.get(_url(world)).content.decode()
+    assert "data-header-changed" in body
+    assert "Nouvelles colonnes\u00a0: ménages" in body
+    assert "Colonnes qui ne sont plus dans le fichier\u00a0: superficie, relevé, actif" in body
+    assert 'name="col-TOTAL_FORMS" value="3"' in body
+    assert 'name="col-0-name" value="commune"' in body and "Nom de la commune" in body
+    assert 'name="col-2-name" value="ménages"' in body
+    assert '<option value="integer" selected>entier</option>' in body
+    assert 'name="version" value="1"' in body
