@@ -19,6 +19,8 @@ from edile.datagov.schemas import (
     AccessDecisionIn,
     AccessRequestIn,
     AccessRequestOut,
+    DataDictionaryIn,
+    DataDictionaryOut,
     DatasetDetailOut,
     DatasetFilters,
     DatasetIn,
@@ -162,6 +164,45 @@ def get_distribution_csvw(request: HttpRequest, slug: str, distribution_id: int)
         exports.csvw_metadata(_base(request), ds, dist, dictionary), ensure_ascii=False, indent=2
     )
     return HttpResponse(body, content_type="application/csvm+json; charset=utf-8")
+
+
+@router.put(
+    "/datasets/{slug}/distributions/{distribution_id}/dictionary",
+    response=DataDictionaryOut,
+    auth=required_user,
+)
+def put_distribution_dictionary(
+    request: HttpRequest, slug: str, distribution_id: int, payload: DataDictionaryIn
+) -> dict[str, Any]:
+    """Write the data dictionary of an uploaded CSV file (its steward, or the people who manage
+    the dataset): every column in the file's order, with the `version` read (0 for a first
+    one). 400 for a link or another format, or two columns with one name; 409 if it changed."""
+    ds = selectors.dataset_detail(request.user, slug)
+    if ds is None:
+        raise Http404("No such dataset, or you may not see it.")
+    dist = next((d for d in ds.distributions.all() if d.pk == distribution_id), None)
+    if dist is None:
+        raise Http404("No such file in this dataset.")
+    dictionary = services.data_dictionary_save(
+        user=request.user,
+        distribution=dist,
+        columns=[services.ColumnDescription(**c.dict()) for c in payload.columns],
+        expected_version=payload.version,
+    )
+    return {
+        "version": dictionary.version,
+        "delimiter": dictionary.delimiter,
+        "columns": [
+            {
+                "name": c.name,
+                "datatype": c.datatype,
+                "unit": c.unit,
+                "description_fr": c.description_fr or "",
+                "description_en": c.description_en or "",
+            }
+            for c in dictionary.columns.all()
+        ],
+    }
 
 
 @router.post("/datasets", response={201: DatasetDetailOut}, auth=required_user)

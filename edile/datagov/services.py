@@ -437,6 +437,9 @@ def data_dictionary_save(
             raise ServiceError(_("A column name has at most 200 characters, a unit 50."))
         if name in names:
             raise ServiceError(_("Two columns of a file cannot have the same name."))
+        texts = (column.name, column.unit, column.description_fr, column.description_en)
+        if any("\x00" in text for text in texts):
+            raise ServiceError(_("A column's text cannot hold a null character."))
         if column.datatype not in ColumnType.values:
             raise ServiceError(_("Unknown type %(type)s.") % {"type": column.datatype})
         names.add(name)

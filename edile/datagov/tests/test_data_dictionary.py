@@ -439,3 +439,65 @@ def test_a_replaced_file_with_a_new_header_keeps_the_descriptions_it_can(world, 
     assert 'name="col-2-name" value="ménages"' in body
     assert '<option value="integer" selected>entier</option>' in body
     assert 'name="version" value="1"' in body
+
+
+def _bearer(user) -> dict[str, str]:
+    from edile.accounts.services import api_token_create
+
+    _token, raw = api_token_create(user=user, name="test")
+    return {"authorization": f"Bearer {raw}"}
+
+
+def test_the_api_writes_the_dictionary_with_the_same_rules(world, make_user, client):
+    """PUT …/distributions/{id}/dictionary: the steward's token writes it (version-checked);
+    others 403, hidden datasets 404, a link or a repeated name 400, a bad shape 422."""
+    url = f"/api/v1/datagov/datasets/recensement/distributions/{world['dist'].pk}/dictionary"
+    payload = {"version": 0, "columns": DESCRIBED}
+    steward = _bearer(world["steward"])
+    assert client.put(url, payload, content_type="application/json").status_code == 401
+    response = client.put(url, payload, content_type="application/json", headers=steward)
+    assert response.status_code == 200
+    data = response.json()
+    assert data["version"] == 1 and data["delimiter"] == ";"
+    assert data["columns"][1] == DESCRIBED[1]
+    assert [c["name"] for c in data["columns"]] == [c["name"] for c in DESCRIBED]
+    stale = client.put(url, payload, content_type="application/json", headers=steward)
+    assert stale.status_code == 409
+    stranger = _bearer(make_user("public"))
+    again = {"version": 1, "columns": DESCRIBED[:1]}
+    forbidden = client.put(url, again, content_type="application/json", headers=stranger)
+    assert forbidden.status_code == 403
+    twice = {"version": 1, "columns": [DESCRIBED[0], DESCRIBED[0]]}
+    response = client.put(url, twice, content_type="application/json", headers=steward)
+    assert response.status_code == 400
+    assert (
+        response.json()["detail"] == "Deux colonnes d’un fichier ne peuvent pas avoir le même nom."
+    )
+    nul = {"version": 1, "columns": [dict(DESCRIBED[0], unit="k\x00m")]}
+    assert client.put(url, nul, content_type="application/json", headers=steward).status_code == 400
+    for bad in (
+        {"version": 1, "columns": []},
+        {"version": 1, "columns": [dict(DESCRIBED[0], datatype="geometry")]},
+        {"version": -1, "columns": DESCRIBED},
+        {"columns": DESCRIBED},
+    ):
+        response = client.put(url, bad, content_type="application/json", headers=steward)
+        assert response.status_code == 422, bad
+    link = DistributionFactory(dataset=world["dataset"])
+    link_url = url.replace(f"/{world['dist'].pk}/", f"/{link.pk}/")
+    response = client.put(link_url, again, content_type="application/json", headers=steward)
+    assert response.status_code == 400
+    missing = url.replace(f"/{world['dist'].pk}/", "/999999/")
+    assert (
+        client.put(missing, again, content_type="application/json", headers=steward).status_code
+        == 404
+    )
+    assert DataDictionary.objects.get().version == 1  # only the first PUT changed it
+
+    internal = DatasetFactory(classification=Classification.INTERNAL, slug="interne-api")
+    dist = csv_distribution(internal, CSV)
+    hidden = f"/api/v1/datagov/datasets/interne-api/distributions/{dist.pk}/dictionary"
+    assert (
+        client.put(hidden, payload, content_type="application/json", headers=stranger).status_code
+        == 404
+    )
