@@ -39,3 +39,11 @@ admin.site.register(models.Roadmap, TranslationAdmin)
 admin.site.register(models.MaturityDimension, TranslationAdmin)
 admin.site.register(models.MaturityLevel, TranslationAdmin)
 admin.site.register(models.MaturityAssessment)
+
+
+@admin.register(models.Keyword)
+class KeywordAdmin(TranslationAdmin):
+    """Staff correct a keyword's labels here; every dataset using it follows."""
+
+    list_display = ("key", "label_fr", "label_en")
+    search_fields = ("key", "label_fr", "label_en")

@@ -1,10 +1,11 @@
 """The datagov API: one ninja Router mounted at /api/v1/datagov/, over the same selectors and
 services as the pages."""
 
+import json
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponseBase, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import Query, Router, Status
@@ -21,6 +22,8 @@ from edile.datagov.schemas import (
     AccessDecisionIn,
     AccessRequestIn,
     AccessRequestOut,
+    DataDictionaryIn,
+    DataDictionaryOut,
     DatasetDetailOut,
     DatasetFilters,
     DatasetIn,
@@ -31,6 +34,7 @@ from edile.datagov.schemas import (
     HarvestSourceIn,
     HarvestSourceOut,
 )
+from edile.datagov.search import fold
 from edile.members.models import LocalGovernment
 
 router = Router(tags=["datagov"])
@@ -74,6 +78,7 @@ def list_datasets(request: HttpRequest, filters: Query[DatasetFilters]) -> dict[
         licence=filters.licence or "",
         classification=filters.classification or "",
         year=filters.year,
+        keyword=fold(filters.keyword),
         sort=filters.sort,
     )
     results = selectors.dataset_search(request.user, query)
@@ -134,11 +139,73 @@ def get_dataset(request: HttpRequest, slug: str) -> Any:
                     if access
                     else None
                 ),
+                "csvw_url": f"{data['uri']}/distributions/{d.pk}/csvw"
+                if getattr(d, "dictionary", None) is not None
+                else None,
             }
             for d in ds.distributions.all()
         ],
     )
     return data
+
+
+@router.get(
+    "/datasets/{slug}/distributions/{distribution_id}/csvw", response={200: Any, 404: ErrorDetail}
+)
+def get_distribution_csvw(request: HttpRequest, slug: str, distribution_id: int) -> Any:
+    """The CSVW metadata of a CSV file's data dictionary (`application/csvm+json`): each
+    column's name, datatype, unit and descriptions. 404 without a dictionary, or when the
+    viewer may not see the dataset (its metadata are what the dataset's are)."""
+    ds = selectors.dataset_detail(request.user, slug)
+    if ds is None:
+        raise Http404("No such dataset, or you may not see it.")
+    dist = next((d for d in ds.distributions.all() if d.pk == distribution_id), None)
+    dictionary = getattr(dist, "dictionary", None)
+    if dist is None or dictionary is None:
+        raise Http404("This file has no data dictionary.")
+    body = json.dumps(
+        exports.csvw_metadata(_base(request), ds, dist, dictionary), ensure_ascii=False, indent=2
+    )
+    return HttpResponse(body, content_type="application/csvm+json; charset=utf-8")
+
+
+@router.put(
+    "/datasets/{slug}/distributions/{distribution_id}/dictionary",
+    response=DataDictionaryOut,
+    auth=required_user,
+)
+def put_distribution_dictionary(
+    request: HttpRequest, slug: str, distribution_id: int, payload: DataDictionaryIn
+) -> dict[str, Any]:
+    """Write the data dictionary of an uploaded CSV file (its steward, or the people who manage
+    the dataset): every column in the file's order, with the `version` read (0 for a first
+    one). 400 for a link or another format, or two columns with one name; 409 if it changed."""
+    ds = selectors.dataset_detail(request.user, slug)
+    if ds is None:
+        raise Http404("No such dataset, or you may not see it.")
+    dist = next((d for d in ds.distributions.all() if d.pk == distribution_id), None)
+    if dist is None:
+        raise Http404("No such file in this dataset.")
+    dictionary = services.data_dictionary_save(
+        user=request.user,
+        distribution=dist,
+        columns=[services.ColumnDescription(**c.dict()) for c in payload.columns],
+        expected_version=payload.version,
+    )
+    return {
+        "version": dictionary.version,
+        "delimiter": dictionary.delimiter,
+        "columns": [
+            {
+                "name": c.name,
+                "datatype": c.datatype,
+                "unit": c.unit,
+                "description_fr": c.description_fr or "",
+                "description_en": c.description_en or "",
+            }
+            for c in dictionary.columns.all()
+        ],
+    }
 
 
 @router.post("/datasets", response={201: DatasetDetailOut}, auth=required_user)

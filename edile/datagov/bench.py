@@ -19,7 +19,15 @@ from django.test import Client
 from edile.core import exportfiles
 from edile.core.benchmarks import measure, peak_memory
 from edile.datagov import exportfiles as datagov_exportfiles
-from edile.datagov.models import Classification, Dataset, Distribution, Licence, Theme
+from edile.datagov.models import (
+    Classification,
+    Dataset,
+    Distribution,
+    Keyword,
+    Licence,
+    Theme,
+)
+from edile.datagov.search import fold
 from edile.members.models import LocalGovernment
 
 BATCH = 5000
@@ -61,6 +69,12 @@ def _generate(out: TextIO, size: int) -> None:
     themes = list(Theme.objects.order_by("code"))
     today = dt.date(2026, 1, 1)
     through = Dataset.themes.through
+    keyword_through = Dataset.keyword_tags.through
+    Keyword.objects.bulk_create(
+        [Keyword(key=fold(w), label=w, label_fr=w) for w in [*WORDS, "ville"]],
+        ignore_conflicts=True,
+    )
+    keyword_ids = dict(Keyword.objects.values_list("key", "pk"))
     for offset in range(0, size, BATCH):
         with transaction.atomic():
             batch = []
@@ -98,6 +112,15 @@ def _generate(out: TextIO, size: int) -> None:
                 )
             through.objects.bulk_create(
                 [through(dataset_id=pk, theme_id=themes[pk % len(themes)].pk) for pk in ids],
+                batch_size=BATCH,
+            )
+            slug_pks = dict(Dataset.objects.filter(pk__in=ids).values_list("slug", "pk"))
+            keyword_through.objects.bulk_create(
+                [
+                    keyword_through(dataset_id=pk, keyword_id=keyword_ids[key])
+                    for slug, pk in slug_pks.items()
+                    for key in (fold(WORDS[int(slug[6:]) % len(WORDS)]), "ville")
+                ],
                 batch_size=BATCH,
             )
             Distribution.objects.bulk_create(

@@ -20,7 +20,10 @@ from edile.datagov.models import (
     AccessRequestStatus,
     ActionStatus,
     Classification,
+    ColumnType,
+    DataDictionary,
     Dataset,
+    DictionaryColumn,
     Distribution,
     DistributionFormat,
     LegalBasis,
@@ -36,6 +39,7 @@ from edile.datagov.models import (
     RoadmapAction,
     Theme,
 )
+from edile.datagov.services import dataset_keywords_sync
 from edile.members.models import LocalGovernment
 
 CITIES = [
@@ -186,6 +190,32 @@ CSV_BODY = {
 }
 
 
+# The data dictionary of the waste-collection files: (name, type, unit, French, English).
+WASTE_DICTIONARY = [
+    ("month", ColumnType.DATE, "", "Premier jour du mois", "First day of the month"),
+    ("district", ColumnType.STRING, "", "Arrondissement collecté", "District collected"),
+    ("tonnes", ColumnType.INTEGER, "t", "Déchets collectés", "Waste collected"),
+]
+
+
+def _dictionary(dist: Distribution) -> None:
+    """Describe a demo file's columns once (a second load leaves them as they are)."""
+    dictionary, created = DataDictionary.objects.get_or_create(distribution=dist)
+    if created:
+        DictionaryColumn.objects.bulk_create(
+            DictionaryColumn(
+                dictionary=dictionary,
+                position=i,
+                name=name,
+                datatype=datatype,
+                unit=unit,
+                description_fr=fr,
+                description_en=en,
+            )
+            for i, (name, datatype, unit, fr, en) in enumerate(WASTE_DICTIONARY, start=1)
+        )
+
+
 def _stable(text: str, low: int, high: int) -> int:
     """A deterministic 'random' number, so that the demo is the same on every load."""
     return low + int(hashlib.sha256(text.encode()).hexdigest(), 16) % (high - low + 1)
@@ -239,6 +269,7 @@ def load(out: TextIO) -> None:
                 },
             )
             ds.themes.set([themes[c] for c in theme_codes if c in themes])
+            dataset_keywords_sync(dataset=ds)
             if not ds.distributions.exists():
                 body = CSV_BODY.get(key)
                 if body is not None:
@@ -262,6 +293,10 @@ def load(out: TextIO) -> None:
                         format=fmt,
                         url=f"https://data.{slug}.example.org/{key}.{fmt.lower()}",
                     )
+            if key == "waste-collection":
+                for dist in ds.distributions.filter(format=DistributionFormat.CSV):
+                    if dist.file:
+                        _dictionary(dist)
             datasets[ds_slug] = ds
             if created:
                 new.append(ds)

@@ -299,9 +299,10 @@ class TripleWriter:
                     (concept, SKOS.inScheme, DATA_THEME_SCHEME),
                 ],
             )
-        main = _main_language(ds)
-        for keyword in ds.keyword_list:
-            t.append((node, DCAT.keyword, Literal(keyword, lang=main)))
+        # The Keyword table: each label with its own language (a harvested English keyword
+        # stays @en on a French dataset; a label staff added in the other language is kept).
+        for keyword in ds.keyword_tags.all():
+            t += [(node, DCAT.keyword, Literal(v, lang=k)) for k, v in keyword.labels().items()]
         for lang, keywords in (ds.keywords_other or {}).items():
             t += [(node, DCAT.keyword, Literal(k, lang=lang)) for k in keywords]
         if ds.spatial_local_government_id:
@@ -375,6 +376,11 @@ class TripleWriter:
             t.append(
                 (node, DCAT.byteSize, Literal(dist.byte_size, datatype=XSD.nonNegativeInteger))
             )
+        dictionary = getattr(dist, "dictionary", None)  # selected with the distribution
+        if dictionary is not None:
+            # The file's columns are described by its CSVW metadata (a dct:Standard for DCAT-AP).
+            schema = URIRef(f"{node}/csvw")
+            t += [(node, DCT.conformsTo, schema), (schema, RDF.type, DCT.Standard)]
         if dist.checksum:
             checksum = URIRef(f"{node}#checksum")
             t += [
@@ -523,6 +529,66 @@ def dataset_rdf_response(request: Any, ds: Dataset, default: str) -> Any:
 
     patch_vary_headers(response, ["Accept"])
     return response
+
+
+# ------------------------------------------------------------------------------------ CSVW
+
+CSVW_CONTEXT = "http://www.w3.org/ns/csvw"
+
+
+def _csvw_name(header: str) -> str:
+    """A CSVW column name (a URI template variable): letters, digits and `_`, the rest
+    percent-encoded in UTF-8, never a leading `_` (reserved by CSVW)."""
+    out = []
+    for i, char in enumerate(header):
+        if char.isascii() and (char.isalnum() or (char == "_" and i > 0)):
+            out.append(char)
+        else:
+            out.extend(f"%{byte:02X}" for byte in char.encode("utf-8"))
+    return "".join(out)
+
+
+def csvw_metadata(base: str, ds: Dataset, dist: Any, dictionary: Any) -> dict[str, Any]:
+    """The CSVW metadata of a described CSV file (W3C *Metadata Vocabulary for Tabular Data*):
+    its columns with their titles, datatypes, units (`schema:unitText`) and descriptions in
+    French and English. The same document in any reader's language, like the DCAT-AP export."""
+    node = f"{dataset_iri(base, ds.slug)}/distributions/{dist.pk}"
+    with translation.override(settings.LANGUAGE_CODE):
+        if ds.classification == Classification.OPEN and dist.file:
+            url = base + reverse("datagov:download", kwargs={"slug": ds.slug, "pk": dist.pk})
+        else:  # non-open data is reached through the dataset page
+            url = base + ds.get_absolute_url()
+    columns = []
+    for column in dictionary.columns.all():
+        item: dict[str, Any] = {
+            "name": _csvw_name(column.name),
+            "titles": column.name,
+            "datatype": column.datatype,
+        }
+        descriptions = [
+            {"@value": text, "@language": lang}
+            for lang, text in (("fr", column.description_fr), ("en", column.description_en))
+            if text
+        ]
+        if descriptions:
+            item["dc:description"] = descriptions
+        if column.unit:
+            item["schema:unitText"] = column.unit
+        columns.append(item)
+    titles = [
+        {"@value": text, "@language": lang}
+        for lang, text in (("fr", ds.title_fr), ("en", ds.title_en))
+        if text
+    ]
+    return {
+        "@context": CSVW_CONTEXT,
+        "@id": f"{node}/csvw",
+        "url": url,
+        "dc:title": titles,
+        "dc:isPartOf": {"@id": str(dataset_iri(base, ds.slug))},
+        "dialect": {"delimiter": dictionary.delimiter, "header": True},
+        "tableSchema": {"columns": columns},
+    }
 
 
 # ------------------------------------------------------------------------------ validation

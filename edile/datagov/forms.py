@@ -11,6 +11,7 @@ from django.utils.translation import pgettext_lazy
 from edile.datagov.models import (
     AccessRequest,
     Classification,
+    ColumnType,
     Dataset,
     DataTheme,
     DistributionFormat,
@@ -42,6 +43,7 @@ class SearchForm(forms.Form):
     year = forms.RegexField(
         label=_("Year of publication"), required=False, regex=r"^\d{4}$", max_length=4
     )
+    keyword = forms.CharField(label=_("Keyword"), required=False, max_length=200)
     sort = forms.ChoiceField(
         label=_("Sort by"),
         required=False,
@@ -51,6 +53,11 @@ class SearchForm(forms.Form):
             ("modified", _("Last modified")),
         ],
     )
+
+    def clean_keyword(self) -> str:
+        from edile.datagov.search import fold
+
+        return fold(self.cleaned_data.get("keyword") or "")
 
 
 class PublisherChoiceField(forms.ModelChoiceField):
@@ -134,12 +141,64 @@ class DatasetForm(forms.ModelForm):
         else:
             self.fields["publisher"].queryset = publishers
             self.fields["publisher"].required = not allow_association
+            if not allow_association:
+                # Never offer "the association" to someone who may not publish for it.
+                self.fields["publisher"].empty_label = "—" if len(publishers) > 1 else None
         if self.instance.pk:
             self.fields["themes"].initial = [t.code for t in self.instance.themes.all()]
             self.fields["steward_email"].initial = (
                 self.instance.steward.email if self.instance.steward else ""
             )
             self.fields["version"].initial = self.instance.version
+
+    # The publish form in steps, in the order a publisher thinks of them; `steps()` leaves out
+    # a field the form does not have (the publisher, when editing).
+    STEPS = (
+        (
+            _("Describe the data"),
+            ("title_fr", "title_en", "description_fr", "description_en", "themes", "keywords"),
+        ),
+        (
+            _("Who publishes it and who may get it"),
+            (
+                "publisher",
+                "classification",
+                "licence",
+                "steward_email",
+                "contact_name",
+                "contact_email",
+            ),
+        ),
+        (
+            _("What it covers and how often it changes"),
+            (
+                "spatial_local_government",
+                "spatial_country",
+                "temporal_start",
+                "temporal_end",
+                "frequency",
+                "issued",
+                "modified",
+            ),
+        ),
+        (_("Quality and identifier"), ("quality_notes_fr", "quality_notes_en", "identifier")),
+    )
+
+    def steps(self) -> list[dict[str, Any]]:
+        """Each step: its number, its title, its bound fields and whether one has an error."""
+        steps = []
+        for title, names in self.STEPS:
+            fields = [self[name] for name in names if name in self.fields]
+            if fields:
+                steps.append(
+                    {
+                        "number": len(steps) + 1,
+                        "title": title,
+                        "fields": fields,
+                        "has_errors": any(f.errors for f in fields),
+                    }
+                )
+        return steps
 
     def clean_steward_email(self) -> Any:
         from edile.accounts.models import User
@@ -184,6 +243,44 @@ class DistributionEditForm(forms.Form):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class DictionaryColumnForm(forms.Form):
+    """One column of a CSV file in its data dictionary."""
+
+    name = forms.CharField(label=_("Column name"), max_length=200)
+    datatype = forms.ChoiceField(label=_("Type"), choices=ColumnType.choices)
+    unit = forms.CharField(
+        label=_("Unit"), required=False, max_length=50, help_text=_("km, €, %, m³…")
+    )
+    description_fr = forms.CharField(
+        label=_("Description in French"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    description_en = forms.CharField(
+        label=_("Description in English"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+# At most as many columns as the service takes; a bigger management form is a 400, not a 500.
+DictionaryColumnFormSet = forms.formset_factory(
+    DictionaryColumnForm,
+    extra=0,
+    min_num=1,
+    validate_min=True,
+    max_num=500,
+    validate_max=True,
+    absolute_max=500,
+)
+
+
+class DictionaryVersionForm(forms.Form):
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
 
 
 class DistributionLinkForm(forms.Form):

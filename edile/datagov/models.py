@@ -120,6 +120,26 @@ class Theme(models.Model):
         return f"{EU_AUTHORITY}data-theme/{self.code}"
 
 
+class Keyword(models.Model):
+    """A keyword, once for the whole catalogue: its label per language (translation.py) and its
+    folded key ("Données" and "donnees" are one keyword), which facets count and filters match."""
+
+    key = models.CharField(_("folded key"), max_length=200, unique=True)
+    label = models.CharField(_("label"), max_length=200)
+
+    class Meta:
+        verbose_name = _("keyword")
+        verbose_name_plural = _("keywords")
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        return self.label or self.key
+
+    def labels(self) -> dict[str, str]:
+        """{language: label} for the languages it has a label in."""
+        return {lang: v for lang in ("fr", "en") if (v := getattr(self, f"label_{lang}", ""))}
+
+
 class Dataset(VersionedModel):
     # title, description, quality_notes: translated (translation.py).
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -157,6 +177,11 @@ class Dataset(VersionedModel):
     )
     keywords = models.CharField(
         _("keywords"), max_length=500, blank=True, help_text=_("Separated by commas.")
+    )
+    # The normalised keywords (facet, filter, export), written from `keywords` by
+    # services.dataset_keywords_sync; `keywords` stays what the publisher typed.
+    keyword_tags = models.ManyToManyField(
+        Keyword, blank=True, related_name="datasets", verbose_name=_("keywords (normalised)")
     )
     spatial_local_government = models.ForeignKey(
         "members.LocalGovernment",
@@ -408,6 +433,74 @@ class Distribution(TimeStampedModel):
     @property
     def is_file(self) -> bool:
         return bool(self.file)
+
+
+class ColumnType(models.TextChoices):
+    """The CSVW built-in datatypes a column can have (their names are CSVW's)."""
+
+    STRING = "string", _("text")
+    INTEGER = "integer", _("integer")
+    NUMBER = "number", _("decimal")
+    DATE = "date", _("date")
+    BOOLEAN = "boolean", _("yes/no")
+
+
+class DataDictionary(VersionedModel):
+    """The description of a CSV file's columns, written by the dataset's steward."""
+
+    distribution = models.OneToOneField(
+        Distribution,
+        on_delete=models.CASCADE,
+        related_name="dictionary",
+        verbose_name=_("distribution"),
+    )
+    delimiter = models.CharField(
+        _("delimiter"), max_length=1, default=",", help_text=_("As read from the file.")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("data dictionary")
+        verbose_name_plural = _("data dictionaries")
+
+    def __str__(self) -> str:
+        return str(self.distribution)
+
+
+class DictionaryColumn(models.Model):
+    """One column of a CSV file: its header, type, unit and description (translation.py)."""
+
+    dictionary = models.ForeignKey(
+        DataDictionary,
+        on_delete=models.CASCADE,
+        related_name="columns",
+        verbose_name=_("data dictionary"),
+    )
+    position = models.PositiveSmallIntegerField(_("position"))
+    name = models.CharField(_("column name"), max_length=200)
+    datatype = models.CharField(
+        _("type"), max_length=10, choices=ColumnType.choices, default=ColumnType.STRING
+    )
+    unit = models.CharField(_("unit"), max_length=50, blank=True, help_text=_("km, €, %, m³…"))
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("column")
+        verbose_name_plural = _("columns")
+        ordering = ["dictionary", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dictionary", "position"], name="datagov_column_unique_position"
+            ),
+            models.UniqueConstraint(
+                fields=["dictionary", "name"],
+                name="datagov_column_unique_name",
+                violation_error_message=_("Two columns of a file cannot have the same name."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class HarvestKind(models.TextChoices):

@@ -142,6 +142,8 @@ def manages_register_of(user: Any, local_government: Any) -> bool:
 rules.add_perm("datagov.view_dataset", can_view_dataset)
 rules.add_perm("datagov.access_data", can_access_data)
 rules.add_perm("datagov.change_dataset", manages_dataset)
+# The steward knows the data best: they describe its columns, with the people who manage it.
+rules.add_perm("datagov.describe_data", manages_dataset | is_steward)
 rules.add_perm("datagov.publish_for", can_publish_for)
 rules.add_perm("datagov.publish", is_any_publisher)
 rules.add_perm("datagov.request_access", can_request_access)

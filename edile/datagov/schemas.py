@@ -5,6 +5,7 @@ from ninja import Field, Schema
 
 from edile.datagov.models import (
     Classification,
+    ColumnType,
     DataTheme,
     DistributionFormat,
     Frequency,
@@ -18,6 +19,7 @@ FormatCode = Literal[tuple(DistributionFormat.values)]  # type: ignore[valid-typ
 LicenceCode = Literal[tuple(Licence.values)]  # type: ignore[valid-type]
 FrequencyCode = Literal[tuple(Frequency.values)]  # type: ignore[valid-type]
 LegalBasisCode = Literal[tuple(LegalBasis.values)]  # type: ignore[valid-type]
+ColumnTypeCode = Literal[tuple(ColumnType.values)]  # type: ignore[valid-type]
 
 
 class DatasetFilters(Schema):
@@ -32,6 +34,11 @@ class DatasetFilters(Schema):
     licence: LicenceCode | None = None
     classification: ClassificationCode | None = None
     year: str = Field("", pattern=r"^(\d{4})?$", description="Year of publication, e.g. `2024`.")
+    keyword: str = Field(
+        "",
+        max_length=200,
+        description="A keyword, in any case and accents (`donnees` finds `Données`).",
+    )
     limit: int = Field(20, ge=1, le=100)
     offset: int = Field(0, ge=0)
 
@@ -46,6 +53,9 @@ class DistributionOut(Schema):
     is_file: bool
     access_url: str
     download_url: str | None = Field(None, description="Only when the viewer may have the data.")
+    csvw_url: str | None = Field(
+        None, description="The CSVW description of its columns, when the file has a dictionary."
+    )
 
 
 class DatasetOut(Schema):
@@ -193,3 +203,27 @@ class HarvestReportOut(Schema):
 
 class ErrorDetail(Schema):
     detail: str
+
+
+class DictionaryColumnIn(Schema):
+    name: str = Field(min_length=1, max_length=200, description="The column's header.")
+    datatype: ColumnTypeCode = "string"  # type: ignore[valid-type]
+    unit: str = Field("", max_length=50)
+    description_fr: str = Field("", max_length=2000)
+    description_en: str = Field("", max_length=2000)
+
+
+class DataDictionaryIn(Schema):
+    version: int = Field(
+        ge=0,
+        description="The version you read (0 when the file has no dictionary yet); 409 if it changed.",
+    )
+    columns: list[DictionaryColumnIn] = Field(
+        min_length=1, max_length=500, description="In the file's order."
+    )
+
+
+class DataDictionaryOut(Schema):
+    version: int
+    delimiter: str
+    columns: list[DictionaryColumnIn]

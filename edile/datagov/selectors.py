@@ -38,6 +38,7 @@ from edile.datagov.models import (
     AccessRequest,
     AccessRequestStatus,
     Classification,
+    ColumnType,
     Dataset,
     DataTheme,
     Distribution,
@@ -91,11 +92,22 @@ class DatasetFilters:
     licence: str = ""
     classification: str = ""
     year: str = ""  # the year of issue, "2024"
+    keyword: str = ""  # a keyword's folded key ("donnees"); any spelling of it folds the same
     sort: str = ""  # "" (relevance when searching, else last modified), "title", "modified"
 
 
 SORTS = ("relevance", "title", "modified")
-FACET_NAMES = ("publisher", "country", "theme", "format", "licence", "classification", "year")
+FACET_NAMES = (
+    "publisher",
+    "country",
+    "theme",
+    "keyword",
+    "format",
+    "licence",
+    "classification",
+    "year",
+)
+KEYWORD_FACET_SIZE = 30  # the most used keywords of the result; a selected one is always shown
 
 
 def _filtered(user: Any, filters: DatasetFilters, *, skip: str = "") -> QuerySet[Dataset]:
@@ -123,6 +135,8 @@ def _filtered(user: Any, filters: DatasetFilters, *, skip: str = "") -> QuerySet
         qs = qs.filter(licence=filters.licence)
     if filters.classification and skip != "classification":
         qs = qs.filter(classification=filters.classification)
+    if filters.keyword and skip != "keyword":
+        qs = qs.filter(keyword_tags__key=search.fold(filters.keyword))
     if filters.year and skip != "year" and filters.year.isdigit():
         qs = qs.filter(issued__year=int(filters.year))
     return qs
@@ -171,7 +185,7 @@ class Facet:
 
 
 def dataset_facets(user: Any, filters: DatasetFilters) -> dict[str, list[dict[str, Any]]]:
-    """Counts per value for each facet, one query each (six in all, whatever the size)."""
+    """Counts per value for each facet, one query each (eight in all, whatever the size)."""
     lang = _lang()
     out: dict[str, list[dict[str, Any]]] = {}
     # Counting a facet ignores its own filter, so that the other values stay selectable.
@@ -213,6 +227,30 @@ def dataset_facets(user: Any, filters: DatasetFilters) -> dict[str, list[dict[st
     out["theme"] = [
         {"value": r["themes__code"], "label": str(themes[r["themes__code"]]), "count": r["n"]}
         for r in rows
+    ]
+    # Keywords: counted on the result the other filters give, in one query; labels in the
+    # reader's language, else the other one.
+    other = "en" if lang == "fr" else "fr"
+    rows = (
+        base["keyword"]
+        .filter(keyword_tags__isnull=False)
+        .values("keyword_tags__key", f"keyword_tags__label_{lang}", f"keyword_tags__label_{other}")
+        .annotate(n=Count("pk", distinct=True))
+        .order_by("-n", "keyword_tags__key")
+    )
+    found = list(rows[:KEYWORD_FACET_SIZE])
+    selected = search.fold(filters.keyword) if filters.keyword else ""
+    if selected and all(r["keyword_tags__key"] != selected for r in found):
+        found += list(rows.filter(keyword_tags__key=selected))  # one more query, at most
+    out["keyword"] = [
+        {
+            "value": r["keyword_tags__key"],
+            "label": r[f"keyword_tags__label_{lang}"]
+            or r[f"keyword_tags__label_{other}"]
+            or r["keyword_tags__key"],
+            "count": r["n"],
+        }
+        for r in found
     ]
     formats = dict(DistributionFormat.choices)
     rows = (
@@ -270,7 +308,12 @@ def dataset_detail(user: Any, slug: str) -> Dataset | None:
     return (
         dataset_visible(user)
         .select_related("publisher", "steward", "spatial_local_government")
-        .prefetch_related("themes", "distributions")
+        .prefetch_related(
+            "themes",
+            Prefetch("distributions", Distribution.objects.select_related("dictionary")),
+            "distributions__dictionary__columns",
+            "keyword_tags",
+        )
         .filter(slug=slug)
         .first()
     )
@@ -281,7 +324,12 @@ def dataset_for_export(user: Any) -> QuerySet[Dataset]:
     return (
         dataset_visible(user)
         .select_related("publisher")
-        .prefetch_related("themes", "distributions")
+        .prefetch_related(
+            "themes",
+            # The dictionary (one JOIN): a file that has one says so with dct:conformsTo.
+            Prefetch("distributions", Distribution.objects.select_related("dictionary")),
+            "keyword_tags",
+        )
         .order_by("pk")
     )
 
@@ -307,8 +355,8 @@ PREVIEW_ROWS = 20
 PREVIEW_BYTES = 256 * 1024
 
 
-def csv_preview(distribution: Distribution) -> dict[str, Any] | None:
-    """First rows, columns and a guessed type per column of an uploaded CSV file."""
+def _csv_head(distribution: Distribution) -> tuple[str, list[list[str]]] | None:
+    """The delimiter and the first rows (header first) of an uploaded CSV file."""
     if not distribution.file or distribution.format != DistributionFormat.CSV:
         return None
     try:
@@ -320,19 +368,112 @@ def csv_preview(distribution: Distribution) -> dict[str, Any] | None:
     if len(head) == PREVIEW_BYTES and "\n" in text:
         text = text[: text.rindex("\n")]  # drop the last partial line
     try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+        dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
     reader = csv.reader(io.StringIO(text), dialect=dialect)
     rows = [row for _, row in zip(range(PREVIEW_ROWS + 1), reader, strict=False)]
     if not rows:
         return None
-    header, body = rows[0], rows[1:]
+    return dialect.delimiter, rows
+
+
+def csv_preview(distribution: Distribution) -> dict[str, Any] | None:
+    """First rows, columns and a guessed type per column of an uploaded CSV file."""
+    head = _csv_head(distribution)
+    if head is None:
+        return None
+    header, body = head[1][0], head[1][1:]
     columns = []
     for i, name in enumerate(header):
         values = [r[i] for r in body if i < len(r) and r[i].strip()]
         columns.append({"name": name, "type": _guess_type(values)})
     return {"columns": columns, "rows": body}
+
+
+def csv_columns_inferred(distribution: Distribution) -> tuple[str, list[dict[str, str]]] | None:
+    """The delimiter and, per column of the file's header, its name and a CSVW datatype guessed
+    from the first rows: the draft of a data dictionary (None for anything but a CSV file)."""
+    head = _csv_head(distribution)
+    if head is None:
+        return None
+    delimiter, rows = head
+    header, body = rows[0], rows[1:]
+    columns: list[dict[str, str]] = []
+    seen: set[str] = set()
+    for i, raw in enumerate(header):
+        name = raw.strip()[:200] or f"column_{i + 1}"
+        while name in seen:  # a dictionary names each column once
+            name = f"{name}_{i + 1}"[:200]
+        seen.add(name)
+        values = [r[i].strip() for r in body if i < len(r) and r[i].strip()]
+        columns.append({"name": name, "datatype": infer_column_type(values)})
+    return delimiter, columns
+
+
+def dictionary_draft(
+    distribution: Distribution, dictionary: Any
+) -> tuple[list[dict[str, str]], dict[str, list[str]]] | None:
+    """What the dictionary form starts from: the saved columns, or the file's header when
+    there are none; when the file was replaced and its header changed, the file's columns in
+    its order, each keeping its saved description, with the names `added` and `removed`."""
+    inferred = csv_columns_inferred(distribution)
+    saved = (
+        [
+            {
+                "name": c.name,
+                "datatype": c.datatype,
+                "unit": c.unit,
+                "description_fr": c.description_fr or "",
+                "description_en": c.description_en or "",
+            }
+            for c in dictionary.columns.all()
+        ]
+        if dictionary is not None
+        else []
+    )
+    if inferred is None:
+        return (saved, {}) if saved else None
+    if not saved:
+        return inferred[1], {}
+    header = [c["name"] for c in inferred[1]]
+    names = [c["name"] for c in saved]
+    if header == names:
+        return saved, {}
+    by_name = {c["name"]: c for c in saved}
+    merged = [by_name.get(c["name"], c) for c in inferred[1]]
+    changes = {
+        "added": [n for n in header if n not in by_name],
+        "removed": [n for n in names if n not in header],
+    }
+    return merged, changes
+
+
+def infer_column_type(values: list[str]) -> str:
+    """The narrowest CSVW datatype every value fits ("string" when there is none)."""
+
+    def all_match(fn: Any) -> bool:
+        for v in values:
+            try:
+                fn(v)
+            except ValueError:
+                return False
+        return True
+
+    if not values:
+        return ColumnType.STRING
+    if all_match(int):
+        return ColumnType.INTEGER
+    if all_match(lambda v: float(v.replace(",", "."))):
+        return ColumnType.NUMBER
+    if all_match(dt.date.fromisoformat):
+        return ColumnType.DATE
+    if all(v.lower() in BOOLEAN_WORDS for v in values):
+        return ColumnType.BOOLEAN
+    return ColumnType.STRING
+
+
+BOOLEAN_WORDS = {"true", "false", "oui", "non", "yes", "no", "vrai", "faux"}
 
 
 def _guess_type(values: list[str]) -> str:

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import formats, timezone, translation
 from django.utils.crypto import get_random_string
 from django.utils.text import slugify
@@ -24,17 +24,21 @@ from edile.accounts.models import RoleCode
 from edile.accounts.selectors import users_with_role
 from edile.core import retention
 from edile.core.concurrency import save_versioned
-from edile.core.errors import ServiceError
+from edile.core.errors import ConflictError, ServiceError
 from edile.core.uploads import upload_check
 from edile.datagov.models import (
     AccessRequest,
     AccessRequestStatus,
     ActionStatus,
     Classification,
+    ColumnType,
+    DataDictionary,
     Dataset,
+    DictionaryColumn,
     Distribution,
     DistributionFormat,
     DownloadLog,
+    Keyword,
     MaturityAssessment,
     MaturityDescriptor,
     MaturityDimension,
@@ -47,6 +51,7 @@ from edile.datagov.models import (
     RoadmapAction,
     Theme,
 )
+from edile.datagov.selectors import csv_columns_inferred
 from edile.members.models import LocalGovernment
 
 logger = logging.getLogger(__name__)
@@ -133,6 +138,7 @@ def dataset_create(
         dataset.save()
         if themes is not None:
             dataset.themes.set(Theme.objects.filter(code__in=themes))
+        dataset_keywords_sync(dataset=dataset)
     if check:
         dataset_check(dataset=dataset)
     return dataset
@@ -162,9 +168,64 @@ def dataset_update(
         save_versioned(dataset, expected_version=expected_version)
         if themes is not None:
             dataset.themes.set(Theme.objects.filter(code__in=themes))
+        if dataset.keywords != before["keywords"]:
+            dataset_keywords_sync(dataset=dataset)
     if check:
         dataset_check(dataset=dataset)
     return dataset
+
+
+def dataset_keywords_sync(
+    *, dataset: Dataset, tagged: Iterable[tuple[str, str]] | None = None
+) -> list[Keyword]:
+    """Link the dataset to its keywords in the Keyword table, creating the missing ones.
+
+    `tagged` is (label, language) pairs (a harvested record's own tags); without it, the typed
+    `keywords` in the dataset's language (French when it has a French title). One keyword per
+    folded key: "Données" and "donnees" are the same. A label the keyword lacks in that language
+    is added; an existing label is kept (staff correct labels in the admin). Called by the
+    services that save a dataset, which have checked the permission. Constant queries.
+    """
+    from edile.datagov.search import fold
+
+    if tagged is None:
+        lang = "fr" if dataset.title_fr or not dataset.title_en else "en"
+        tagged = [(label, lang) for label in dataset.keyword_list]
+    wanted: dict[str, dict[str, str]] = {}
+    for label, lang in tagged:
+        label = label.strip()[:200]
+        key = fold(label)[:200]
+        if key and lang in {"fr", "en"}:
+            wanted.setdefault(key, {}).setdefault(lang, label)
+    existing = {k.key: k for k in Keyword.objects.filter(key__in=wanted)}
+    missing = [
+        Keyword(
+            key=key,
+            label=next(iter(labels.values())),
+            label_fr=labels.get("fr", ""),
+            label_en=labels.get("en", ""),
+        )
+        for key, labels in wanted.items()
+        if key not in existing
+    ]
+    if missing:
+        Keyword.objects.bulk_create(missing, ignore_conflicts=True)
+        existing = {k.key: k for k in Keyword.objects.filter(key__in=wanted)}
+    changed = []
+    for key, labels in wanted.items():
+        keyword = existing[key]
+        added = False
+        for lang, label in labels.items():
+            if not getattr(keyword, f"label_{lang}"):
+                setattr(keyword, f"label_{lang}", label)
+                added = True
+        if added:
+            changed.append(keyword)
+    if changed:
+        Keyword.objects.bulk_update(changed, ["label_fr", "label_en"])
+    keywords = [existing[key] for key in wanted]
+    dataset.keyword_tags.set(keywords)
+    return keywords
 
 
 def dataset_check(*, dataset: Dataset) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
@@ -182,7 +243,7 @@ def datasets_check(
     fresh = list(
         Dataset.objects.filter(pk__in=[d.pk for d in datasets])
         .select_related("publisher")
-        .prefetch_related("themes", "distributions")
+        .prefetch_related("themes", "distributions", "keyword_tags")
     )
     results = validate_datasets(fresh)
     for pk, (errors, warnings) in results.items():
@@ -329,6 +390,87 @@ def distribution_remove(*, user: Any, distribution: Distribution) -> None:
         distribution.file.delete(save=False)
     distribution.delete()
     dataset_check(dataset=dataset)
+
+
+MAX_DICTIONARY_COLUMNS = 500
+
+
+@dataclass(frozen=True)
+class ColumnDescription:
+    """One column as the steward describes it (the order of the list is the file's)."""
+
+    name: str
+    datatype: str = ColumnType.STRING
+    unit: str = ""
+    description_fr: str = ""
+    description_en: str = ""
+
+
+def data_dictionary_save(
+    *,
+    user: Any,
+    distribution: Distribution,
+    columns: list[ColumnDescription],
+    expected_version: int,
+) -> DataDictionary:
+    """Write the dictionary of an uploaded CSV file: each column's name, type, unit and
+    description in French and English, in the file's order. `expected_version` is the version
+    read (0 when the file had no dictionary yet); a save based on an older one is refused."""
+    dataset = distribution.dataset
+    if not user.has_perm("datagov.describe_data", dataset):
+        raise PermissionDenied(_("You may not describe the data of this dataset."))
+    inferred = csv_columns_inferred(distribution)
+    if inferred is None:
+        raise ServiceError(_("Only uploaded CSV files have a data dictionary."))
+    if not columns:
+        raise ServiceError(_("A data dictionary describes at least one column."))
+    if len(columns) > MAX_DICTIONARY_COLUMNS:
+        raise ServiceError(
+            _("A data dictionary describes at most %(n)d columns.") % {"n": MAX_DICTIONARY_COLUMNS}
+        )
+    names: set[str] = set()
+    for column in columns:
+        name = column.name.strip()
+        if not name:
+            raise ServiceError(_("Each column has a name."))
+        if len(name) > 200 or len(column.unit.strip()) > 50:
+            raise ServiceError(_("A column name has at most 200 characters, a unit 50."))
+        if name in names:
+            raise ServiceError(_("Two columns of a file cannot have the same name."))
+        texts = (column.name, column.unit, column.description_fr, column.description_en)
+        if any("\x00" in text for text in texts):
+            raise ServiceError(_("A column's text cannot hold a null character."))
+        if column.datatype not in ColumnType.values:
+            raise ServiceError(_("Unknown type %(type)s.") % {"type": column.datatype})
+        names.add(name)
+    with transaction.atomic():
+        dictionary = DataDictionary.objects.filter(distribution=distribution).first()
+        if dictionary is None:
+            if expected_version != 0:
+                raise ConflictError()
+            dictionary = DataDictionary(distribution=distribution, delimiter=inferred[0])
+            try:
+                with transaction.atomic():
+                    dictionary.save()
+            except IntegrityError as exc:  # someone created it in between
+                raise ConflictError() from exc
+        else:
+            dictionary.delimiter = inferred[0]
+            save_versioned(dictionary, expected_version=expected_version)
+        dictionary.columns.all().delete()
+        DictionaryColumn.objects.bulk_create(
+            DictionaryColumn(
+                dictionary=dictionary,
+                position=position,
+                name=column.name.strip(),
+                datatype=column.datatype,
+                unit=column.unit.strip(),
+                description_fr=column.description_fr.strip(),
+                description_en=column.description_en.strip(),
+            )
+            for position, column in enumerate(columns, start=1)
+        )
+    return dictionary
 
 
 def data_access_log(*, user: Any, dataset: Dataset, distribution: Distribution | None) -> None:

@@ -5,6 +5,8 @@ from modeltranslation.translator import TranslationOptions, register
 
 from edile.datagov.models import (
     Dataset,
+    DictionaryColumn,
+    Keyword,
     MaturityDescriptor,
     MaturityDimension,
     MaturityLevel,
@@ -17,6 +19,16 @@ from edile.datagov.models import (
 @register(Dataset)
 class DatasetTranslationOptions(TranslationOptions):
     fields = ("title", "description", "quality_notes")
+
+
+@register(Keyword)
+class KeywordTranslationOptions(TranslationOptions):
+    fields = ("label",)
+
+
+@register(DictionaryColumn)
+class DictionaryColumnTranslationOptions(TranslationOptions):
+    fields = ("description",)
 
 
 @register(ProcessingRecord)

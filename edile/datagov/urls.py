@@ -17,6 +17,11 @@ urlpatterns = [
         name="distribution_edit",
     ),
     path(
+        "datasets/<slug:slug>/distributions/<int:pk>/dictionary/",
+        views.distribution_dictionary,
+        name="distribution_dictionary",
+    ),
+    path(
         "datasets/<slug:slug>/distributions/<int:pk>/remove/",
         views.distribution_remove,
         name="distribution_remove",

@@ -28,6 +28,8 @@ from edile.datagov.forms import (
     AccessRequestForm,
     DatasetForm,
     DecisionForm,
+    DictionaryColumnFormSet,
+    DictionaryVersionForm,
     DistributionEditForm,
     DistributionFileForm,
     DistributionLinkForm,
@@ -44,6 +46,7 @@ from edile.datagov.models import (
     LICENCE_URIS,
     AccessRequest,
     Classification,
+    DataDictionary,
     Dataset,
     Distribution,
     Licence,
@@ -97,6 +100,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "licence": _("Licence"),
         "classification": _("Classification"),
         "year": _("Year of publication"),
+        "keyword": _("Keyword"),
     }
     # Active filters as chips, each with the link that removes it (the others stay).
     chips = []
@@ -147,6 +151,7 @@ def dataset_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "distributions": list(dataset.distributions.all()),
         "can_access": user.has_perm("datagov.access_data", dataset),
         "can_change": user.has_perm("datagov.change_dataset", dataset),
+        "can_describe": user.has_perm("datagov.describe_data", dataset),
         "can_request": user.has_perm("datagov.request_access", dataset),
         "my_requests": my_requests,
         "can_decide": user.has_perm("datagov.decide_access", dataset),
@@ -343,6 +348,65 @@ def distribution_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         request,
         "datagov/distribution_form.html",
         {"dataset": dataset, "distribution": distribution, "form": form},
+        status=status,
+    )
+
+
+@login_required
+def distribution_dictionary(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The data dictionary of an uploaded CSV file: the columns read from its header, with a
+    guessed type, for the steward (and the people who manage the dataset) to describe."""
+    dataset, distribution = _distribution(request, slug, pk)
+    if not request.user.has_perm("datagov.describe_data", dataset):
+        raise PermissionDenied(_("You may not describe the data of this dataset."))
+    dictionary = DataDictionary.objects.filter(distribution=distribution).first()
+    status = 200
+    errors: list[str] = []
+    changes: dict[str, list[str]] = {}
+    if request.method == "POST":
+        formset = DictionaryColumnFormSet(request.POST, prefix="col")
+        version_form = DictionaryVersionForm(request.POST)
+        if formset.is_valid() and version_form.is_valid():
+            try:
+                services.data_dictionary_save(
+                    user=request.user,
+                    distribution=distribution,
+                    columns=[
+                        services.ColumnDescription(**f.cleaned_data)
+                        for f in formset
+                        if f.cleaned_data
+                    ],
+                    expected_version=version_form.cleaned_data["version"],
+                )
+            except ServiceError as exc:
+                errors.append(exc.message)
+                status = exc.status_code
+            else:
+                messages.success(request, _("The data dictionary is saved."))
+                return redirect(dataset.get_absolute_url())
+        else:
+            status = 400
+    else:
+        draft = selectors.dictionary_draft(distribution, dictionary)
+        if draft is None:
+            raise Http404(_("Only uploaded CSV files have a data dictionary."))
+        initial, changes = draft
+        formset = DictionaryColumnFormSet(initial=initial, prefix="col")
+        version_form = DictionaryVersionForm(
+            initial={"version": dictionary.version if dictionary else 0}
+        )
+    return render(
+        request,
+        "datagov/distribution_dictionary.html",
+        {
+            "dataset": dataset,
+            "distribution": distribution,
+            "dictionary": dictionary,
+            "formset": formset,
+            "version_form": version_form,
+            "errors": errors,
+            "changes": changes,
+        },
         status=status,
     )
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from edile.datagov.harvest.read import EU_LANGUAGES, Record, RecordError, Text
 from edile.datagov.models import Dataset, Distribution, Licence, Theme
+from edile.datagov.services import dataset_keywords_sync
 from edile.members.models import LocalGovernment
 
 
@@ -144,9 +145,11 @@ def dataset_values(
         end = None
     keywords: list[str] = []
     keywords_other: dict[str, list[str]] = {}
+    keyword_pairs: list[tuple[str, str]] = []  # French and English ones keep their language
     for text in record.keywords:
         lang = (text.lang or untagged or "und").split("-", 1)[0].lower()
         if lang in {"fr", "en"}:
+            keyword_pairs.append((text.value, lang))
             if text.value not in keywords:
                 keywords.append(text.value)
         else:
@@ -169,6 +172,7 @@ def dataset_values(
         "description_other": desc_other,
         "keywords": keyword_text,
         "keywords_other": keywords_other,
+        "keyword_pairs": keyword_pairs,
         "themes": sorted(record.themes),
         "hvd_categories": record.hvd_categories,
         "licence": licence,
@@ -286,6 +290,7 @@ def _store_one(
     local = set(dataset.local_fields or [])
     values = dict(values)
     theme_codes = values.pop("themes")
+    keyword_pairs = values.pop("keyword_pairs", [])
     issued, modified = values.pop("issued"), values.pop("modified")
     for name, value in values.items():
         if name not in local:
@@ -318,6 +323,9 @@ def _store_one(
     dataset.save()
     if "themes" not in local:
         dataset.themes.set([themes[c] for c in theme_codes if c in themes])
+    # The steward's own keywords (local) are synced by the service that saved them.
+    if "keywords" not in local:
+        dataset_keywords_sync(dataset=dataset, tagged=keyword_pairs)
     link_notes = _store_distributions(dataset, record, values)
     return ("created" if created else "updated"), dataset, link_notes
 

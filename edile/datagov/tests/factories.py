@@ -15,6 +15,7 @@ from edile.datagov.models import (
     Licence,
     Theme,
 )
+from edile.datagov.services import dataset_keywords_sync
 from edile.members.tests.factories import LocalGovernmentFactory
 
 
@@ -45,6 +46,11 @@ class DatasetFactory(factory.django.DjangoModelFactory):
     def themes(obj, create: bool, extracted: Any, **kwargs: Any) -> None:  # noqa: N805
         if create:
             obj.themes.set(Theme.objects.filter(code__in=extracted or ["TRAN"]))
+
+    @factory.post_generation
+    def keyword_tags(obj, create: bool, extracted: Any, **kwargs: Any) -> None:  # noqa: N805
+        if create:
+            dataset_keywords_sync(dataset=obj)
 
 
 class DistributionFactory(factory.django.DjangoModelFactory):

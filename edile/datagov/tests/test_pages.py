@@ -247,12 +247,20 @@ def test_demo_is_idempotent(db):
         LocalGovernmentFactory(slug=slug, name_fr=slug.title(), name_en=slug.title())
     accounts_demo.load(io.StringIO())
     demo.load(io.StringIO())
-    from edile.datagov.models import AccessRequest, Distribution, RoadmapAction
+    from edile.datagov.models import (
+        AccessRequest,
+        DataDictionary,
+        DictionaryColumn,
+        Distribution,
+        RoadmapAction,
+    )
 
     def counts():
         return (
             Dataset.objects.count(),
             Distribution.objects.count(),
+            DataDictionary.objects.count(),
+            DictionaryColumn.objects.count(),
             AccessRequest.objects.count(),
             RoadmapAction.objects.count(),
             MaturityAssessment.objects.count(),
@@ -268,6 +276,13 @@ def test_demo_is_idempotent(db):
     assert AccessRequest.objects.filter(status="pending").exists()
     assert AccessRequest.objects.filter(status="approved").exists()
     assert not Dataset.objects.exclude(dcat_errors=[]).exists()
+    # The waste-collection files have their data dictionary.
+    assert DataDictionary.objects.exists()
+    assert set(DictionaryColumn.objects.values_list("name", flat=True)) == {
+        "month",
+        "district",
+        "tonnes",
+    }
 
 
 def test_api_refuses_a_bad_contact_address(client_as):
