@@ -46,6 +46,8 @@ for _key in KEYS:
         models.Dataset,
         models.Distribution,
         models.Theme,
+        models.Keyword,
+        models.DataDictionary,
         LocalGovernment,
-        m2m=(models.Dataset.themes.through,),
+        m2m=(models.Dataset.themes.through, models.Dataset.keyword_tags.through),
     )

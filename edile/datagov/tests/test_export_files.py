@@ -101,3 +101,30 @@ def test_pages_signed_in_readers_and_other_addresses_are_answered_live(
     assert "Secret interne" in _body(theirs).decode()
     settings.EDILE_BASE_URL = "https://edile.example.org"
     assert "X-Edile-Export" not in client.get(TTL)
+
+
+def test_describing_a_files_columns_rebuilds_the_catalogue_file(
+    client: Any, committed: Any, make_user: Any
+) -> None:
+    """The data dictionary is in the catalogue (`dct:conformsTo`): saving it alone, with no
+    other change to the dataset, rebuilds the stored file (a harvester would otherwise get the
+    catalogue without it until the next unrelated write)."""
+    from edile.datagov.services import ColumnDescription, data_dictionary_save
+    from edile.datagov.tests.factories import csv_distribution
+    from edile.datagov.tests.test_data_dictionary import CSV, DESCRIBED
+
+    steward = make_user("public")
+    with committed():
+        dataset = DatasetFactory(steward=steward, slug="recensement")
+        dist = csv_distribution(dataset, CSV)
+    assert b"/csvw" not in _body(client.get(TTL))
+    with committed():
+        data_dictionary_save(
+            user=steward,
+            distribution=dist,
+            columns=[ColumnDescription(**c) for c in DESCRIBED],
+            expected_version=0,
+        )
+    response = client.get(TTL)
+    assert response["X-Edile-Export"] == "file"
+    assert f"distributions/{dist.pk}/csvw".encode() in _body(response)
