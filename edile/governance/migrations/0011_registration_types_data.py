@@ -6,6 +6,7 @@ The values are written here, not imported from the app (migrations use `apps.get
 """
 
 from django.db import migrations
+from django.db.models import Q
 
 # code, French name, English name, who may use it, makes the city present at votes
 TYPES = [
@@ -24,7 +25,12 @@ def forwards(apps, schema_editor):
     RegistrationType = apps.get_model("governance", "RegistrationType")
     Registration = apps.get_model("governance", "Registration")
     known = {code for code, *_rest in TYPES}
-    for congress in Meeting.objects.filter(kind="congress"):
+    # Every congress, and any other meeting that has registrations (written outside the
+    # service), so that every existing registration keeps its type.
+    meetings = Meeting.objects.filter(
+        Q(kind="congress") | Q(pk__in=Registration.objects.values("congress_id"))
+    ).order_by("pk")
+    for congress in meetings:
         rows = {}
         for i, (code, fr, en, eligibility, voting) in enumerate(TYPES):
             rows[code], _created = RegistrationType.objects.get_or_create(
