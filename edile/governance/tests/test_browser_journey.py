@@ -190,7 +190,9 @@ def test_the_secretariat_prepares_and_runs_a_congress_without_the_admin(live_ser
     if confirm.count():
         confirm.check()
         page.get_by_role("button", name="Clore et calculer le résultat").click()
-    assert page.locator("#vote-result").inner_text() in {"Adoptée", "Rejetée"}
+    # Only Phnom Penh attends this new Assembly of the demo's member cities: the vote is
+    # closed and counted, and the result says that the quorum was not reached.
+    assert page.locator("#vote-result").inner_text() == "Sans quorum"
     _shot(page, "04-vote-fr-390")
     assert_no_serious_axe_violations(page)
 
@@ -256,7 +258,7 @@ def test_the_secretariat_prepares_and_runs_a_congress_without_the_admin(live_ser
     _shot(en, "08-registration-types-en-1280")
     assert_no_serious_axe_violations(en)
     en.goto(vote_url.replace("/fr/", "/en/"))
-    assert en.locator("#vote-result").inner_text() in {"Adopted", "Rejected"}
+    assert en.locator("#vote-result").inner_text() == "No quorum"
     en.goto(f"{base}/en/governance/elections/{election.pk}/")
     assert "Aline Uwase" in en.locator("main").inner_text()
     assert_no_serious_axe_violations(en)
