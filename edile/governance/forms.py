@@ -552,6 +552,7 @@ class RegistrationTypeForm(forms.Form):
     quota = forms.IntegerField(
         label=_("Quota"),
         min_value=0,
+        max_value=1_000_000,
         required=False,
         help_text=_("How many people may register with this type; empty means no limit."),
     )
@@ -564,7 +565,10 @@ class RegistrationTypeForm(forms.Form):
     is_active = forms.BooleanField(
         label=_("Active (offered on the registration form)"), required=False, initial=True
     )
-    order = forms.IntegerField(label=_("Order in the list"), min_value=0, initial=0)
+    # The column is a small integer: a larger number would fail in the database.
+    order = forms.IntegerField(
+        label=_("Order in the list"), min_value=0, max_value=32767, initial=0
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:

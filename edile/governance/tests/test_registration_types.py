@@ -184,6 +184,12 @@ def test_bad_input_on_the_staff_pages_answers_4xx_with_a_message(client_as):
     response = staff.post(new, {**base, "code": "press"})
     assert response.status_code == 400
     assert "Ce congrès a déjà un type avec le code « press »" in response.content.decode()
+    response = staff.post(new, {**base, "order": "40000"})
+    assert response.status_code == 400
+    assert "inférieure ou égale à 32767" in response.content.decode()
+    response = staff.post(new, {**base, "quota": "99999999999"})
+    assert response.status_code == 400
+    assert not RegistrationType.objects.filter(congress=world.congress, code="invite").exists()
     assert staff.post(_types_url(world), {"type": "x", "version": "1"}).status_code == 400
     assert staff.post(_types_url(world), {"type": "999999", "version": "1"}).status_code == 404
 
@@ -398,3 +404,28 @@ def test_a_congress_created_on_the_setup_page_starts_with_the_default_types(clie
     types = RegistrationType.objects.filter(congress__title_fr="Congrès de Dakar")
     assert types.count() == 7
     assert types.get(code="mayor").eligibility == "member_city"
+
+
+def test_the_types_page_and_endpoint_take_the_same_queries_for_more_types(client_as):
+    """The staff list and the API list do not query once per type."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    world = make_world(1)
+    rt.registration_types_ensure_defaults(congress=world.congress)
+    staff = client_as("secretariat")
+    api = f"/api/v1/governance/congresses/{world.congress.slug}/registration-types"
+
+    def counts():
+        with CaptureQueriesContext(connection) as page:
+            assert staff.get(_types_url(world)).status_code == 200
+        with CaptureQueriesContext(connection) as endpoint:
+            assert staff.get(api).status_code == 200
+        return len(page), len(endpoint)
+
+    before = counts()
+    for n in range(5):
+        RegistrationType.objects.create(
+            congress=world.congress, code=f"extra_{n}", name=f"Extra {n}", name_fr=f"Extra {n}"
+        )
+    assert counts() == before
