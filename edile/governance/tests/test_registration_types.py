@@ -429,3 +429,20 @@ def test_the_types_page_and_endpoint_take_the_same_queries_for_more_types(client
             congress=world.congress, code=f"extra_{n}", name=f"Extra {n}", name_fr=f"Extra {n}"
         )
     assert counts() == before
+
+
+def test_the_data_migration_keeps_the_type_of_a_registration_outside_a_congress():
+    """A registration written outside the service on a meeting that is not a congress still
+    gets its type (the meeting gets the list), and the reverse removes it again."""
+    world = make_world(1)
+    Registration.objects.create(
+        congress=world.session, given_name="E", family_name="F", email="e@x.org", type="press"
+    )
+    migration = importlib.import_module("edile.governance.migrations.0011_registration_types_data")
+    migration.forwards(apps, None)
+    press = Registration.objects.get(email="e@x.org").registration_type
+    assert (press.congress_id, press.code, press.name_en) == (world.session.pk, "press", "Press")
+    assert RegistrationType.objects.filter(congress=world.congress).count() == 7
+    migration.backwards(apps, None)
+    assert Registration.objects.get(email="e@x.org").registration_type is None
+    assert Registration.objects.get(email="e@x.org").type == "press"
