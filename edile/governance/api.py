@@ -30,6 +30,7 @@ from edile.governance.schemas import (
     MeetingOut,
     RegistrationIn,
     RegistrationOut,
+    RegistrationTypeOut,
     ResolutionDetailOut,
     ResolutionFilters,
     ResolutionIn,
@@ -354,9 +355,55 @@ def register(request: HttpRequest, slug: str, payload: RegistrationIn) -> Any:
         user=request.user if request.user.is_authenticated else None,
     )
     signups = {s.session.slug: s.status for s in registration.signups.select_related("session")}
+    rtype = registration.registration_type
     return Status(
-        201, {"token": registration.token, "status": registration.status, "sessions": signups}
+        201,
+        {
+            "token": registration.token,
+            "status": registration.status,
+            "type": registration.type,
+            "type_name": {"fr": rtype.name_fr, "en": rtype.name_en or rtype.name_fr}
+            if rtype
+            else {"fr": registration.type, "en": registration.type},
+            "sessions": signups,
+        },
     )
+
+
+@router.get(
+    "/congresses/{slug}/registration-types",
+    response={200: list[RegistrationTypeOut], 404: ErrorOut},
+)
+def registration_type_list(request: HttpRequest, slug: str) -> Any:
+    """A congress's active registration types (what `type` in a registration takes: the
+    code), with fee, quota and places taken; those the secretariat alone uses are listed to
+    it only."""
+    from edile.governance.registration_types import (
+        offered_types,
+        registration_types_ensure_defaults,
+    )
+
+    try:
+        congress = selectors.meeting_detail(request.user, slug)
+    except Meeting.DoesNotExist:
+        raise Http404(_("No congress with this slug.")) from None
+    if not congress.is_congress:
+        raise Http404(_("No congress with this slug."))
+    registration_types_ensure_defaults(congress=congress)
+    return [
+        {
+            "code": t.code,
+            "name": {"fr": t.name_fr, "en": t.name_en or t.name_fr},
+            "fee": f"{t.fee:.2f}",
+            "currency": t.currency,
+            "quota": t.quota,
+            "places_taken": t.taken,
+            "eligibility": t.eligibility,
+            "gives_badge": t.gives_badge,
+            "gives_voting_right": t.gives_voting_right,
+        }
+        for t in offered_types(congress, request.user)
+    ]
 
 
 @router.post(

@@ -13,3 +13,8 @@ class GovernanceConfig(AppConfig):
         from edile.governance.services import registration_anonymise_expired
 
         retention.register("governance.registrations", registration_anonymise_expired)
+
+        from edile.governance.delegations import city_delegation_links
+        from edile.members import city_links
+
+        city_links.register(city_delegation_links)

@@ -20,6 +20,14 @@ def qr_png(data: str) -> bytes:
     return buffer.getvalue()
 
 
+def type_name(registration: Registration) -> str:
+    """The registration type's name in the active language (its code for a row that has no
+    type, written outside the registration service)."""
+    if registration.registration_type_id is not None:
+        return str(registration.registration_type.name)
+    return registration.type
+
+
 def badge_pdf(registration: Registration) -> bytes:
     """An A4 page with the badge: name, city, type, and the QR code the check-in desk scans.
 
@@ -30,7 +38,7 @@ def badge_pdf(registration: Registration) -> bytes:
         flowables = [
             paragraph(f"{registration.given_name} {registration.family_name}", "Heading1"),
             paragraph(str(city or ""), "Heading2"),
-            paragraph(str(registration.get_type_display()), "Heading3"),
+            paragraph(type_name(registration), "Heading3"),
             Spacer(1, 0.5 * cm),
             Image(io.BytesIO(qr_png(str(registration.token))), width=5 * cm, height=5 * cm),
             paragraph(str(registration.token), "Code"),

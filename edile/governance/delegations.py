@@ -12,6 +12,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from edile.accounts.models import RoleAssignment, RoleCode
@@ -27,6 +29,7 @@ from edile.governance.models import (
     Proxy,
     VotingDelegate,
 )
+from edile.members.city_links import CityLink
 from edile.members.models import LocalGovernment, Person
 
 
@@ -48,6 +51,27 @@ def delegation_for(congress: Meeting, local_government: LocalGovernment) -> Dele
         .prefetch_related("members")
         .first()
     )
+
+
+def city_delegation_links(user: Any, local_government: LocalGovernment) -> list[CityLink]:
+    """For the city's page (members' `city_links` registry): to whoever may set the city's
+    delegation (its focal point, the secretariat), a link to its delegation page for each
+    congress that has not ended, or for the latest congress when none is coming."""
+    if not user.is_authenticated or not user.has_perm(
+        "governance.manage_delegation", local_government
+    ):
+        return []
+    congresses = Meeting.objects.filter(kind=MeetingKind.CONGRESS)
+    coming = list(congresses.filter(end__gte=timezone.now()).order_by("start", "pk"))
+    if not coming:
+        coming = list(congresses.order_by("-start", "-pk")[:1])
+    return [
+        CityLink(
+            label=_("Delegation to the congress: %(congress)s") % {"congress": c.title},
+            url=reverse("governance:delegation_edit", args=[c.slug, local_government.slug]),
+        )
+        for c in coming
+    ]
 
 
 def delegation_list(congress: Meeting) -> QuerySet[Delegation]:

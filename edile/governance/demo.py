@@ -32,7 +32,7 @@ from edile.governance.models import (
     PrizeEdition,
     Registration,
     RegistrationStatus,
-    RegistrationType,
+    RegistrationTypeCode,
     Resolution,
     ResolutionEvent,
     ResolutionKind,
@@ -512,6 +512,7 @@ def load(out: TextIO) -> None:
     _load_attendance(sessions["general-assembly"])
     _load_resolutions(bodies, rules, sessions)
     _load_prize(bodies, sessions)
+    _load_election(bodies, sessions["general-assembly"])
     out.write(
         f"governance: {len(BODIES)} bodies; congress {CONGRESS} with {len(sessions)} sessions, "
         f"{count} registrations, {Resolution.objects.count()} resolutions\n"
@@ -606,12 +607,16 @@ def _load_registrations(congress: Meeting, sessions: dict[str, Meeting]) -> int:
     guests. Bulk inserts, keyed by a stable e-mail address."""
     cities = list(LocalGovernment.objects.filter(membership__status="active").order_by("slug"))
     existing = set(Registration.objects.filter(congress=congress).values_list("email", flat=True))
-    types = [RegistrationType.DELEGATION_MEMBER] * 6 + [
-        RegistrationType.ACCOMPANYING_PERSON,
-        RegistrationType.PARTNER,
-        RegistrationType.SPEAKER,
-        RegistrationType.PRESS,
-        RegistrationType.STAFF,
+    from edile.governance.registration_types import registration_types_ensure_defaults
+
+    registration_types_ensure_defaults(congress=congress)
+    type_rows = {t.code: t for t in congress.registration_types.all()}
+    types = [RegistrationTypeCode.DELEGATION_MEMBER] * 6 + [
+        RegistrationTypeCode.ACCOMPANYING_PERSON,
+        RegistrationTypeCode.PARTNER,
+        RegistrationTypeCode.SPEAKER,
+        RegistrationTypeCode.PRESS,
+        RegistrationTypeCode.STAFF,
     ]
     rows = []
     for i in range(PARTICIPANTS):
@@ -620,13 +625,13 @@ def _load_registrations(congress: Meeting, sessions: dict[str, Meeting]) -> int:
             continue
         city = cities[i % len(cities)]
         female = i % 5 in (0, 2)
-        kind = RegistrationType.MAYOR if i < len(cities) else types[i % len(types)]
+        kind = RegistrationTypeCode.MAYOR if i < len(cities) else types[i % len(types)]
         with_city = kind in (
-            RegistrationType.MAYOR,
-            RegistrationType.DELEGATION_MEMBER,
-            RegistrationType.ACCOMPANYING_PERSON,
+            RegistrationTypeCode.MAYOR,
+            RegistrationTypeCode.DELEGATION_MEMBER,
+            RegistrationTypeCode.ACCOMPANYING_PERSON,
         )
-        if city.slug in ABSENT_FROM_CONGRESS and kind == RegistrationType.MAYOR:
+        if city.slug in ABSENT_FROM_CONGRESS and kind == RegistrationTypeCode.MAYOR:
             continue
         rows.append(
             Registration(
@@ -643,6 +648,7 @@ def _load_registrations(congress: Meeting, sessions: dict[str, Meeting]) -> int:
                 ],
                 country=city.country.code if with_city else ["FR", "CA", "SN", "KH"][i % 4],
                 type=kind,
+                registration_type=type_rows[kind],
                 language="en" if i % 4 == 3 else "fr",
                 consent_to_list=i % 10 < 7,
                 status=RegistrationStatus.CONFIRMED,
@@ -651,6 +657,11 @@ def _load_registrations(congress: Meeting, sessions: dict[str, Meeting]) -> int:
             )
         )
     Registration.objects.bulk_create(rows, batch_size=500)
+    # A demo loaded before registration types were data: point its rows to their type.
+    for code, rtype in type_rows.items():
+        Registration.objects.filter(
+            congress=congress, type=code, registration_type__isnull=True
+        ).update(registration_type=rtype)
     # Mayors and delegation members sign up for the statutory sessions.
     signed = set(
         SessionSignup.objects.filter(session__parent=congress).values_list(
@@ -666,7 +677,7 @@ def _load_registrations(congress: Meeting, sessions: dict[str, Meeting]) -> int:
     ).order_by("email")
     for n, reg in enumerate(regs):
         wanted = []
-        if reg.type == RegistrationType.MAYOR:
+        if reg.type == RegistrationTypeCode.MAYOR:
             wanted = ["general-assembly", "symposium"]
         elif n % 3 == 0:
             wanted = [
@@ -689,7 +700,7 @@ def _load_attendance(assembly: Meeting) -> None:
     """Mayors checked in at the congress are present at the General Assembly."""
     present = Registration.objects.filter(
         congress=assembly.parent,
-        type=RegistrationType.MAYOR,
+        type=RegistrationTypeCode.MAYOR,
         status=RegistrationStatus.CONFIRMED,
         checked_in_at__isnull=False,
     ).values_list("local_government_id", flat=True)
@@ -912,3 +923,71 @@ def _load_prize(bodies: dict[str, Body], sessions: dict[str, Meeting]) -> None:
                 "citation_en": citation_en,
             },
         )
+
+
+# The General Assembly's election of two Bureau members (fictional candidates, written for
+# the demo): round 1 under an absolute majority elects one, round 2 under a relative majority
+# the other, as docs/decisions/governance-elections.md describes. The cities are not in the
+# Bureau before, so its seats from SEATS are left as they are.
+ELECTION_TITLE_FR = "Élection de deux membres du Bureau"
+ELECTION_TITLE_EN = "Election of two members of the Bureau"
+CANDIDATES = [
+    ("kigali", "Aline Uwase"),
+    ("rabat", "Karim Benali"),
+    ("lyon", "Sophie Marchand"),
+]
+
+
+def _load_election(bodies: dict[str, Body], assembly: Meeting) -> None:
+    """Record the election through its services (rounds opened and closed, results computed
+    and explained, the elected seated); only the ballots are written as their totals, the way
+    a secret ballot keeps them (receipts and tallies, no choice per city)."""
+    from edile.governance import elections
+    from edile.governance.models import (
+        Election,
+        ElectionReceipt,
+        ElectionRound,
+        RoundTally,
+    )
+
+    if Election.objects.filter(meeting=assembly, title_fr=ELECTION_TITLE_FR).exists():
+        return
+    user = _secretariat()
+    election = elections.election_save(
+        user=user,
+        meeting=assembly,
+        body=bodies["bureau"],
+        title_fr=ELECTION_TITLE_FR,
+        title_en=ELECTION_TITLE_EN,
+        seats=2,
+        seat_role=SeatRole.MEMBER,
+        term_years=3,
+        round_rules=["absolute", "relative"],
+    )
+    candidates = [
+        elections.candidate_add(
+            user=user,
+            election=election,
+            local_government=LocalGovernment.objects.get(slug=slug),
+            name=name,
+        )
+        for slug, name in CANDIDATES
+    ]
+    voters = sorted(elections.attending_ids(assembly))
+    n = len(voters)
+    # Round 1: one blank ballot; A well above the absolute majority, B and C below it.
+    # Round 2 (one seat, B and C): B ahead.
+    plans = [
+        (_at(4, 16, 0), _at(4, 16, 30), 1, [round(n * 0.62), round(n * 0.45), round(n * 0.38)]),
+        (_at(4, 16, 45), _at(4, 17, 5), 2, [0, round(n * 0.55), round(n * 0.4)]),
+    ]
+    for opened, closed, blank, votes in plans:
+        round_ = elections.round_open(user=user, election=election, now=opened)
+        ElectionReceipt.objects.bulk_create(
+            ElectionReceipt(round=round_, local_government_id=lg_id) for lg_id in voters
+        )
+        for candidate, count in zip(candidates, votes, strict=True):
+            RoundTally.objects.filter(round=round_, candidate=candidate).update(votes=count)
+        ElectionRound.objects.filter(pk=round_.pk).update(ballots=n, blank=blank)
+        elections.round_close(user=user, election=election, now=closed)
+    elections.election_publish(user=user, election=election, now=_at(4, 17, 10))

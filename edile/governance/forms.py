@@ -12,7 +12,6 @@ from edile.governance.models import (
     AttendanceStatus,
     BallotOption,
     Meeting,
-    RegistrationType,
     ResolutionState,
     VoteMode,
 )
@@ -23,7 +22,7 @@ class RegistrationForm(forms.Form):
     given_name = forms.CharField(label=_("Given name"), max_length=100)
     family_name = forms.CharField(label=_("Family name"), max_length=100)
     email = forms.EmailField(label=_("E-mail address"))
-    type = forms.ChoiceField(label=_("I register as"), choices=RegistrationType.choices)
+    type = forms.ChoiceField(label=_("I register as"), choices=[])
     gender = forms.ChoiceField(label=_("Gender"), choices=Gender.choices, initial=Gender.UNKNOWN)
     local_government = forms.ModelChoiceField(
         label=_("Member city"),
@@ -46,8 +45,14 @@ class RegistrationForm(forms.Form):
         label=_("I agree to appear on the public list of participants"), required=False
     )
 
-    def __init__(self, *args: Any, congress: Meeting, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, congress: Meeting, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        from edile.governance.registration_types import offered_types, type_label
+
+        # The congress's active types, by code (what the service and the API take).
+        self.fields["type"].choices = [
+            (t.code, type_label(t)) for t in offered_types(congress, user)
+        ]
         self.fields["local_government"].queryset = LocalGovernment.objects.order_by("name")
         self.fields["sessions"].queryset = congress.sessions.order_by("start", "pk")
         self.fields["sessions"].label_from_instance = lambda m: str(m.title)
@@ -524,3 +529,52 @@ class NominationSetupForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["nominee"].queryset = Person.objects.order_by("family_name", "given_name")
         self.fields["nominated_by"].queryset = LocalGovernment.objects.order_by("name")
+
+
+class RegistrationTypeForm(forms.Form):
+    """A congress's registration type; `version` is the one the editor started from."""
+
+    code = forms.SlugField(
+        label=_("Code"),
+        max_length=30,
+        required=False,
+        help_text=_(
+            "What programs and the API use, for example “observer”; it cannot change once "
+            "the type exists. Empty: made from the French name."
+        ),
+    )
+    name_fr = forms.CharField(label=_("Name (French)"), max_length=120)
+    name_en = forms.CharField(label=_("Name (English)"), max_length=120, required=False)
+    fee = forms.DecimalField(
+        label=_("Fee"), min_value=0, max_digits=10, decimal_places=2, initial=0, required=False
+    )
+    currency = forms.CharField(label=_("Currency"), max_length=3, initial="EUR")
+    quota = forms.IntegerField(
+        label=_("Quota"),
+        min_value=0,
+        max_value=1_000_000,
+        required=False,
+        help_text=_("How many people may register with this type; empty means no limit."),
+    )
+    eligibility = forms.ChoiceField(label=_("Who may register with it"), choices=[])
+    gives_badge = forms.BooleanField(label=_("Gives a badge"), required=False, initial=True)
+    gives_voting_right = forms.BooleanField(
+        label=_("Its badge makes the city present at votes (mayors, delegation members)"),
+        required=False,
+    )
+    is_active = forms.BooleanField(
+        label=_("Active (offered on the registration form)"), required=False, initial=True
+    )
+    # The column is a small integer: a larger number would fail in the database.
+    order = forms.IntegerField(
+        label=_("Order in the list"), min_value=0, max_value=32767, initial=0
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from edile.governance.models import RegistrationEligibility
+
+        self.fields["eligibility"].choices = RegistrationEligibility.choices
+        if editing:
+            self.fields["code"].disabled = True

@@ -360,7 +360,10 @@ class Proxy(TimeStampedModel):
 # Registration for a congress and its sessions.
 
 
-class RegistrationType(models.TextChoices):
+class RegistrationTypeCode(models.TextChoices):
+    """The codes of the association's default registration types (each congress's types are
+    rows of `RegistrationType`; these are the ones a new congress starts with)."""
+
     MAYOR = "mayor", _("Mayor")
     DELEGATION_MEMBER = "delegation_member", _("Delegation member")
     ACCOMPANYING_PERSON = "accompanying_person", _("Accompanying person")
@@ -368,6 +371,70 @@ class RegistrationType(models.TextChoices):
     SPEAKER = "speaker", _("Speaker")
     PRESS = "press", _("Press")
     STAFF = "staff", _("Staff")
+
+
+class RegistrationEligibility(models.TextChoices):
+    ANYONE = "anyone", _("Anyone")
+    MEMBER_CITY = "member_city", _("People representing a member city")
+    SECRETARIAT = "secretariat", _("Registered by the secretariat only")
+
+
+class RegistrationType(VersionedModel):
+    """A way to register for one congress (mayor, press…): its fee, its quota, who may use it,
+    and whether it gives a badge and the right to make the city present at a vote.
+
+    `code` is what the API and the registrations' `type` carry; it never changes."""
+
+    congress = models.ForeignKey(
+        "Meeting",
+        on_delete=models.CASCADE,
+        related_name="registration_types",
+        verbose_name=_("congress"),
+    )
+    code = models.SlugField(_("code"), max_length=30)
+    name = models.CharField(_("name"), max_length=120)
+    fee = models.DecimalField(
+        _("fee"), max_digits=10, decimal_places=2, default=0, help_text=_("0 for free.")
+    )
+    currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    quota = models.PositiveIntegerField(
+        _("quota"),
+        null=True,
+        blank=True,
+        help_text=_("How many people may register with this type; empty means no limit."),
+    )
+    eligibility = models.CharField(
+        _("who may register with it"),
+        max_length=20,
+        choices=RegistrationEligibility.choices,
+        default=RegistrationEligibility.ANYONE,
+    )
+    gives_badge = models.BooleanField(_("gives a badge"), default=True)
+    gives_voting_right = models.BooleanField(
+        _("makes the city present at votes"),
+        default=False,
+        help_text=_("A badge of this type scanned at a statutory session makes the city present."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("registration type")
+        verbose_name_plural = _("registration types")
+        ordering = ["congress", "order", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["congress", "code"],
+                name="governance_registrationtype_unique_code",
+                violation_error_message=_("This congress already has a type with this code."),
+            ),
+            models.CheckConstraint(
+                condition=Q(fee__gte=0), name="governance_registrationtype_fee_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class RegistrationStatus(models.TextChoices):
@@ -408,7 +475,17 @@ class Registration(TimeStampedModel):
     )
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
     country = CountryField(_("country"), blank=True)
-    type = models.CharField(_("registration type"), max_length=30, choices=RegistrationType.choices)
+    # The type's code, kept on the row so that the API, statistics and retention read it
+    # without a join; `registration_type` is the congress's type it was registered with.
+    type = models.CharField(_("registration type code"), max_length=30)
+    registration_type = models.ForeignKey(
+        RegistrationType,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="registrations",
+        verbose_name=_("registration type"),
+    )
     language = models.CharField(
         _("language"), max_length=2, choices=settings.LANGUAGES, default="fr"
     )

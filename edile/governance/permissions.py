@@ -32,6 +32,8 @@ rules.add_perm("governance.manage", is_staff_role)
 rules.add_perm("governance.view_meeting", is_public_meeting | is_staff_role | is_bureau_member)
 # Registrants' personal data (beyond the consenting public list) is for the secretariat.
 rules.add_perm("governance.view_registrations", is_staff_role)
+# A congress's registration types (fees, quotas, who may use them) are the secretariat's.
+rules.add_perm("governance.manage_registration_types", is_staff_role)
 rules.add_perm("governance.check_in", is_staff_role)
 # A delegate votes, grants proxies and submits amendments for their own city.
 rules.add_perm("governance.act_for_city", is_staff_role | is_delegate_of)

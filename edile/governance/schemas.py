@@ -161,7 +161,21 @@ class RegistrationIn(Schema):
 class RegistrationOut(Schema):
     token: uuid.UUID
     status: str
+    type: str = Field(..., description="The registration type's code.")
+    type_name: dict[str, str] = Field(..., description='The type\'s name: {"fr", "en"}.')
     sessions: dict[str, str]
+
+
+class RegistrationTypeOut(Schema):
+    code: str
+    name: dict[str, str]
+    fee: str
+    currency: str
+    quota: int | None
+    places_taken: int
+    eligibility: str
+    gives_badge: bool
+    gives_voting_right: bool
 
 
 class CheckInIn(Schema):

@@ -412,19 +412,23 @@ def participant_list(congress: Meeting, user: Any, *, q: str = "") -> QuerySet[R
 
 
 def registration_for_badge(token: str) -> Registration:
-    return Registration.objects.select_related("congress", "local_government").get(token=token)
+    return Registration.objects.select_related(
+        "congress", "local_government", "registration_type"
+    ).get(token=token)
 
 
 def registration_statistics(congress: Meeting) -> dict[str, list[tuple[str, int]]]:
-    """Confirmed participants by country, registration type and gender (three queries)."""
+    """Confirmed participants by country, registration type and gender (four queries)."""
     base = Registration.objects.filter(congress=congress, status=RegistrationStatus.CONFIRMED)
     by_country = [
         (country_names.name(r["country"]) or r["country"] or "—", r["n"])
         for r in base.values("country").annotate(n=Count("id")).order_by("-n", "country")
     ]
-    type_labels = dict(RegistrationType.choices)
+    # The congress's own type names (in the reader's language), the code for a row that has
+    # no type (written outside the registration service).
+    names = {t.code: str(t.name) for t in RegistrationType.objects.filter(congress=congress)}
     by_type = [
-        (str(type_labels.get(r["type"], r["type"])), r["n"])
+        (names.get(r["type"]) or str(r["type"]), r["n"])
         for r in base.values("type").annotate(n=Count("id")).order_by("-n", "type")
     ]
     gender_labels = dict(Gender.choices)

@@ -49,7 +49,7 @@ from edile.governance.models import (
     Proxy,
     Registration,
     RegistrationStatus,
-    RegistrationType,
+    RegistrationTypeCode,
     Resolution,
     ResolutionEvent,
     ResolutionKind,
@@ -68,8 +68,17 @@ from edile.governance.models import (
 )
 from edile.members.models import Gender, LocalGovernment, MembershipStatus
 
-# Registration types whose check-in makes their city present at statutory sessions.
-VOTING_TYPES = {RegistrationType.MAYOR, RegistrationType.DELEGATION_MEMBER}
+# Registration types whose check-in makes their city present at statutory sessions, for a
+# registration without a type row (written outside `registration_create`).
+VOTING_TYPES = {RegistrationTypeCode.MAYOR, RegistrationTypeCode.DELEGATION_MEMBER}
+
+
+def _gives_voting_right(registration: Registration) -> bool:
+    if registration.registration_type_id is not None:
+        return registration.registration_type.gives_voting_right
+    return registration.type in VOTING_TYPES
+
+
 # A resolution can be put to the vote only in these states.
 VOTABLE_STATES = {ResolutionState.TABLED, ResolutionState.AMENDED}
 
@@ -204,13 +213,16 @@ def registration_create(
         raise ServiceError(_("Registration for this congress is not open yet."))
     if congress.registration_closes and now > congress.registration_closes:
         raise ServiceError(_("Registration for this congress is closed."))
-    if type not in RegistrationType.values:
-        raise ServiceError(_("Choose a registration type."))
     if gender not in Gender.values:
         raise ServiceError(_("Choose a gender from the list (or “unknown”)."))
     email = (email or "").strip().lower()
     if email and Registration.objects.filter(congress=congress, email=email).exists():
         raise ServiceError(_("This e-mail address is already registered for this congress."))
+    from edile.governance.registration_types import registration_type_for
+
+    rtype = registration_type_for(
+        congress=congress, code=type, user=user, local_government=local_government
+    )
     sessions = sessions or []
     if any(s.parent_id != congress.pk for s in sessions):
         raise ServiceError(_("A chosen session does not belong to this congress."))
@@ -230,7 +242,8 @@ def registration_create(
                 given_name=given_name.strip(),
                 family_name=family_name.strip(),
                 email=email,
-                type=type,
+                type=rtype.code,
+                registration_type=rtype,
                 gender=gender,
                 local_government=local_government,
                 organisation=organisation,
@@ -373,7 +386,7 @@ def registration_check_in(
         return registration, first
     if session.body_id is None:
         return registration, first
-    if not registration.local_government_id or registration.type not in VOTING_TYPES:
+    if not registration.local_government_id or not _gives_voting_right(registration):
         raise ServiceError(
             _(
                 "%(name)s is welcome, but is not a mayor or delegation member: the city's "
@@ -1495,7 +1508,14 @@ def meeting_save(
         fields["convocation"] = convocation
     if meeting is None:
         base = f"{congress.slug}-{title_fr}" if congress else f"{title_fr}-{start.year}"
-        return Meeting.objects.create(slug=_unique_slug(Meeting, base), **fields)
+        created = Meeting.objects.create(slug=_unique_slug(Meeting, base), **fields)
+        if created.is_congress:
+            # A new congress starts with the association's default registration types,
+            # which the secretariat then adapts on its registration types page.
+            from edile.governance.registration_types import registration_types_ensure_defaults
+
+            registration_types_ensure_defaults(congress=created)
+        return created
     for name, value in fields.items():
         setattr(meeting, name, value)
     meeting.save()

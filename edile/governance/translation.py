@@ -10,6 +10,7 @@ from edile.governance.models import (
     Nomination,
     Paragraph,
     PrizeEdition,
+    RegistrationType,
     Resolution,
     ResolutionVersion,
     Topic,
@@ -71,6 +72,11 @@ class NominationTranslationOptions(TranslationOptions):
     fields = ("citation",)
 
 
+@register(RegistrationType)
+class RegistrationTypeTranslationOptions(TranslationOptions):
+    fields = ("name",)
+
+
 # simple-history must see the translated fields (name_fr, name_en…), so it registers here.
 for _model in (
     Body,
@@ -84,5 +90,6 @@ for _model in (
     Amendment,
     PrizeEdition,
     Nomination,
+    RegistrationType,
 ):
     simple_history.register(_model)

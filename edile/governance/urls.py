@@ -61,6 +61,21 @@ urlpatterns = [
         views_setup.meeting_edit,
         name="setup_session_new",
     ),
+    path(
+        "setup/congresses/<slug:slug>/registration-types/",
+        views_setup.registration_type_list,
+        name="setup_registration_types",
+    ),
+    path(
+        "setup/congresses/<slug:slug>/registration-types/new/",
+        views_setup.registration_type_edit,
+        name="setup_registration_type_new",
+    ),
+    path(
+        "setup/congresses/<slug:slug>/registration-types/<int:pk>/",
+        views_setup.registration_type_edit,
+        name="setup_registration_type",
+    ),
     path("setup/meetings/<slug:slug>/", views_setup.meeting_edit, name="setup_meeting"),
     path("setup/meetings/<slug:slug>/agenda/", views_setup.agenda_edit, name="setup_agenda"),
     path("setup/rules/new/", views_setup.rule_edit, name="setup_rule_new"),

@@ -301,8 +301,16 @@ def proxy_grant(request: HttpRequest, slug: str) -> HttpResponse:
 
 def register(request: HttpRequest, slug: str) -> HttpResponse:
     congress = _congress_or_404(request, slug)
+    if congress.is_congress:
+        # A congress created outside the setup pages gets the default types on first use.
+        from edile.governance.registration_types import registration_types_ensure_defaults
+
+        registration_types_ensure_defaults(congress=congress)
     form = RegistrationForm(
-        request.POST or None, congress=congress, initial={"language": (get_language() or "fr")[:2]}
+        request.POST or None,
+        congress=congress,
+        user=request.user,
+        initial={"language": (get_language() or "fr")[:2]},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -363,6 +371,11 @@ def registration_badge(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404(_("No registration at this address.")) from None
     if registration.status != "confirmed":
         raise Http404(_("A badge is issued once the registration is confirmed."))
+    if (
+        registration.registration_type is not None
+        and not registration.registration_type.gives_badge
+    ):
+        raise Http404(_("This registration type comes without a badge."))
     return pdf_response(badges.badge_pdf(registration), f"badge-{registration.pk}")
 
 

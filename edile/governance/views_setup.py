@@ -27,6 +27,7 @@ from edile.governance.forms import (
     MeetingSetupForm,
     NominationSetupForm,
     PrizeEditionSetupForm,
+    RegistrationTypeForm,
     ResolutionSetupForm,
     SeatSetupForm,
 )
@@ -37,6 +38,7 @@ from edile.governance.models import (
     MeetingKind,
     Nomination,
     PrizeEdition,
+    RegistrationType,
     Seat,
 )
 
@@ -413,4 +415,104 @@ def nomination_edit(request: HttpRequest, slug: str, pk: int | None = None) -> H
         request,
         "governance/setup/nomination_form.html",
         {"form": form, "edition": edition, "nomination": nomination},
+    )
+
+
+# ---- registration types of a congress
+
+
+def _congress_for_types(request: HttpRequest, slug: str) -> Meeting:
+    congress = get_object_or_404(Meeting, slug=slug, kind=MeetingKind.CONGRESS)
+    if not request.user.has_perm("governance.manage_registration_types", congress):
+        raise PermissionDenied(_("This page is for the secretariat."))
+    return congress
+
+
+@login_required
+def registration_type_list(request: HttpRequest, slug: str) -> HttpResponse:
+    """A congress's registration types: places taken against the quota, fee, who may use
+    it; deactivate or reactivate each (the form then stops or starts offering it)."""
+    from edile.governance import registration_types as rt
+
+    congress = _congress_for_types(request, slug)
+    if request.method == "POST":
+        try:
+            pk, version = int(request.POST.get("type", "")), int(request.POST.get("version", ""))
+        except ValueError:
+            return HttpResponse(_("The form is incomplete: reload the page."), status=400)
+        rtype = get_object_or_404(RegistrationType, pk=pk, congress=congress)
+        active = request.POST.get("active") == "1"
+        try:
+            rt.registration_type_set_active(
+                user=request.user, rtype=rtype, active=active, expected_version=version
+            )
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+        else:
+            if active:
+                messages.success(request, _("“%(type)s” is offered again.") % {"type": rtype.name})
+            else:
+                messages.success(
+                    request, _("“%(type)s” is no longer offered.") % {"type": rtype.name}
+                )
+        return redirect("governance:setup_registration_types", slug=congress.slug)
+    rt.registration_types_ensure_defaults(congress=congress)
+    return render(
+        request,
+        "governance/setup/registration_type_list.html",
+        {"congress": congress, "types": rt.registration_types(congress)},
+    )
+
+
+@login_required
+def registration_type_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
+    """Create or change a congress's registration type (refused if someone saved it since
+    the form was opened)."""
+    from edile.governance import registration_types as rt
+
+    congress = _congress_for_types(request, slug)
+    rtype = get_object_or_404(RegistrationType, pk=pk, congress=congress) if pk else None
+    initial: dict[str, Any] | None = None
+    if rtype is not None:
+        initial = {
+            "code": rtype.code,
+            "name_fr": rtype.name_fr,
+            "name_en": rtype.name_en,
+            "fee": rtype.fee,
+            "currency": rtype.currency,
+            "quota": rtype.quota,
+            "eligibility": rtype.eligibility,
+            "gives_badge": rtype.gives_badge,
+            "gives_voting_right": rtype.gives_voting_right,
+            "is_active": rtype.is_active,
+            "order": rtype.order,
+            "version": rtype.version,
+        }
+    form = RegistrationTypeForm(request.POST or None, initial=initial, editing=rtype is not None)
+    status = 400 if request.method == "POST" else 200
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        if rtype is not None and version is None:
+            form.add_error(None, _("The form is incomplete: reload the page."))
+        else:
+            try:
+                rt.registration_type_save(
+                    user=request.user,
+                    congress=congress,
+                    rtype=rtype,
+                    expected_version=version,
+                    **data,
+                )
+            except ServiceError as exc:
+                _form_error(form, exc)
+                status = exc.status_code
+            else:
+                messages.success(request, _("The registration type is saved."))
+                return redirect("governance:setup_registration_types", slug=congress.slug)
+    return render(
+        request,
+        "governance/setup/registration_type_form.html",
+        {"form": form, "congress": congress, "rtype": rtype},
+        status=status,
     )

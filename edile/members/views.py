@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from edile.core.errors import ConflictError
 from edile.core.exports import EXPORT_FORMATS, export_response
 from edile.core.htmx import render_page_or_fragment
-from edile.members import exports, selectors, services
+from edile.members import city_links, exports, selectors, services
 from edile.members.forms import LocalGovernmentForm, MemberFilterForm
 from edile.members.models import LocalGovernment
 
@@ -68,6 +68,8 @@ def local_government_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "dues": selectors.membership_dues(membership) if (membership and can_see_dues) else None,
         "history": lg.history.select_related("history_user")[:50] if can_see_history else None,
         "can_edit": request.user.has_perm("members.change_localgovernment", lg),
+        # What other apps offer this reader for this city (governance: its delegation).
+        "city_links": city_links.links_for(request.user, lg),
     }
     return render(request, "members/local_government_detail.html", context)
 

@@ -29,6 +29,11 @@ MODELS = [
     models.AgendaItem,
     models.DecisionRule,
     models.Topic,
+    models.RegistrationType,
+    models.Election,
+    models.Candidate,
+    models.ElectionRound,
+    models.ElectionReceipt,
 ]
 
 
@@ -133,3 +138,42 @@ def test_the_2019_report_states_the_seed_report_facts(client):
         reverse("governance:congress_report_pdf", args=["phnom-penh-2019"]) + "?lang=en"
     )
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+def test_the_demo_congress_has_its_registration_types_and_a_closed_bureau_election(client):
+    """Every demo registration points to its congress's type; the General Assembly elected
+    two Bureau members in two rounds (absolute, then relative majority), results published
+    and the elected seated for three years from 4 December 2019."""
+    _load()
+    congress = models.Meeting.objects.get(slug="phnom-penh-2019")
+    assert congress.registration_types.count() == 7
+    assert not models.Registration.objects.filter(
+        congress=congress, registration_type__isnull=True
+    ).exists()
+    assert (
+        models.Registration.objects.filter(
+            congress=congress, registration_type__code="mayor", type="mayor"
+        ).count()
+        == models.Registration.objects.filter(congress=congress, type="mayor").count()
+    )
+
+    election = models.Election.objects.get(meeting__slug="phnom-penh-2019-general-assembly")
+    assert election.status == "published" and election.body.slug == "bureau"
+    rounds = list(election.rounds.order_by("number"))
+    assert [(r.number, r.rule, r.status) for r in rounds] == [
+        (1, "absolute", "closed"),
+        (2, "relative", "closed"),
+    ]
+    elected = {
+        c.name: c.elected_in_round
+        for c in election.candidates.filter(elected_in_round__isnull=False)
+    }
+    assert elected == {"Aline Uwase": 1, "Karim Benali": 2}
+    assert "Aline Uwase" in rounds[0].explanation_fr and rounds[0].required
+    seats = models.Seat.objects.filter(
+        body__slug="bureau", local_government__slug__in=["kigali", "rabat"]
+    )
+    assert {(s.start, s.end) for s in seats} == {(dt.date(2019, 12, 4), dt.date(2022, 12, 3))}
+    page = client.get(reverse("governance:election_detail", args=[election.pk]))
+    assert page.status_code == 200
+    assert "Aline Uwase" in page.content.decode()
