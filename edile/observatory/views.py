@@ -1174,7 +1174,7 @@ def import_batch_undo(request: HttpRequest, batch_id: int) -> HttpResponse:
     try:
         count = services.import_batch_undo(actor=request.user, batch=batch)
     except ServiceError as exc:
-        messages.error(request, exc.message)
+        # Said once, by the page, above the recent imports (not also as a flash message).
         batches = ImportBatch.objects.select_related("imported_by", "undone_by")[:20]
         return render(
             request,

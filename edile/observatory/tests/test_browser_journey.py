@@ -75,6 +75,10 @@ def _table(page, caption):
     }
 
 
+def _items(answer):
+    return answer["items"] if isinstance(answer, dict) else answer
+
+
 def _upload(page, url, *, dry_run):
     page.goto(f"{url}/en/observatory/incidents/import/")
     page.set_input_files("#id_file", str(DATA))
@@ -170,6 +174,8 @@ def test_import_merge_code_publish_then_public_statistics(browser, live_server, 
     imported = Incident.objects.get(victims__name="Javier Torres Barrera")
     assert imported.verification_status == "reported" and imported.killed == 1
     assert earlier.reference in page.locator("#import-duplicates").inner_text()
+    # The browser tab's title is the page's title (it once held the recent imports' table).
+    assert page.title() == "Import incidents · Édile"
 
     # 5. The duplicates page lists the pair; the analyst compares and merges it.
     page.goto(f"{url}/en/observatory/incidents/duplicates/")
@@ -260,6 +266,18 @@ def test_import_merge_code_publish_then_public_statistics(browser, live_server, 
     for caption in ("By year", "By country", "By region", "By victim's office", "By motive"):
         cells = list(_table(page, caption).values())
         assert cells.count("hidden") != 1, f"{caption}: one hidden cell is total minus the others"
+    # The same cells in the public API, and the map places no marker from a hidden place.
+    api = page.request.get(f"{url}/api/v1/observatory/statistics").json()
+    assert api["total"]["count"] == 5 and api["total"]["suppressed"] is False
+    assert {r["key"]: (r["count"], r["suppressed"]) for r in api["by_region"]} == {
+        "MX:Guerrero": (None, True),
+        "MX:Puebla": (None, True),
+    }
+    markers = page.request.get(f"{url}/api/v1/observatory/map?by=region").json()
+    assert [(m["region"], m["lat"], m["lon"]) for m in _items(markers)] == [
+        ("Guerrero", None, None),
+        ("Puebla", None, None),
+    ]
     page.goto(f"{url}/fr/observatory/statistics/")
     assert page.locator("dl.figures dd").inner_text() == "5"
     assert _table(page, "Par région") == {
