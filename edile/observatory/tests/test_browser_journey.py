@@ -234,6 +234,7 @@ def test_import_merge_code_publish_then_public_statistics(browser, live_server, 
     with page.expect_navigation():
         page.get_by_role("button", name="Change the status").click()
     assert page.locator("#status").inner_text() == "Verified"
+    _axe_at_widths(page, "incident-edit")
 
     # 8. Its public copy, read before publishing; then the confirmation step.
     with page.expect_navigation():
@@ -265,6 +266,9 @@ def test_import_merge_code_publish_then_public_statistics(browser, live_server, 
     for hidden in ("Torres", "Barrera", "Chiautla"):
         assert hidden not in page.content()
     _axe_at_widths(page, "incident-public-en")
+    page.goto(f"{url}/fr/observatory/incidents/{earlier.reference}/")
+    assert "Un candidat à la mairie" in page.locator("main").inner_text()
+    _axe_at_widths(page, "incident-public-fr")
     for language in ("en", "fr"):
         page.goto(f"{url}/{language}/observatory/statistics/")
         _axe_at_widths(page, f"statistics-{language}")

@@ -310,3 +310,15 @@ def test_a_victim_edit_is_version_checked_and_analysts_only(client_as):
     assert saved.status_code == 302
     victim.refresh_from_db()
     assert victim.name == "Aminata Keita"
+
+
+def test_the_edit_pages_scrolling_tables_are_reachable_by_keyboard(client_as):
+    """axe-core (scrollable-region-focusable, serious) in the browser journey: at 390 px the
+    history table scrolls sideways, and a keyboard user could not reach what is beyond."""
+    import re
+
+    incident = make_incident()
+    analyst = client_as("observatory_analyst")
+    page = analyst.get(f"/en/observatory/incidents/{incident.reference}/edit/").content.decode()
+    wraps = re.findall(r'<div class="table-wrap"[^>]*>', page)
+    assert wraps and all('tabindex="0"' in w for w in wraps)
