@@ -2,10 +2,14 @@
 
 An analyst (signed in with TOTP) imports the real public data set kept in the repository
 (the Wikipedia extract, CC BY-SA 4.0, `tests/data/README.md`) through the import pages —
-upload, mapping step, dry run, confirmation — merges the duplicate it finds, codes a case,
-reads its public copy and publishes it after the confirmation step; then an anonymous visitor
-reads the public statistics, where a small cell reads "hidden", never a number. axe-core runs
-on the import page, the incident page and the public statistics page at 390 and 1280 px.
+upload, mapping step, dry run, confirmation — merges the duplicate it finds (then removes
+the act and victim the merge doubled), codes a case, reads its public copy and publishes it
+after the confirmation step; then an anonymous visitor reads the public statistics (page and
+API), where a small cell reads "hidden", never a number, and the map places no marker from a
+hidden place. axe-core runs at 390 and 1280 px on the import page, the duplicates and merge
+pages, the analyst's edit page, the preview, the public incident page (English and French)
+and the public statistics page (English and French); screenshots go to
+`$TMPDIR/edile-observatory-journey/`.
 """
 
 import datetime as dt
@@ -181,12 +185,14 @@ def test_import_merge_code_publish_then_public_statistics(browser, live_server, 
     page.goto(f"{url}/en/observatory/incidents/duplicates/")
     pair = page.locator("tbody tr", has_text=imported.reference).filter(has_text=earlier.reference)
     assert pair.count() == 1
+    _axe_at_widths(page, "duplicates")
     with page.expect_navigation():
         pair.get_by_role("link", name="Compare and merge").click()
     assert page.locator("h1").inner_text() == "Merge two incidents"
     kept_ref = page.locator("#side-1 a").inner_text()
     absorbed_ref = page.locator("#side-2 a").inner_text()
     assert {kept_ref, absorbed_ref} == {earlier.reference, imported.reference}
+    _axe_at_widths(page, "merge")
     if kept_ref != earlier.reference:
         with page.expect_navigation():
             page.get_by_role("link", name="Keep the other one instead").click()
@@ -245,7 +251,7 @@ def test_import_merge_code_publish_then_public_statistics(browser, live_server, 
     assert SUMMARY_EN in public_copy
     for hidden in ("Torres", "Barrera", "Chiautla"):
         assert hidden not in public_copy
-    page.screenshot(path=str(SHOTS / "preview-1280.png"), full_page=True)
+    _axe_at_widths(page, "preview")
     # The box is required: the browser refuses to send the form without it.
     page.get_by_role("button", name="Publish", exact=True).click()
     earlier.refresh_from_db()
