@@ -123,11 +123,19 @@ def test_import_merge_code_publish_then_public_statistics(browser, live_server, 
         summary_en="",
     )
     # Other verified killings in Mexico in 2023 (details not public): the inventory counts them.
-    for gender in ("male", "male", "male", "female"):
+    # Distinct people, places and months, so that they are not duplicates of one another.
+    for name, place, month, gender in (
+        ("Abel Ortiz Vega", "Chilapa", 2, "male"),
+        ("Bruno Salgado Ruiz", "Iguala", 5, "male"),
+        ("Carlos Nava Soto", "Taxco", 8, "male"),
+        ("Diana Campos Leal", "Tlapa", 11, "female"),
+    ):
         make_incident(
+            victim_name=name,
+            place=place,
             country="MX",
             region="Guerrero",
-            date=dt.date(2023, 3, 1),
+            date=dt.date(2023, month, 1),
             violation="killing",
             published=False,
             status="verified",
@@ -185,6 +193,7 @@ def test_import_merge_code_publish_then_public_statistics(browser, live_server, 
     page.goto(f"{url}/en/observatory/incidents/duplicates/")
     pair = page.locator("tbody tr", has_text=imported.reference).filter(has_text=earlier.reference)
     assert pair.count() == 1
+    assert page.locator("tbody tr", has_text="Compare and merge").count() == 1  # only that pair
     _axe_at_widths(page, "duplicates")
     with page.expect_navigation():
         pair.get_by_role("link", name="Compare and merge").click()
