@@ -480,8 +480,13 @@ def incident_create(*, actor: Any, data: dict[str, Any]) -> Incident:
 
 
 @transaction.atomic
-def victim_update(*, actor: Any, victim: Victim, data: dict[str, Any]) -> Victim:
+def victim_update(
+    *, actor: Any, victim: Victim, data: dict[str, Any], expected_version: int | None = None
+) -> Victim:
+    """Edit a victim; from the edit page, version-checked like every part of a case."""
     _require(actor, "observatory.change_incident", victim.incident)
+    if expected_version is not None:
+        _part_write(actor, victim.incident, expected_version)
     for name in ("name", "gender", "office", "mandate", "identity_confidentiality", "contact"):
         if name in data:
             setattr(victim, name, data[name])
@@ -702,6 +707,36 @@ def part_delete(*, actor: Any, incident: Incident, part: Any, expected_version: 
     part.delete()
     statistics_cache_invalidate()
     logger.info("observatory: %s %s %s deleted", incident.reference, kind, pk)
+
+
+@transaction.atomic
+def victim_delete(*, actor: Any, incident: Incident, victim: Victim, expected_version: int) -> None:
+    """Remove a victim recorded twice (after a merge, say); the incident's history keeps it.
+
+    Refused while the victim is the only victim of an act (edit or remove the act first) or
+    the incident's only victim: a case never loses the person its acts are against.
+    """
+    if victim.incident_id != incident.pk:
+        raise ServiceError(_("This victim belongs to another incident."))
+    _require(actor, "observatory.change_incident", incident)
+    if incident.victims.count() == 1:
+        raise ServiceError(_("An incident keeps at least one victim: edit this one instead."))
+    alone = [
+        act
+        for act in Act.objects.filter(incident=incident, victims=victim)
+        if act.victims.count() == 1
+    ]
+    if alone:
+        raise ServiceError(
+            _("This victim is the only victim of act %(acts)s: edit or remove the act first.")
+            % {"acts": ", ".join(str(a.pk) for a in alone)}
+        )
+    _part_write(actor, incident, expected_version)
+    pk = victim.pk
+    victim.delete()
+    _check_still_publishable(incident)
+    statistics_cache_invalidate()
+    logger.info("observatory: %s Victim %s deleted", incident.reference, pk)
 
 
 MERGED_PARTS = (

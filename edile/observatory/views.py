@@ -576,10 +576,24 @@ def incident_publication(request: HttpRequest) -> HttpResponse:
 def victim_edit(request: HttpRequest, reference: str, victim_id: int) -> HttpResponse:
     incident = _editable(request, reference)
     victim = get_object_or_404(Victim, pk=victim_id, incident=incident)
-    form = VictimForm(request.POST, prefix=f"v{victim.pk}")
-    if not form.is_valid():
-        return _failed(request, incident, _("Check the victim's details."), 400)
-    services.victim_update(actor=request.user, victim=victim, data=form.cleaned_data)
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        return _failed(request, incident, _("The form is incomplete: reload the page."), 400)
+    try:
+        if request.POST.get("action") == "delete":
+            services.victim_delete(
+                actor=request.user, incident=incident, victim=victim, expected_version=version
+            )
+            return _done(request, incident, _("The victim has been removed."))
+        form = VictimForm(request.POST, prefix=f"v{victim.pk}")
+        if not form.is_valid():
+            return _failed(request, incident, _("Check the victim's details."), 400)
+        services.victim_update(
+            actor=request.user, victim=victim, data=form.cleaned_data, expected_version=version
+        )
+    except ServiceError as exc:
+        return _failed(request, incident, exc.message, exc.status_code)
     return _done(request, incident, _("The victim's details have been saved."))
 
 
@@ -1174,7 +1188,7 @@ def import_batch_undo(request: HttpRequest, batch_id: int) -> HttpResponse:
     try:
         count = services.import_batch_undo(actor=request.user, batch=batch)
     except ServiceError as exc:
-        messages.error(request, exc.message)
+        # Said once, by the page, above the recent imports (not also as a flash message).
         batches = ImportBatch.objects.select_related("imported_by", "undone_by")[:20]
         return render(
             request,

@@ -234,3 +234,91 @@ def test_the_edit_page_lists_the_reports_attached_to_the_incident(client_as):
     )
     html = analyst.get(f"/en/observatory/incidents/{incident.reference}/edit/").content.decode()
     assert f"/en/observatory/triage/{report.pk}/" in html
+
+
+def _two_victims(incident):
+    """A second record of the same victim, as a merge leaves it, with its own act."""
+    from edile.observatory.models import Act, Victim
+
+    twin = Victim.objects.create(incident=incident, name="J. Twin", gender="unknown")
+    act = Act.objects.create(incident=incident)
+    act.violation_types.set(incident.acts.first().violation_types.all())
+    act.victims.add(twin)
+    return twin, act
+
+
+def test_a_victim_recorded_twice_is_removed_version_checked(client_as):
+    """The defect (seen in the browser journey): after a merge the same person was listed
+    twice, and a victim could be edited but never removed; nor was a victim's edit
+    version-checked."""
+    incident = make_incident()
+    twin, act = _two_victims(incident)
+    incident.refresh_from_db()
+    analyst = client_as("observatory_analyst")
+    url = f"/en/observatory/incidents/{incident.reference}/victims/{twin.pk}/"
+    # The only victim of its act: the act goes first, with a message.
+    refused = analyst.post(url, {"version": incident.version, "action": "delete"}, follow=True)
+    assert refused.status_code == 400
+    assert "only victim of act" in refused.content.decode()
+    assert incident.victims.count() == 2
+    act.victims.add(incident.victims.exclude(pk=twin.pk).get())
+    stale = analyst.post(url, {"version": incident.version - 1, "action": "delete"})
+    assert stale.status_code == 409 and incident.victims.count() == 2
+    page = analyst.get(f"/en/observatory/incidents/{incident.reference}/edit/")
+    assert "Remove victim 2" in page.content.decode()
+    before = incident.version
+    done = analyst.post(url, {"version": before, "action": "delete"})
+    assert done.status_code == 302
+    assert list(incident.victims.values_list("name", flat=True)) == ["Public Mayor"]
+    assert list(act.victims.values_list("name", flat=True)) == ["Public Mayor"]
+    incident.refresh_from_db()
+    assert incident.version > before
+    # The last victim stays; the page offers no removal then.
+    last = incident.victims.get()
+    again = analyst.post(
+        f"/en/observatory/incidents/{incident.reference}/victims/{last.pk}/",
+        {"version": incident.version, "action": "delete"},
+    )
+    assert again.status_code == 400 and incident.victims.count() == 1
+    page = analyst.get(f"/en/observatory/incidents/{incident.reference}/edit/")
+    assert "Remove victim" not in page.content.decode()
+
+
+def test_a_victim_edit_is_version_checked_and_analysts_only(client_as):
+    incident = make_incident()
+    victim = incident.victims.get()
+    url = f"/en/observatory/incidents/{incident.reference}/victims/{victim.pk}/"
+    data = {
+        f"v{victim.pk}-name": "Aminata Keita",
+        f"v{victim.pk}-gender": "female",
+        f"v{victim.pk}-office": "mayor",
+        f"v{victim.pk}-identity_confidentiality": "public",
+        "action": "save",
+    }
+    analyst = client_as("observatory_analyst")
+    assert analyst.post(url, data).status_code == 400  # no version: reload the page
+    assert analyst.post(url, {**data, "version": incident.version + 5}).status_code == 409
+    victim.refresh_from_db()
+    assert victim.name == "Public Mayor"
+    assert (
+        client_as("observatory_partner")
+        .post(url, {"version": incident.version, "action": "delete"})
+        .status_code
+        == 403
+    )
+    saved = analyst.post(url, {**data, "version": incident.version})
+    assert saved.status_code == 302
+    victim.refresh_from_db()
+    assert victim.name == "Aminata Keita"
+
+
+def test_the_edit_pages_scrolling_tables_are_reachable_by_keyboard(client_as):
+    """axe-core (scrollable-region-focusable, serious) in the browser journey: at 390 px the
+    history table scrolls sideways, and a keyboard user could not reach what is beyond."""
+    import re
+
+    incident = make_incident()
+    analyst = client_as("observatory_analyst")
+    page = analyst.get(f"/en/observatory/incidents/{incident.reference}/edit/").content.decode()
+    wraps = re.findall(r'<div class="table-wrap"[^>]*>', page)
+    assert wraps and all('tabindex="0"' in w for w in wraps)

@@ -223,3 +223,27 @@ def test_real_public_data_set_imports_with_its_facts(make_user):
         and torres.acts.get().violation_types.get().code == "killing"
     )
     assert torres.verification_status == "reported"
+
+
+def test_import_page_title_is_only_its_title(make_user, client_as):
+    """The page's <title> is "Import incidents · Édile": the recent imports table and the
+    undo message belong to the page's body, once, not to the browser tab's title."""
+    import re
+
+    analyst = client_as("observatory_analyst")
+    run(make_user, (HEADER + ROWS).encode())
+    batch = ImportBatch.objects.get()
+    page = analyst.get("/en/observatory/incidents/import/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    title = re.search(r"<title>(.*?)</title>", html, re.S)
+    assert title is not None and title.group(1).strip() == "Import incidents · Édile"
+    assert html.count('id="batches-heading"') == 1
+    assert html.count(f'action="/en/observatory/incidents/import/{batch.pk}/undo/"') == 1
+    analyst.post(f"/en/observatory/incidents/import/{batch.pk}/undo/")
+    refused = analyst.post(f"/en/observatory/incidents/import/{batch.pk}/undo/")
+    assert refused.status_code == 409
+    html = refused.content.decode()
+    title = re.search(r"<title>(.*?)</title>", html, re.S)
+    assert title is not None and title.group(1).strip() == "Import incidents · Édile"
+    assert html.count("already been undone") == 1
