@@ -227,6 +227,19 @@ class TripleWriter:
             triples.append((node, SKOS.prefLabel, Literal(label, lang="en")))
         return self._once(node, triples)
 
+    def _city_place(self, place: URIRef, city: Any) -> list[Triple]:
+        """A member city as a dct:Location: its name in French and English (whatever the
+        reader's language) and, where the registry has its coordinates, its centroid as a WKT
+        point (longitude first, in WGS 84: GeoSPARQL's default reference system)."""
+        triples: list[Triple] = [(place, RDF.type, DCT.Location)]
+        for lang in ("fr", "en"):
+            name = getattr(city, f"name_{lang}", "") or city.name
+            triples.append((place, SKOS.prefLabel, Literal(name, lang=lang)))
+        if city.latitude is not None and city.longitude is not None:
+            point = f"POINT({city.longitude.normalize():f} {city.latitude.normalize():f})"
+            triples.append((place, DCAT.centroid, Literal(point, datatype=GSP.wktLiteral)))
+        return self._once(place, triples)
+
     def dataset(self, ds: Dataset) -> list[Triple]:
         with translation.override("en"):  # labels tagged @en are English
             return self._dataset(ds)
@@ -310,7 +323,7 @@ class TripleWriter:
                 f"{base}/api/v1/members/local-governments/{ds.spatial_local_government_id}#place"
             )
             t.append((node, DCT.spatial, place))
-            t += self._concept(place, DCT.Location)
+            t += self._city_place(place, ds.spatial_local_government)
         if ds.spatial_uri or ds.spatial_geometry:
             place = URIRef(ds.spatial_uri or f"{node}#place")
             t.append((node, DCT.spatial, place))

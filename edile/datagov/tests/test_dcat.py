@@ -273,3 +273,49 @@ def test_paged_catalogue_with_hydra_links_that_our_harvester_follows(catalogue_d
     bad = client.get("/api/v1/datagov/catalog.ttl", {"page": 0})
     assert bad.status_code == 400
     assert "page starts at 1" in bad.json()["detail"]
+
+
+@pytest.mark.parametrize("fmt", ["jsonld", "ttl"])
+def test_a_city_place_has_its_names_and_centroid(db, fmt):
+    """A dataset about a member city points to the city as a dct:Location with its name in
+    French and English and its centroid (WKT, longitude first) — it used to be a bare node
+    with no label and no geometry — and the Location passes DCAT-AP's generated shapes
+    (one centroid, a literal)."""
+    from rdflib import Literal, Namespace, URIRef
+    from rdflib.namespace import DCAT, RDF, SKOS
+
+    from edile.members.tests.factories import LocalGovernmentFactory
+
+    city = LocalGovernmentFactory(
+        name_fr="Saint-Louis",
+        name_en="Saint-Louis (Senegal)",
+        latitude="16.0326",
+        longitude="-16.4818",
+    )
+    dataset = DatasetFactory(publisher=city, spatial_local_government=city)
+    graph = _catalogue(Client(), fmt)
+    place = URIRef(f"http://testserver/api/v1/members/local-governments/{city.pk}#place")
+    assert (
+        URIRef(f"http://testserver/api/v1/datagov/datasets/{dataset.slug}"),
+        _dct("spatial"),
+        place,
+    ) in graph
+    assert (place, RDF.type, _dct("Location")) in graph
+    assert set(graph.objects(place, SKOS.prefLabel)) == {
+        Literal("Saint-Louis", lang="fr"),
+        Literal("Saint-Louis (Senegal)", lang="en"),
+    }
+    gsp = Namespace("http://www.opengis.net/ont/geosparql#")
+    assert list(graph.objects(place, DCAT.centroid)) == [
+        Literal("POINT(-16.4818 16.0326)", datatype=gsp.wktLiteral)
+    ]
+    location_shapes = Graph()
+    location_shapes.parse(
+        _shared() / "standards" / "dcat-ap" / "shacl-generated" / "dcat-ap-SHACL.ttl",
+        format="turtle",
+    )
+    places = Graph()
+    for triple in graph.triples((place, None, None)):
+        places.add(triple)
+    conforms, _report, text = validate(places, shacl_graph=location_shapes)
+    assert conforms, text
