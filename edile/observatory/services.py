@@ -753,6 +753,8 @@ MERGED_PARTS = (
     ("follow_ups", FollowUp),
     ("reports", IntakeReport),
     ("responses", IncidentResponse),
+    # The de facto scores citing the absorbed incident cite the kept one instead.
+    ("score_citations", Score.incidents.through),
 )
 
 
@@ -786,6 +788,11 @@ def incident_merge(
             rows = rows.exclude(
                 resolution__in=kept_links.exclude(resolution=None).values("resolution")
             ).exclude(project__in=kept_links.exclude(project=None).values("project"))
+        if model is Score.incidents.through:
+            # A score citing both keeps its citation of the kept incident once.
+            rows = rows.exclude(
+                score__in=Score.incidents.through.objects.filter(incident=kept).values("score")
+            )
         moved[name] = sorted(rows.values_list("pk", flat=True))
         rows.update(incident=kept)
     state = {

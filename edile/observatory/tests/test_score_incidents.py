@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from edile.observatory import selectors
+from edile.observatory import selectors, services
 from edile.observatory.models import Criterion, Score
 from edile.observatory.tests.factories import make_incident
 
@@ -223,3 +223,21 @@ def test_french_strings(client, client_as, cited):
         assert "Aucun incident n’a la référence «\u00a0OBS-NOPE\u00a0»." in (
             response.content.decode()
         )
+
+
+def test_a_merge_carries_the_citation_to_the_kept_incident_and_undo_gives_it_back(make_user):
+    score = make_score()
+    kept, absorbed = titled("Kept"), titled("Absorbed")
+    score.incidents.add(absorbed)
+    analyst = make_user("observatory_analyst")
+    merge = services.incident_merge(
+        actor=analyst,
+        kept=kept,
+        absorbed=absorbed,
+        kept_version=kept.version,
+        absorbed_version=absorbed.version,
+    )
+    assert list(score.incidents.all()) == [kept]
+    kept.refresh_from_db()
+    services.incident_merge_undo(actor=analyst, merge=merge)
+    assert list(score.incidents.all()) == [absorbed]
