@@ -241,3 +241,28 @@ def test_a_merge_carries_the_citation_to_the_kept_incident_and_undo_gives_it_bac
     kept.refresh_from_db()
     services.incident_merge_undo(actor=analyst, merge=merge)
     assert list(score.incidents.all()) == [absorbed]
+
+
+def test_a_score_citing_only_hidden_incidents_shows_the_public_nothing(client, client_as):
+    score = make_score()
+    secret = titled("Confidential case of Zeta", confidentiality="confidential")
+    score.incidents.add(secret)
+    html = client.get(PAGE).content.decode()
+    assert "Incidents that justify this score" not in html
+    assert secret.reference not in html and "Zeta" not in html
+    mali = next(c for c in client.get(API).json()["countries"] if c["country"] == "ML")
+    assert mali["scores"][0]["incidents"] == []
+    partner = client_as("observatory_partner").get(PAGE).content.decode()
+    assert secret.reference not in partner and "Incidents that justify" not in partner
+
+
+def test_the_search_offers_incidents_of_the_score_country_only(client_as):
+    score = make_score()
+    mali = titled("Threats in Kita")
+    senegal = titled("Threats in Thiès", country="SN")
+    analyst = client_as("observatory_analyst")
+    html = analyst.get(
+        f"/en/observatory/legal-benchmark/scores/{score.pk}/edit/", {"q": "threats"}
+    ).content.decode()
+    assert f"Cite {mali.reference}" in html
+    assert senegal.reference not in html
