@@ -130,7 +130,7 @@ def legal_benchmark(request: HttpRequest) -> dict[str, Any]:
     """Pillar scores (0–100), indexes and every criterion score with its evidence.
 
     Weights can be adjusted with `w_<pillar code>=<0..10>` parameters."""
-    return exports.benchmark_json(request.GET)
+    return exports.benchmark_json(request.GET, level=level_for(request))
 
 
 @router.get("/legal-benchmark.csv")

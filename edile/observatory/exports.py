@@ -9,7 +9,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 
 from edile.core.exports import csv_response
 from edile.observatory import selectors, services
-from edile.observatory.permissions import CONFIDENTIAL, viewer_level
+from edile.observatory.permissions import CONFIDENTIAL, PUBLIC, viewer_level
 
 # Stable, documented column names (docs/observatory.md): the import's codes, not labels.
 INCIDENT_COLUMNS = [
@@ -91,10 +91,12 @@ def incidents_csv(user: Any, filters: selectors.IncidentFilters) -> StreamingHtt
     return csv_response(INCIDENT_COLUMNS, rows(), "incidents")
 
 
-def benchmark_json(params: Any) -> dict[str, Any]:
+def benchmark_json(params: Any, *, level: int = PUBLIC) -> dict[str, Any]:
+    """The benchmark; each de facto score lists the cited incidents a viewer of `level` may
+    see (public fields), and, for analysts only, how many of them are not public."""
     pillars = selectors.pillars_with_criteria()
     weights = services.parse_weights(params, [p.code for p in pillars])
-    data = selectors.benchmark(weights=weights)
+    data = selectors.benchmark(weights=weights, level=level)
     return {
         "method": (
             "Each criterion is scored 0–3 de jure and de facto; N/A and unknown are left out. "
@@ -128,11 +130,27 @@ def benchmark_json(params: Any) -> dict[str, Any]:
                     {"code": p["code"], "de_jure": p["de_jure"], "de_facto": p["de_facto"]}
                     for p in c["pillars"]
                 ],
-                "scores": [_score(s) for s in c["scores"]],
+                "scores": [_score(s) | _evidence(s, level) for s in c["scores"]],
             }
             for c in data["countries"]
         ],
     }
+
+
+def _evidence(score: Any, level: int) -> dict[str, Any]:
+    if score.dimension != "de_facto":
+        return {}
+    evidence = selectors.score_evidence(score, level)
+    out: dict[str, Any] = {
+        "incidents": [
+            {k: i[k] for k in ("reference", "title", "date", "url")}
+            | ({"is_public": i["is_public"]} if level >= CONFIDENTIAL else {})
+            for i in evidence["incidents"]
+        ]
+    }
+    if level >= CONFIDENTIAL:
+        out["incidents_not_public"] = evidence["not_public"]
+    return out
 
 
 def _score(score: Any) -> dict[str, Any]:

@@ -424,6 +424,18 @@ class ScoreForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
+class ScoreIncidentForm(forms.Form):
+    """Cite an incident as evidence of a de facto score, or stop citing it."""
+
+    reference = forms.CharField(label=_("Incident reference"), max_length=20)
+    action = forms.ChoiceField(
+        label=_("Action"),
+        choices=[("add", _("Cite this incident")), ("remove", _("Stop citing this incident"))],
+        initial="add",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
 class DuplicateRuleForm(forms.ModelForm):
     class Meta:
         model = DuplicateRule

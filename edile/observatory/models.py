@@ -974,6 +974,11 @@ class Score(VersionedModel):
     reviewer = models.CharField(_("reviewer"), max_length=200, blank=True)
     government_reply = models.TextField(_("government's reply"), blank=True)
     is_fictional = models.BooleanField(_("fictional"), default=False)
+    # De facto only: the incidents that justify the score. Who may see which one is the
+    # incidents' own rule (`selectors.incident_visible_at`); each change is a history note.
+    incidents = models.ManyToManyField(
+        Incident, blank=True, related_name="benchmark_scores", verbose_name=_("incidents cited")
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -1097,13 +1097,55 @@ def _pillar_score(cells: list[tuple[Decimal, int]]) -> float | None:
     return round(float(sum(w * v for w, v in cells) / total_weight / 3 * 100), 1)
 
 
+def _is_public(incident: Incident) -> bool:
+    return bool(incident.is_published) and incident.confidentiality == Confidentiality.PUBLIC
+
+
+def cited_incident_view(incident: Incident) -> dict[str, Any]:
+    """An incident cited by a score: public fields only (reference, title, date, link)."""
+    return {
+        "reference": incident.reference,
+        "title": incident.title,
+        "date": date_display(incident),
+        "url": incident.get_absolute_url(),
+    }
+
+
+def score_evidence(score: Score, level: int) -> dict[str, Any]:
+    """The incidents a viewer of `level` may see among those `score` cites.
+
+    The rest is neither listed nor counted, except for analysts, who are told how many of
+    those they see are not public (`not_public`; None for everyone else)."""
+    shown = list(getattr(score, "visible_incidents", []))
+    return {
+        "incidents": [cited_incident_view(i) | {"is_public": _is_public(i)} for i in shown],
+        "not_public": (
+            sum(1 for i in shown if not _is_public(i)) if level >= CONFIDENTIAL else None
+        ),
+    }
+
+
 def benchmark(
-    *, countries_filter: list[str] | None = None, weights: dict[str, Decimal] | None = None
+    *,
+    countries_filter: list[str] | None = None,
+    weights: dict[str, Decimal] | None = None,
+    level: int | None = None,
 ) -> dict[str, Any]:
-    """Pillar scores (0–100) and weighted index per country and dimension, from the scores."""
+    """Pillar scores (0–100) and weighted index per country and dimension, from the scores.
+
+    With `level`, each de facto score carries the cited incidents a viewer of that level may
+    see (`score.visible_incidents`, one query for all); without it, none."""
     pillars = pillars_with_criteria()
     weights = {p.code: (weights or {}).get(p.code, p.weight) for p in pillars}
     scores = Score.objects.select_related("criterion__pillar")
+    if level is not None:
+        scores = scores.prefetch_related(
+            Prefetch(
+                "incidents",
+                queryset=incident_visible_at(level).order_by("date_start", "reference"),
+                to_attr="visible_incidents",
+            )
+        )
     if countries_filter:
         scores = scores.filter(country__in=[c.upper() for c in countries_filter])
     by_country: dict[str, dict[str, Any]] = {}
@@ -1209,8 +1251,38 @@ def criteria() -> list[Criterion]:
     return list(Criterion.objects.select_related("pillar"))
 
 
+# History note of a score whose cited incidents changed: "cite:<reference>" or
+# "uncite:<reference>" (written by `services.score_incident_change`).
+SCORE_CITE, SCORE_UNCITE = "cite", "uncite"
+
+
 def score_history(score: Score) -> list[Any]:
-    return list(score.history.all()[:20])
+    """The last changes of a score, each with `note`: which incident it cited or stopped citing."""
+    records = list(score.history.select_related("history_user")[:20])
+    for record in records:
+        kind, _sep, reference = (record.history_change_reason or "").partition(":")
+        if kind == SCORE_CITE:
+            record.note = _("Incident %(reference)s cited") % {"reference": reference}
+        elif kind == SCORE_UNCITE:
+            record.note = _("Incident %(reference)s no longer cited") % {"reference": reference}
+        else:
+            record.note = ""
+    return records
+
+
+def score_incident_choices(user: Any, score: Score, q: str) -> list[Incident]:
+    """Incidents of the score's country matching `q` (reference or title) that `user` may see."""
+    q = q.strip()[:100]
+    if len(q) < 2:
+        return []
+    cited = score.incidents.values("pk")
+    return list(
+        incident_visible(user)
+        .filter(country=score.country)
+        .filter(Q(reference__icontains=q) | Q(title_fr__icontains=q) | Q(title_en__icontains=q))
+        .exclude(pk__in=cited)
+        .order_by("-date_start", "reference")[:20]
+    )
 
 
 # ---- Members registry --------------------------------------------------------------------

@@ -36,6 +36,7 @@ from edile.observatory.models import (
     Confidentiality,
     Credibility,
     DatePrecision,
+    Dimension,
     FollowUp,
     ImportBatch,
     Impunity,
@@ -62,7 +63,12 @@ from edile.observatory.models import (
     Witness,
 )
 from edile.observatory.permissions import can
-from edile.observatory.selectors import statistics_cache_invalidate
+from edile.observatory.selectors import (
+    SCORE_CITE,
+    SCORE_UNCITE,
+    incident_visible,
+    statistics_cache_invalidate,
+)
 
 # Log lines carry references and ids only: never a name, a place or a contact.
 logger = logging.getLogger(__name__)
@@ -747,6 +753,8 @@ MERGED_PARTS = (
     ("follow_ups", FollowUp),
     ("reports", IntakeReport),
     ("responses", IncidentResponse),
+    # The de facto scores citing the absorbed incident cite the kept one instead.
+    ("score_citations", Score.incidents.through),
 )
 
 
@@ -780,6 +788,11 @@ def incident_merge(
             rows = rows.exclude(
                 resolution__in=kept_links.exclude(resolution=None).values("resolution")
             ).exclude(project__in=kept_links.exclude(project=None).values("project"))
+        if model is Score.incidents.through:
+            # A score citing both keeps its citation of the kept incident once.
+            rows = rows.exclude(
+                score__in=Score.incidents.through.objects.filter(incident=kept).values("score")
+            )
         moved[name] = sorted(rows.values_list("pk", flat=True))
         rows.update(incident=kept)
     state = {
@@ -1518,6 +1531,51 @@ def score_update(*, actor: Any, score: Score, data: dict[str, Any], expected_ver
         raise ServiceError(_("A scored criterion needs a value from 0 to 3."))
     save_versioned(score, expected_version=expected_version)
     return score
+
+
+@transaction.atomic
+def score_incident_change(
+    *, actor: Any, score: Score, reference: str, cite: bool, expected_version: int
+) -> Incident:
+    """Cite (or stop citing) an incident as evidence of a de facto score; kept in its history.
+
+    The incident is looked up among those `actor` may see (the incidents' own rule), in the
+    score's country only."""
+    _require(actor, "observatory.change_score", score)
+    if score.dimension != Dimension.DE_FACTO:
+        raise ServiceError(_("Only a de facto score cites incidents; a de jure score cites texts."))
+    reference = reference.strip()
+    if not reference:
+        raise ServiceError(_("Give the reference of an incident."))
+    incident = incident_visible(actor).filter(reference__iexact=reference).first()
+    if incident is None:
+        raise ServiceError(_("No incident has the reference “%(value)s”.") % {"value": reference})
+    if incident.country != score.country:
+        raise ServiceError(
+            _("Incident %(reference)s is about %(country)s, not %(score_country)s.")
+            % {
+                "reference": incident.reference,
+                "country": incident.country.name,
+                "score_country": score.country.name,
+            }
+        )
+    cited = score.incidents.filter(pk=incident.pk).exists()
+    if cite and cited:
+        raise ServiceError(
+            _("Incident %(reference)s is already cited.") % {"reference": incident.reference}
+        )
+    if not cite and not cited:
+        raise ServiceError(
+            _("Incident %(reference)s is not cited by this score.")
+            % {"reference": incident.reference}
+        )
+    if cite:
+        score.incidents.add(incident)
+    else:
+        score.incidents.remove(incident)
+    score._change_reason = f"{SCORE_CITE if cite else SCORE_UNCITE}:{incident.reference}"  # type: ignore[attr-defined]
+    save_versioned(score, expected_version=expected_version)
+    return incident
 
 
 @transaction.atomic

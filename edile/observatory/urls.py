@@ -73,4 +73,9 @@ urlpatterns = [
     path("legal-benchmark/countries/", views.benchmark_country_add, name="benchmark_country_add"),
     path("legal-benchmark/<str:country>/", views.benchmark_country, name="benchmark_country"),
     path("legal-benchmark/scores/<int:score_id>/edit/", views.score_edit, name="score_edit"),
+    path(
+        "legal-benchmark/scores/<int:score_id>/incidents/",
+        views.score_incidents,
+        name="score_incidents",
+    ),
 ]

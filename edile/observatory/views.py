@@ -39,6 +39,7 @@ from edile.observatory.forms import (
     MergeForm,
     ReportForm,
     ScoreForm,
+    ScoreIncidentForm,
     SourceForm,
     StatisticsForm,
     TransitionForm,
@@ -51,6 +52,7 @@ from edile.observatory.models import (
     Act,
     ConfidentialAccess,
     Criterion,
+    Dimension,
     DuplicateRule,
     FollowUp,
     ImportBatch,
@@ -1349,7 +1351,8 @@ def benchmark(request: HttpRequest) -> HttpResponse:
 
 
 def benchmark_country(request: HttpRequest, country: str) -> HttpResponse:
-    data = selectors.benchmark(countries_filter=[country])
+    level = level_for(request)
+    data = selectors.benchmark(countries_filter=[country], level=level)
     if not data["countries"]:
         raise Http404(_("No legal benchmark for this country."))
     entry = data["countries"][0]
@@ -1357,6 +1360,9 @@ def benchmark_country(request: HttpRequest, country: str) -> HttpResponse:
         entry["scores"],
         key=lambda s: (s.criterion.pillar.order, s.criterion.order, s.dimension),
     )
+    for score in scores:
+        # Only the cited incidents this viewer may see, by the incidents' own rule.
+        score.evidence = selectors.score_evidence(score, level)
     context = {
         "entry": entry,
         "history_chart": [
@@ -1409,19 +1415,78 @@ def score_edit(request: HttpRequest, score_id: int) -> HttpResponse:
         else:
             status = 400
     else:
-        form = ScoreForm(
-            initial={
-                "status": score.status,
-                "value": score.value,
-                "citation": score.citation,
-                "excerpt": score.excerpt,
-                "url": score.url,
-                "text_date": score.text_date,
-                "coder": score.coder,
-                "reviewer": score.reviewer,
-                "government_reply": score.government_reply,
-                "version": score.version,
-            }
-        )
-    context = {"score": score, "form": form, "history": selectors.score_history(score)}
+        form = _score_form(score)
+    return _score_edit_page(request, score, form, status=status)
+
+
+def _score_edit_page(
+    request: HttpRequest,
+    score: Score,
+    form: ScoreForm,
+    *,
+    incident_form: ScoreIncidentForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    q = request.GET.get("q", "") if score.dimension == Dimension.DE_FACTO else ""
+    context = {
+        "score": score,
+        "form": form,
+        "history": selectors.score_history(score),
+        "is_de_facto": score.dimension == Dimension.DE_FACTO,
+        "cited": score.incidents.order_by("date_start", "reference"),
+        "incident_form": incident_form
+        or ScoreIncidentForm(initial={"version": score.version}, auto_id="cite_%s"),
+        "q": q,
+        "choices": selectors.score_incident_choices(request.user, score, q),
+    }
     return render(request, "observatory/score_edit.html", context, status=status)
+
+
+def _score_form(score: Score) -> ScoreForm:
+    return ScoreForm(
+        initial={
+            "status": score.status,
+            "value": score.value,
+            "citation": score.citation,
+            "excerpt": score.excerpt,
+            "url": score.url,
+            "text_date": score.text_date,
+            "coder": score.coder,
+            "reviewer": score.reviewer,
+            "government_reply": score.government_reply,
+            "version": score.version,
+        }
+    )
+
+
+@login_required
+@require_POST
+def score_incidents(request: HttpRequest, score_id: int) -> HttpResponse:
+    """Cite an incident as evidence of a de facto score, or stop citing it (analysts)."""
+    if not can(request.user, "observatory.change_score"):
+        raise PermissionDenied(_("Only observatory analysts may edit scores."))
+    score = get_object_or_404(Score.objects.select_related("criterion__pillar"), pk=score_id)
+    form = ScoreIncidentForm(request.POST, auto_id="cite_%s")
+    status = 400
+    if form.is_valid():
+        cite = form.cleaned_data["action"] == "add"
+        try:
+            incident = services.score_incident_change(
+                actor=request.user,
+                score=score,
+                reference=form.cleaned_data["reference"],
+                cite=cite,
+                expected_version=form.cleaned_data["version"],
+            )
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+            status = exc.status_code
+        else:
+            if cite:
+                message = _("Incident %(reference)s is now cited by this score.")
+            else:
+                message = _("Incident %(reference)s is no longer cited by this score.")
+            messages.success(request, message % {"reference": incident.reference})
+            return redirect("observatory:score_edit", score_id=score.pk)
+    score.refresh_from_db()
+    return _score_edit_page(request, score, _score_form(score), incident_form=form, status=status)
