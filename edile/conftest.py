@@ -18,6 +18,23 @@ CHROMIUM = os.environ.get("EDILE_CHROMIUM", "/usr/bin/chromium")
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _live_server_one_request_at_a_time() -> None:
+    """The live server answers one request at a time. With SQLite in memory, the test and the
+    server's threads share one connection; the threaded server let a page's background request
+    (htmx, a summary stored by its first reader) run beside a form's POST on that connection,
+    which then failed with "database table is locked" now and then. Without threads Django's
+    server closes each connection after its answer, so the browser's parallel requests queue."""
+    from django.core.servers.basehttp import WSGIServer
+    from django.test.testcases import LiveServerThread
+
+    class SerialWSGIServer(WSGIServer):
+        def __init__(self, *args: Any, connections_override: Any = None, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+
+    LiveServerThread.server_class = SerialWSGIServer
+
+
 @pytest.fixture(autouse=True)
 def _fresh_caches() -> Iterator[None]:
     """Rate limits and cached figures live in the cache: each test starts clean."""
@@ -135,18 +152,10 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def page(browser: Any, live_server: Any) -> Iterator[Any]:
-    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
-    # Map tiles are external: never fetch them in tests.
-    context.route(
-        "**/*",
-        lambda route: (
-            route.abort()
-            if not route.request.url.startswith(live_server.url)
-            else route.continue_()
-        ),
-    )
-    page = context.new_page()
-    page.set_default_timeout(15_000)
+    from edile.core.testing import browser_context
+
+    # Map tiles are external: never fetched in tests (the context reaches the server only).
+    context, page = browser_context(browser, live_server)
     # The Content-Security-Policy is active in every browser test: a page that breaks it
     # (an inline script, a foreign source) fails the test that visited it.
     violations: list[str] = []

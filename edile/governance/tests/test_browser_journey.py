@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from edile.core.testing import assert_no_serious_axe_violations, browser_login
+from edile.core.testing import assert_no_serious_axe_violations, browser_context, browser_login
 
 DEMO_PASSWORD = "demo-Edile-2019"
 DEMO_TOTP = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
@@ -28,18 +28,9 @@ def _load_demo() -> None:
 
 
 def _context(browser, live_server, *, locale, width, height):
-    context = browser.new_context(locale=locale, viewport={"width": width, "height": height})
-    context.route(
-        "**/*",
-        lambda route: (
-            route.abort()
-            if not route.request.url.startswith(live_server.url)
-            else route.continue_()
-        ),
+    return browser_context(
+        browser, live_server, locale=locale, width=width, height=height, timeout_ms=20_000
     )
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    return context, page
 
 
 def _shot(page, name: str) -> None:

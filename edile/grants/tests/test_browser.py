@@ -10,7 +10,12 @@ import datetime as dt
 import pytest
 
 from edile.accounts.tests.factories import TEST_PASSWORD, TEST_TOTP_SECRET
-from edile.core.testing import assert_no_serious_axe_violations, browser_login
+from edile.core.testing import (
+    assert_no_serious_axe_violations,
+    browser_context,
+    browser_login,
+    wait_for_text,
+)
 from edile.grants.tests.factories import bureau_meeting, make_partner
 from edile.members.tests.factories import make_member
 
@@ -18,27 +23,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _context(browser, live_server, locale="fr-FR", width=1280):
-    context = browser.new_context(locale=locale, viewport={"width": width, "height": 900})
-    context.route(
-        "**/*",
-        lambda route: (
-            route.abort()
-            if not route.request.url.startswith(live_server.url)
-            else route.continue_()
-        ),
-    )
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    return context, page
-
-
-def _see(page, text):
-    """Wait for `text`; on failure say what the page shows instead (messages, errors)."""
-    try:
-        page.get_by_text(text).first.wait_for()
-    except Exception as exc:
-        main = page.locator("main").inner_text() if page.locator("main").count() else ""
-        raise AssertionError(f"{text!r} not shown on {page.url}:\n{main[:9000]}") from exc
+    return browser_context(browser, live_server, locale=locale, width=width, height=900)
 
 
 def test_call_end_to_end(browser, live_server, make_user):
@@ -88,7 +73,7 @@ def test_call_end_to_end(browser, live_server, make_user):
         page.fill(f"#id_criteria-{n}-max", top)
     assert_no_serious_axe_violations(page)
     page.get_by_role("button", name="Ouvrir l’appel").click()
-    _see(page, "L’appel a été ouvert.")
+    wait_for_text(page, "L’appel a été ouvert.")
     call = Call.objects.get(slug="appel-test")
     assert call.rules["min_reviews"] == 2 and len(call.criteria) == 2
 
@@ -132,7 +117,7 @@ def test_call_end_to_end(browser, live_server, make_user):
     page.locator("#indicator form.filters button").click()
     assert_no_serious_axe_violations(page)
     page.get_by_role("button", name="Déposer la candidature").click()
-    _see(page, "Votre candidature a été déposée.")
+    wait_for_text(page, "Votre candidature a été déposée.")
     reference = page.url.rstrip("/").split("/")[-1]
     application = Application.objects.get(reference=reference)
     context.close()
@@ -156,14 +141,14 @@ def test_call_end_to_end(browser, live_server, make_user):
         page.fill("#id_score_relevance", "4")
         page.fill("#id_score_impact", impact)
         page.get_by_role("button", name="Remettre mes notes").click()
-        _see(page, "Votre note :")
+        wait_for_text(page, "Votre note :")
         context.close()
 
     # 4. A Bureau member decides the ranking, in English, at the Bureau meeting.
     context, page = _context(browser, live_server, locale="en-GB")
     browser_login(page, live_server, bureau_member.email, TEST_PASSWORD)
     page.goto(f"{url}/en/grants/applications/{reference}/")
-    _see(page, "Reviews")
+    wait_for_text(page, "Reviews")
     assert "80" in page.locator("#reviews").inner_text()  # the file, with its scores
     page.goto(f"{url}/en/grants/calls/appel-test/ranking/")
     pk = application.pk
@@ -172,7 +157,7 @@ def test_call_end_to_end(browser, live_server, make_user):
     page.fill(f"#id_amount-{pk}", "90000")
     page.fill(f"#id_reasons-{pk}", "A strong, well co-financed project.")
     page.get_by_role("button", name="Record the decisions of the meeting").click()
-    _see(page, "1 decision recorded at")
+    wait_for_text(page, "1 decision recorded at")
     assert_no_serious_axe_violations(page)
     context.close()
 
@@ -224,14 +209,14 @@ def test_call_end_to_end(browser, live_server, make_user):
     page.fill("#id_narrative", "Les travaux ont commencé.")
     page.fill("#id_spending", "50000")
     page.get_by_role("button", name="Déposer le rapport").click()
-    _see(page, "Votre rapport a été reçu.")
+    wait_for_text(page, "Votre rapport a été reçu.")
     context.close()
     page = staff_page
     page.goto(f"{url}/fr/grants/grants/{grant.pk}/")
-    _see(page, "Accepter le rapport")
+    wait_for_text(page, "Accepter le rapport")
     page.get_by_role("button", name="Accepter le rapport").click()
     page.get_by_role("button", name="Demander la tranche 1").click()
-    _see(page, "Demandé par")
+    wait_for_text(page, "Demandé par")
     # The requester cannot approve their own request.
     assert page.get_by_role("button", name="Approuver", exact=True).count() == 0
     staff_context.close()
@@ -240,7 +225,7 @@ def test_call_end_to_end(browser, live_server, make_user):
     context, page = _context(browser, live_server, width=390)
     browser_login(page, live_server, second.email, TEST_PASSWORD, totp_secret=TEST_TOTP_SECRET)
     page.goto(f"{url}/fr/grants/grants/{grant.pk}/")
-    _see(page, "une autre personne approuve")
+    wait_for_text(page, "une autre personne approuve")
     page.get_by_role("button", name="Approuver", exact=True).click()
     page.locator("input[name='disburse-paid_on']").first.fill(today.isoformat())
     page.get_by_role("button", name="Verser la tranche 1").click()

@@ -4,7 +4,7 @@ publication by an analyst in English, and the public sees it without its confide
 import pytest
 
 from edile.accounts.tests.factories import TEST_PASSWORD, TEST_TOTP_SECRET
-from edile.core.testing import assert_no_serious_axe_violations, browser_login
+from edile.core.testing import assert_no_serious_axe_violations, browser_context, browser_login
 from edile.observatory.models import Incident
 from edile.observatory.tests.factories import make_incident
 
@@ -14,18 +14,7 @@ VICTIM = "Salimata Confidentielle"
 
 
 def _context(browser, live_server, locale):
-    context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 900})
-    context.route(
-        "**/*",
-        lambda route: (
-            route.abort()
-            if not route.request.url.startswith(live_server.url)
-            else route.continue_()
-        ),
-    )
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    return context, page
+    return browser_context(browser, live_server, locale=locale, width=1280, height=900)
 
 
 def test_report_triage_verify_publish(browser, live_server, make_user):

@@ -19,7 +19,12 @@ from pathlib import Path
 import pytest
 
 from edile.accounts.tests.factories import TEST_PASSWORD, TEST_TOTP_SECRET
-from edile.core.testing import assert_no_serious_axe_violations, browser_login
+from edile.core.testing import (
+    assert_no_serious_axe_violations,
+    browser_context,
+    browser_login,
+    wait_for_text,
+)
 from edile.observatory.models import ImportBatch, Incident, IncidentMerge
 from edile.observatory.tests.factories import make_incident
 
@@ -37,27 +42,7 @@ SUMMARY_FR = "Un candidat à la mairie a été tué par balle dans l’État de 
 
 
 def _context(browser, live_server, locale="en-GB", width=1280):
-    context = browser.new_context(locale=locale, viewport={"width": width, "height": 900})
-    context.route(
-        "**/*",
-        lambda route: (
-            route.abort()
-            if not route.request.url.startswith(live_server.url)
-            else route.continue_()
-        ),
-    )
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    return context, page
-
-
-def _see(page, text):
-    """Wait for `text`; on failure say what the page shows instead (messages, errors)."""
-    try:
-        page.get_by_text(text).first.wait_for()
-    except Exception as exc:
-        main = page.locator("main").inner_text() if page.locator("main").count() else ""
-        raise AssertionError(f"{text!r} not shown on {page.url}:\n{main[:9000]}") from exc
+    return browser_context(browser, live_server, locale=locale, width=width, height=900)
 
 
 def _axe_at_widths(page, name):
@@ -158,12 +143,12 @@ def test_import_merge_code_publish_then_public_statistics(browser, live_server, 
     page.set_input_files("#id_file", str(DATA))
     with page.expect_navigation():
         page.get_by_role("button", name="Import", exact=True).click()
-    _see(page, "Missing columns: violation_types.")
+    wait_for_text(page, "Missing columns: violation_types.")
     assert Incident.objects.count() == 5
 
     # 3. The dry run with the mapping: five incidents planned, a duplicate flagged, nothing saved.
     _upload(page, url, dry_run=True)
-    _see(page, "Dry run: nothing has been saved")
+    wait_for_text(page, "Dry run: nothing has been saved")
     plan = page.locator("#import-plan")
     assert "importing it would create 5 incidents" in plan.inner_text()
     rows = plan.locator("tbody tr")
@@ -179,7 +164,7 @@ def test_import_merge_code_publish_then_public_statistics(browser, live_server, 
 
     # 4. The real import, the verified box left unticked.
     _upload(page, url, dry_run=False)
-    _see(page, "Recent imports")
+    wait_for_text(page, "Recent imports")
     assert Incident.objects.count() == 10
     batch = ImportBatch.objects.get()
     assert batch.created_count == 5 and not batch.verified_confirmed
@@ -228,13 +213,13 @@ def test_import_merge_code_publish_then_public_statistics(browser, live_server, 
     twin_act.locator("summary").click()
     with page.expect_navigation():
         twin_act.get_by_role("button", name="Remove", exact=True).click()
-    _see(page, "The act has been removed.")
+    wait_for_text(page, "The act has been removed.")
     assert page.locator("form[aria-label='Victim 2'] input[name$='-name']").input_value() == (
         "Javier Torres Barrera"
     )
     with page.expect_navigation():
         page.get_by_role("button", name="Remove victim 2").click()
-    _see(page, "The victim has been removed.")
+    wait_for_text(page, "The victim has been removed.")
     assert list(earlier.victims.values_list("name", flat=True)) == ["J. Torres Barrera"]
     assert earlier.acts.count() == 1
 
@@ -244,7 +229,7 @@ def test_import_merge_code_publish_then_public_statistics(browser, live_server, 
     page.fill("#id_summary_fr", SUMMARY_FR)
     with page.expect_navigation():
         page.get_by_role("button", name="Save", exact=True).click()
-    _see(page, "The incident has been saved.")
+    wait_for_text(page, "The incident has been saved.")
     page.select_option("#id_to", "verified")
     with page.expect_navigation():
         page.get_by_role("button", name="Change the status").click()
@@ -268,7 +253,7 @@ def test_import_merge_code_publish_then_public_statistics(browser, live_server, 
     page.check("#id_confirm")
     with page.expect_navigation():
         page.get_by_role("button", name="Publish", exact=True).click()
-    _see(page, "The incident is published.")
+    wait_for_text(page, "The incident is published.")
     earlier.refresh_from_db()
     assert earlier.is_published and earlier.verification_status == "verified"
     context.close()
